@@ -1,0 +1,82 @@
+import type { SourceLocation } from '../core/location.js';
+import type { Labels } from '../manifests/types.js';
+
+export type InjectionAssumption = 'labelled' | 'all' | 'none';
+export type FindingSeverity = 'error' | 'warning' | 'info';
+
+/** A namespace whose labels live outside the repository (e.g. created by a platform team). */
+export interface DeclaredNamespace {
+  readonly labels: Labels;
+  readonly annotations: Labels;
+}
+
+/** A finding the repo owner accepted, with the reason shown in the report. */
+export interface Acceptance {
+  readonly rule: string;
+  /** `Kind namespace/name` or `namespace/name[Kind]` of the resource, or omitted for pairs. */
+  readonly resource?: string;
+  readonly source?: string;
+  readonly destination?: string;
+  readonly reason: string;
+}
+
+/** The validated `.policy-diff.yaml` with every default applied. */
+export interface Config {
+  /** Globs of files to read (default: every .yaml, .yml and .json). */
+  readonly include: readonly string[];
+  readonly exclude: readonly string[];
+  /** Namespaces declared outside the repo (labels merged under any Namespace object in the repo). */
+  readonly namespaces: Readonly<Record<string, DeclaredNamespace>>;
+  readonly cni: {
+    /** SEMANTICS A11: whether ipBlocks match pod IPs (Calico) or only external addresses (Cilium). */
+    readonly ipBlockMatchesPods: boolean;
+  };
+  readonly mesh: {
+    /** `undefined`: read from an IstioOperator / Helm values file in the repo, else `istio-system`. */
+    readonly rootNamespace: string | undefined;
+    /** Namespace where istiod runs (default `istio-system`). */
+    readonly istioNamespace: string;
+    readonly trustDomain: string;
+    readonly trustDomainAliases: readonly string[];
+    readonly injection: InjectionAssumption;
+    /** `sidecarInjectorWebhook.enableNamespacesByDefault` (SEMANTICS C2 e). */
+    readonly enableNamespacesByDefault: boolean;
+    /** Extra namespaces whose Prometheus scrapes sidecars (15090/15020). */
+    readonly monitoringNamespaces: readonly string[];
+  };
+  readonly sidecar: {
+    /** Minimum istio-proxy requests as Quantity strings (defaults `100m` and `128Mi`). */
+    readonly minCpuRequest: string;
+    readonly minMemoryRequest: string;
+    /** Mesh default proxy resources when no IstioOperator/values file says (Istio built-in 100m/128Mi). */
+    readonly defaultCpuRequest?: string;
+    readonly defaultMemoryRequest?: string;
+  };
+  readonly findings: {
+    /** Per-rule severity overrides; `off` disables a rule. */
+    readonly severity: Readonly<Record<string, FindingSeverity | 'off'>>;
+    readonly accept: readonly Acceptance[];
+  };
+  /** Where the config came from, for messages; undefined when defaults only. */
+  readonly location?: SourceLocation;
+}
+
+export const DEFAULT_INCLUDE: readonly string[] = ['**/*.yaml', '**/*.yml', '**/*.json'];
+
+export const DEFAULT_CONFIG: Config = {
+  include: DEFAULT_INCLUDE,
+  exclude: [],
+  namespaces: {},
+  cni: { ipBlockMatchesPods: false },
+  mesh: {
+    rootNamespace: undefined,
+    istioNamespace: 'istio-system',
+    trustDomain: 'cluster.local',
+    trustDomainAliases: [],
+    injection: 'labelled',
+    enableNamespacesByDefault: false,
+    monitoringNamespaces: [],
+  },
+  sidecar: { minCpuRequest: '100m', minMemoryRequest: '128Mi' },
+  findings: { severity: {}, accept: [] },
+};

@@ -1,0 +1,39 @@
+import { fullLocation, type SourceLocation } from './location.js';
+
+/**
+ * - `error`: input that could not be understood; whatever it would have said is missing, so the
+ *   analysis is incomplete and the check fails closed.
+ * - `warning`: understood, but suspicious or ambiguous (still analysed).
+ * - `note`: deliberately skipped input (a Helm template, a CI config), shown for transparency.
+ */
+export type DiagnosticSeverity = 'error' | 'warning' | 'note';
+
+export interface Diagnostic {
+  readonly severity: DiagnosticSeverity;
+  /** Stable machine-readable code, e.g. `yaml-syntax`, `invalid-selector`, `symlink-skipped`. */
+  readonly code: string;
+  readonly message: string;
+  readonly location?: SourceLocation;
+  /** For errors: what was dropped from the analysis because of it (`NetworkPolicy prod/allow-web`). */
+  readonly dropped?: string;
+}
+
+export function formatDiagnostic(d: Diagnostic): string {
+  const where = d.location ? `${fullLocation(d.location)}: ` : '';
+  const dropped = d.dropped ? ` (dropped: ${d.dropped})` : '';
+  return `${where}${d.severity}: ${d.message}${dropped} [${d.code}]`;
+}
+
+export function isIncomplete(diagnostics: readonly Diagnostic[]): boolean {
+  return diagnostics.some((d) => d.severity === 'error');
+}
+
+export function compareDiagnostics(a: Diagnostic, b: Diagnostic): number {
+  const la = a.location;
+  const lb = b.location;
+  const key = (d: Diagnostic, l?: SourceLocation) =>
+    `${l?.revision ?? ''}\u0000${l?.file ?? ''}\u0000${String(l?.line ?? 0).padStart(9, '0')}\u0000${String(l?.column ?? 0).padStart(9, '0')}\u0000${d.code}\u0000${d.message}`;
+  const ka = key(a, la);
+  const kb = key(b, lb);
+  return ka < kb ? -1 : ka > kb ? 1 : 0;
+}

@@ -1,0 +1,33 @@
+import type { Diagnostic } from '../core/diagnostics.js';
+import type { Peer } from '../matrix/peers.js';
+import type { Workload } from '../model/types.js';
+import type { IpRange } from './ip-range.js';
+import type { SideVerdict } from './verdict.js';
+
+export interface L4Options {
+  /**
+   * Whether an ipBlock also matches pod IPs (Calico: yes; Cilium: no). Implementation-defined
+   * (SEMANTICS A11); pods are never given IPs by a static tool, so `false` means ipBlocks only
+   * ever match external peers.
+   */
+  readonly ipBlockMatchesPods: boolean;
+}
+
+/**
+ * NetworkPolicy compiled once for one revision. All methods are pure and answer in time
+ * proportional to the policies that select the pod, never to the number of workloads.
+ */
+export interface L4Engine {
+  readonly diagnostics: readonly Diagnostic[];
+  /** Every cidr and except of every ipBlock, to cut the external address space into peers. */
+  readonly ipBoundaries: readonly IpRange[];
+  /**
+   * A grouping key: two workloads with the same signature get identical answers from `egress`
+   * and `ingress`, as source and as destination, against every peer.
+   */
+  signature(workload: Workload): string;
+  /** What `src`'s egress allows toward `dst`. */
+  egress(src: Workload, dst: Peer): SideVerdict;
+  /** What `dst`'s ingress allows from `src`. */
+  ingress(dst: Workload, src: Peer): SideVerdict;
+}

@@ -1,0 +1,32 @@
+import type { PolicyRef, RuleRef } from '../core/refs.js';
+import type { ConnSet } from './conn-set.js';
+
+/** One rule and the connections it allows toward (egress) or from (ingress) one peer. */
+export interface Grant {
+  readonly rule: RuleRef;
+  readonly conns: ConnSet;
+}
+
+/** What one direction (the source's egress or the destination's ingress) allows for one peer. */
+export interface SideVerdict {
+  /** Policies that select the pod for this direction. Empty: not isolated, so everything is allowed. */
+  readonly isolatedBy: readonly PolicyRef[];
+  /** Rules that allow some connection with the peer, each with what it allows (named ports resolved). */
+  readonly grants: readonly Grant[];
+  /**
+   * Policies that could not be understood but might select this pod: the answer may be wrong in
+   * either direction, so the cell is uncertain and the check fails closed.
+   */
+  readonly uncertainBy: readonly PolicyRef[];
+  /** Not isolated: all; isolated: the union of the grants. */
+  readonly allowed: ConnSet;
+}
+
+/** The L3/L4 answer for one (source, destination) pair. */
+export interface L4Cell {
+  readonly allowed: ConnSet;
+  /** The source's egress; `null` when the source is outside the cluster (not subject to policy). */
+  readonly egress: SideVerdict | null;
+  /** The destination's ingress; `null` when the destination is outside the cluster. */
+  readonly ingress: SideVerdict | null;
+}

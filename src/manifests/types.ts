@@ -1,0 +1,37 @@
+import type { SourceLocation } from '../core/location.js';
+
+/** A file read from one revision (git objects or a directory), before parsing. */
+export interface SourceFile {
+  /** Repository-relative path with `/` separators. */
+  readonly path: string;
+  readonly text: string;
+}
+
+/** A path inside an object, e.g. `['spec', 'ingress', 0, 'from', 1]`. */
+export type ObjectPath = readonly (string | number)[];
+
+export type Labels = Readonly<Record<string, string>>;
+
+export interface OwnerReference {
+  readonly kind: string;
+  readonly name: string;
+  readonly controller?: boolean;
+}
+
+/** One Kubernetes (or Istio) object as written in the repository, with where it came from. */
+export interface K8sObject {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly name: string;
+  /** As written; `undefined` when the manifest has none (the model puts it in `default`). */
+  readonly namespace: string | undefined;
+  readonly labels: Labels;
+  readonly annotations: Labels;
+  readonly ownerReferences: readonly OwnerReference[];
+  /** The whole object as plain JSON data. */
+  readonly body: Readonly<Record<string, unknown>>;
+  /** Location of the object (its first line). */
+  readonly location: SourceLocation;
+  /** Location of a node inside the object; falls back to the nearest existing ancestor. */
+  locate(path: ObjectPath): SourceLocation;
+}
