@@ -1,0 +1,100 @@
+import type { Diagnostic } from '../core/diagnostics.js';
+import type { SourceLocation } from '../core/location.js';
+
+/**
+ * The report: the single data structure every output (text, Markdown, JSON, the PR comment,
+ * annotations, the check's verdict) is rendered from. Plain data, JSON-serialisable, sorted.
+ */
+export interface Report {
+  readonly tool: { readonly name: 'policy-diff'; readonly version: string };
+  readonly base: RevisionInfo;
+  readonly head: RevisionInfo;
+  /** Which layer the paths were computed at. */
+  readonly layer: Layer;
+  readonly summary: ReportSummary;
+  /** Opened, closed and changed paths, sorted by destination namespace, destination, source. */
+  readonly changes: readonly PathChange[];
+  readonly workloads: { readonly added: readonly string[]; readonly removed: readonly string[] };
+  readonly findings: readonly Finding[];
+  /** Sorted; errors make the report incomplete. */
+  readonly diagnostics: readonly Diagnostic[];
+  /** Some input could not be read or understood: the check fails closed. */
+  readonly incomplete: boolean;
+}
+
+export type Layer = 'l4' | 'l7' | 'effective';
+
+export interface RevisionInfo {
+  /** As given: a revision name, a sha, or a directory. */
+  readonly label: string;
+  /** Resolved commit, when the side is a git revision. */
+  readonly commit?: string;
+}
+
+export interface ReportSummary {
+  readonly opened: number;
+  readonly closed: number;
+  readonly changed: number;
+  readonly workloadsAdded: number;
+  readonly workloadsRemoved: number;
+  readonly findings: { readonly new: number; readonly fixed: number; readonly existing: number; readonly accepted: number };
+  readonly errors: number;
+  readonly warnings: number;
+}
+
+export type ChangeKind = 'opened' | 'closed' | 'changed';
+
+/** One source -> destination pair whose allowed connections differ between base and head. */
+export interface PathChange {
+  readonly kind: ChangeKind;
+  readonly source: PeerInfo;
+  readonly destination: PeerInfo;
+  /** Connections before and after in the netpol-analyzer form (`TCP 80,UDP 53`, `All Connections`). */
+  readonly before: string;
+  readonly after: string;
+  /** What became allowed / no longer allowed (`TCP 8080`), empty when nothing. */
+  readonly added: string;
+  readonly removed: string;
+  /** The rules behind the change: what allows the added part in head, what allowed the removed part in base, what isolates. */
+  readonly causes: readonly Cause[];
+  /** A policy that could not be understood touches this pair: the change may be wrong. */
+  readonly uncertain: boolean;
+  /** `workload default/x[Deployment] added`, when the pair exists because a workload appeared or vanished. */
+  readonly workloadsDiff?: string;
+}
+
+export interface PeerInfo {
+  /** `namespace/name[Kind]` or `first-last[External]`. */
+  readonly id: string;
+  readonly kind: 'workload' | 'external';
+  /** Namespace of a workload; undefined for external peers. */
+  readonly namespace?: string;
+}
+
+export interface Cause {
+  readonly revision: 'base' | 'head';
+  readonly layer: 'l4' | 'l7';
+  /** `allows`: the rule allows (part of) the connection; `isolates`: the policy isolates the pod so only its rules allow; `denies`: an explicit deny. */
+  readonly effect: 'allows' | 'isolates' | 'denies' | 'uncertain';
+  /** `NetworkPolicy prod/allow-web ingress[0]`. */
+  readonly rule: string;
+  /** What part of the connection it concerns, e.g. `TCP 8080`. */
+  readonly conns?: string;
+  readonly location: SourceLocation;
+}
+
+export type FindingStatus = 'new' | 'fixed' | 'existing' | 'accepted';
+
+/** A finding (mismatch between layers, sidecar resources, ...): filled in by the findings stage. */
+export interface Finding {
+  readonly rule: string;
+  readonly severity: 'error' | 'warning' | 'info';
+  readonly status: FindingStatus;
+  readonly title: string;
+  readonly message: string;
+  readonly locations: readonly SourceLocation[];
+  readonly source?: string;
+  readonly destination?: string;
+  /** Reason given when accepted. */
+  readonly acceptedReason?: string;
+}
