@@ -1,31 +1,76 @@
-import type { InjectionAssumption } from './config/types.js';
+import { type AnalysedRevision, analyseRevision } from './analysis/analyze-revision.js';
+import { diffRevisions } from './analysis/diff-revisions.js';
+import { loadConfig } from './config/load.js';
+import type { Config, InjectionAssumption } from './config/types.js';
+import { readRevision, resolveRevisionInput } from './git/read-revision.js';
 import type { Layer, Report } from './report/types.js';
 
-/** Everything the CLI's `diff` and the Action need to produce a report. */
-export interface DiffRunOptions {
+/** What the CLI and the Action share to read the inputs. */
+export interface InputOptions {
   /** Repository directory: where git revisions are read and `.policy-diff.yaml` is looked up. */
   readonly repo: string;
-  /** A git revision of `repo`, or a directory on disk. */
-  readonly base: string;
-  readonly head: string;
   /** Path of the config file; default `<repo>/.policy-diff.yaml` when it exists. */
   readonly configPath?: string;
   /** Overrides the config's include globs. */
   readonly include?: readonly string[];
-  readonly layer?: Layer;
   readonly injection?: InjectionAssumption;
   readonly minCpuRequest?: string;
   readonly minMemoryRequest?: string;
 }
 
+/** Everything the CLI's `diff` and the Action need to produce a report. */
+export interface DiffRunOptions extends InputOptions {
+  /** A git revision of `repo`, or a directory on disk. */
+  readonly base: string;
+  readonly head: string;
+  readonly layer?: Layer;
+}
+
 export interface DiffRun {
   readonly report: Report;
+  readonly config: Config;
 }
 
 /**
  * Reads both sides, analyses them and diffs them. Throws ConfigurationError for user mistakes
- * (unknown revision, invalid config); everything else found in the input is in report.diagnostics.
+ * (unknown revision, invalid config); everything found in the input is in report.diagnostics.
  */
-export async function runDiff(_options: DiffRunOptions): Promise<DiffRun> {
-  throw new Error('not implemented yet');
+export async function runDiff(options: DiffRunOptions): Promise<DiffRun> {
+  const config = await effectiveConfig(options);
+  const [base, head] = await Promise.all([
+    readSide(options.base, 'base', options.repo, config),
+    readSide(options.head, 'head', options.repo, config),
+  ]);
+  return { report: diffRevisions(base, head, { layer: options.layer ?? 'effective' }), config };
+}
+
+export async function runAnalysis(
+  side: string,
+  options: InputOptions,
+): Promise<{ revision: AnalysedRevision; config: Config }> {
+  const config = await effectiveConfig(options);
+  return { revision: await readSide(side, 'revision', options.repo, config), config };
+}
+
+export async function effectiveConfig(options: InputOptions): Promise<Config> {
+  const loaded = await loadConfig({
+    repo: options.repo,
+    ...(options.configPath ? { configPath: options.configPath } : {}),
+  });
+  return {
+    ...loaded,
+    ...(options.include?.length ? { include: options.include } : {}),
+    mesh: { ...loaded.mesh, ...(options.injection ? { injection: options.injection } : {}) },
+    sidecar: {
+      ...loaded.sidecar,
+      ...(options.minCpuRequest ? { minCpuRequest: options.minCpuRequest } : {}),
+      ...(options.minMemoryRequest ? { minMemoryRequest: options.minMemoryRequest } : {}),
+    },
+  };
+}
+
+async function readSide(arg: string, role: string, repo: string, config: Config): Promise<AnalysedRevision> {
+  const input = await resolveRevisionInput(arg, repo, role);
+  const files = await readRevision(input, { include: config.include, exclude: config.exclude });
+  return analyseRevision(files, config);
 }

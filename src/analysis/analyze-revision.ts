@@ -1,0 +1,45 @@
+import type { Config } from '../config/types.js';
+import type { Diagnostic } from '../core/diagnostics.js';
+import { compileNetworkPolicies } from '../l4/engine.js';
+import type { L4Engine } from '../l4/engine-api.js';
+import { parseSourceFile } from '../manifests/parse.js';
+import type { SourceFile } from '../manifests/types.js';
+import { buildModel } from '../model/build.js';
+import type { ClusterModel } from '../model/types.js';
+
+/** One revision, parsed, modelled and compiled: everything before the matrix. */
+export interface AnalysedRevision {
+  readonly label: string;
+  readonly commit?: string;
+  readonly model: ClusterModel;
+  readonly l4: L4Engine;
+  readonly diagnostics: readonly Diagnostic[];
+}
+
+export interface RevisionFilesInput {
+  readonly label: string;
+  readonly commit?: string;
+  readonly files: readonly SourceFile[];
+  readonly diagnostics: readonly Diagnostic[];
+}
+
+/** Pure: files in, compiled revision out. Every problem becomes a diagnostic; nothing throws on bad input. */
+export function analyseRevision(input: RevisionFilesInput, config: Config): AnalysedRevision {
+  const diagnostics: Diagnostic[] = [...input.diagnostics];
+  const objects = input.files.flatMap((file) => {
+    const parsed = parseSourceFile(file, input.label);
+    diagnostics.push(...parsed.diagnostics);
+    return parsed.objects;
+  });
+  const built = buildModel(objects, config, input.label);
+  diagnostics.push(...built.diagnostics);
+  const l4 = compileNetworkPolicies(built.model, { ipBlockMatchesPods: config.cni.ipBlockMatchesPods });
+  diagnostics.push(...l4.diagnostics);
+  return {
+    label: input.label,
+    ...(input.commit ? { commit: input.commit } : {}),
+    model: built.model,
+    l4,
+    diagnostics,
+  };
+}

@@ -1,0 +1,101 @@
+import { parseArgs } from 'node:util';
+import type { InjectionAssumption } from '../config/types.js';
+import { ConfigurationError } from '../core/errors.js';
+import type { Layer } from '../report/types.js';
+
+export const DIFF_FORMATS = ['text', 'markdown', 'json', 'connlist-diff'] as const;
+export const MATRIX_FORMATS = ['text', 'json', 'connlist'] as const;
+export const LAYERS = ['l4', 'l7', 'effective'] as const;
+export const INJECTIONS = ['labelled', 'all', 'none'] as const;
+
+export interface CommonArgs {
+  readonly repo: string;
+  readonly config?: string;
+  readonly include: readonly string[];
+  readonly layer: Layer;
+  readonly injection?: InjectionAssumption;
+  readonly output?: string;
+}
+
+export type Command =
+  | { readonly name: 'help'; readonly topic?: 'diff' | 'matrix' }
+  | { readonly name: 'version' }
+  | (CommonArgs & {
+      readonly name: 'diff';
+      readonly base: string;
+      readonly head: string;
+      readonly format: (typeof DIFF_FORMATS)[number];
+    })
+  | (CommonArgs & {
+      readonly name: 'matrix';
+      readonly revision: string;
+      readonly format: (typeof MATRIX_FORMATS)[number];
+    });
+
+const OPTIONS = {
+  repo: { type: 'string' },
+  config: { type: 'string' },
+  include: { type: 'string', multiple: true },
+  format: { type: 'string' },
+  layer: { type: 'string' },
+  'assume-injection': { type: 'string' },
+  output: { type: 'string', short: 'o' },
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean' },
+} as const;
+
+/** Parses argv into one typed command; every mistake is a ConfigurationError that says what is wrong. */
+export function parseCommand(argv: readonly string[], cwd: string): Command {
+  let parsed: ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>;
+  try {
+    parsed = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true });
+  } catch (e) {
+    throw new ConfigurationError((e as Error).message);
+  }
+  const { values, positionals } = parsed;
+  const [name, ...rest] = positionals;
+  if (values.version) return { name: 'version' };
+  if (!name || name === 'help')
+    return { name: 'help', ...(rest[0] === 'diff' || rest[0] === 'matrix' ? { topic: rest[0] } : {}) };
+  if (name !== 'diff' && name !== 'matrix')
+    throw new ConfigurationError(`unknown command '${name}' (expected diff or matrix)`);
+  if (values.help) return { name: 'help', topic: name };
+  const common: CommonArgs = {
+    repo: values.repo ?? cwd,
+    include: values.include ?? [],
+    layer: oneOf('--layer', values.layer ?? 'effective', LAYERS),
+    ...(values.config ? { config: values.config } : {}),
+    ...(values['assume-injection']
+      ? { injection: oneOf('--assume-injection', values['assume-injection'], INJECTIONS) }
+      : {}),
+    ...(values.output ? { output: values.output } : {}),
+  };
+  if (name === 'diff') {
+    if (rest.length !== 2)
+      throw new ConfigurationError(
+        `diff takes exactly two arguments, <base> and <head> (got ${rest.length})`,
+      );
+    return {
+      ...common,
+      name,
+      base: rest[0]!,
+      head: rest[1]!,
+      format: oneOf('--format', values.format ?? 'text', DIFF_FORMATS),
+    };
+  }
+  if (rest.length !== 1)
+    throw new ConfigurationError(
+      `matrix takes exactly one argument, <revision-or-directory> (got ${rest.length})`,
+    );
+  return {
+    ...common,
+    name,
+    revision: rest[0]!,
+    format: oneOf('--format', values.format ?? 'text', MATRIX_FORMATS),
+  };
+}
+
+function oneOf<T extends string>(flag: string, value: string, allowed: readonly T[]): T {
+  if ((allowed as readonly string[]).includes(value)) return value as T;
+  throw new ConfigurationError(`${flag} must be one of ${allowed.join(', ')} (got '${value}')`);
+}

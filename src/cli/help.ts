@@ -1,0 +1,46 @@
+const COMMON = `Input options:
+  --repo DIR                 git repository that revisions are read from (default: current directory)
+  --config FILE              config file (default: <repo>/.policy-diff.yaml when present)
+  --include GLOB             only read matching files (repeatable; default **/*.yaml, **/*.yml, **/*.json)
+  --layer l4|l7|effective    which layer to report (default: effective)
+  --assume-injection labelled|all|none
+                             which workloads have an Istio sidecar (default: labelled, from namespace and pod labels)
+  -o, --output FILE          write the result to FILE instead of stdout
+  -h, --help                 show help
+
+Exit codes: 0 done, 1 findings fail the configured policy, 2 usage or configuration error,
+3 analysis incomplete (some input could not be read or understood).
+`;
+
+export const HELP = {
+  main: `policy-diff: who can reach whom, before and after a change to Kubernetes and Istio policy.
+
+Usage:
+  policy-diff diff <base> <head> [options]     what a change opens, closes and changes
+  policy-diff matrix <revision-or-dir> [options]   the access matrix of one revision
+  policy-diff help [diff|matrix]
+  policy-diff --version
+
+<base>, <head> and <revision-or-dir> are git revisions of --repo (main, HEAD~1, a sha) or directories.
+
+${COMMON}`,
+  diff: `Usage: policy-diff diff <base> <head> [options]
+
+Reads the manifests at both sides, computes the access matrix of each and prints what differs:
+opened, closed and changed paths with the policy rules (file:line) behind them.
+
+  --format text|markdown|json|connlist-diff
+                             text (default); markdown is the PR comment; json for machines;
+                             connlist-diff is netpol-analyzer's diff format (L3/L4 only)
+
+${COMMON}`,
+  matrix: `Usage: policy-diff matrix <revision-or-dir> [options]
+
+Prints who may reach whom in one revision, with the rules behind each allowed connection.
+
+  --format text|json|connlist
+                             text (default); json for machines; connlist is netpol-analyzer's
+                             connectivity list (L3/L4 only)
+
+${COMMON}`,
+} as const;

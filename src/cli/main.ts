@@ -1,0 +1,102 @@
+import { writeFile } from 'node:fs/promises';
+import { buildMatrices } from '../analysis/diff-revisions.js';
+import { formatDiagnostic } from '../core/diagnostics.js';
+import { ConfigurationError, ExitCode } from '../core/errors.js';
+import { renderConnlist, renderConnlistDiff } from '../render/connlist.js';
+import { renderMarkdown } from '../render/markdown.js';
+import { renderMatrixJson, renderMatrixText } from '../render/matrix.js';
+import { renderText } from '../render/text.js';
+import type { Report } from '../report/types.js';
+import { VERSION } from '../report/version.js';
+import { runAnalysis, runDiff } from '../run.js';
+import { type Command, parseCommand } from './args.js';
+import { HELP } from './help.js';
+
+export interface Io {
+  readonly stdout: (text: string) => void;
+  readonly stderr: (text: string) => void;
+  readonly cwd: string;
+}
+
+/** Runs one CLI invocation and returns the exit code; never throws. */
+export async function main(argv: readonly string[], io: Io): Promise<number> {
+  try {
+    const command = parseCommand(argv, io.cwd);
+    return await execute(command, io);
+  } catch (e) {
+    if (e instanceof ConfigurationError) {
+      io.stderr(`policy-diff: ${e.message}\nRun 'policy-diff --help' for usage.\n`);
+      return ExitCode.usage;
+    }
+    io.stderr(`policy-diff: internal error: ${(e as Error).stack ?? String(e)}\n`);
+    return ExitCode.incomplete;
+  }
+}
+
+async function execute(command: Command, io: Io): Promise<number> {
+  switch (command.name) {
+    case 'help':
+      io.stdout(HELP[command.topic ?? 'main']);
+      return ExitCode.ok;
+    case 'version':
+      io.stdout(`policy-diff ${VERSION}\n`);
+      return ExitCode.ok;
+    case 'diff':
+      return diffCommand(command, io);
+    case 'matrix':
+      return matrixCommand(command, io);
+  }
+}
+
+async function diffCommand(command: Extract<Command, { name: 'diff' }>, io: Io): Promise<number> {
+  const layer = command.format === 'connlist-diff' ? 'l4' : command.layer;
+  const { report } = await runDiff({
+    ...inputOptions(command),
+    base: command.base,
+    head: command.head,
+    layer,
+  });
+  const body = {
+    text: () => renderText(report),
+    markdown: () => renderMarkdown(report),
+    json: () => `${JSON.stringify(report, null, 2)}\n`,
+    'connlist-diff': () => renderConnlistDiff(report),
+  }[command.format]();
+  await emit(body, command.output, io);
+  if (command.format !== 'text') reportDiagnostics(report, io);
+  return report.incomplete ? ExitCode.incomplete : ExitCode.ok;
+}
+
+async function matrixCommand(command: Extract<Command, { name: 'matrix' }>, io: Io): Promise<number> {
+  const { revision } = await runAnalysis(command.revision, inputOptions(command));
+  const [matrix] = buildMatrices(revision, revision);
+  const body =
+    command.format === 'connlist'
+      ? renderConnlist(matrix)
+      : command.format === 'json'
+        ? renderMatrixJson(matrix, command.layer)
+        : renderMatrixText(matrix, command.layer);
+  await emit(body, command.output, io);
+  const problems = revision.diagnostics.filter((d) => d.severity !== 'note');
+  for (const d of problems) io.stderr(`${formatDiagnostic(d)}\n`);
+  return revision.diagnostics.some((d) => d.severity === 'error') ? ExitCode.incomplete : ExitCode.ok;
+}
+
+function inputOptions(command: Extract<Command, { name: 'diff' | 'matrix' }>) {
+  return {
+    repo: command.repo,
+    ...(command.config ? { configPath: command.config } : {}),
+    ...(command.include.length ? { include: command.include } : {}),
+    ...(command.injection ? { injection: command.injection } : {}),
+  };
+}
+
+async function emit(body: string, output: string | undefined, io: Io): Promise<void> {
+  if (output) await writeFile(output, body);
+  else io.stdout(body);
+}
+
+/** Machine formats keep stdout clean; problems go to stderr so a user still sees them. */
+function reportDiagnostics(report: Report, io: Io): void {
+  for (const d of report.diagnostics) if (d.severity !== 'note') io.stderr(`${formatDiagnostic(d)}\n`);
+}

@@ -1,0 +1,101 @@
+import type { RuleRef } from '../core/refs.js';
+import { ruleLabel } from '../core/refs.js';
+import type { ConnSet } from '../l4/conn-set.js';
+import type { SideVerdict } from '../l4/verdict.js';
+import type { CellVerdict, L7CellLike } from '../matrix/matrix.js';
+import type { Cause } from '../report/types.js';
+
+type Revision = Cause['revision'];
+
+/**
+ * Why a pair's L4 connections changed:
+ * - what is newly allowed: the head rules that allow it, and the base policies that used to isolate it;
+ * - what is no longer allowed: the base rules that allowed it, and the head policies that isolate it now.
+ * A direction that is not isolated allows everything by default and has no rule to cite.
+ */
+export function l4Causes(
+  before: CellVerdict<L7CellLike> | undefined,
+  after: CellVerdict<L7CellLike> | undefined,
+  added: ConnSet,
+  removed: ConnSet,
+): Cause[] {
+  const causes: Cause[] = [];
+  if (!added.isEmpty()) {
+    causes.push(...grantCauses(after, 'head', added));
+    causes.push(...isolationCauses(before, 'base', added));
+  }
+  if (!removed.isEmpty()) {
+    causes.push(...grantCauses(before, 'base', removed));
+    causes.push(...isolationCauses(after, 'head', removed));
+  }
+  causes.push(...uncertainCauses(before, 'base'), ...uncertainCauses(after, 'head'));
+  return dedupe(causes);
+}
+
+function sides(v: CellVerdict<L7CellLike> | undefined): SideVerdict[] {
+  if (!v) return [];
+  return [v.l4.egress, v.l4.ingress].filter((s): s is SideVerdict => s !== null);
+}
+
+function grantCauses(v: CellVerdict<L7CellLike> | undefined, revision: Revision, part: ConnSet): Cause[] {
+  return sides(v).flatMap((side) =>
+    side.isolatedBy.length === 0
+      ? []
+      : side.grants
+          .filter((g) => g.conns.overlaps(part))
+          .map((g) => ruleCause(g.rule, revision, 'allows', g.conns.intersect(part))),
+  );
+}
+
+/** Policies that isolate a direction and do not allow (all of) `part`. */
+function isolationCauses(v: CellVerdict<L7CellLike> | undefined, revision: Revision, part: ConnSet): Cause[] {
+  return sides(v).flatMap((side) => {
+    if (side.isolatedBy.length === 0 || part.subtract(side.allowed).isEmpty()) return [];
+    const blocked = part.subtract(side.allowed);
+    return side.isolatedBy.map((p) => ({
+      revision,
+      layer: 'l4' as const,
+      effect: 'isolates' as const,
+      rule: ruleLabel({ policy: p, rule: '', location: p.location }),
+      conns: blocked.toString(),
+      location: p.location,
+    }));
+  });
+}
+
+function uncertainCauses(v: CellVerdict<L7CellLike> | undefined, revision: Revision): Cause[] {
+  return sides(v).flatMap((side) =>
+    side.uncertainBy.map((p) => ({
+      revision,
+      layer: 'l4' as const,
+      effect: 'uncertain' as const,
+      rule: ruleLabel({ policy: p, rule: '', location: p.location }),
+      location: p.location,
+    })),
+  );
+}
+
+function ruleCause(rule: RuleRef, revision: Revision, effect: Cause['effect'], conns: ConnSet): Cause {
+  return {
+    revision,
+    layer: 'l4',
+    effect,
+    rule: ruleLabel(rule),
+    conns: conns.toString(),
+    location: rule.location,
+  };
+}
+
+export function isUncertain(v: CellVerdict<L7CellLike> | undefined): boolean {
+  return sides(v).some((s) => s.uncertainBy.length > 0);
+}
+
+function dedupe(causes: Cause[]): Cause[] {
+  const seen = new Set<string>();
+  return causes.filter((c) => {
+    const key = `${c.revision}|${c.layer}|${c.effect}|${c.rule}|${c.conns ?? ''}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}

@@ -1,0 +1,88 @@
+import type { ConnSet } from '../l4/conn-set.js';
+import type { AccessMatrix, CellVerdict, L7CellLike } from '../matrix/matrix.js';
+import type { Peer, WorkloadPeer } from '../matrix/peers.js';
+
+/** One pair whose connections differ. `before`/`after` are undefined when a peer is missing on that side. */
+export interface PairDiff<C extends L7CellLike = L7CellLike> {
+  readonly src: Peer;
+  readonly dst: Peer;
+  readonly before: CellVerdict<C> | undefined;
+  readonly after: CellVerdict<C> | undefined;
+  readonly beforeConns: ConnSet;
+  readonly afterConns: ConnSet;
+}
+
+/** Which connections of a verdict are compared (the layer), and whether two verdicts differ. */
+export interface DiffLens<C extends L7CellLike = L7CellLike> {
+  conns(v: CellVerdict<C> | undefined): ConnSet;
+  differs(before: CellVerdict<C> | undefined, after: CellVerdict<C> | undefined): boolean;
+}
+
+/**
+ * All pairs whose verdicts differ between two matrices built over the same external cuts.
+ *
+ * Peers are grouped into joint classes (their class in base, their class in head); all pairs of
+ * two joint classes share both verdicts, so each class pair is compared once and expanded only
+ * when it differs. The cost follows the number of distinct shapes, not the number of pairs.
+ */
+export function diffMatrices<C extends L7CellLike>(
+  base: AccessMatrix<C>,
+  head: AccessMatrix<C>,
+  lens: DiffLens<C>,
+): PairDiff<C>[] {
+  const groups = jointClasses(base, head);
+  const out: PairDiff<C>[] = [];
+  for (const srcGroup of groups) {
+    for (const dstGroup of groups) {
+      if (srcGroup.external && dstGroup.external) continue;
+      const src = srcGroup.members[0]!;
+      // Groups are disjoint, so this only skips a group of one workload paired with itself.
+      const dst = dstGroup.members.find((d) => d.id !== src.id);
+      if (!dst) continue;
+      const before = srcGroup.inBase && dstGroup.inBase ? base.verdict(src, dst) : undefined;
+      const after = srcGroup.inHead && dstGroup.inHead ? head.verdict(src, dst) : undefined;
+      if (!lens.differs(before, after)) continue;
+      const beforeConns = lens.conns(before);
+      const afterConns = lens.conns(after);
+      for (const s of srcGroup.members) {
+        for (const d of dstGroup.members) {
+          if (s.id === d.id) continue;
+          out.push({ src: s, dst: d, before, after, beforeConns, afterConns });
+        }
+      }
+    }
+  }
+  return out;
+}
+
+interface JointClass {
+  readonly members: Peer[];
+  readonly inBase: boolean;
+  readonly inHead: boolean;
+  readonly external: boolean;
+}
+
+function jointClasses(base: AccessMatrix, head: AccessMatrix): JointClass[] {
+  const baseIds = new Map<string, WorkloadPeer>(base.workloads.map((w) => [w.id, w]));
+  const headIds = new Map<string, WorkloadPeer>(head.workloads.map((w) => [w.id, w]));
+  const byKey = new Map<string, JointClass>();
+  const add = (peer: Peer, key: string, inBase: boolean, inHead: boolean) => {
+    let group = byKey.get(key);
+    if (!group) {
+      group = { members: [], inBase, inHead, external: peer.kind === 'external' };
+      byKey.set(key, group);
+    }
+    group.members.push(peer);
+  };
+  const ids = [...new Set([...baseIds.keys(), ...headIds.keys()])].sort();
+  for (const id of ids) {
+    const b = baseIds.get(id);
+    const h = headIds.get(id);
+    const key = `w${b ? base.classOf(b) : '-'},${h ? head.classOf(h) : '-'}`;
+    add((h ?? b)!, key, b !== undefined, h !== undefined);
+  }
+  for (const e of head.externals) {
+    add(e, `e${base.classOf(e)},${head.classOf(e)}`, true, true);
+  }
+  return [...byKey.values()];
+}

@@ -1,0 +1,113 @@
+import { ConnSet } from '../l4/conn-set.js';
+import type { L4Engine } from '../l4/engine-api.js';
+import { cutAddressSpace, type IpRange } from '../l4/ip-range.js';
+import type { L4Cell } from '../l4/verdict.js';
+import type { ClusterModel, Workload } from '../model/types.js';
+import { classifyWorkloads, type WorkloadClasses } from './classes.js';
+import { type ExternalPeer, externalPeer, type Peer, type WorkloadPeer, workloadPeer } from './peers.js';
+
+/**
+ * The layer above L4 (Istio). Kept as an interface so the matrix does not depend on how L7 is
+ * computed; `evaluate` only ever sees connections that L4 already allows.
+ */
+export interface L7Layer<C extends L7CellLike = L7CellLike> {
+  signature(workload: Workload): string;
+  evaluate(src: Peer, dst: Workload, l4Allowed: ConnSet): C;
+}
+
+/** What the matrix needs from an L7 cell: the connections where some request gets through. */
+export interface L7CellLike {
+  readonly effective: ConnSet;
+}
+
+/** The verdict for one (source, destination) pair; shared by every pair of the same classes. */
+export interface CellVerdict<C extends L7CellLike = L7CellLike> {
+  readonly l4: L4Cell;
+  /** Absent when there is no L7 layer, or the destination is external. */
+  readonly l7?: C;
+  /** L4 allowed, narrowed by L7 when present. */
+  readonly effective: ConnSet;
+}
+
+export interface MatrixOptions {
+  /** IP boundaries to cut external peers at, in addition to this revision's own (for diffs). */
+  readonly extraIpBoundaries?: readonly IpRange[];
+}
+
+export interface AccessMatrix<C extends L7CellLike = L7CellLike> {
+  readonly revision: string;
+  /** Sorted by id. */
+  readonly workloads: readonly WorkloadPeer[];
+  /** Consecutive ranges covering the address space. */
+  readonly externals: readonly ExternalPeer[];
+  readonly hasL7: boolean;
+  /** Class of a peer: equal classes give equal verdicts. Externals get classes of their own. */
+  classOf(peer: Peer): number;
+  /** The verdict for a pair (computed once per pair of classes). Never call with src === dst. */
+  verdict(src: Peer, dst: Peer): CellVerdict<C>;
+  /** Number of distinct class-pair verdicts computed so far (for the benchmark). */
+  computedCells(): number;
+}
+
+export function buildMatrix<C extends L7CellLike>(
+  model: ClusterModel,
+  l4: L4Engine,
+  l7: L7Layer<C> | undefined,
+  options: MatrixOptions = {},
+): AccessMatrix<C> {
+  const signatures = l7
+    ? [(w: Workload) => l4.signature(w), (w: Workload) => l7.signature(w)]
+    : [(w: Workload) => l4.signature(w)];
+  const classes: WorkloadClasses = classifyWorkloads(model.workloads, signatures);
+  const workloads = model.workloads.map(workloadPeer);
+  const externals = cutAddressSpace([...l4.ipBoundaries, ...(options.extraIpBoundaries ?? [])]).map(
+    externalPeer,
+  );
+  const workloadClassCount = classes.representatives.length;
+  const externalClass = new Map(externals.map((e, i) => [e.id, workloadClassCount + i]));
+  const classCount = workloadClassCount + externals.length;
+  const cache = new Map<number, CellVerdict<C>>();
+
+  const classOf = (peer: Peer): number => {
+    const c = peer.kind === 'workload' ? classes.classOf.get(peer.id) : externalClass.get(peer.id);
+    if (c === undefined) throw new Error(`peer ${peer.id} is not in the matrix of ${model.revision}`);
+    return c;
+  };
+
+  const representative = (peer: Peer): Peer =>
+    peer.kind === 'workload' ? workloadPeer(classes.representatives[classOf(peer)]!) : peer;
+
+  const compute = (src: Peer, dst: Peer): CellVerdict<C> => {
+    const l4Cell = computeL4Cell(l4, representative(src), representative(dst));
+    if (!l7 || dst.kind !== 'workload' || l4Cell.allowed.isEmpty()) {
+      return { l4: l4Cell, effective: l4Cell.allowed };
+    }
+    const l7Cell = l7.evaluate(representative(src), classes.representatives[classOf(dst)]!, l4Cell.allowed);
+    return { l4: l4Cell, l7: l7Cell, effective: l7Cell.effective.intersect(l4Cell.allowed) };
+  };
+
+  return {
+    revision: model.revision,
+    workloads,
+    externals,
+    hasL7: l7 !== undefined,
+    classOf,
+    verdict(src, dst) {
+      const key = classOf(src) * classCount + classOf(dst);
+      let v = cache.get(key);
+      if (!v) {
+        v = compute(src, dst);
+        cache.set(key, v);
+      }
+      return v;
+    },
+    computedCells: () => cache.size,
+  };
+}
+
+function computeL4Cell(l4: L4Engine, src: Peer, dst: Peer): L4Cell {
+  const egress = src.kind === 'workload' ? l4.egress(src.workload, dst) : null;
+  const ingress = dst.kind === 'workload' ? l4.ingress(dst.workload, src) : null;
+  const allowed = (egress?.allowed ?? ConnSet.all).intersect(ingress?.allowed ?? ConnSet.all);
+  return { allowed, egress, ingress };
+}

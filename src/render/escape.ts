@@ -1,0 +1,31 @@
+const MAX_NAME = 200;
+
+/** Removes control characters and line breaks, and caps the length of untrusted text. */
+export function sanitize(text: string, max = MAX_NAME): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: stripping control characters is the point
+  const flat = text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ');
+  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+}
+
+/**
+ * An inline code span for untrusted text (resource names, paths, rule labels). Inside a code span
+ * Markdown and HTML are not interpreted and @mentions or #refs do not link, so a name like
+ * `<img src=x>` or `**evil**` shows literally. The fence is longer than any backtick run inside.
+ */
+export function code(text: string): string {
+  const clean = sanitize(text);
+  const longest = Math.max(0, ...[...clean.matchAll(/`+/g)].map((m) => m[0].length));
+  const fence = '`'.repeat(longest + 1);
+  const pad = clean.startsWith('`') || clean.endsWith('`') || clean === '' ? ' ' : '';
+  return `${fence}${pad}${clean}${pad}${fence}`;
+}
+
+/** Escapes untrusted text meant to be read as prose (not code): HTML, Markdown and mentions. */
+export function escapeMarkdown(text: string): string {
+  return sanitize(text, 1000)
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/([\\`*_{}[\]()#+\-.!|~])/g, '\\$1')
+    .replace(/@/g, '@\u200b');
+}

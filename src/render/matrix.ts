@@ -1,0 +1,79 @@
+import { fileLine } from '../core/location.js';
+import { policyLabel, ruleLabel } from '../core/refs.js';
+import type { SideVerdict } from '../l4/verdict.js';
+import type { AccessMatrix, CellVerdict } from '../matrix/matrix.js';
+import type { Peer } from '../matrix/peers.js';
+import type { Layer } from '../report/types.js';
+import { sanitize } from './escape.js';
+
+export interface MatrixPair {
+  readonly src: Peer;
+  readonly dst: Peer;
+  readonly verdict: CellVerdict;
+}
+
+/** Every pair with some allowed connection at the chosen layer (workloads and external ranges). */
+export function matrixPairs(matrix: AccessMatrix, layer: Layer): MatrixPair[] {
+  const out: MatrixPair[] = [];
+  const peers: Peer[] = [...matrix.workloads, ...matrix.externals];
+  for (const src of peers) {
+    for (const dst of peers) {
+      if (src.id === dst.id || (src.kind === 'external' && dst.kind === 'external')) continue;
+      const verdict = matrix.verdict(src, dst);
+      if (!conns(verdict, layer).isEmpty()) out.push({ src, dst, verdict });
+    }
+  }
+  return out;
+}
+
+function conns(v: CellVerdict, layer: Layer) {
+  return layer === 'l4' ? v.l4.allowed : v.effective;
+}
+
+/** Human-readable matrix: each pair with its connections and the rules that allow them. */
+export function renderMatrixText(matrix: AccessMatrix, layer: Layer): string {
+  const lines: string[] = [];
+  for (const p of matrixPairs(matrix, layer)) {
+    lines.push(`${sanitize(p.src.id)} => ${sanitize(p.dst.id)} : ${conns(p.verdict, layer).toString()}`);
+    lines.push(...sideLines('egress', p.verdict.l4.egress), ...sideLines('ingress', p.verdict.l4.ingress));
+  }
+  return lines.map((l) => `${l}\n`).join('');
+}
+
+function sideLines(direction: string, side: SideVerdict | null): string[] {
+  if (!side) return [];
+  if (side.isolatedBy.length === 0) return [`    ${direction}: not isolated`];
+  return side.grants.map(
+    (g) =>
+      `    ${direction}: ${sanitize(ruleLabel(g.rule))} [${g.conns.toString()}] (${sanitize(fileLine(g.rule.location))})`,
+  );
+}
+
+/** Machine-readable matrix; the shape is documented in docs/json.md. */
+export function renderMatrixJson(matrix: AccessMatrix, layer: Layer): string {
+  const cells = matrixPairs(matrix, layer).map((p) => ({
+    source: p.src.id,
+    destination: p.dst.id,
+    l4: {
+      allowed: p.verdict.l4.allowed.toString(),
+      egress: sideJson(p.verdict.l4.egress),
+      ingress: sideJson(p.verdict.l4.ingress),
+    },
+    effective: p.verdict.effective.toString(),
+  }));
+  return `${JSON.stringify({ revision: matrix.revision, layer, cells }, null, 2)}\n`;
+}
+
+function sideJson(side: SideVerdict | null) {
+  if (!side) return null;
+  return {
+    isolated: side.isolatedBy.length > 0,
+    isolatedBy: side.isolatedBy.map((p) => ({ policy: policyLabel(p), location: fileLine(p.location) })),
+    rules: side.grants.map((g) => ({
+      rule: ruleLabel(g.rule),
+      location: fileLine(g.rule.location),
+      allows: g.conns.toString(),
+    })),
+    uncertainBy: side.uncertainBy.map((p) => ({ policy: policyLabel(p), location: fileLine(p.location) })),
+  };
+}

@@ -1,0 +1,66 @@
+import { formatDiagnostic } from '../core/diagnostics.js';
+import type { PathChange, Report } from '../report/types.js';
+import { sanitize } from './escape.js';
+import { groupByDestinationNamespace } from './group.js';
+import { causeText, KIND_TITLE, LAYER_TEXT, revisionText, summaryLine } from './wording.js';
+
+/** The terminal report: same content as the PR comment, plain text. */
+export function renderText(report: Report): string {
+  const out: string[] = [];
+  out.push(
+    `policy-diff ${revisionText(report.base)} -> ${revisionText(report.head)} [${LAYER_TEXT[report.layer]}]`,
+  );
+  out.push(summaryLine(report));
+  if (report.incomplete) {
+    out.push(
+      '',
+      'ANALYSIS INCOMPLETE: some input could not be read or understood (see errors below); the check fails closed.',
+    );
+  }
+  for (const kind of ['opened', 'closed', 'changed'] as const) {
+    const changes = report.changes.filter((c) => c.kind === kind);
+    if (changes.length === 0) continue;
+    out.push('', `${KIND_TITLE[kind]} (${changes.length})`);
+    for (const [ns, group] of groupByDestinationNamespace(changes)) {
+      out.push(`  ${ns}`);
+      for (const c of group) out.push(...changeLines(c));
+    }
+  }
+  if (report.workloads.added.length || report.workloads.removed.length) {
+    out.push('', 'Workloads');
+    for (const w of report.workloads.added) out.push(`  + ${sanitize(w)}`);
+    for (const w of report.workloads.removed) out.push(`  - ${sanitize(w)}`);
+  }
+  const shown = report.diagnostics.filter((d) => d.severity !== 'note');
+  if (shown.length) {
+    out.push('', `Input problems (${shown.length})`);
+    for (const d of shown) out.push(`  ${sanitize(formatDiagnostic(d), 2000)}`);
+  }
+  const notes = report.diagnostics.length - shown.length;
+  if (notes)
+    out.push(
+      '',
+      `${notes} file${notes === 1 ? '' : 's'} or document${notes === 1 ? '' : 's'} skipped as not Kubernetes manifests (use --format json to list them).`,
+    );
+  if (report.changes.length === 0 && !report.incomplete) out.push('', 'No change in who can reach whom.');
+  return `${out.join('\n')}\n`;
+}
+
+function changeLines(c: PathChange): string[] {
+  const delta =
+    c.kind === 'changed'
+      ? `${c.before} -> ${c.after}${c.added ? ` (+${c.added})` : ''}${c.removed ? ` (-${c.removed})` : ''}`
+      : c.kind === 'opened'
+        ? c.after
+        : c.before;
+  const flags = [
+    c.uncertain ? ' [UNCERTAIN]' : '',
+    c.workloadsDiff ? ` (${sanitize(c.workloadsDiff)})` : '',
+  ].join('');
+  const lines = [`    ${sanitize(c.source.id)} -> ${sanitize(c.destination.id)} : ${delta}${flags}`];
+  for (const cause of c.causes) {
+    const t = causeText(cause);
+    lines.push(`      ${t.lead} ${sanitize(t.rule)}${t.conns ? ` [${t.conns}]` : ''} (${sanitize(t.where)})`);
+  }
+  return lines;
+}

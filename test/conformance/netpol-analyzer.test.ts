@@ -1,0 +1,50 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'vitest';
+import { buildMatrices } from '../../src/analysis/diff-revisions.js';
+import { renderConnlist, renderConnlistDiff } from '../../src/render/connlist.js';
+import { runAnalysis, runDiff } from '../../src/run.js';
+import { sharedPath } from '../helpers/shared.js';
+import { expectSameText } from '../helpers/unified-diff.js';
+
+/**
+ * np-guard/netpol-analyzer's own cases, read in place from ../shared/conformance (read-only).
+ * Our `connlist` and `connlist-diff` formats must equal their expected files line for line.
+ */
+const root = sharedPath('conformance', 'netpol-analyzer');
+const cases = JSON.parse(readFileSync(join(root, 'cases.json'), 'utf8')) as {
+  connlist: { input: string; expected: string }[];
+  diff: { base: string; head: string; expected: string }[];
+};
+
+/** Cases where we are sure the expected file is wrong, with the reason (none so far). */
+const KNOWN_DIFFERENCES: Record<string, string> = {};
+
+const options = { repo: root };
+
+describe('netpol-analyzer connlist', () => {
+  for (const c of cases.connlist) {
+    const run = KNOWN_DIFFERENCES[c.input] ? it.skip : it;
+    run(c.input, async () => {
+      const { revision } = await runAnalysis(join(root, c.input), options);
+      const [matrix] = buildMatrices(revision, revision);
+      expectSameText(renderConnlist(matrix), readFileSync(join(root, c.expected), 'utf8'), c.expected);
+    });
+  }
+});
+
+describe('netpol-analyzer diff', () => {
+  for (const c of cases.diff) {
+    const name = `${c.base} -> ${c.head}`;
+    const run = KNOWN_DIFFERENCES[name] ? it.skip : it;
+    run(name, async () => {
+      const { report } = await runDiff({
+        ...options,
+        base: join(root, c.base),
+        head: join(root, c.head),
+        layer: 'l4',
+      });
+      expectSameText(renderConnlistDiff(report), readFileSync(join(root, c.expected), 'utf8'), c.expected);
+    });
+  }
+});
