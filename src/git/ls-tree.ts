@@ -1,0 +1,41 @@
+import { gitClient } from './git-client.js';
+
+export type TreeEntryKind = 'file' | 'symlink' | 'submodule' | 'other';
+
+/** One line of `git ls-tree -r --long`: the path is a label only, never a filesystem path. */
+export interface TreeEntry {
+  readonly path: string;
+  readonly kind: TreeEntryKind;
+  readonly mode: string;
+  readonly sha: string;
+  /** Blob size in bytes; 0 for submodules (ls-tree prints `-`). */
+  readonly size: number;
+}
+
+// `<mode> SP <type> SP <object> SP+ <size> TAB <path>`; the size column is padded with spaces.
+const ENTRY = /^([0-7]{6}) ([a-z]+) ([0-9a-f]{40,64}) +(-|\d+)\t(.+)$/s;
+
+function kindOf(mode: string, type: string): TreeEntryKind {
+  if (mode === '120000') return 'symlink';
+  if (mode === '160000' || type === 'commit') return 'submodule';
+  return type === 'blob' && mode.startsWith('100') ? 'file' : 'other';
+}
+
+export function parseLsTree(output: string): TreeEntry[] {
+  const entries: TreeEntry[] = [];
+  for (const record of output.split('\0')) {
+    if (record === '') continue;
+    const match = ENTRY.exec(record);
+    if (!match) throw new Error(`unexpected git ls-tree output: '${record.slice(0, 200)}'`);
+    const [, mode = '', type = '', sha = '', size = '', path = ''] = match;
+    entries.push({ path, kind: kindOf(mode, type), mode, sha, size: size === '-' ? 0 : Number(size) });
+  }
+  return entries;
+}
+
+/** Every entry of a commit's tree, recursively, relative to the repository root. */
+export async function listTree(repo: string, commit: string): Promise<TreeEntry[]> {
+  // --full-tree: paths relative to the repository root even when `repo` is a subdirectory of it.
+  const output = await gitClient(repo).raw(['ls-tree', '-r', '-z', '--long', '--full-tree', commit]);
+  return parseLsTree(output);
+}

@@ -1,0 +1,24 @@
+import type { Diagnostic } from '../core/diagnostics.js';
+import type { SourceFile } from '../manifests/types.js';
+
+/** Where one side of the diff comes from: a revision of a git repository, or a directory on disk. */
+export type RevisionInput = { kind: 'git'; repo: string; rev: string } | { kind: 'directory'; path: string };
+
+export interface RevisionFiles {
+  /** The revision as the user gave it (`main`, `HEAD~1`, a sha) or the directory path as given. */
+  label: string;
+  /** The resolved commit sha (git input only). */
+  commit?: string;
+  /** Sorted by path. */
+  files: SourceFile[];
+  diagnostics: Diagnostic[];
+}
+
+export interface ReadOptions {
+  include: readonly string[];
+  exclude: readonly string[];
+  /** Default 4 MiB. */
+  maxFileBytes?: number;
+  /** Default 512 MiB. */
+  maxTotalBytes?: number;
+}
