@@ -62,7 +62,15 @@ export interface Workload {
   readonly serviceAccountName: string;
   readonly hostNetwork: boolean;
   readonly location: SourceLocation;
+  /** The controller manifest, or for bare pods the first pod of the group (its labels are `podLabels`). */
   readonly object: K8sObject;
+  /** Bare Pod objects grouped into this workload (replicas), in input order; absent when none. */
+  readonly podObjects?: readonly K8sObject[];
+  /**
+   * Present only when those pods (or pods and their controller's template) disagree on labels: every
+   * distinct label set, `podLabels` first. Selectors that tell them apart make the peer ambiguous.
+   */
+  readonly podLabelVariants?: readonly Labels[];
 }
 
 export interface ServicePort {

@@ -1,0 +1,95 @@
+import { type Document, isMap, isPair, isScalar, isSeq, type Pair, Scalar, type YAMLMap } from 'yaml';
+import type { Diagnostic } from '../core/diagnostics.js';
+import { compareLocations } from '../core/location.js';
+import { type FilePosition, locationAt } from './locate.js';
+
+/** Keys whose value is a map of label (or annotation) values, which Kubernetes requires to be strings. */
+const LABEL_MAP_KEYS = new Set(['labels', 'annotations', 'matchLabels']);
+
+function keyText(pair: Pair): string | undefined {
+  return isScalar(pair.key) && typeof pair.key.value === 'string' ? pair.key.value : undefined;
+}
+
+/** `selector: {app: web}` (Service, Istio Gateway) is a label map; `selector: {matchLabels: ...}` is not. */
+function isPlainSelector(map: YAMLMap): boolean {
+  return !map.items.some((p) => {
+    const k = isPair(p) ? keyText(p) : undefined;
+    return k === 'matchLabels' || k === 'matchExpressions';
+  });
+}
+
+function isLabelMap(key: string | undefined, value: unknown): value is YAMLMap {
+  if (!isMap(value) || key === undefined) return false;
+  return LABEL_MAP_KEYS.has(key) || (key === 'selector' && isPlainSelector(value));
+}
+
+function nonStringWarning(
+  pos: FilePosition,
+  what: string,
+  key: string,
+  scalar: Scalar,
+  text: string,
+): Diagnostic {
+  return {
+    severity: 'warning',
+    code: 'non-string-label',
+    message: `${what} "${key}" has the non-string value ${scalar.source ?? String(scalar.value)}; Kubernetes rejects it (quote it: "${text}"); analysed as the string "${text}"`,
+    location: locationAt(pos, scalar.range?.[0] ?? 0),
+  };
+}
+
+/** Rewrites non-string scalars of one label map to their source text, as a quoted value would read. */
+function normaliseMap(pos: FilePosition, mapKey: string, map: YAMLMap, out: Diagnostic[]): void {
+  const what = mapKey === 'annotations' ? 'annotation' : 'label';
+  for (const pair of [...map.items]) {
+    const key = keyText(pair) ?? String(isScalar(pair.key) ? pair.key.value : '');
+    const value = pair.value;
+    if (value === null || (isScalar(value) && value.value === null)) {
+      // `key:` with nothing decodes as "" in Kubernetes' JSON decoding; still worth a word.
+      if (isScalar(value)) value.value = '';
+      else pair.value = new Scalar('');
+      out.push({
+        severity: 'warning',
+        code: 'non-string-label',
+        message: `${what} "${key}" has no value; analysed as ""`,
+        location: locationAt(pos, (isScalar(value) ? value.range?.[0] : undefined) ?? 0),
+      });
+    } else if (isScalar(value) && typeof value.value !== 'string') {
+      const text = value.source ?? String(value.value);
+      out.push(nonStringWarning(pos, what, key, value, text));
+      value.value = text;
+    } else if (!isScalar(value)) {
+      out.push({
+        severity: 'error',
+        code: 'invalid-label',
+        message: `${what} "${key}" is a ${isSeq(value) ? 'list' : 'map'}, not a string; Kubernetes rejects the object`,
+        location: locationAt(pos, (value as { range?: [number] }).range?.[0] ?? 0),
+        dropped: `${what} "${key}"`,
+      });
+      map.items.splice(map.items.indexOf(pair), 1);
+    }
+  }
+}
+
+/**
+ * Makes every label/annotation/selector value a string before conversion to JSON, warning for each
+ * one that was not. Walks iteratively: hostile input can nest thousands of levels deep.
+ */
+export function normaliseLabelMaps(doc: Document, pos: FilePosition): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const stack: unknown[] = [doc.contents];
+  while (stack.length > 0) {
+    const node = stack.pop();
+    if (isMap(node)) {
+      for (const pair of node.items) {
+        const key = keyText(pair);
+        if (isLabelMap(key, pair.value)) normaliseMap(pos, key ?? '', pair.value, out);
+        else stack.push(pair.value);
+      }
+    } else if (isSeq(node)) {
+      for (const item of node.items) stack.push(item);
+    }
+  }
+  // The walk is depth-first from the end; report in reading order.
+  return out.sort((a, b) => (a.location && b.location ? compareLocations(a.location, b.location) : 0));
+}

@@ -1,0 +1,218 @@
+import {
+  type Document,
+  isMap,
+  isScalar,
+  isSeq,
+  LineCounter,
+  type Node,
+  parseAllDocuments,
+  type YAMLError,
+} from 'yaml';
+import type { Diagnostic } from '../core/diagnostics.js';
+import { normaliseLabelMaps } from './labels.js';
+import { type FilePosition, locationAt } from './locate.js';
+import { isRecord, type ObjectSource, toK8sObject } from './object.js';
+import { isHelmTemplate, isKustomizationFile, isKustomizeKind } from './skip.js';
+import type { K8sObject, SourceFile } from './types.js';
+
+export interface ParsedFile {
+  objects: K8sObject[];
+  diagnostics: Diagnostic[];
+}
+
+/** More aliases than this in one document is a "billion laughs" bomb, not a manifest. */
+export const MAX_ALIAS_COUNT = 100;
+/** Syntax errors reported per document; the rest add nothing a reader can act on. */
+const MAX_ERRORS_PER_DOCUMENT = 5;
+
+interface DocContext {
+  readonly pos: FilePosition;
+  readonly doc: Document;
+  /** `document 3 of deploy/netpol.yaml`, what an error drops. */
+  readonly label: string;
+  readonly out: ParsedFile;
+}
+
+function note(ctx: DocContext, code: string, message: string, offset: number): void {
+  ctx.out.diagnostics.push({ severity: 'note', code, message, location: locationAt(ctx.pos, offset) });
+}
+
+function docOffset(doc: Document): number {
+  return (doc.contents as Node | null)?.range?.[0] ?? doc.range?.[0] ?? 0;
+}
+
+function plainMessage(err: YAMLError): string {
+  // yaml catches its own stack overflow on absurdly deep nesting; say what it means.
+  return /call stack/i.test(err.message) ? 'nested too deeply to read' : err.message;
+}
+
+function syntaxErrors(ctx: DocContext, errors: readonly YAMLError[]): void {
+  for (const err of errors.slice(0, MAX_ERRORS_PER_DOCUMENT)) {
+    const duplicate = err.code === 'DUPLICATE_KEY';
+    ctx.out.diagnostics.push({
+      severity: 'error',
+      code: duplicate ? 'duplicate-key' : 'yaml-syntax',
+      // prettyErrors is off (it can exhaust memory on hostile input), so the message is plain already.
+      message: duplicate ? 'duplicate key in a mapping (Kubernetes rejects it)' : plainMessage(err),
+      location: locationAt(ctx.pos, err.pos[0]),
+      dropped: ctx.label,
+    });
+  }
+}
+
+/** Converts to plain JSON; a bomb or a stack-exhausting structure becomes a diagnostic. */
+function toJson(ctx: DocContext): { ok: true; value: unknown } | { ok: false } {
+  try {
+    return { ok: true, value: ctx.doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) };
+  } catch (e) {
+    const bomb = e instanceof ReferenceError;
+    ctx.out.diagnostics.push({
+      severity: 'error',
+      code: bomb ? 'yaml-alias-limit' : 'yaml-too-complex',
+      message: bomb
+        ? `more than ${MAX_ALIAS_COUNT} alias expansions (a "billion laughs" YAML bomb?)`
+        : `document could not be converted: ${e instanceof Error ? e.message : String(e)}`,
+      location: locationAt(ctx.pos, docOffset(ctx.doc)),
+      dropped: ctx.label,
+    });
+    return { ok: false };
+  }
+}
+
+/** The node of `items[i]` in a `List` document, so each item gets its own location. */
+function itemNodes(doc: Document): readonly Node[] {
+  const root = doc.contents;
+  if (!isMap(root)) return [];
+  const pair = root.items.find((p) => isScalar(p.key) && p.key.value === 'items');
+  return isSeq(pair?.value) ? (pair.value.items as Node[]) : [];
+}
+
+function listItems(ctx: DocContext, list: Record<string, unknown>, items: readonly unknown[]): void {
+  const listKind = String(list.kind);
+  // `PodList` items usually omit kind/apiVersion; a plain `List` must name each item's kind.
+  const itemKind = listKind === 'List' ? undefined : listKind.slice(0, -'List'.length);
+  const nodes = itemNodes(ctx.doc);
+  const root = ctx.doc.contents as Node;
+  items.forEach((item, index) => {
+    const node = nodes[index] ?? root;
+    if (!isRecord(item)) {
+      note(
+        ctx,
+        'not-kubernetes',
+        `item ${index} of ${listKind} is not an object; skipped`,
+        node.range?.[0] ?? 0,
+      );
+      return;
+    }
+    const kind = item.kind ?? itemKind;
+    if (typeof kind !== 'string' || kind === '') {
+      ctx.out.diagnostics.push({
+        severity: 'error',
+        code: 'missing-kind',
+        message: `item ${index} of ${listKind} has no kind`,
+        location: locationAt(ctx.pos, node.range?.[0] ?? 0),
+        dropped: `item ${index} of ${ctx.label}`,
+      });
+      return;
+    }
+    const body = { ...item, kind, apiVersion: item.apiVersion ?? list.apiVersion };
+    addObject(ctx, body, node);
+  });
+}
+
+function addObject(ctx: DocContext, body: Record<string, unknown>, node: Node): void {
+  const src: ObjectSource = { pos: ctx.pos, doc: ctx.doc, node };
+  const obj = toK8sObject(body, src, ctx.out.diagnostics);
+  if (obj) ctx.out.objects.push(obj);
+}
+
+function isList(value: Record<string, unknown>): value is Record<string, unknown> & { items: unknown[] } {
+  return typeof value.kind === 'string' && value.kind.endsWith('List') && Array.isArray(value.items);
+}
+
+function isEmpty(doc: Document): boolean {
+  return doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null);
+}
+
+/** Why a converted document is not an object to keep, or `undefined` when it is one. */
+function skipReason(value: unknown): { code: string; message: string } | undefined {
+  if (!isRecord(value) || typeof value.kind !== 'string' || typeof value.apiVersion !== 'string') {
+    return { code: 'not-kubernetes', message: 'has no apiVersion/kind; not a Kubernetes object, skipped' };
+  }
+  if (isKustomizeKind(value.apiVersion, value.kind)) {
+    return { code: 'kustomization-skipped', message: `is a kustomize ${value.kind}, not rendered; skipped` };
+  }
+  return undefined;
+}
+
+function parseDocument(ctx: DocContext): void {
+  const { doc } = ctx;
+  if (doc.errors.length > 0) {
+    syntaxErrors(ctx, doc.errors);
+    return;
+  }
+  if (isEmpty(doc)) {
+    note(ctx, 'empty-document', `${ctx.label} is empty`, doc.range?.[0] ?? 0);
+    return;
+  }
+  ctx.out.diagnostics.push(...normaliseLabelMaps(doc, ctx.pos));
+  const json = toJson(ctx);
+  if (!json.ok) return;
+  const skip = skipReason(json.value);
+  if (skip || !isRecord(json.value)) {
+    if (skip) note(ctx, skip.code, `${ctx.label} ${skip.message}`, docOffset(doc));
+    return;
+  }
+  if (isList(json.value)) listItems(ctx, json.value, json.value.items);
+  else addObject(ctx, json.value, doc.contents as Node);
+}
+
+function fileNote(file: SourceFile, revision: string, code: string, message: string): ParsedFile {
+  const location = { revision, file: file.path, line: 1, column: 1 };
+  return { objects: [], diagnostics: [{ severity: 'note', code, message, location }] };
+}
+
+/**
+ * Parses every document of one file into Kubernetes objects. Never throws: whatever cannot be
+ * read becomes a diagnostic saying what was dropped, and the rest of the file is still used.
+ */
+export function parseSourceFile(file: SourceFile, revision: string): ParsedFile {
+  if (isKustomizationFile(file.path)) {
+    return fileNote(
+      file,
+      revision,
+      'kustomization-skipped',
+      'kustomization file: overlays are not rendered; skipped',
+    );
+  }
+  const lineCounter = new LineCounter();
+  const pos: FilePosition = { revision, file: file.path, lineCounter };
+  let docs: Document[];
+  try {
+    docs = parseAllDocuments(file.text, { lineCounter, prettyErrors: false, uniqueKeys: true }) as Document[];
+  } catch (e) {
+    const message = `file could not be parsed: ${e instanceof Error ? e.message : String(e)}`;
+    const location = { revision, file: file.path, line: 1, column: 1 };
+    return {
+      objects: [],
+      diagnostics: [{ severity: 'error', code: 'yaml-syntax', message, location, dropped: file.path }],
+    };
+  }
+  if (isHelmTemplate(file.text, docs)) {
+    return fileNote(
+      file,
+      revision,
+      'helm-template-skipped',
+      'Helm template (contains `{{`): not rendered; skipped',
+    );
+  }
+  if (docs.length === 0) return fileNote(file, revision, 'empty-document', 'file is empty');
+  const out: ParsedFile = { objects: [], diagnostics: [] };
+  docs.forEach((doc, index) => {
+    // A final `---` followed by nothing is a style habit, not a skipped document worth a note.
+    if (index > 0 && index === docs.length - 1 && isEmpty(doc) && doc.errors.length === 0) return;
+    const label = docs.length === 1 ? file.path : `document ${index + 1} of ${file.path}`;
+    parseDocument({ pos, doc, label, out });
+  });
+  return out;
+}

@@ -1,0 +1,63 @@
+import type { Diagnostic } from '../core/diagnostics.js';
+import { isRecord } from '../manifests/object.js';
+import type { K8sObject, Labels, ObjectPath } from '../manifests/types.js';
+import { PROTOCOLS, type Protocol } from './types.js';
+
+export { isRecord };
+
+/** The value at `path` inside a JSON value, or `undefined` when any step is missing. */
+export function valueAt(root: unknown, path: ObjectPath): unknown {
+  let node = root;
+  for (const segment of path) {
+    if (typeof segment === 'number') node = Array.isArray(node) ? node[segment] : undefined;
+    else node = isRecord(node) ? node[segment] : undefined;
+  }
+  return node;
+}
+
+/** `Deployment prod/web`, the way diagnostics name an object. */
+export function objectLabel(obj: K8sObject): string {
+  return `${obj.kind} ${obj.namespace ?? 'default'}/${obj.name}`;
+}
+
+/** A label-like map as strings, sorted by key (labels were made strings at parse time already). */
+export function labelsAt(root: unknown, path: ObjectPath): Labels {
+  const value = valueAt(root, path);
+  if (!isRecord(value)) return {};
+  const out: Record<string, string> = {};
+  for (const key of Object.keys(value).sort()) out[key] = String(value[key]);
+  return out;
+}
+
+export function isProtocol(value: unknown): value is Protocol {
+  return typeof value === 'string' && (PROTOCOLS as readonly string[]).includes(value);
+}
+
+export function isPortNumber(value: unknown): value is number {
+  return typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= 65535;
+}
+
+/** Collects diagnostics for one object, located at a path inside it. */
+export class ObjectDiagnostics {
+  constructor(
+    private readonly obj: K8sObject,
+    private readonly out: Diagnostic[],
+  ) {}
+
+  error(code: string, path: ObjectPath, message: string, dropped: string): void {
+    this.out.push({ severity: 'error', code, message, location: this.obj.locate(path), dropped });
+  }
+
+  warning(code: string, path: ObjectPath, message: string): void {
+    this.out.push({ severity: 'warning', code, message, location: this.obj.locate(path) });
+  }
+}
+
+export function compareStrings(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+export function sameLabels(a: Labels, b: Labels): boolean {
+  const ka = Object.keys(a);
+  return ka.length === Object.keys(b).length && ka.every((k) => b[k] === a[k]);
+}
