@@ -3,6 +3,7 @@ import { diffRevisions } from './analysis/diff-revisions.js';
 import { loadConfig } from './config/load.js';
 import type { Config, InjectionAssumption } from './config/types.js';
 import { readRevision, resolveRevisionInput } from './git/read-revision.js';
+import { renderRevision, withRendered } from './gitops/render-revision.js';
 import type { Layer, Report } from './report/types.js';
 
 /** What the CLI and the Action share to read the inputs. */
@@ -72,5 +73,7 @@ export async function effectiveConfig(options: InputOptions): Promise<Config> {
 async function readSide(arg: string, role: string, repo: string, config: Config): Promise<AnalysedRevision> {
   const input = await resolveRevisionInput(arg, repo, role);
   const files = await readRevision(input, { include: config.include, exclude: config.exclude });
-  return analyseRevision(files, config);
+  // Kustomize / Helm roots are analysed as rendered; their input files are not read as manifests.
+  const gitops = await renderRevision(input, files, config);
+  return analyseRevision(withRendered(files, gitops), config);
 }

@@ -33,7 +33,7 @@ export function analyseRevision(input: RevisionFilesInput, config: Config): Anal
   });
   const built = buildModel(objects, config, input.label);
   diagnostics.push(...built.diagnostics);
-  const l4 = compileNetworkPolicies(built.model, { ipBlockMatchesPods: config.cni.ipBlockMatchesPods });
+  const l4 = compileNetworkPolicies(built.model, config.cni);
   diagnostics.push(...l4.diagnostics);
   return {
     label: input.label,

@@ -13,14 +13,15 @@ export interface DiffSettings {
 export function diffRevisions(
   base: AnalysedRevision,
   head: AnalysedRevision,
-  settings: DiffSettings,
+  _settings: DiffSettings,
 ): Report {
   const [baseMatrix, headMatrix] = buildMatrices(base, head);
   const pairs = diffMatrices(baseMatrix, headMatrix, l4Lens);
   return buildReport({
     base: revisionInfo(base),
     head: revisionInfo(head),
-    layer: settings.layer,
+    // Only the L3/L4 layer is computed so far: say so rather than echo the requested layer.
+    layer: 'l4',
     pairs,
     baseWorkloads: base.model.workloads.map((w) => w.id),
     headWorkloads: head.model.workloads.map((w) => w.id),

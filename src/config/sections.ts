@@ -1,6 +1,15 @@
+import { posix } from 'node:path';
+import { isMap, isScalar, isSeq } from 'yaml';
 import type { Labels } from '../manifests/types.js';
 import { labelKeyProblem, labelValueProblem, namespaceNameProblem } from './k8s-names.js';
-import type { Acceptance, Config, DeclaredNamespace, FindingSeverity, InjectionAssumption } from './types.js';
+import type {
+  Acceptance,
+  Config,
+  DeclaredNamespace,
+  FindingSeverity,
+  InjectionAssumption,
+  RenderRootConfig,
+} from './types.js';
 import { DEFAULT_CONFIG } from './types.js';
 import type { Field, YamlReader } from './yaml-reader.js';
 
@@ -57,9 +66,15 @@ function readStringMap(r: YamlReader, field: Field, isLabels: boolean): Labels {
 }
 
 export function readCni(r: YamlReader, field: Field | undefined): Config['cni'] {
-  const section = r.section(field, ['ipBlockMatchesPods']);
+  const section = r.section(field, ['ipBlockMatchesPods', 'hostNetworkPods']);
   const ipBlock = section.get('ipBlockMatchesPods');
-  return { ipBlockMatchesPods: ipBlock ? r.boolean(ipBlock) : DEFAULT_CONFIG.cni.ipBlockMatchesPods };
+  const hostNetwork = section.get('hostNetworkPods');
+  return {
+    ipBlockMatchesPods: ipBlock ? r.boolean(ipBlock) : DEFAULT_CONFIG.cni.ipBlockMatchesPods,
+    hostNetworkPods: hostNetwork
+      ? r.oneOf(hostNetwork, ['node', 'pod'] as const)
+      : DEFAULT_CONFIG.cni.hostNetworkPods,
+  };
 }
 
 const MESH_KEYS = [
@@ -164,4 +179,94 @@ function readAcceptance(r: YamlReader, field: Field): Acceptance {
     ...(source !== undefined && { source }),
     ...(destination !== undefined && { destination }),
   };
+}
+
+const RENDER_KEYS = ['roots', 'discover', 'timeoutSeconds', 'maxOutputBytes'] as const;
+const KUSTOMIZE_KEYS = ['kustomize', 'enableHelm'] as const;
+const HELM_KEYS = ['helm', 'values', 'namespace', 'releaseName'] as const;
+/** Helm's own limit for release names: a DNS label of at most 53 characters. */
+const RELEASE_NAME = /^[a-z0-9]([-a-z0-9]{0,51}[a-z0-9])?$/;
+
+/**
+ * `render:` is either a list of roots (the short form) or a mapping with `roots` and options.
+ * Paths are repository-relative and may not leave the repository: they are rendered from a copy.
+ */
+export function readRender(r: YamlReader, field: Field | undefined): Config['render'] {
+  const d = DEFAULT_CONFIG.render;
+  if (!field) return d;
+  if (isSeq(r.resolve(field.node))) return { ...d, roots: readRenderRoots(r, field) };
+  const s = r.section(field, RENDER_KEYS);
+  const roots = s.get('roots');
+  const discover = s.get('discover');
+  const timeout = s.get('timeoutSeconds');
+  const maxOutput = s.get('maxOutputBytes');
+  return {
+    roots: roots ? readRenderRoots(r, roots) : d.roots,
+    discover: discover ? r.boolean(discover) : d.discover,
+    timeoutSeconds: timeout ? readPositive(r, timeout, 600) : d.timeoutSeconds,
+    maxOutputBytes: maxOutput ? readPositive(r, maxOutput, 2 ** 31) : d.maxOutputBytes,
+  };
+}
+
+function readRenderRoots(r: YamlReader, field: Field): RenderRootConfig[] {
+  return r.items(field).map((item) => {
+    const node = r.resolve(item.node);
+    const keys = isMap(node) ? node.items.map((p) => (isScalar(p.key) ? p.key.value : undefined)) : [];
+    if (keys.includes('helm')) return readHelmRoot(r, item);
+    if (keys.includes('kustomize')) return readKustomizeRoot(r, item);
+    return r.fail(item.node, `${item.path}: expected 'kustomize: <dir>' or 'helm: <chart dir>'`);
+  });
+}
+
+function readKustomizeRoot(r: YamlReader, field: Field): RenderRootConfig {
+  const s = r.section(field, KUSTOMIZE_KEYS, 'a root is either kustomize or helm');
+  const path = s.get('kustomize') ?? r.fail(field.node, `${field.path}.kustomize: missing directory`);
+  const enableHelm = s.get('enableHelm');
+  return {
+    tool: 'kustomize',
+    path: readRepoPath(r, path),
+    enableHelm: enableHelm ? r.boolean(enableHelm) : false,
+  };
+}
+
+function readHelmRoot(r: YamlReader, field: Field): RenderRootConfig {
+  const s = r.section(field, HELM_KEYS, 'a root is either kustomize or helm');
+  const pathField = s.get('helm') ?? r.fail(field.node, `${field.path}.helm: missing chart directory`);
+  const path = readRepoPath(r, pathField);
+  const values = s.get('values');
+  const namespace = s.get('namespace');
+  const releaseField = s.get('releaseName');
+  const releaseName = releaseField ? r.string(releaseField) : (path.split('/').pop() ?? '');
+  if (!RELEASE_NAME.test(releaseName)) {
+    r.fail(
+      (releaseField ?? pathField).node,
+      `${field.path}: invalid Helm release name '${releaseName}': lowercase letters, digits and '-', at most 53 characters${releaseField ? '' : '; set releaseName'}`,
+    );
+  }
+  return {
+    tool: 'helm',
+    path,
+    values: values ? r.items(values).map((item) => readRepoPath(r, item)) : [],
+    ...(namespace ? { namespace: readNamespaceName(r, namespace) } : {}),
+    releaseName,
+  };
+}
+
+/** A relative path that stays inside the repository, normalised (`./a/b/` is `a/b`, the root is `.`). */
+function readRepoPath(r: YamlReader, field: Field): string {
+  const raw = r.string(field);
+  const path = posix.normalize(raw).replace(/\/+$/, '') || '.';
+  if (raw.includes('\\') || posix.isAbsolute(raw) || path === '..' || path.startsWith('../')) {
+    r.fail(field.node, `${field.path}: '${raw}' must be a relative path inside the repository, with '/'`);
+  }
+  return path;
+}
+
+function readPositive(r: YamlReader, field: Field, max: number): number {
+  const node = r.resolve(field.node);
+  const value = isScalar(node) ? node.value : undefined;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > max) {
+    r.fail(node, `${field.path}: expected a whole number from 1 to ${max}`);
+  }
+  return value;
 }

@@ -20,6 +20,34 @@ export interface Acceptance {
   readonly reason: string;
 }
 
+/** One root to render, listed in `render` (paths are repository-relative, `/`-separated). */
+export type RenderRootConfig =
+  | {
+      readonly tool: 'kustomize';
+      readonly path: string;
+      /** Passes `--enable-helm` so the kustomization's `helmCharts` (vendored charts only) render. */
+      readonly enableHelm: boolean;
+    }
+  | {
+      readonly tool: 'helm';
+      readonly path: string;
+      /** Values files, relative to the chart directory, in the order `-f` takes them. */
+      readonly values: readonly string[];
+      readonly namespace?: string;
+      readonly releaseName: string;
+    };
+
+/** How Kustomize overlays and Helm charts are rendered before the analysis (src/gitops). */
+export interface RenderConfig {
+  readonly roots: readonly RenderRootConfig[];
+  /** Also render every kustomization that no other kustomization includes (default true). */
+  readonly discover: boolean;
+  /** Per render; the root is incomplete when the tool takes longer. */
+  readonly timeoutSeconds: number;
+  /** Per render: larger output is refused (the root is incomplete). */
+  readonly maxOutputBytes: number;
+}
+
 /** The validated `.policy-diff.yaml` with every default applied. */
 export interface Config {
   /** Globs of files to read (default: every .yaml, .yml and .json). */
@@ -30,6 +58,8 @@ export interface Config {
   readonly cni: {
     /** SEMANTICS A11: whether ipBlocks match pod IPs (Calico) or only external addresses (Cilium). */
     readonly ipBlockMatchesPods: boolean;
+    /** SEMANTICS A17: hostNetwork pods as node traffic (`node`, Calico/Cilium) or as pods (`pod`, netpol-analyzer). */
+    readonly hostNetworkPods: 'node' | 'pod';
   };
   readonly mesh: {
     /** `undefined`: read from an IstioOperator / Helm values file in the repo, else `istio-system`. */
@@ -57,6 +87,7 @@ export interface Config {
     readonly severity: Readonly<Record<string, FindingSeverity | 'off'>>;
     readonly accept: readonly Acceptance[];
   };
+  readonly render: RenderConfig;
   /** Where the config came from, for messages; undefined when defaults only. */
   readonly location?: SourceLocation;
 }
@@ -67,7 +98,7 @@ export const DEFAULT_CONFIG: Config = {
   include: DEFAULT_INCLUDE,
   exclude: [],
   namespaces: {},
-  cni: { ipBlockMatchesPods: false },
+  cni: { ipBlockMatchesPods: false, hostNetworkPods: 'node' },
   mesh: {
     rootNamespace: undefined,
     istioNamespace: 'istio-system',
@@ -79,4 +110,5 @@ export const DEFAULT_CONFIG: Config = {
   },
   sidecar: { minCpuRequest: '100m', minMemoryRequest: '128Mi' },
   findings: { severity: {}, accept: [] },
+  render: { roots: [], discover: true, timeoutSeconds: 30, maxOutputBytes: 64 * 1024 * 1024 },
 };

@@ -32,30 +32,36 @@ export function l4Causes(
   return dedupe(causes);
 }
 
-function sides(v: CellVerdict<L7CellLike> | undefined): SideVerdict[] {
+type Direction = 'egress' | 'ingress';
+
+function sides(v: CellVerdict<L7CellLike> | undefined): [Direction, SideVerdict][] {
   if (!v) return [];
-  return [v.l4.egress, v.l4.ingress].filter((s): s is SideVerdict => s !== null);
+  const out: [Direction, SideVerdict][] = [];
+  if (v.l4.egress) out.push(['egress', v.l4.egress]);
+  if (v.l4.ingress) out.push(['ingress', v.l4.ingress]);
+  return out;
 }
 
 function grantCauses(v: CellVerdict<L7CellLike> | undefined, revision: Revision, part: ConnSet): Cause[] {
-  return sides(v).flatMap((side) =>
+  return sides(v).flatMap(([direction, side]) =>
     side.isolatedBy.length === 0
       ? []
       : side.grants
           .filter((g) => g.conns.overlaps(part))
-          .map((g) => ruleCause(g.rule, revision, 'allows', g.conns.intersect(part))),
+          .map((g) => ruleCause(g.rule, revision, direction, g.conns.intersect(part))),
   );
 }
 
 /** Policies that isolate a direction and do not allow (all of) `part`. */
 function isolationCauses(v: CellVerdict<L7CellLike> | undefined, revision: Revision, part: ConnSet): Cause[] {
-  return sides(v).flatMap((side) => {
+  return sides(v).flatMap(([direction, side]) => {
     if (side.isolatedBy.length === 0 || part.subtract(side.allowed).isEmpty()) return [];
     const blocked = part.subtract(side.allowed);
     return side.isolatedBy.map((p) => ({
       revision,
       layer: 'l4' as const,
       effect: 'isolates' as const,
+      direction,
       rule: ruleLabel({ policy: p, rule: '', location: p.location }),
       conns: blocked.toString(),
       location: p.location,
@@ -64,8 +70,9 @@ function isolationCauses(v: CellVerdict<L7CellLike> | undefined, revision: Revis
 }
 
 function uncertainCauses(v: CellVerdict<L7CellLike> | undefined, revision: Revision): Cause[] {
-  return sides(v).flatMap((side) =>
+  return sides(v).flatMap(([direction, side]) =>
     side.uncertainBy.map((p) => ({
+      direction,
       revision,
       layer: 'l4' as const,
       effect: 'uncertain' as const,
@@ -75,11 +82,12 @@ function uncertainCauses(v: CellVerdict<L7CellLike> | undefined, revision: Revis
   );
 }
 
-function ruleCause(rule: RuleRef, revision: Revision, effect: Cause['effect'], conns: ConnSet): Cause {
+function ruleCause(rule: RuleRef, revision: Revision, direction: Direction, conns: ConnSet): Cause {
   return {
     revision,
     layer: 'l4',
-    effect,
+    effect: 'allows',
+    direction,
     rule: ruleLabel(rule),
     conns: conns.toString(),
     location: rule.location,
@@ -87,7 +95,7 @@ function ruleCause(rule: RuleRef, revision: Revision, effect: Cause['effect'], c
 }
 
 export function isUncertain(v: CellVerdict<L7CellLike> | undefined): boolean {
-  return sides(v).some((s) => s.uncertainBy.length > 0);
+  return sides(v).some(([, s]) => s.uncertainBy.length > 0);
 }
 
 function dedupe(causes: Cause[]): Cause[] {

@@ -11,6 +11,17 @@ export interface L4Options {
    * ever match external peers.
    */
   readonly ipBlockMatchesPods: boolean;
+  /**
+   * How hostNetwork pods are treated (SEMANTICS A17, undefined by Kubernetes): `node` (default;
+   * Calico, Cilium: their traffic is node traffic, no selector sees them) or `pod` (selected and
+   * matched like any pod, as netpol-analyzer and OVN-Kubernetes do).
+   */
+  readonly hostNetworkPods?: 'node' | 'pod';
+}
+
+/** Whether a workload's traffic is node traffic under the given options (A17). */
+export function isNodeTraffic(w: Workload, options: L4Options): boolean {
+  return w.hostNetwork && (options.hostNetworkPods ?? 'node') === 'node';
 }
 
 /**

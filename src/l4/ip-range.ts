@@ -15,32 +15,50 @@ const BITS: Record<IpFamily, number> = { 4: 32, 6: 128 };
 export const ALL_IPV4: IpRange = { family: 4, from: 0n, to: MAX[4] };
 export const ALL_IPV6: IpRange = { family: 6, from: 0n, to: MAX[6] };
 
-/** Parses `10.0.0.0/8`, `2001:db8::/32` or a bare address. Throws with a plain message when invalid. */
+/** Dotted-quad IPv4 with decimal octets; ipaddr.js alone also takes `10/8`, hex and octal (`010` = 8). */
+const IPV4_TEXT = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
+
+/**
+ * Parses `10.0.0.0/8`, `2001:db8::/32` or a bare address. Throws with a plain message when invalid.
+ * Strict like Go's `net.ParseCIDR` (what the API server uses): IPv4 must be four decimal octets
+ * (leading zeros are read as decimal, as the API server's legacy parser does, never as octal), the
+ * prefix must be decimal and in range, and IPv6 zones are rejected. Host bits are masked off.
+ */
 export function parseCidr(text: string): IpRange {
   const value = text.trim();
-  let addr: ipaddr.IPv4 | ipaddr.IPv6;
-  let prefix: number;
-  try {
-    if (value.includes('/')) {
-      [addr, prefix] = ipaddr.parseCIDR(value);
-    } else {
-      addr = ipaddr.parse(value);
-      prefix = addr.kind() === 'ipv4' ? 32 : 128;
-    }
-  } catch {
-    throw new Error(`"${value}" is not a valid IP address or CIDR`);
+  const slash = value.indexOf('/');
+  const addrText = slash < 0 ? value : value.slice(0, slash);
+  const prefixText = slash < 0 ? undefined : value.slice(slash + 1);
+  const invalid = new Error(`"${value}" is not a valid IP address or CIDR`);
+  const addr = parseAddress(addrText);
+  if (!addr) throw invalid;
+  let family: IpFamily = addr.kind() === 'ipv4' ? 4 : 6;
+  let prefix = BITS[family];
+  if (prefixText !== undefined) {
+    if (!/^\d{1,3}$/.test(prefixText) || Number(prefixText) > BITS[family]) throw invalid;
+    prefix = Number(prefixText);
   }
-  if (addr.kind() === 'ipv6' && (addr as ipaddr.IPv6).isIPv4MappedAddress()) {
-    addr = (addr as ipaddr.IPv6).toIPv4Address();
-    prefix = Math.max(0, prefix - 96);
+  let base = addr.toByteArray().reduce((acc, byte) => (acc << 8n) | BigInt(byte), 0n);
+  // An IPv4-mapped IPv6 CIDR is an IPv4 CIDR, but only when the prefix keeps the ::ffff:0:0/96 part.
+  if (family === 6 && (addr as ipaddr.IPv6).isIPv4MappedAddress() && prefix >= 96) {
+    family = 4;
+    prefix -= 96;
+    base &= MAX[4];
   }
-  const family: IpFamily = addr.kind() === 'ipv4' ? 4 : 6;
-  const bits = BITS[family];
-  const base = addr.toByteArray().reduce((acc, byte) => (acc << 8n) | BigInt(byte), 0n);
-  const hostBits = BigInt(bits - prefix);
+  const hostBits = BigInt(BITS[family] - prefix);
   const mask = (1n << hostBits) - 1n;
   const from = base & ~mask & MAX[family];
   return { family, from, to: from | mask };
+}
+
+function parseAddress(text: string): ipaddr.IPv4 | ipaddr.IPv6 | undefined {
+  const v4 = IPV4_TEXT.exec(text);
+  if (v4) {
+    const octets = v4.slice(1).map(Number);
+    return octets.every((o) => o <= 255) ? new ipaddr.IPv4(octets) : undefined;
+  }
+  if (!text.includes(':') || text.includes('%') || !ipaddr.IPv6.isValid(text)) return undefined;
+  return ipaddr.IPv6.parse(text);
 }
 
 export function containsRange(outer: IpRange, inner: IpRange): boolean {
@@ -77,7 +95,10 @@ export function formatRangeAsCidr(r: IpRange): string {
 }
 
 export function compareRanges(a: IpRange, b: IpRange): number {
-  return a.family - b.family || (a.from < b.from ? -1 : a.from > b.from ? 1 : a.to < b.to ? -1 : a.to > b.to ? 1 : 0);
+  return (
+    a.family - b.family ||
+    (a.from < b.from ? -1 : a.from > b.from ? 1 : a.to < b.to ? -1 : a.to > b.to ? 1 : 0)
+  );
 }
 
 /**

@@ -5,7 +5,7 @@ import type { Report } from '../report/types.js';
 
 /**
  * netpol-analyzer's connectivity list (L4 only): `src => dst : conns`, one line per pair with
- * some connection, sorted. Consecutive external ranges with equal connections are merged.
+ * some connection, sorted. Consecutive external destination ranges with equal connections are merged.
  */
 export function renderConnlist(matrix: AccessMatrix): string {
   const lines: string[] = [];
@@ -18,10 +18,10 @@ export function renderConnlist(matrix: AccessMatrix): string {
     }
   }
   for (const w of workloads) {
-    for (const [ext, conns] of mergeRuns(
-      externals.map((e) => [e, matrix.verdict(e, w).l4.allowed] as const),
-    )) {
-      lines.push(line(ext, w, conns));
+    // Sources stay cut at every ipBlock boundary; only destinations merge (as netpol-analyzer does).
+    for (const ext of externals) {
+      const conns = matrix.verdict(ext, w).l4.allowed;
+      if (!conns.isEmpty()) lines.push(line(ext, w, conns));
     }
     for (const [ext, conns] of mergeRuns(
       externals.map((e) => [e, matrix.verdict(w, e).l4.allowed] as const),

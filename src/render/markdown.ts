@@ -2,7 +2,7 @@ import { fullLocation } from '../core/location.js';
 import type { PathChange, Report } from '../report/types.js';
 import { code, escapeMarkdown } from './escape.js';
 import { groupByDestinationNamespace } from './group.js';
-import { causeText, KIND_TITLE, LAYER_TEXT, revisionText, summaryLine } from './wording.js';
+import { causeLines, KIND_TITLE, LAYER_TEXT, revisionText, summaryLine } from './wording.js';
 
 export interface MarkdownOptions {
   /** Hard cap on the length of the result (GitHub comments: 65,536). Default: unlimited. */
@@ -60,12 +60,12 @@ function changeSections(report: Report): Section[] {
   for (const kind of ['opened', 'closed', 'changed'] as const) {
     const changes = report.changes.filter((c) => c.kind === kind);
     if (changes.length === 0) continue;
-    out.push({ head: `\n#### ${ICON[kind]} ${KIND_TITLE[kind]} (${changes.length})`, items: [], tail: '' });
+    out.push({ head: `\n\n#### ${ICON[kind]} ${KIND_TITLE[kind]} (${changes.length})`, items: [], tail: '' });
     for (const [ns, group] of groupByDestinationNamespace(changes)) {
       out.push({
         head: `\n<details${kind === 'opened' ? ' open' : ''}><summary>to namespace <b>${escapeMarkdown(ns)}</b> (${group.length})</summary>\n`,
         items: group.map(changeItem),
-        tail: '\n</details>',
+        tail: '\n\n</details>\n',
       });
     }
   }
@@ -82,9 +82,9 @@ function changeItem(c: PathChange): string {
     c.workloadsDiff ? ` _(${escapeMarkdown(c.workloadsDiff)})_` : '',
   ].join('');
   const lines = [`- ${code(c.source.id)} → ${code(c.destination.id)}: ${conns}${flags}`];
-  for (const cause of c.causes) {
-    const t = causeText(cause);
-    lines.push(`  - ${t.lead} ${code(t.rule)}${t.conns ? ` on ${code(t.conns)}` : ''} at ${code(t.where)}`);
+  for (const line of causeLines(c.causes)) {
+    const rules = line.rules.map((r) => `${code(r.rule)} (${code(r.where)})`).join(', ');
+    lines.push(`  - ${line.lead} ${rules}${line.conns ? ` on ${code(line.conns)}` : ''}`);
   }
   return lines.join('\n');
 }
@@ -96,7 +96,7 @@ function workloadSections(report: Report): Section[] {
     {
       head: `\n<details><summary>Workloads: ${added.length} added, ${removed.length} removed</summary>\n`,
       items: [...added.map((w) => `- added ${code(w)}`), ...removed.map((w) => `- removed ${code(w)}`)],
-      tail: '\n</details>',
+      tail: '\n\n</details>\n',
     },
   ];
 }
@@ -112,7 +112,7 @@ function diagnosticSections(report: Report): Section[] {
         (d) =>
           `- **${d.severity}** ${d.location ? code(fullLocation(d.location)) : ''} ${escapeMarkdown(d.message)}${d.dropped ? ` (dropped: ${code(d.dropped)})` : ''}`,
       ),
-      tail: '\n</details>',
+      tail: '\n\n</details>\n',
     },
   ];
 }

@@ -2,7 +2,7 @@ import { formatDiagnostic } from '../core/diagnostics.js';
 import type { PathChange, Report } from '../report/types.js';
 import { sanitize } from './escape.js';
 import { groupByDestinationNamespace } from './group.js';
-import { causeText, KIND_TITLE, LAYER_TEXT, revisionText, summaryLine } from './wording.js';
+import { causeLines, KIND_TITLE, LAYER_TEXT, revisionText, summaryLine } from './wording.js';
 
 /** The terminal report: same content as the PR comment, plain text. */
 export function renderText(report: Report): string {
@@ -58,9 +58,9 @@ function changeLines(c: PathChange): string[] {
     c.workloadsDiff ? ` (${sanitize(c.workloadsDiff)})` : '',
   ].join('');
   const lines = [`    ${sanitize(c.source.id)} -> ${sanitize(c.destination.id)} : ${delta}${flags}`];
-  for (const cause of c.causes) {
-    const t = causeText(cause);
-    lines.push(`      ${t.lead} ${sanitize(t.rule)}${t.conns ? ` [${t.conns}]` : ''} (${sanitize(t.where)})`);
+  for (const line of causeLines(c.causes)) {
+    const rules = line.rules.map((r) => `${sanitize(r.rule)} (${sanitize(r.where)})`).join(', ');
+    lines.push(`      ${line.lead} ${rules}${line.conns ? ` [${line.conns}]` : ''}`);
   }
   return lines;
 }

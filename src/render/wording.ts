@@ -1,15 +1,44 @@
 import { fileLine } from '../core/location.js';
 import type { Cause, ChangeKind, Report } from '../report/types.js';
 
-/** Plain-language pieces shared by the text and Markdown reports. */
-export function causeText(c: Cause): { lead: string; rule: string; where: string; conns: string } {
-  const lead = {
-    allows: c.revision === 'head' ? 'allowed by' : 'was allowed in base by',
-    isolates: c.revision === 'head' ? 'isolated by' : 'was isolated in base by',
-    denies: c.revision === 'head' ? 'denied by' : 'was denied in base by',
-    uncertain: c.revision === 'head' ? 'uncertain: not understood' : 'uncertain in base: not understood',
-  }[c.effect];
-  return { lead, rule: c.rule, where: fileLine(c.location), conns: c.conns ?? '' };
+/** One line of explanation under a change: a lead-in and the rules (with locations) it names. */
+export interface CauseLine {
+  readonly lead: string;
+  readonly rules: readonly { readonly rule: string; readonly where: string }[];
+  readonly conns: string;
+}
+
+const LEAD: Record<Cause['effect'], Record<Cause['revision'], string>> = {
+  allows: { head: 'allowed by', base: 'was allowed in base by' },
+  isolates: { head: 'blocked: isolated by', base: 'was blocked in base: isolated by' },
+  denies: { head: 'denied by', base: 'was denied in base by' },
+  uncertain: { head: 'uncertain: could not understand', base: 'uncertain in base: could not understand' },
+};
+
+/**
+ * Rules that allow are listed one per line; policies that isolate the same direction are one
+ * line ("egress isolated by a, b, c"), since together they are the reason and none alone is.
+ */
+export function causeLines(causes: readonly Cause[]): CauseLine[] {
+  const out: CauseLine[] = [];
+  const grouped = new Map<
+    string,
+    { lead: string; rules: { rule: string; where: string }[]; conns: string }
+  >();
+  for (const c of causes) {
+    const item = { rule: c.rule, where: fileLine(c.location) };
+    if (c.effect === 'allows' || c.effect === 'denies') {
+      out.push({ lead: LEAD[c.effect][c.revision], rules: [item], conns: c.conns ?? '' });
+      continue;
+    }
+    const side = c.direction ? `${c.direction} ` : '';
+    const lead = LEAD[c.effect][c.revision].replace('isolated by', `${side}isolated by`);
+    const key = `${c.effect}|${c.revision}|${c.direction ?? ''}|${c.conns ?? ''}`;
+    const group = grouped.get(key);
+    if (group) group.rules.push(item);
+    else grouped.set(key, { lead, rules: [item], conns: c.conns ?? '' });
+  }
+  return [...out, ...grouped.values()];
 }
 
 export const KIND_TITLE: Record<ChangeKind, string> = {

@@ -76,8 +76,8 @@ interface RangedChange {
 
 /**
  * Consecutive external ranges that changed in exactly the same way (connections and causes) for
- * the same workload are reported as one range, as netpol-analyzer does: `0.0.0.0-255.255.255.255`
- * is one line, not one per ipBlock boundary.
+ * the same workload are reported as one range, as netpol-analyzer's diff does:
+ * `0.0.0.0-255.255.255.255` is one line, not one per ipBlock boundary.
  */
 function mergeExternalRanges(items: readonly RangedChange[]): PathChange[] {
   const out: PathChange[] = [];

@@ -37,7 +37,12 @@ export interface ReportSummary {
   readonly changed: number;
   readonly workloadsAdded: number;
   readonly workloadsRemoved: number;
-  readonly findings: { readonly new: number; readonly fixed: number; readonly existing: number; readonly accepted: number };
+  readonly findings: {
+    readonly new: number;
+    readonly fixed: number;
+    readonly existing: number;
+    readonly accepted: number;
+  };
   readonly errors: number;
   readonly warnings: number;
 }
@@ -76,6 +81,8 @@ export interface Cause {
   readonly layer: 'l4' | 'l7';
   /** `allows`: the rule allows (part of) the connection; `isolates`: the policy isolates the pod so only its rules allow; `denies`: an explicit deny. */
   readonly effect: 'allows' | 'isolates' | 'denies' | 'uncertain';
+  /** Which side enforces it: the source's egress or the destination's ingress. */
+  readonly direction?: 'egress' | 'ingress';
   /** `NetworkPolicy prod/allow-web ingress[0]`. */
   readonly rule: string;
   /** What part of the connection it concerns, e.g. `TCP 8080`. */

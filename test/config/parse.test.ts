@@ -42,7 +42,7 @@ exclude: ["ci/**"]
 namespaces:
   payments: { labels: { team: pay, istio-injection: enabled, version: "1" }, annotations: { owner: "Team Pay" } }
   legacy:
-cni: { ipBlockMatchesPods: true }
+cni: { ipBlockMatchesPods: true, hostNetworkPods: 'node' }
 mesh:
   rootNamespace: mesh-root
   istioNamespace: istio-system
@@ -68,7 +68,7 @@ findings:
         },
         legacy: { labels: {}, annotations: {} },
       },
-      cni: { ipBlockMatchesPods: true },
+      cni: { ipBlockMatchesPods: true, hostNetworkPods: 'node' },
       mesh: {
         rootNamespace: 'mesh-root',
         istioNamespace: 'istio-system',
@@ -95,6 +95,7 @@ findings:
           { rule: 'new-flow', source: 'a/web', destination: 'b/db', reason: 'approved in TICKET-1' },
         ],
       },
+      render: DEFAULT_CONFIG.render,
       location,
     };
     expect(parseConfig(text, FILE)).toEqual(expected);
@@ -134,7 +135,7 @@ describe('parseConfig: errors name the file and line', () => {
     [
       'unknown key far from any',
       'frobnicate: 1\n',
-      "1: unknown key 'frobnicate' at the top level; expected 'include', 'exclude', 'namespaces', 'cni', 'mesh', 'sidecar' or 'findings'",
+      "1: unknown key 'frobnicate' at the top level; expected 'include', 'exclude', 'namespaces', 'cni', 'mesh', 'sidecar', 'findings' or 'render'",
     ],
     [
       'kebab-case key',

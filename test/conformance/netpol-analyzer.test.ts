@@ -4,7 +4,7 @@ import { describe, it } from 'vitest';
 import { buildMatrices } from '../../src/analysis/diff-revisions.js';
 import { renderConnlist, renderConnlistDiff } from '../../src/render/connlist.js';
 import { runAnalysis, runDiff } from '../../src/run.js';
-import { sharedPath } from '../helpers/shared.js';
+import { PROJECT_ROOT, sharedPath } from '../helpers/shared.js';
 import { expectSameText } from '../helpers/unified-diff.js';
 
 /**
@@ -20,7 +20,14 @@ const cases = JSON.parse(readFileSync(join(root, 'cases.json'), 'utf8')) as {
 /** Cases where we are sure the expected file is wrong, with the reason (none so far). */
 const KNOWN_DIFFERENCES: Record<string, string> = {};
 
-const options = { repo: root };
+/**
+ * netpol-analyzer treats hostNetwork pods like any pod; Kubernetes leaves it undefined (SEMANTICS
+ * A17) and our default is the Calico/Cilium behaviour, so these cases run with its profile.
+ */
+const options = {
+  repo: root,
+  configPath: join(PROJECT_ROOT, 'test', 'conformance', 'netpol-analyzer-profile.yaml'),
+};
 
 describe('netpol-analyzer connlist', () => {
   for (const c of cases.connlist) {

@@ -1,0 +1,186 @@
+import type { Diagnostic } from '../core/diagnostics.js';
+import type { PolicyRef } from '../core/refs.js';
+import type { Labels } from '../manifests/types.js';
+import type { Peer } from '../matrix/peers.js';
+import type { ClusterModel, ContainerPort, Workload } from '../model/types.js';
+import { ConnSet } from './conn-set.js';
+import { isNodeTraffic, type L4Engine, type L4Options } from './engine-api.js';
+import type { IpRange } from './ip-range.js';
+import type { LabelSelectorMatcher } from './label-selector.js';
+import type { CompiledPolicy, Direction } from './netpol-compile.js';
+import type { PeerTarget } from './peer-matcher.js';
+import { buildPolicyIndex, type PolicyIndex } from './policy-index.js';
+import { SignatureScheme } from './signature.js';
+import type { Grant, SideVerdict } from './verdict.js';
+
+const METADATA_NAME = 'kubernetes.io/metadata.name';
+const NODE: PeerTarget = { kind: 'node' };
+
+/** The policies that select one pod, per direction (A3), and the invalid ones that might. */
+interface Selection {
+  readonly ingress: readonly CompiledPolicy[];
+  readonly egress: readonly CompiledPolicy[];
+  readonly uncertain: Readonly<Record<Direction, readonly PolicyRef[]>>;
+}
+
+const UNSELECTED: Selection = { ingress: [], egress: [], uncertain: { ingress: [], egress: [] } };
+
+/**
+ * Compiles every NetworkPolicy of the revision once (A1–A18) into an engine whose answers depend
+ * only on the policies selecting the pod in question.
+ *
+ * Decisions where SEMANTICS leaves room:
+ * - hostNetwork pods (A17): no policy selects them (both directions unisolated), pod and namespace
+ *   selectors never match them as peers, and named ports never resolve on them. Their traffic is
+ *   node traffic: allowed by rules whose peers are missing/`[]`, and by an ipBlock under the same
+ *   rule as pods (see IpBlockPeer). It is NOT treated as A6's always-allowed "own node" traffic: a
+ *   hostNetwork workload's replicas usually run on other nodes than the destination, and assuming
+ *   allowed would hide a policy change that blocks them.
+ * - ipBlock vs pods (A11): `options.ipBlockMatchesPods`; with it, only a whole-family block with no
+ *   except (`0.0.0.0/0`, `::/0`) matches pods, since static manifests give pods no IPs.
+ * - Pods grouped into one workload that disagree on labels (`podLabelVariants`): answered for
+ *   `podLabels`; every policy whose podSelector, or whose rule's peer, tells the variants apart is
+ *   added to `uncertainBy`.
+ * - Self traffic (A6) is one pod talking to itself. A workload is a set of replicas, so (w, w) is
+ *   answered as replica-to-replica traffic, which policy does govern; the matrix skips self pairs.
+ */
+export function compileNetworkPolicies(model: ClusterModel, options: L4Options): L4Engine {
+  return new NetworkPolicyEngine(model, buildPolicyIndex(model, options), (w) => isNodeTraffic(w, options));
+}
+
+class NetworkPolicyEngine implements L4Engine {
+  readonly diagnostics: readonly Diagnostic[];
+  readonly ipBoundaries: readonly IpRange[];
+  private readonly signatures: SignatureScheme;
+  private readonly selections = new Map<string, Selection>();
+  private readonly namespaceLabels = new Map<string, Labels>();
+
+  constructor(
+    private readonly model: ClusterModel,
+    private readonly index: PolicyIndex,
+    private readonly nodeTraffic: (w: Workload) => boolean,
+  ) {
+    this.diagnostics = index.diagnostics;
+    this.ipBoundaries = index.boundaries;
+    this.signatures = new SignatureScheme(index.labelKeys, index.namedPorts, nodeTraffic);
+  }
+
+  signature(workload: Workload): string {
+    return this.signatures.of(workload);
+  }
+
+  egress(src: Workload, dst: Peer): SideVerdict {
+    const dstPorts = dst.kind === 'workload' && !this.nodeTraffic(dst.workload) ? dst.workload.ports : null;
+    return this.side(src, 'egress', this.targets(dst), dstPorts);
+  }
+
+  ingress(dst: Workload, src: Peer): SideVerdict {
+    // A14: ingress named ports resolve against the selected pod itself.
+    return this.side(dst, 'ingress', this.targets(src), dst.ports);
+  }
+
+  /** `peer`: the other end as seen with its `podLabels`, then with each other label variant. */
+  private side(
+    pod: Workload,
+    direction: Direction,
+    peer: readonly [PeerTarget, ...PeerTarget[]],
+    dstPorts: readonly ContainerPort[] | null,
+  ): SideVerdict {
+    const selection = this.selection(pod);
+    const policies = selection[direction];
+    const uncertain = selection.uncertain[direction];
+    // A3: not isolated in this direction, so everything is allowed.
+    if (policies.length === 0)
+      return { isolatedBy: [], grants: [], uncertainBy: uncertain, allowed: ConnSet.all };
+    const [target, ...variants] = peer;
+    const grants: Grant[] = [];
+    const split: PolicyRef[] = [];
+    let allowed = ConnSet.none;
+    // A4: union of every rule of every selecting policy; policies come sorted by name and rules in
+    // order, so the grants come out sorted by rule.
+    for (const policy of policies) {
+      for (const rule of policy[direction] ?? []) {
+        const hit = rule.peers.matches(target);
+        // The peer's pods disagree on labels and this rule tells them apart: the answer is unsure.
+        if (variants.some((v) => rule.peers.matches(v) !== hit)) split.push(policy.ref);
+        if (!hit) continue;
+        const conns = rule.ports.resolve(dstPorts);
+        if (conns.isEmpty()) continue;
+        grants.push({ rule: rule.ref, conns });
+        allowed = allowed.union(conns);
+      }
+    }
+    const uncertainBy = split.length > 0 ? sortRefs([...uncertain, ...split]) : uncertain;
+    return { isolatedBy: policies.map((p) => p.ref), grants, uncertainBy, allowed };
+  }
+
+  private selection(pod: Workload): Selection {
+    // A17: no policy selects a hostNetwork pod.
+    if (this.nodeTraffic(pod)) return UNSELECTED;
+    const key = this.signatures.of(pod);
+    let selection = this.selections.get(key);
+    if (!selection) {
+      selection = this.select(pod);
+      this.selections.set(key, selection);
+    }
+    return selection;
+  }
+
+  /**
+   * A1: only the policies of the pod's own namespace can select it. When the workload's pods
+   * disagree on labels it counts as selected per `podLabels`, and a policy that selects only some
+   * of its pods makes it uncertain in the directions that policy covers.
+   */
+  private select(pod: Workload): Selection {
+    const variants = pod.podLabelVariants ?? [pod.podLabels];
+    const splits = (s: LabelSelectorMatcher) =>
+      variants.some((v) => s.matches(v) !== s.matches(pod.podLabels));
+    const valid = this.index.valid.get(pod.namespace) ?? [];
+    const selecting = valid.filter((p) => p.podSelector.matches(pod.podLabels));
+    const split = valid.filter((p) => splits(p.podSelector));
+    const suspects = (this.index.invalid.get(pod.namespace) ?? []).filter(
+      (p) => !p.podSelector || variants.some((v) => p.podSelector?.matches(v)),
+    );
+    const uncertain = (direction: Direction) =>
+      sortRefs([
+        ...suspects.filter((p) => p[direction]).map((p) => p.ref),
+        ...split.filter((p) => p[direction] !== null).map((p) => p.ref),
+      ]);
+    return {
+      ingress: selecting.filter((p) => p.ingress !== null),
+      egress: selecting.filter((p) => p.egress !== null),
+      uncertain: { ingress: uncertain('ingress'), egress: uncertain('egress') },
+    };
+  }
+
+  private targets(peer: Peer): readonly [PeerTarget, ...PeerTarget[]] {
+    if (peer.kind === 'external') return [{ kind: 'external', range: peer.range }];
+    const w = peer.workload;
+    if (this.nodeTraffic(w)) return [NODE];
+    const namespaceLabels = this.labelsOf(w.namespace);
+    const pod = (labels: Labels): PeerTarget => ({
+      kind: 'pod',
+      namespace: w.namespace,
+      labels,
+      namespaceLabels,
+    });
+    const others = (w.podLabelVariants ?? []).filter((v) => v !== w.podLabels);
+    return [pod(w.podLabels), ...others.map(pod)];
+  }
+
+  /** A16: every namespace carries `kubernetes.io/metadata.name`, even one only referenced. */
+  private labelsOf(namespace: string): Labels {
+    let labels = this.namespaceLabels.get(namespace);
+    if (!labels) {
+      labels = { ...this.model.namespaces.get(namespace)?.labels, [METADATA_NAME]: namespace };
+      this.namespaceLabels.set(namespace, labels);
+    }
+    return labels;
+  }
+}
+
+/** Deduplicated (by object) and sorted by namespace and name, so answers are deterministic. */
+function sortRefs(refs: readonly PolicyRef[]): PolicyRef[] {
+  const key = (r: PolicyRef) => `${r.namespace}/${r.name}`;
+  return [...new Set(refs)].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+}

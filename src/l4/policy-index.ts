@@ -1,0 +1,128 @@
+import { compareDiagnostics, type Diagnostic } from '../core/diagnostics.js';
+import { policyLabel } from '../core/refs.js';
+import type { K8sObject } from '../manifests/types.js';
+import type { ClusterModel } from '../model/types.js';
+import { formatPath, type Issue } from './decode.js';
+import type { L4Options } from './engine-api.js';
+import { compareRanges, type IpRange } from './ip-range.js';
+import { SelectorCompiler } from './label-selector.js';
+import {
+  type CompiledPolicy,
+  compileNetworkPolicy,
+  type InvalidPolicy,
+  policyRef,
+} from './netpol-compile.js';
+
+const SERVED_API = 'networking.k8s.io/v1';
+
+/** Every NetworkPolicy of a revision, compiled once and indexed by namespace. */
+export interface PolicyIndex {
+  /** Valid policies by namespace, sorted by name (so isolatedBy and grants come out sorted). */
+  readonly valid: ReadonlyMap<string, readonly CompiledPolicy[]>;
+  readonly invalid: ReadonlyMap<string, readonly InvalidPolicy[]>;
+  readonly diagnostics: readonly Diagnostic[];
+  /** Sorted, deduplicated cidr and except ranges of the valid policies. */
+  readonly boundaries: readonly IpRange[];
+  /** Every label key some selector looks at, sorted. */
+  readonly labelKeys: readonly string[];
+  /** Every port name some valid rule refers to. */
+  readonly namedPorts: ReadonlySet<string>;
+}
+
+export function buildPolicyIndex(model: ClusterModel, options: L4Options): PolicyIndex {
+  const selectors = new SelectorCompiler();
+  const ctx = { selectors, ipBlockMatchesPods: options.ipBlockMatchesPods };
+  const valid = new Map<string, CompiledPolicy[]>();
+  const invalid = new Map<string, InvalidPolicy[]>();
+  const diagnostics: Diagnostic[] = [];
+  for (const object of model.objectsByKind.get('NetworkPolicy') ?? []) {
+    const apiProblem = apiVersionProblem(object);
+    if (apiProblem === 'foreign') {
+      diagnostics.push(foreignApiDiagnostic(object));
+      continue;
+    }
+    const result = compileNetworkPolicy(object, ctx);
+    if (result.valid && !apiProblem) {
+      push(valid, result.policy.ref.namespace, result.policy);
+      continue;
+    }
+    const base = result.valid ? asInvalid(result.policy) : result.policy;
+    const apiIssues: Issue[] = apiProblem ? [{ path: ['apiVersion'], message: apiProblem }] : [];
+    const policy: InvalidPolicy = { ...base, issues: [...apiIssues, ...base.issues] };
+    push(invalid, policy.ref.namespace, policy);
+    diagnostics.push(...invalidDiagnostics(object, policy));
+  }
+  for (const list of valid.values()) list.sort((a, b) => compareNames(a.ref.name, b.ref.name));
+  for (const list of invalid.values()) list.sort((a, b) => compareNames(a.ref.name, b.ref.name));
+  const all = [...valid.values()].flat();
+  return {
+    valid,
+    invalid,
+    diagnostics: diagnostics.sort(compareDiagnostics),
+    boundaries: dedupeRanges(all.flatMap((p) => p.boundaries)),
+    labelKeys: [...new Set([...selectors.matchers].flatMap((m) => m.keys))].sort(),
+    namedPorts: new Set(all.flatMap((p) => p.namedPorts)),
+  };
+}
+
+/** A valid policy in an unserved apiVersion: same intent, but never enforced. */
+function asInvalid(p: CompiledPolicy): InvalidPolicy {
+  return {
+    ref: p.ref,
+    podSelector: p.podSelector,
+    ingress: p.ingress !== null,
+    egress: p.egress !== null,
+    issues: [],
+  };
+}
+
+/**
+ * Only `networking.k8s.io/v1` is served. An old built-in version (`extensions/v1beta1`) has the same
+ * schema but is rejected, so it is handled like an invalid policy. A NetworkPolicy kind from another
+ * API group (Calico's `projectcalico.org/v3`) has other semantics this engine does not model.
+ */
+function apiVersionProblem(object: K8sObject): string | 'foreign' | undefined {
+  if (object.apiVersion === SERVED_API) return undefined;
+  const group = object.apiVersion.includes('/') ? object.apiVersion.split('/')[0] : '';
+  if (group === 'networking.k8s.io' || group === 'extensions') {
+    return `apiVersion "${object.apiVersion}" is not served for NetworkPolicy; use ${SERVED_API}`;
+  }
+  return 'foreign';
+}
+
+function foreignApiDiagnostic(object: K8sObject): Diagnostic {
+  const ref = policyRef(object);
+  return {
+    severity: 'error',
+    code: 'unsupported-networkpolicy-api',
+    message: `NetworkPolicy of apiVersion "${object.apiVersion}" is not Kubernetes NetworkPolicy (${SERVED_API}) and is not analysed; the traffic it controls is unknown`,
+    location: object.locate(['apiVersion']),
+    dropped: policyLabel(ref),
+  };
+}
+
+function invalidDiagnostics(object: K8sObject, policy: InvalidPolicy): Diagnostic[] {
+  const label = policyLabel(policy.ref);
+  return policy.issues.map((issue) => ({
+    severity: 'error',
+    code: 'invalid-networkpolicy',
+    message: `${label}: ${formatPath(issue.path)}: ${issue.message}; the API server would reject this policy, so it is not enforced and the pods it may select are uncertain`,
+    location: object.locate(issue.path),
+    dropped: label,
+  }));
+}
+
+function push<T>(map: Map<string, T[]>, key: string, value: T): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
+function compareNames(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function dedupeRanges(ranges: readonly IpRange[]): IpRange[] {
+  const sorted = [...ranges].sort(compareRanges);
+  return sorted.filter((r, i) => i === 0 || compareRanges(sorted[i - 1]!, r) !== 0);
+}

@@ -1,0 +1,221 @@
+import { containsRange, type IpRange, parseCidr, rangesOverlap } from '../l4/ip-range.js';
+import type { ConditionModel, OperationModel, RuleModel, SourceModel, ValueField } from './authz-model.js';
+import { isHttpOnlyKey } from './authz-model.js';
+import { CondSet } from './cond-set.js';
+import { matches, parsePattern } from './pattern.js';
+import { RequestSet } from './request-set.js';
+import { StringSet } from './string-set.js';
+
+/** What the destination sidecar knows about one connection. */
+export interface EvalContext {
+  readonly chain: 'http' | 'tcp';
+  /** The container port the sidecar receives on (D14). */
+  readonly port: number;
+  /** The peer's identity without `spiffe://` when the connection is mTLS; `undefined` for plaintext (D11). */
+  readonly identity: string | undefined;
+  readonly source: { readonly kind: 'pod' } | { readonly kind: 'external'; readonly range: IpRange };
+  /** The local trust domain first, then its aliases (I-td). */
+  readonly trustDomains: readonly string[];
+  /** Whether a pod's IP may fall in an ipBlock narrower than /0 (unknown statically). */
+  readonly ipBlockMatchesPods: boolean;
+}
+
+/**
+ * `allow`: the rule grants (ALLOW); `deny`: the rule takes away (DENY, and CUSTOM trigger rules).
+ * Fail-safe asymmetry as in istio's generators: what cannot be represented widens the allowed side,
+ * so it widens an `allow` rule and narrows a `deny` rule (and marks the answer approximate).
+ */
+export type RuleMode = 'allow' | 'deny';
+
+export interface RuleResult {
+  readonly requests: RequestSet;
+  /** ALLOW rule with HTTP-only attributes on a TCP chain: dropped whole (D17). */
+  readonly dropped: boolean;
+  /** DENY/CUSTOM rule whose HTTP-only constraints were removed on a TCP chain (D17). */
+  readonly widened: boolean;
+  readonly approximate: boolean;
+}
+
+class Flags {
+  approximate = false;
+}
+
+export function evalRule(rule: RuleModel, mode: RuleMode, ctx: EvalContext): RuleResult {
+  if (ctx.chain === 'tcp' && mode === 'allow' && rule.httpOnly) {
+    return { requests: RequestSet.none, dropped: true, widened: false, approximate: false };
+  }
+  const flags = new Flags();
+  const widen = mode === 'allow';
+  let cond = rule.from
+    ? anyOf(
+        rule.from.map((s) => sourceCond(s, ctx, widen, flags)),
+        widen,
+        flags,
+      )
+    : CondSet.all;
+  for (const c of rule.when) cond = and(cond, whenCond(c, ctx, widen, flags), widen, flags);
+  const to = rule.to
+    ? rule.to.reduce((acc, op) => acc.union(operationSet(op, ctx, widen, flags)), RequestSet.none)
+    : RequestSet.all;
+  const requests = to.intersect(RequestSet.when(cond));
+  return {
+    requests,
+    dropped: false,
+    widened: ctx.chain === 'tcp' && rule.httpOnly,
+    approximate: flags.approximate,
+  };
+}
+
+/** Combines conditions; beyond CondSet.MAX_ATOMS, fall back to the fail-safe side. */
+function and(a: CondSet, b: CondSet, widen: boolean, flags: Flags): CondSet {
+  if (!a.tooWideWith(b)) return a.intersect(b);
+  flags.approximate = true;
+  return widen ? (a.isAll() ? b : a) : CondSet.none;
+}
+
+function anyOf(list: readonly CondSet[], widen: boolean, flags: Flags): CondSet {
+  return list.reduce((acc, c) => {
+    if (!acc.tooWideWith(c)) return acc.union(c);
+    flags.approximate = true;
+    return widen ? CondSet.all : acc;
+  }, CondSet.none);
+}
+
+function atom(key: string, values: readonly string[]): CondSet {
+  return CondSet.atom(`${key} in [${[...values].sort().join(', ')}]`);
+}
+
+/** values AND NOT notValues, each list tested as a whole (D6). */
+function field(f: ValueField, test: (values: readonly string[]) => CondSet): CondSet {
+  let c = CondSet.all;
+  if (f.values !== undefined) c = c.intersect(test(f.values));
+  if (f.notValues !== undefined) c = c.subtract(test(f.notValues));
+  return c;
+}
+
+const bool = (b: boolean): CondSet => (b ? CondSet.all : CondSet.none);
+
+function sourceCond(s: SourceModel, ctx: EvalContext, widen: boolean, flags: Flags): CondSet {
+  const http = ctx.chain === 'http';
+  const parts = [
+    field(s.principals, (vs) => bool(principalMatch(vs, ctx))),
+    field(s.namespaces, (vs) => bool(namespaceMatch(vs, ctx))),
+    field(s.ipBlocks, (vs) => ipMatch('source.ip', vs, ctx)),
+    field(s.remoteIpBlocks, (vs) => atom('remote.ip', vs)),
+    // HTTP-only: on a TCP chain only DENY/CUSTOM rules get here, and the constraint is removed (D17).
+    http ? field(s.requestPrincipals, (vs) => atom('request.auth.principal', vs)) : CondSet.all,
+  ];
+  return parts.reduce((a, b) => and(a, b, widen, flags), CondSet.all);
+}
+
+function whenCond(c: ConditionModel, ctx: EvalContext, widen: boolean, flags: Flags): CondSet {
+  if (isHttpOnlyKey(c.key) && ctx.chain === 'tcp') return CondSet.all;
+  const f: ValueField = { values: c.values, notValues: c.notValues };
+  switch (c.key) {
+    case 'destination.port':
+      return field(f, (vs) => bool(vs.includes(String(ctx.port))));
+    case 'source.principal':
+      return field(f, (vs) => bool(principalMatch(vs, ctx)));
+    case 'source.namespace':
+      return field(f, (vs) => bool(namespaceMatch(vs, ctx)));
+    case 'source.ip':
+      return field(f, (vs) => ipMatch('source.ip', vs, ctx));
+    default: {
+      const cond = field(f, (vs) => atom(c.key, vs));
+      if (cond.atoms.length <= CondSet.MAX_ATOMS) return cond;
+      flags.approximate = true;
+      return bool(widen);
+    }
+  }
+}
+
+function operationSet(op: OperationModel, ctx: EvalContext, widen: boolean, flags: Flags): RequestSet {
+  if (op.ports !== undefined && !op.ports.includes(ctx.port)) return RequestSet.none;
+  if (op.notPorts?.includes(ctx.port)) return RequestSet.none;
+  if (ctx.chain === 'tcp') return RequestSet.all;
+  return RequestSet.cube({
+    methods: stringField(op.methods, false, widen, flags),
+    hosts: stringField(op.hosts, true, widen, flags),
+    paths: stringField(op.paths, false, widen, flags),
+  });
+}
+
+/** D8: hosts are case-insensitive, so hosts are lower-cased on both sides. */
+function stringField(f: ValueField, lower: boolean, widen: boolean, flags: Flags): StringSet {
+  const norm = (vs: readonly string[]) => (lower ? vs.map((v) => v.toLowerCase()) : vs);
+  let set = StringSet.all;
+  if (f.values !== undefined) set = patternSet(norm(f.values), widen, flags);
+  if (f.notValues !== undefined) set = set.subtract(patternSet(norm(f.notValues), !widen, flags));
+  return set;
+}
+
+/**
+ * D21 path templates (`/a/{*}/b`, `/a/{**}`) are not in our pattern language: widened to the prefix
+ * before the first `{`, or dropped when the set must not grow.
+ */
+function patternSet(values: readonly string[], widen: boolean, flags: Flags): StringSet {
+  const kept: string[] = [];
+  for (const v of values) {
+    const brace = v.indexOf('{');
+    if (brace < 0) {
+      kept.push(v);
+      continue;
+    }
+    flags.approximate = true;
+    if (widen) kept.push(`${v.slice(0, brace)}*`);
+  }
+  return StringSet.of(kept);
+}
+
+/** D9 + I-td: a principal in `cluster.local` or any local trust domain matches every local one. */
+export function principalMatch(values: readonly string[], ctx: EvalContext): boolean {
+  const id = ctx.identity;
+  if (id === undefined) return false;
+  return values.some((v) => expandTrustDomain(v, ctx.trustDomains).some((p) => matches(parsePattern(p), id)));
+}
+
+function expandTrustDomain(principal: string, tds: readonly string[]): string[] {
+  const parts = principal.split('/');
+  if (parts.length !== 5 || parts[0] === '*') return [principal];
+  const td = parts[0]!;
+  if (td !== 'cluster.local' && !tds.includes(td)) return [principal];
+  return tds.map((t) => [t, ...parts.slice(1)].join('/'));
+}
+
+// D10: the regex `.*` + `/ns/<value>/` + `.*` (with `*` read as `.*`) against the certificate's principal.
+export function namespaceMatch(values: readonly string[], ctx: EvalContext): boolean {
+  const id = ctx.identity;
+  if (id === undefined) return false;
+  return values.some((v) => {
+    const body = v
+      .split('*')
+      .map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+      .join('.*');
+    return new RegExp(`^.*/ns/${body}/.*$`).test(id);
+  });
+}
+
+/** D13: the direct peer address. External peers are ranges cut at every block boundary. */
+function ipMatch(key: string, values: readonly string[], ctx: EvalContext): CondSet {
+  const blocks = values.flatMap((v) => {
+    try {
+      return [parseCidr(v)];
+    } catch {
+      return [];
+    }
+  });
+  const src = ctx.source;
+  if (src.kind === 'external') {
+    if (blocks.some((b) => containsRange(b, src.range))) return CondSet.all;
+    if (!blocks.some((b) => rangesOverlap(b, src.range))) return CondSet.none;
+    return atom(key, values);
+  }
+  // A /0 block holds every pod address of its family; narrower ones hold a pod only if the CNI's pod
+  // range overlaps them, which the manifests do not say.
+  if (
+    blocks.some((b) => b.from === 0n && (b.family === 4 ? b.to === 0xffffffffn : b.to === (1n << 128n) - 1n))
+  ) {
+    return CondSet.all;
+  }
+  return ctx.ipBlockMatchesPods ? atom(key, values) : CondSet.none;
+}

@@ -1,0 +1,217 @@
+import type { Config } from '../config/types.js';
+import type { Diagnostic } from '../core/diagnostics.js';
+import type { ConnSet } from '../l4/conn-set.js';
+import { type IpRange, parseCidr } from '../l4/ip-range.js';
+import type { K8sObject } from '../manifests/types.js';
+import type { Peer } from '../matrix/peers.js';
+import type { ClusterModel, Workload } from '../model/types.js';
+import { compileAuthorizationPolicy } from './authz-compile.js';
+import type { PolicyModel } from './authz-model.js';
+import { type CellContext, computeCell, type DestInfo } from './cell.js';
+import { decideInjection } from './injection.js';
+import { type MeshSettings, readMeshSettings } from './mesh-config.js';
+import { PeerAuthn } from './peer-authn.js';
+import { inboundPorts } from './ports.js';
+import type { L7Cell, SidecarInfo } from './types.js';
+
+export interface L7Engine {
+  readonly diagnostics: readonly Diagnostic[];
+  /** config.mesh.rootNamespace ?? meshConfig.rootNamespace from the repository ?? `istio-system`. */
+  readonly rootNamespace: string;
+  /** Every CIDR of every ipBlocks/notIpBlocks/source.ip value: the matrix must cut external peers there too. */
+  readonly ipBoundaries: readonly IpRange[];
+  sidecar(w: Workload): SidecarInfo;
+  /** Workloads with equal signatures get identical answers as source and as destination. */
+  signature(w: Workload): string;
+  /** What Istio allows from src to dst on the connections that L4 already allows. */
+  evaluate(src: Peer, dst: Workload, l4Allowed: ConnSet): L7Cell;
+}
+
+const SECURITY_VERSIONS = new Set(['security.istio.io/v1', 'security.istio.io/v1beta1']);
+
+export function compileIstio(model: ClusterModel, config: Config): L7Engine {
+  return new IstioEngine(model, config);
+}
+
+class IstioEngine implements L7Engine, CellContext {
+  readonly diagnostics: Diagnostic[] = [];
+  readonly rootNamespace: string;
+  readonly ipBoundaries: IpRange[] = [];
+  readonly mesh: MeshSettings;
+  readonly pa: PeerAuthn;
+  readonly trustDomains: readonly string[];
+  readonly ipBlockMatchesPods: boolean;
+  private readonly policies: PolicyModel[] = [];
+  private readonly sidecars = new Map<string, SidecarInfo>();
+  private readonly dests = new Map<string, DestInfo>();
+  private readonly signatures = new Map<string, string>();
+
+  constructor(
+    private readonly model: ClusterModel,
+    private readonly config: Config,
+  ) {
+    this.mesh = readMeshSettings(model, config.mesh.istioNamespace);
+    this.diagnostics.push(...this.mesh.diagnostics);
+    this.rootNamespace = config.mesh.rootNamespace ?? this.mesh.rootNamespace ?? 'istio-system';
+    this.trustDomains = [config.mesh.trustDomain, ...config.mesh.trustDomainAliases];
+    this.ipBlockMatchesPods = config.cni.ipBlockMatchesPods;
+    this.pa = new PeerAuthn(this.securityObjects('PeerAuthentication'), this.rootNamespace);
+    this.diagnostics.push(...this.pa.diagnostics);
+    for (const o of this.securityObjects('AuthorizationPolicy')) {
+      const { model: m, diagnostics } = compileAuthorizationPolicy(o, this.rootNamespace);
+      this.policies.push(m);
+      this.diagnostics.push(...diagnostics);
+    }
+    this.collectIpBoundaries();
+    this.reportWorkloadLevelDuplicates();
+  }
+
+  get root(): string {
+    return this.rootNamespace;
+  }
+
+  private securityObjects(kind: string): K8sObject[] {
+    const out: K8sObject[] = [];
+    for (const o of this.model.objectsByKind.get(kind) ?? []) {
+      if (SECURITY_VERSIONS.has(o.apiVersion)) out.push(o);
+      else {
+        this.diagnostics.push({
+          severity: 'warning',
+          code: 'istio-unsupported-version',
+          message: `${kind} ${o.namespace ?? 'default'}/${o.name}: apiVersion ${o.apiVersion} is not security.istio.io v1/v1beta1; ignored`,
+          location: o.location,
+        });
+      }
+    }
+    return out;
+  }
+
+  private collectIpBoundaries(): void {
+    const add = (values: readonly string[] | undefined) => {
+      for (const v of values ?? []) {
+        try {
+          this.ipBoundaries.push(parseCidr(v));
+        } catch {
+          // Already reported as an invalid rule.
+        }
+      }
+    };
+    for (const p of this.policies) {
+      for (const r of p.rules) {
+        for (const s of r.from ?? []) add([...(s.ipBlocks.values ?? []), ...(s.ipBlocks.notValues ?? [])]);
+        for (const c of r.when) if (c.key === 'source.ip') add([...(c.values ?? []), ...(c.notValues ?? [])]);
+      }
+    }
+  }
+
+  private reportWorkloadLevelDuplicates(): void {
+    const seen = new Set<string>();
+    for (const w of this.model.workloads) {
+      const list = this.pa.workloadPolicies(w);
+      const key = `${w.namespace}/${list.map((m) => m.ref.name).join(',')}`;
+      if (list.length < 2 || seen.has(key)) continue;
+      seen.add(key);
+      this.diagnostics.push({
+        severity: 'warning',
+        code: 'istio-peerauthentication-ambiguous',
+        message: `${list.length} workload-level PeerAuthentications select ${w.id} (${list.map((m) => m.ref.name).join(', ')}); assuming ${list[0]!.ref.name} is the oldest (E3)`,
+        location: list[0]!.ref.location,
+      });
+    }
+  }
+
+  sidecar(w: Workload): SidecarInfo {
+    let info = this.sidecars.get(w.id);
+    if (!info) {
+      info = decideInjection(w, this.model.namespaces.get(w.namespace), this.config);
+      this.sidecars.set(w.id, info);
+    }
+    return info;
+  }
+
+  dest(w: Workload): DestInfo {
+    let info = this.dests.get(w.id);
+    if (!info) {
+      info = this.buildDest(w);
+      this.dests.set(w.id, info);
+    }
+    return info;
+  }
+
+  private buildDest(w: Workload): DestInfo {
+    const applying = this.policies.filter((p) => this.applies(p, w));
+    const enforced = applying.filter((p) => !p.dryRun && p.action !== 'AUDIT' && !p.unusable);
+    const applied = {
+      custom: enforced.filter((p) => p.action === 'CUSTOM'),
+      deny: enforced.filter((p) => p.action === 'DENY'),
+      allow: enforced.filter((p) => p.action === 'ALLOW'),
+    };
+    const inbound = inboundPorts(w, this.model.services);
+    const ports = new Set<number>([...inbound.boundaries, ...this.pa.portsOf(w)]);
+    for (const p of enforced) {
+      for (const r of p.rules) {
+        for (const op of r.to ?? [])
+          for (const n of [...(op.ports ?? []), ...(op.notPorts ?? [])]) ports.add(n);
+        for (const c of r.when) {
+          if (c.key !== 'destination.port') continue;
+          for (const v of [...(c.values ?? []), ...(c.notValues ?? [])]) ports.add(Number(v));
+        }
+      }
+    }
+    const uncertain =
+      applying.some((p) => p.invalid && !p.dryRun) || this.pa.uncertainFor(w, this.rootNamespace).length > 0;
+    return {
+      sidecar: this.sidecar(w),
+      applied,
+      uncertain,
+      inbound,
+      boundaries: [...ports].sort((a, b) => a - b),
+    };
+  }
+
+  /** D1–D3. */
+  private applies(p: PolicyModel, w: Workload): boolean {
+    const s = p.scope;
+    const selected = (labels: Readonly<Record<string, string>> | undefined) =>
+      !labels || Object.entries(labels).every(([k, v]) => w.podLabels[k] === v);
+    switch (s.kind) {
+      case 'mesh':
+        return true;
+      case 'mesh-selector':
+        return selected(s.matchLabels);
+      case 'namespace':
+        return s.namespace === w.namespace && selected(s.matchLabels);
+      default:
+        return false;
+    }
+  }
+
+  signature(w: Workload): string {
+    let sig = this.signatures.get(w.id);
+    if (!sig) {
+      const d = this.dest(w);
+      const all = [...d.applied.allow, ...d.applied.deny, ...d.applied.custom].map(
+        (p) => `${p.ref.namespace}/${p.ref.name}`,
+      );
+      const out = ['excludeOutboundPorts', 'includeOutboundIPRanges'].map(
+        (k) => w.podAnnotations[`traffic.sidecar.istio.io/${k}`] ?? '',
+      );
+      sig = JSON.stringify([
+        w.namespace,
+        w.serviceAccountName,
+        d.sidecar.injected,
+        all.sort(),
+        d.uncertain,
+        this.pa.signature(w),
+        d.inbound.signature,
+        out,
+      ]);
+      this.signatures.set(w.id, sig);
+    }
+    return sig;
+  }
+
+  evaluate(src: Peer, dst: Workload, l4Allowed: ConnSet): L7Cell {
+    return computeCell(this, src, dst, l4Allowed);
+  }
+}

@@ -1,0 +1,100 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { ConnSet } from '../../src/l4/conn-set.js';
+import { PortSet } from '../../src/l4/port-set.js';
+import type { L7Cell } from '../../src/l7/types.js';
+import { ap, mesh } from './helpers.js';
+
+/** Random rules over the standard mesh (server: 80 http, 9000 tcp, 8080 auto). */
+const ruleArb = fc.record(
+  {
+    from: fc.constantFrom(
+      [{ source: { namespaces: ['app'] } }],
+      [{ source: { notNamespaces: ['other'] } }],
+      [
+        { source: { principals: ['cluster.local/ns/app/sa/client'] } },
+        { source: { ipBlocks: ['1.2.3.0/24'] } },
+      ],
+      [{ source: { requestPrincipals: ['*'] } }],
+    ),
+    to: fc.constantFrom(
+      [{ operation: { methods: ['GET'] } }],
+      [{ operation: { paths: ['/api/*'], notPaths: ['/api/admin'] } }],
+      [{ operation: { ports: ['80', '9000'] } }],
+      [{ operation: { notPorts: ['8080'], hosts: ['*.example.com'] } }],
+    ),
+    when: fc.constantFrom(
+      [{ key: 'request.headers[x-a]', values: ['1'] }],
+      [{ key: 'destination.port', notValues: ['9000'] }],
+    ),
+  },
+  { requiredKeys: [] },
+);
+const policyArb = fc.array(ruleArb, { minLength: 1, maxLength: 2 });
+const srcArb = fc.constantFrom('client', 'client2', 'legacy', '1.2.3.0/24');
+const conns = ConnSet.from({
+  TCP: PortSet.of([
+    { from: 80, to: 80 },
+    { from: 8080, to: 8080 },
+    { from: 9000, to: 9001 },
+  ]),
+  UDP: PortSet.range(53),
+});
+
+const policy = (name: string, action: string, rules: unknown[]) =>
+  ap(name, 'app', `action: ${action}\nrules: ${JSON.stringify(rules)}`);
+
+/** Every (port, chain) outcome of `small` is a subset of the matching outcome of `big`. */
+function narrower(small: L7Cell, big: L7Cell): boolean {
+  return small.segments.every((s) =>
+    s.ports.ranges.every((r) =>
+      s.outcomes.every((o) => {
+        const seg = big.segments.find((b) => b.protocol === s.protocol && b.ports.has(r.from))!;
+        const other = seg.outcomes.find((b) => b.chain === o.chain)!;
+        return o.requests.isSubsetOf(other.requests);
+      }),
+    ),
+  );
+}
+
+describe('engine laws (fast-check)', () => {
+  it('adding an ALLOW rule never closes a path when an ALLOW policy applies', () => {
+    fc.assert(
+      fc.property(policyArb, ruleArb, srcArb, (rules, extra, src) => {
+        const before = mesh(policy('a', 'ALLOW', rules)).cell(src, 'server', conns);
+        const after = mesh(policy('a', 'ALLOW', [...rules, extra])).cell(src, 'server', conns);
+        expect(narrower(before, after)).toBe(true);
+        expect(before.effective.subtract(after.effective).isEmpty()).toBe(true);
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it('adding a DENY rule never opens a path', () => {
+    fc.assert(
+      fc.property(policyArb, ruleArb, srcArb, (allow, deny, src) => {
+        const base = policy('a', 'ALLOW', allow);
+        const before = mesh(base).cell(src, 'server', conns);
+        const after = mesh(base + policy('d', 'DENY', [deny])).cell(src, 'server', conns);
+        expect(narrower(after, before)).toBe(true);
+        expect(after.effective.subtract(before.effective).isEmpty()).toBe(true);
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it('effective is never wider than what L4 allows, and segments cover it exactly', () => {
+    fc.assert(
+      fc.property(policyArb, srcArb, (rules, src) => {
+        const cell = mesh(policy('a', 'ALLOW', rules)).cell(src, 'server', conns);
+        expect(cell.effective.subtract(conns).isEmpty()).toBe(true);
+        const covered = cell.segments.reduce(
+          (acc, s) => acc.union(ConnSet.of(s.protocol, s.ports)),
+          ConnSet.none,
+        );
+        expect(covered.equals(conns)).toBe(true);
+      }),
+      { numRuns: 40 },
+    );
+  });
+});
