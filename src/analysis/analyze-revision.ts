@@ -2,6 +2,7 @@ import type { Config } from '../config/types.js';
 import type { Diagnostic } from '../core/diagnostics.js';
 import { compileNetworkPolicies } from '../l4/engine.js';
 import type { L4Engine } from '../l4/engine-api.js';
+import { compileIstio, type L7Engine } from '../l7/engine.js';
 import { parseSourceFile } from '../manifests/parse.js';
 import type { SourceFile } from '../manifests/types.js';
 import { buildModel } from '../model/build.js';
@@ -13,6 +14,7 @@ export interface AnalysedRevision {
   readonly commit?: string;
   readonly model: ClusterModel;
   readonly l4: L4Engine;
+  readonly l7: L7Engine;
   readonly diagnostics: readonly Diagnostic[];
 }
 
@@ -35,11 +37,14 @@ export function analyseRevision(input: RevisionFilesInput, config: Config): Anal
   diagnostics.push(...built.diagnostics);
   const l4 = compileNetworkPolicies(built.model, config.cni);
   diagnostics.push(...l4.diagnostics);
+  const l7 = compileIstio(built.model, config);
+  diagnostics.push(...l7.diagnostics);
   return {
     label: input.label,
     ...(input.commit ? { commit: input.commit } : {}),
     model: built.model,
     l4,
+    l7,
     diagnostics,
   };
 }

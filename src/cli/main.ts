@@ -1,5 +1,5 @@
 import { writeFile } from 'node:fs/promises';
-import { buildMatrices } from '../analysis/diff-revisions.js';
+import { buildLayerMatrices } from '../analysis/layers.js';
 import { formatDiagnostic } from '../core/diagnostics.js';
 import { ConfigurationError, ExitCode } from '../core/errors.js';
 import { renderConnlist, renderConnlistDiff } from '../render/connlist.js';
@@ -69,7 +69,11 @@ async function diffCommand(command: Extract<Command, { name: 'diff' }>, io: Io):
 
 async function matrixCommand(command: Extract<Command, { name: 'matrix' }>, io: Io): Promise<number> {
   const { revision } = await runAnalysis(command.revision, inputOptions(command));
-  const [matrix] = buildMatrices(revision, revision);
+  const [matrix] = buildLayerMatrices(
+    revision,
+    revision,
+    command.format === 'connlist' ? 'l4' : command.layer,
+  );
   const body =
     command.format === 'connlist'
       ? renderConnlist(matrix)

@@ -82,6 +82,9 @@ function changeItem(c: PathChange): string {
     c.workloadsDiff ? ` _(${escapeMarkdown(c.workloadsDiff)})_` : '',
   ].join('');
   const lines = [`- ${code(c.source.id)} → ${code(c.destination.id)}: ${conns}${flags}`];
+  if (c.l7Before !== undefined || c.l7After !== undefined) {
+    lines.push(`  - L7: ${code(c.l7Before || 'nothing')} → ${code(c.l7After || 'nothing')}`);
+  }
   for (const line of causeLines(c.causes)) {
     const rules = line.rules.map((r) => `${code(r.rule)} (${code(r.where)})`).join(', ');
     lines.push(`  - ${line.lead} ${rules}${line.conns ? ` on ${code(line.conns)}` : ''}`);

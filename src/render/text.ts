@@ -58,6 +58,9 @@ function changeLines(c: PathChange): string[] {
     c.workloadsDiff ? ` (${sanitize(c.workloadsDiff)})` : '',
   ].join('');
   const lines = [`    ${sanitize(c.source.id)} -> ${sanitize(c.destination.id)} : ${delta}${flags}`];
+  if (c.l7Before !== undefined || c.l7After !== undefined) {
+    lines.push(`      L7 before: ${c.l7Before || 'nothing'}`, `      L7 after:  ${c.l7After || 'nothing'}`);
+  }
   for (const line of causeLines(c.causes)) {
     const rules = line.rules.map((r) => `${sanitize(r.rule)} (${sanitize(r.where)})`).join(', ');
     lines.push(`      ${line.lead} ${rules}${line.conns ? ` [${line.conns}]` : ''}`);

@@ -27,6 +27,8 @@ export interface ReportInput<C extends L7CellLike = L7CellLike> {
   readonly diagnostics: readonly Diagnostic[];
   /** Extra causes per pair (the L7 layer); called only for pairs that changed. */
   readonly extraCauses?: (pair: PairDiff<C>) => Cause[];
+  /** What L7 lets through before and after (the L7 layer), for pairs that changed. */
+  readonly l7Scopes?: (pair: PairDiff<C>) => { before: string; after: string };
 }
 
 export function buildReport<C extends L7CellLike>(input: ReportInput<C>): Report {
@@ -35,7 +37,7 @@ export function buildReport<C extends L7CellLike>(input: ReportInput<C>): Report
   const added = input.headWorkloads.filter((w) => !baseSet.has(w)).sort();
   const removed = input.baseWorkloads.filter((w) => !headSet.has(w)).sort();
   const changes = mergeExternalRanges(
-    input.pairs.map((p) => toRangedChange(p, baseSet, headSet, input.extraCauses)),
+    input.pairs.map((p) => toRangedChange(p, baseSet, headSet, input)),
   ).sort(compareChanges);
   const diagnostics = [...input.diagnostics].sort(compareDiagnostics);
   const count = (k: ChangeKind) => changes.filter((c) => c.kind === k).length;
@@ -129,7 +131,7 @@ function toRangedChange<C extends L7CellLike>(
   pair: PairDiff<C>,
   baseSet: ReadonlySet<string>,
   headSet: ReadonlySet<string>,
-  extraCauses: ((pair: PairDiff<C>) => Cause[]) | undefined,
+  input: Pick<ReportInput<C>, 'extraCauses' | 'l7Scopes'>,
 ): RangedChange {
   const added = pair.afterConns.subtract(pair.beforeConns);
   const removed = pair.beforeConns.subtract(pair.afterConns);
@@ -138,7 +140,8 @@ function toRangedChange<C extends L7CellLike>(
     : pair.afterConns.isEmpty()
       ? 'closed'
       : 'changed';
-  const causes = [...l4Causes(pair.before, pair.after, added, removed), ...(extraCauses?.(pair) ?? [])];
+  const scopes = input.l7Scopes?.(pair);
+  const causes = [...l4Causes(pair.before, pair.after, added, removed), ...(input.extraCauses?.(pair) ?? [])];
   const workloadsDiff = workloadsDiffInfo(pair.src, pair.dst, baseSet, headSet);
   const change: PathChange = {
     kind,
@@ -151,11 +154,21 @@ function toRangedChange<C extends L7CellLike>(
     causes,
     uncertain: isUncertain(pair.before) || isUncertain(pair.after),
     ...(workloadsDiff ? { workloadsDiff } : {}),
+    ...(scopes &&
+    scopes.before !== scopes.after &&
+    !(unrestricted(scopes.before) && unrestricted(scopes.after))
+      ? { l7Before: scopes.before, l7After: scopes.after }
+      : {}),
   };
   if (pair.src.kind === 'external') return { change, external: { range: pair.src.range, side: 'source' } };
   if (pair.dst.kind === 'external')
     return { change, external: { range: pair.dst.range, side: 'destination' } };
   return { change };
+}
+
+/** An L7 scope that restricts nothing (every segment lets all through, or Istio is not involved). */
+function unrestricted(scope: string): boolean {
+  return scope === '' || scope.split('; ').every((s) => /: (all requests|not enforced by Istio)$/.test(s));
 }
 
 /** netpol-analyzer's `workloads-diff-info`: `workload a added`, `workload a and b added`, `... removed`. */

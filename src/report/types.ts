@@ -66,6 +66,9 @@ export interface PathChange {
   readonly uncertain: boolean;
   /** `workload default/x[Deployment] added`, when the pair exists because a workload appeared or vanished. */
   readonly workloadsDiff?: string;
+  /** What Istio lets through before and after, per port (`TCP 8080 (http): {methods:GET}`), when it differs. */
+  readonly l7Before?: string;
+  readonly l7After?: string;
 }
 
 export interface PeerInfo {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'vitest';
-import { buildMatrices } from '../../src/analysis/diff-revisions.js';
+import { buildLayerMatrices } from '../../src/analysis/layers.js';
 import { renderConnlist, renderConnlistDiff } from '../../src/render/connlist.js';
 import { runAnalysis, runDiff } from '../../src/run.js';
 import { PROJECT_ROOT, sharedPath } from '../helpers/shared.js';
@@ -34,7 +34,7 @@ describe('netpol-analyzer connlist', () => {
     const run = KNOWN_DIFFERENCES[c.input] ? it.skip : it;
     run(c.input, async () => {
       const { revision } = await runAnalysis(join(root, c.input), options);
-      const [matrix] = buildMatrices(revision, revision);
+      const [matrix] = buildLayerMatrices(revision, revision, 'l4');
       expectSameText(renderConnlist(matrix), readFileSync(join(root, c.expected), 'utf8'), c.expected);
     });
   }

@@ -1,0 +1,82 @@
+import { tmpdir } from 'node:os';
+import * as core from '@actions/core';
+import { formatDiagnostic } from '../core/diagnostics.js';
+import { ConfigurationError } from '../core/errors.js';
+import { ensureCommit, isShallow, mergeBase } from '../git/read-revision.js';
+import { evaluateFailOn } from '../report/fail-on.js';
+import type { Report } from '../report/types.js';
+import { runDiff } from '../run.js';
+import { buildAnnotations, capAnnotations, emitAnnotations } from './annotations.js';
+import { readRunnerContext } from './context.js';
+import { planRevisions } from './event.js';
+import { type ActionInputs, parseInputs } from './inputs.js';
+import { outputsOf, setOutputs, writeReportJson } from './outputs.js';
+import { publishComment } from './publish.js';
+import { renderReport } from './render.js';
+import { type GitOps, resolveRevisions } from './revisions.js';
+import { writeSummary } from './summary.js';
+
+const git: GitOps = { ensureCommit, mergeBase, isShallow };
+
+const log = { info: core.info, warning: core.warning };
+
+function diffOptions(inputs: ActionInputs) {
+  return {
+    ...(inputs.configPath !== undefined && { configPath: inputs.configPath }),
+    ...(inputs.paths !== undefined && { include: inputs.paths }),
+    ...(inputs.injection !== undefined && { injection: inputs.injection }),
+    ...(inputs.minCpuRequest !== undefined && { minCpuRequest: inputs.minCpuRequest }),
+    ...(inputs.minMemoryRequest !== undefined && { minMemoryRequest: inputs.minMemoryRequest }),
+  };
+}
+
+function logDiagnostics(report: Report): void {
+  if (report.diagnostics.length === 0) return;
+  core.startGroup(`${report.diagnostics.length} diagnostics`);
+  for (const d of report.diagnostics) core.info(formatDiagnostic(d));
+  core.endGroup();
+}
+
+async function runAction(): Promise<void> {
+  const inputs = parseInputs((name) => core.getInput(name));
+  // The runner masks github.token already; a PAT passed in may not be registered yet.
+  if (inputs.token !== '') core.setSecret(inputs.token);
+  const ctx = await readRunnerContext(process.env, process.cwd());
+  const plan = planRevisions(ctx.eventName, ctx.payload, inputs);
+  if (plan.kind === 'skip') {
+    core.notice(`policy-diff: ${plan.reason}`);
+    setOutputs({ opened: 0, closed: 0, changed: 0, newFindings: 0, result: 'pass' });
+    return;
+  }
+  const revisions = await resolveRevisions(plan, ctx.workspace, ctx.runnerTemp || tmpdir(), git, log);
+  core.info(`policy-diff: comparing ${revisions.base} -> ${revisions.head} in ${ctx.workspace}`);
+  const { report } = await runDiff({
+    repo: ctx.workspace,
+    base: revisions.base,
+    head: revisions.head,
+    ...diffOptions(inputs),
+  });
+  const verdict = evaluateFailOn(report, inputs.failOn);
+  logDiagnostics(report);
+  setOutputs(outputsOf(report, verdict.result, await writeReportJson(report, ctx.runnerTemp)));
+  await writeSummary(renderReport(report, verdict));
+  emitAnnotations(capAnnotations(buildAnnotations(report, inputs.failOn, revisions.headDirectory)));
+  await publishComment(inputs, ctx, plan.pullRequest, report, verdict);
+  if (verdict.failed) core.setFailed(`policy-diff ${verdict.result}: ${verdict.reason}`);
+  else core.info(`policy-diff pass: ${verdict.reason}`);
+}
+
+/** The action's entry point: one place where a failure becomes the step's red cross. */
+export async function run(): Promise<void> {
+  try {
+    await runAction();
+  } catch (error) {
+    if (error instanceof ConfigurationError) {
+      core.setFailed(error.message);
+      return;
+    }
+    const err = error instanceof Error ? error : new Error(String(error));
+    core.setFailed(`policy-diff failed unexpectedly: ${err.message}`);
+    if (err.stack) core.debug(err.stack);
+  }
+}

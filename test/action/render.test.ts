@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { buildCommentBody, COMMENT_MAX_CHARS, commentMarker } from '../../src/action/comment-body.js';
+import { COMMENT_RENDER_BUDGET } from '../../src/action/publish.js';
+import { renderReport, verdictLine } from '../../src/action/render.js';
+import { evaluateFailOn } from '../../src/report/fail-on.js';
+import { cause, change, loc, report } from './report-fixture.js';
+
+/** A PR that opens thousands of paths: far more than a comment can hold. */
+function hugeReport() {
+  const changes = Array.from({ length: 4000 }, (_, i) =>
+    change({
+      source: { id: `team-${i % 40}/client-${i}[Deployment]`, kind: 'workload', namespace: `team-${i % 40}` },
+      destination: { id: `shop/api-${i}[Deployment]`, kind: 'workload', namespace: 'shop' },
+      causes: [
+        cause({
+          rule: `NetworkPolicy shop/allow-${i} ingress[0]`,
+          location: loc(`policies/allow-${i}.yaml`, 9),
+        }),
+      ],
+    }),
+  );
+  return report({ changes });
+}
+
+describe('the comment for a huge report', () => {
+  it('fits GitHub limit, keeps the marker and the verdict, and says where the rest is', () => {
+    const r = hugeReport();
+    const verdict = evaluateFailOn(r, ['opened']);
+    const marker = commentMarker('Policy diff', 'policy-diff');
+    const body = buildCommentBody(marker, renderReport(r, verdict, COMMENT_RENDER_BUDGET), {
+      summaryUrl: 'https://github.com/o/r/actions/runs/1',
+    });
+    expect(body.length).toBeLessThanOrEqual(COMMENT_MAX_CHARS);
+    expect(body.startsWith(`${marker}\n${verdictLine(verdict)}`)).toBe(true);
+    expect(body).toMatch(/more items? not shown.*job summary/);
+  });
+
+  it('is complete in the job summary (no budget)', () => {
+    const r = hugeReport();
+    const summary = renderReport(r, evaluateFailOn(r, []));
+    expect(summary).toContain('shop/api-3999[Deployment]');
+  });
+});
