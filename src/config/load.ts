@@ -3,7 +3,15 @@ import { join } from 'node:path';
 import { isScalar, LineCounter, parseDocument } from 'yaml';
 import { ConfigurationError } from '../core/errors.js';
 import type { SourceLocation } from '../core/location.js';
-import { readCni, readFindings, readGlobs, readMesh, readNamespaces, readSidecar } from './sections.js';
+import {
+  readCni,
+  readFindings,
+  readGlobs,
+  readMesh,
+  readNamespaces,
+  readRender,
+  readSidecar,
+} from './sections.js';
 import { type Config, DEFAULT_CONFIG } from './types.js';
 import { YamlReader } from './yaml-reader.js';
 
@@ -11,7 +19,16 @@ import { YamlReader } from './yaml-reader.js';
 export const CONFIG_REVISION = 'working-tree';
 
 const CONFIG_NAMES = ['.policy-diff.yaml', '.policy-diff.yml'] as const;
-const TOP_KEYS = ['include', 'exclude', 'namespaces', 'cni', 'mesh', 'sidecar', 'findings'] as const;
+const TOP_KEYS = [
+  'include',
+  'exclude',
+  'namespaces',
+  'cni',
+  'mesh',
+  'sidecar',
+  'findings',
+  'render',
+] as const;
 
 /** Validates a `.policy-diff.yaml` and applies defaults; any mistake is a ConfigurationError at `file:line`. */
 export function parseConfig(text: string, file: string): Config {
@@ -40,6 +57,7 @@ export function parseConfig(text: string, file: string): Config {
     mesh: readMesh(r, s.get('mesh')),
     sidecar: readSidecar(r, s.get('sidecar')),
     findings: readFindings(r, s.get('findings')),
+    render: readRender(r, s.get('render')),
     location,
   };
 }

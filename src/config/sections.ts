@@ -246,7 +246,7 @@ function readHelmRoot(r: YamlReader, field: Field): RenderRootConfig {
   return {
     tool: 'helm',
     path,
-    values: values ? r.items(values).map((item) => readRepoPath(r, item)) : [],
+    values: values ? r.items(values).map((item) => readValuesPath(r, item, path)) : [],
     ...(namespace ? { namespace: readNamespaceName(r, namespace) } : {}),
     releaseName,
   };
@@ -260,6 +260,16 @@ function readRepoPath(r: YamlReader, field: Field): string {
     r.fail(field.node, `${field.path}: '${raw}' must be a relative path inside the repository, with '/'`);
   }
   return path;
+}
+
+/** Relative to the chart directory (`../envs/prod.yaml` is fine) but inside the repository. */
+function readValuesPath(r: YamlReader, field: Field, chart: string): string {
+  const raw = r.string(field);
+  const inRepo = posix.normalize(posix.join(chart, raw));
+  if (raw.includes('\\') || posix.isAbsolute(raw) || inRepo === '..' || inRepo.startsWith('../')) {
+    r.fail(field.node, `${field.path}: '${raw}' must be a path relative to the chart, inside the repository`);
+  }
+  return posix.normalize(raw);
 }
 
 function readPositive(r: YamlReader, field: Field, max: number): number {

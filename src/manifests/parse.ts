@@ -12,8 +12,9 @@ import type { Diagnostic } from '../core/diagnostics.js';
 import { normaliseLabelMaps } from './labels.js';
 import { type FilePosition, locationAt } from './locate.js';
 import { isRecord, type ObjectSource, toK8sObject } from './object.js';
+import { relocateRendered } from './rendered.js';
 import { isHelmTemplate, isKustomizationFile, isKustomizeKind } from './skip.js';
-import type { K8sObject, SourceFile } from './types.js';
+import type { K8sObject, RenderedOrigins, SourceFile } from './types.js';
 
 export interface ParsedFile {
   objects: K8sObject[];
@@ -177,6 +178,7 @@ function fileNote(file: SourceFile, revision: string, code: string, message: str
  * read becomes a diagnostic saying what was dropped, and the rest of the file is still used.
  */
 export function parseSourceFile(file: SourceFile, revision: string): ParsedFile {
+  if (file.rendered) return parseRendered(file, file.rendered, revision);
   if (isKustomizationFile(file.path)) {
     return fileNote(
       file,
@@ -213,6 +215,31 @@ export function parseSourceFile(file: SourceFile, revision: string): ParsedFile 
     if (index > 0 && index === docs.length - 1 && isEmpty(doc) && doc.errors.length === 0) return;
     const label = docs.length === 1 ? file.path : `document ${index + 1} of ${file.path}`;
     parseDocument({ pos, doc, label, out });
+  });
+  return out;
+}
+
+/**
+ * A render tool's output: parsed like a file, but each document's objects and diagnostics are
+ * located where the document came from (its origin), not in the rendered text.
+ */
+function parseRendered(file: SourceFile, origins: RenderedOrigins, revision: string): ParsedFile {
+  const lineCounter = new LineCounter();
+  const pos: FilePosition = { revision, file: file.path, lineCounter };
+  const docs = parseAllDocuments(file.text, {
+    lineCounter,
+    prettyErrors: false,
+    uniqueKeys: true,
+  }) as Document[];
+  const out: ParsedFile = { objects: [], diagnostics: [] };
+  docs.forEach((doc, index) => {
+    const origin = origins.documents[index] ?? { file: file.path, line: 1 };
+    const label = `the object from ${origin.file}:${origin.line} rendered by ${origins.root}`;
+    const part: ParsedFile = { objects: [], diagnostics: [] };
+    parseDocument({ pos, doc, label, out: part });
+    relocateRendered(part.objects, part.diagnostics, origin, revision);
+    out.objects.push(...part.objects);
+    out.diagnostics.push(...part.diagnostics);
   });
   return out;
 }

@@ -5,6 +5,23 @@ export interface SourceFile {
   /** Repository-relative path with `/` separators. */
   readonly path: string;
   readonly text: string;
+  /** Set when `text` is a render tool's output (src/gitops): locations point at the original files. */
+  readonly rendered?: RenderedOrigins;
+}
+
+/** Where one rendered document came from, in repository-relative terms. */
+export interface DocumentOrigin {
+  readonly file: string;
+  readonly line: number;
+  /** The source position of a node inside the object, when the original files show it. */
+  readonly locate?: (path: ObjectPath) => { readonly file: string; readonly line: number } | undefined;
+}
+
+export interface RenderedOrigins {
+  /** The render root, e.g. `overlays/prod`, for messages. */
+  readonly root: string;
+  /** One per YAML document of the text, in order. */
+  readonly documents: readonly DocumentOrigin[];
 }
 
 /** A path inside an object, e.g. `['spec', 'ingress', 0, 'from', 1]`. */

@@ -29,7 +29,7 @@ describe('parseConfig: render', () => {
     const text = `render:
   - kustomize: ./overlays/prod/
   - helm: charts/api
-    values: [values-prod.yaml]
+    values: [values-prod.yaml, ../../envs/prod.yaml]
     namespace: prod
   - { kustomize: ., enableHelm: true }
 `;
@@ -40,7 +40,7 @@ describe('parseConfig: render', () => {
         {
           tool: 'helm',
           path: 'charts/api',
-          values: ['values-prod.yaml'],
+          values: ['values-prod.yaml', '../../envs/prod.yaml'],
           namespace: 'prod',
           releaseName: 'api',
         },
@@ -73,6 +73,11 @@ describe('parseConfig: render', () => {
       'must be a relative path inside the repository',
     ],
     ['an absolute path', 'render: [{kustomize: /etc}]', 'must be a relative path inside the repository'],
+    [
+      'a values file outside the repository',
+      'render: [{helm: charts/api, values: [../../../x.yaml]}]',
+      'must be a path relative to the chart, inside the repository',
+    ],
     ['neither tool', 'render: [{chart: x}]', "expected 'kustomize: <dir>' or 'helm: <chart dir>'"],
     ['both tools', 'render: [{kustomize: a, helm: b}]', "unknown key 'kustomize' in render[0]"],
     ['a helm key on a kustomize root', 'render: [{kustomize: a, values: [x]}]', "unknown key 'values'"],

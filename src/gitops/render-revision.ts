@@ -1,0 +1,245 @@
+import type { Config } from '../config/types.js';
+import type { Diagnostic } from '../core/diagnostics.js';
+import { DEFAULT_MAX_TOTAL_BYTES } from '../git/file-limits.js';
+import { createPathFilter } from '../git/path-filter.js';
+import type { RevisionFiles, RevisionInput } from '../git/types.js';
+import type { SourceFile } from '../manifests/types.js';
+import { claimOf, filesUnder, RepoIndex } from './graph.js';
+import { isKustomizationName, type ParsedKustomization, parseKustomization } from './kustomization.js';
+import { pluginProblems } from './plugins.js';
+import { type RenderContext, renderFailed, renderRoot } from './render-root.js';
+import { type PlannedRoot, planRoots } from './roots.js';
+import { SourceDocs } from './source-docs.js';
+import { findTools, type Tools } from './tools.js';
+import { openTree, type RevisionTree } from './tree.js';
+import { createWorkspace, materialise } from './workspace.js';
+
+export interface RenderedRoot {
+  readonly root: string;
+  readonly tool: 'kustomize' | 'helm';
+  /** The tool's output; `rendered` holds each document's origin in the repository. */
+  readonly file: SourceFile;
+}
+
+export interface GitopsRevision {
+  /** The revision's files that no render root covers: read as plain manifests. */
+  readonly files: SourceFile[];
+  readonly rendered: RenderedRoot[];
+  readonly diagnostics: Diagnostic[];
+}
+
+export interface RenderOptions {
+  /** Where tools are looked up (default: this process's PATH); tests pass '' to simulate none. */
+  readonly searchPath?: string;
+  /** Where the temporary render directory is made (default: the OS temp directory). */
+  readonly tempRoot?: string;
+}
+
+/**
+ * Renders the Kustomize and Helm roots of one revision from that revision's own files (copied
+ * into a temporary directory, never the user's tree) and says which of its files stay plain.
+ * Never throws on the repository's content: whatever cannot be rendered is an error diagnostic.
+ */
+export async function renderRevision(
+  input: RevisionInput,
+  revision: RevisionFiles,
+  config: Config,
+  options: RenderOptions = {},
+): Promise<GitopsRevision> {
+  const tree = await openTree(input, revision.commit);
+  const index = new RepoIndex(tree.files);
+  if (index.kustomizations.size === 0 && config.render.roots.length === 0) {
+    return { files: revision.files, rendered: [], diagnostics: [] };
+  }
+  const parsed = await readKustomizations(tree, index);
+  const filter = createPathFilter(config.include, config.exclude);
+  const plan = planRoots(index, parsed, config.render, filter, revision.label);
+  const diagnostics = [...plan.diagnostics];
+  const rendered = await renderRoots(
+    plan.roots,
+    tree,
+    index,
+    parsed,
+    config,
+    options,
+    revision.label,
+    diagnostics,
+  );
+  const coverage = coverageOf(plan.roots, plan.unrendered, revision, diagnostics);
+  return { files: revision.files.filter((f) => !coverage(f.path)), rendered, diagnostics };
+}
+
+/** The revision as the analysis reads it: plain files and rendered output, every diagnostic. */
+export function withRendered(revision: RevisionFiles, gitops: GitopsRevision): RevisionFiles {
+  return {
+    ...revision,
+    files: [...gitops.files, ...gitops.rendered.map((r) => r.file)],
+    diagnostics: [...revision.diagnostics, ...gitops.diagnostics],
+  };
+}
+
+async function readKustomizations(
+  tree: RevisionTree,
+  index: RepoIndex,
+): Promise<Map<string, ParsedKustomization>> {
+  const contents = await tree.read([...index.kustomizations.values()]);
+  const parsed = new Map<string, ParsedKustomization>();
+  for (const [dir, file] of index.kustomizations) {
+    parsed.set(dir, parseKustomization(file, contents.get(file)?.toString('utf8') ?? ''));
+  }
+  return parsed;
+}
+
+/** The files to copy: every file under a root's directories and every file it names. */
+function filesToCopy(roots: readonly PlannedRoot[], index: RepoIndex): string[] {
+  const dirs = new Set(roots.flatMap((r) => [...r.dirs]));
+  const named = roots.flatMap((r) => [...r.files]).filter((f) => index.files.has(f));
+  return [...new Set([...filesUnder(index, dirs), ...named])].sort();
+}
+
+function missingTool(
+  revision: string,
+  tool: 'kustomize' | 'helm',
+  roots: readonly PlannedRoot[],
+): Diagnostic {
+  const dirs = roots.map((r) => r.spec.dir).join(', ');
+  const how =
+    tool === 'kustomize'
+      ? 'neither `kustomize` nor `kubectl` is on PATH; GitHub-hosted Ubuntu runners have both, otherwise add a step such as `azure/setup-kubectl`'
+      : '`helm` is not on PATH; add a step such as `azure/setup-helm` to the workflow';
+  return {
+    severity: 'error',
+    code: 'render-tool-missing',
+    message: `cannot render ${dirs}: ${how}`,
+    location: { revision, file: roots[0]?.spec.file ?? '.', line: 1, column: 1 },
+    dropped: `every object rendered by ${dirs}`,
+  };
+}
+
+/** Roots that need a tool that is not there are reported once per tool, and not rendered. */
+function withoutMissingTools(
+  roots: readonly PlannedRoot[],
+  tools: Tools,
+  revision: string,
+  out: Diagnostic[],
+): PlannedRoot[] {
+  const needsHelm = (r: PlannedRoot) =>
+    r.spec.tool === 'helm' || (r.spec.tool === 'kustomize' && r.spec.enableHelm);
+  const noKustomize = tools.kustomize ? [] : roots.filter((r) => r.spec.tool === 'kustomize');
+  const noHelm = tools.helm ? [] : roots.filter(needsHelm);
+  if (noKustomize.length > 0) out.push(missingTool(revision, 'kustomize', noKustomize));
+  if (noHelm.length > 0)
+    out.push(
+      missingTool(
+        revision,
+        'helm',
+        noHelm.filter((r) => !noKustomize.includes(r)),
+      ),
+    );
+  return roots.filter((r) => !noKustomize.includes(r) && !noHelm.includes(r));
+}
+
+async function renderRoots(
+  roots: readonly PlannedRoot[],
+  tree: RevisionTree,
+  index: RepoIndex,
+  parsed: ReadonlyMap<string, ParsedKustomization>,
+  config: Config,
+  options: RenderOptions,
+  revision: string,
+  out: Diagnostic[],
+): Promise<RenderedRoot[]> {
+  if (roots.length === 0) return [];
+  const copy = filesToCopy(roots, index);
+  const total = copy.reduce((sum, path) => sum + (index.files.get(path)?.size ?? 0), 0);
+  if (total > DEFAULT_MAX_TOTAL_BYTES) {
+    const message = `the files to render come to ${total} bytes, over the limit of ${DEFAULT_MAX_TOTAL_BYTES}; not rendered`;
+    out.push(...roots.map((r) => renderFailed(revision, r.spec, message, 'render-too-large')));
+    return [];
+  }
+  const contents = await tree.read(copy);
+  const ready = roots.filter((root) => {
+    const problems = [
+      ...root.problems,
+      ...(root.closure ? pluginProblems(root.closure, contents, parsed) : []),
+    ];
+    for (const p of problems) {
+      const message = `${p.message}; render root ${root.spec.dir} not rendered`;
+      out.push({
+        severity: 'error',
+        code: p.code,
+        message,
+        location: { revision, file: p.file, line: p.line, column: 1 },
+        dropped: `every object rendered by ${root.spec.dir}`,
+      });
+    }
+    return problems.length === 0;
+  });
+  const tools = await findTools(options.searchPath ?? process.env.PATH ?? '');
+  const runnable = withoutMissingTools(ready, tools, revision, out);
+  if (runnable.length === 0) return [];
+  const text = (path: string) => contents.get(path)?.toString('utf8');
+  const ws = await createWorkspace(options.tempRoot);
+  try {
+    const refused = await materialise(ws, contents);
+    if (refused.length > 0) {
+      // Git refuses such paths on checkout; a tree that holds them is not rendered at all.
+      const message = `unsafe paths in the revision's tree (${refused.slice(0, 3).join(', ')}); not rendered`;
+      out.push(...runnable.map((r) => renderFailed(revision, r.spec, message, 'render-path-refused')));
+      return [];
+    }
+    const limits = {
+      timeoutMs: config.render.timeoutSeconds * 1000,
+      maxOutputBytes: config.render.maxOutputBytes,
+    };
+    const ctx: RenderContext = {
+      revision,
+      ws,
+      tools,
+      limits,
+      kustomizations: parsed,
+      sources: new SourceDocs(text),
+      text,
+    };
+    const rendered: RenderedRoot[] = [];
+    for (const [i, root] of runnable.entries()) {
+      const result = await renderRoot(root.spec, i, ctx);
+      if ('severity' in result) out.push(result);
+      else rendered.push({ root: root.spec.dir, tool: root.spec.tool, file: result });
+    }
+    return rendered;
+  } finally {
+    await ws.dispose();
+  }
+}
+
+/**
+ * Which files the roots cover (not read as plain manifests): files they name, and every file under
+ * a kustomization directory or a chart, rendered or not, except below a nested kustomization not
+ * included. A YAML file under a rendered kustomization that it does not name gets a note.
+ */
+function coverageOf(
+  roots: readonly PlannedRoot[],
+  unrendered: readonly string[],
+  revision: RevisionFiles,
+  out: Diagnostic[],
+): (path: string) => boolean {
+  const named = new Set(roots.flatMap((r) => [...r.files]));
+  const kustomizeDirs = new Set(roots.flatMap((r) => (r.spec.tool === 'kustomize' ? [...r.dirs] : [])));
+  const claims = new Set([...kustomizeDirs, ...unrendered, ...roots.flatMap((r) => [...r.dirs])]);
+  for (const file of revision.files) {
+    const claim = claimOf(file.path, claims);
+    const base = file.path.slice(file.path.lastIndexOf('/') + 1);
+    if (claim === undefined || named.has(file.path) || !kustomizeDirs.has(claim) || isKustomizationName(base))
+      continue;
+    const dir = claim === '.' ? 'the repository root' : claim;
+    const message = `not named by the kustomization of ${dir}: not part of what the cluster receives, not analysed`;
+    out.push({
+      severity: 'note',
+      code: 'not-in-kustomization',
+      message,
+      location: { revision: revision.label, file: file.path, line: 1, column: 1 },
+    });
+  }
+  return (path) => named.has(path) || claimOf(path, claims) !== undefined;
+}
