@@ -42,7 +42,7 @@ export async function runDiff(options: DiffRunOptions): Promise<DiffRun> {
     readSide(options.base, 'base', options.repo, config),
     readSide(options.head, 'head', options.repo, config),
   ]);
-  return { report: diffRevisions(base, head, { layer: options.layer ?? 'effective' }), config };
+  return { report: diffRevisions(base, head, { layer: options.layer ?? 'effective', config }), config };
 }
 
 export async function runAnalysis(

@@ -1,5 +1,7 @@
-import { l7Causes, l7Scope } from '../diff/l7-causes.js';
+import { type Config, DEFAULT_CONFIG } from '../config/types.js';
+import { l7Causes, l7Scope, l7ScopeChange } from '../diff/l7-causes.js';
 import { diffMatrices } from '../diff/pair-diff.js';
+import { computeFindings } from '../findings/index.js';
 import type { L7Cell } from '../l7/types.js';
 import { buildReport } from '../report/build-report.js';
 import type { Layer, Report } from '../report/types.js';
@@ -8,6 +10,8 @@ import { buildLayerMatrices, lensFor } from './layers.js';
 
 export interface DiffSettings {
   readonly layer: Layer;
+  /** Findings settings (severity, accept, sidecar thresholds); defaults when absent. */
+  readonly config?: Config;
 }
 
 /** Builds both matrices of the layer over the same external cuts and reports what differs. Pure. */
@@ -19,6 +23,12 @@ export function diffRevisions(
   const [baseMatrix, headMatrix] = buildLayerMatrices(base, head, settings.layer);
   const pairs = diffMatrices(baseMatrix, headMatrix, lensFor(settings.layer));
   const withL7 = settings.layer !== 'l4';
+  // Findings look at both layers whatever the reported one: they need the effective matrices.
+  const effective =
+    settings.layer === 'effective'
+      ? ([baseMatrix, headMatrix] as const)
+      : buildLayerMatrices(base, head, 'effective');
+  const found = computeFindings(base, head, effective, settings.config ?? DEFAULT_CONFIG);
   return buildReport<L7Cell>({
     base: revisionInfo(base),
     head: revisionInfo(head),
@@ -26,12 +36,13 @@ export function diffRevisions(
     pairs,
     baseWorkloads: base.model.workloads.map((w) => w.id),
     headWorkloads: head.model.workloads.map((w) => w.id),
-    findings: [],
-    diagnostics: [...base.diagnostics, ...head.diagnostics],
+    findings: found.findings,
+    diagnostics: [...base.diagnostics, ...head.diagnostics, ...found.diagnostics],
     ...(withL7
       ? {
           extraCauses: (p) => l7Causes(p.before, p.after),
           l7Scopes: (p) => ({ before: l7Scope(p.before?.l7), after: l7Scope(p.after?.l7) }),
+          l7Change: (p) => l7ScopeChange(p.before?.l7, p.after?.l7),
         }
       : {}),
   });

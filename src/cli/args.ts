@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import type { InjectionAssumption } from '../config/types.js';
 import { ConfigurationError } from '../core/errors.js';
+import { FINDING_THRESHOLDS, type FindingThreshold } from '../report/fail-on.js';
 import type { Layer } from '../report/types.js';
 
 export const DIFF_FORMATS = ['text', 'markdown', 'json', 'connlist-diff'] as const;
@@ -25,6 +26,8 @@ export type Command =
       readonly base: string;
       readonly head: string;
       readonly format: (typeof DIFF_FORMATS)[number];
+      /** Exit 1 when a new finding at or above this severity exists (default `error`). */
+      readonly failOn: FindingThreshold;
     })
   | (CommonArgs & {
       readonly name: 'matrix';
@@ -39,6 +42,7 @@ const OPTIONS = {
   format: { type: 'string' },
   layer: { type: 'string' },
   'assume-injection': { type: 'string' },
+  'fail-on': { type: 'string' },
   output: { type: 'string', short: 'o' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean' },
@@ -81,6 +85,7 @@ export function parseCommand(argv: readonly string[], cwd: string): Command {
       base: rest[0]!,
       head: rest[1]!,
       format: oneOf('--format', values.format ?? 'text', DIFF_FORMATS),
+      failOn: oneOf('--fail-on', values['fail-on'] ?? 'error', FINDING_THRESHOLDS),
     };
   }
   if (rest.length !== 1)

@@ -32,6 +32,9 @@ opened, closed and changed paths with the policy rules (file:line) behind them.
   --format text|markdown|json|connlist-diff
                              text (default); markdown is the PR comment; json for machines;
                              connlist-diff is netpol-analyzer's diff format (L3/L4 only)
+  --fail-on error|warning|info|none
+                             exit 1 when the change introduces a finding of this severity or
+                             higher (default: error); none: only an incomplete analysis fails
 
 ${COMMON}`,
   matrix: `Usage: policy-diff matrix <revision-or-dir> [options]

@@ -6,6 +6,7 @@ import { renderConnlist, renderConnlistDiff } from '../render/connlist.js';
 import { renderMarkdown } from '../render/markdown.js';
 import { renderMatrixJson, renderMatrixText } from '../render/matrix.js';
 import { renderText } from '../render/text.js';
+import { evaluateFailOn, failOnForThreshold } from '../report/fail-on.js';
 import type { Report } from '../report/types.js';
 import { VERSION } from '../report/version.js';
 import { runAnalysis, runDiff } from '../run.js';
@@ -64,7 +65,13 @@ async function diffCommand(command: Extract<Command, { name: 'diff' }>, io: Io):
   }[command.format]();
   await emit(body, command.output, io);
   if (command.format !== 'text') reportDiagnostics(report, io);
-  return report.incomplete ? ExitCode.incomplete : ExitCode.ok;
+  if (report.incomplete) return ExitCode.incomplete;
+  const verdict = evaluateFailOn(report, failOnForThreshold(command.failOn));
+  if (verdict.failed) {
+    io.stderr(`policy-diff: ${verdict.reason}\n`);
+    return ExitCode.failedPolicy;
+  }
+  return ExitCode.ok;
 }
 
 async function matrixCommand(command: Extract<Command, { name: 'matrix' }>, io: Io): Promise<number> {

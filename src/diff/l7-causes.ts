@@ -1,7 +1,8 @@
-import { ruleLabel } from '../core/refs.js';
-import type { L7Cell, L7Outcome } from '../l7/types.js';
+import { ruleKey, ruleLabel } from '../core/refs.js';
+import { RequestSet } from '../l7/request-set.js';
+import type { L7Cell, L7Chain, L7Outcome, L7Reason, L7Segment } from '../l7/types.js';
 import type { CellVerdict } from '../matrix/matrix.js';
-import type { Cause } from '../report/types.js';
+import type { Cause, L7Change } from '../report/types.js';
 
 /**
  * What L7 lets through, in words: one entry per port segment, e.g. `TCP 8080 (http): {methods:GET}`,
@@ -53,7 +54,9 @@ function cellCauses(cell: L7Cell | undefined, revision: Cause['revision']): Caus
     for (const outcome of segment.outcomes) {
       const conns = `${segment.protocol} ${segment.ports.toString()}`;
       const effect: Cause['effect'] = outcome.verdict === 'none' ? 'denies' : 'allows';
-      for (const rule of outcome.rules)
+      // A rule that also comes with a reason is named once, with the reason.
+      const explained = new Set(outcome.reasons.flatMap((r) => (r.rule ? [ruleKey(r.rule)] : [])));
+      for (const rule of outcome.rules.filter((r) => !explained.has(ruleKey(r))))
         push(out, seen, {
           revision,
           layer: 'l7',
@@ -68,7 +71,7 @@ function cellCauses(cell: L7Cell | undefined, revision: Cause['revision']): Caus
           revision,
           layer: 'l7',
           effect: 'denies',
-          rule: `${ruleLabel(reason.rule)}: ${reason.message}`,
+          rule: `${ruleLabel(reason.rule)}: ${reasonText(reason)}`,
           conns,
           location: reason.rule.location,
         });
@@ -76,6 +79,57 @@ function cellCauses(cell: L7Cell | undefined, revision: Cause['revision']): Caus
     }
   }
   return out;
+}
+
+/**
+ * Short wording for the reasons a reviewer meets most; the pair line already names the client and
+ * the server, so the engine's full sentence (kept in `matrix --format json`) would repeat them.
+ */
+const SHORT_REASONS: Readonly<Record<string, string>> = {
+  'mtls-strict-plaintext': 'STRICT mTLS rejects plaintext from a client without a sidecar (E5, E7)',
+  'mtls-disable-rejects-mtls': 'DISABLE rejects the mTLS that auto-mTLS sends (E5, E6)',
+};
+
+function reasonText(reason: L7Reason): string {
+  return SHORT_REASONS[reason.code] ?? reason.message;
+}
+
+/**
+ * How the L7 scope changed on the ports both revisions allow (SEMANTICS D5): `widened` when every
+ * chain of every common port lets through at least what it did, `narrowed` when at most, `changed`
+ * when some part grew and some shrank; undefined when nothing changed there. Ports only one side
+ * allows are an L4 change, reported as added/removed connections.
+ */
+export function l7ScopeChange(before: L7Cell | undefined, after: L7Cell | undefined): L7Change | undefined {
+  if (!before || !after) return undefined;
+  let widened = false;
+  let narrowed = false;
+  for (const a of before.segments) {
+    for (const b of after.segments) {
+      if (a.protocol !== b.protocol || a.ports.intersect(b.ports).isEmpty()) continue;
+      const chains = new Set<L7Chain>([...a.outcomes, ...b.outcomes].map((o) => o.chain));
+      for (const chain of chains) {
+        const ra = chainRequests(a, chain);
+        const rb = chainRequests(b, chain);
+        if (ra.equals(rb)) continue;
+        if (ra.isSubsetOf(rb)) widened = true;
+        else if (rb.isSubsetOf(ra)) narrowed = true;
+        else {
+          widened = true;
+          narrowed = true;
+        }
+      }
+    }
+  }
+  return widened && narrowed ? 'changed' : widened ? 'widened' : narrowed ? 'narrowed' : undefined;
+}
+
+/** What one chain of a segment lets through; a segment with a single outcome answers for every chain. */
+function chainRequests(s: L7Segment, chain: L7Chain): RequestSet {
+  const o =
+    s.outcomes.find((x) => x.chain === chain) ?? (s.outcomes.length === 1 ? s.outcomes[0] : undefined);
+  if (!o || o.verdict === 'none') return RequestSet.none;
+  return o.requests;
 }
 
 function push(out: Cause[], seen: Set<string>, c: Cause): void {

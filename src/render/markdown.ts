@@ -1,8 +1,9 @@
 import { fullLocation } from '../core/location.js';
 import type { PathChange, Report } from '../report/types.js';
 import { code, escapeMarkdown } from './escape.js';
+import { findingMarkdownSections } from './findings.js';
 import { groupByDestinationNamespace } from './group.js';
-import { causeLines, KIND_TITLE, LAYER_TEXT, revisionText, summaryLine } from './wording.js';
+import { causeLines, KIND_TITLE, LAYER_TEXT, l7ChangeText, revisionText, summaryLine } from './wording.js';
 
 export interface MarkdownOptions {
   /** Hard cap on the length of the result (GitHub comments: 65,536). Default: unlimited. */
@@ -24,6 +25,7 @@ const ICON = { opened: '🟢', closed: '🔴', changed: '🟡' } as const;
 export function renderMarkdown(report: Report, options: MarkdownOptions = {}): string {
   const sections = [
     headerSection(report),
+    ...findingMarkdownSections(report),
     ...changeSections(report),
     ...workloadSections(report),
     ...diagnosticSections(report),
@@ -75,7 +77,9 @@ function changeSections(report: Report): Section[] {
 function changeItem(c: PathChange): string {
   const conns =
     c.kind === 'changed'
-      ? `${code(c.before)} → ${code(c.after)}`
+      ? c.before === c.after
+        ? code(c.after)
+        : `${code(c.before)} → ${code(c.after)}`
       : `${code(c.kind === 'opened' ? c.after : c.before)}`;
   const flags = [
     c.uncertain ? ' ⚠️ **uncertain**' : '',
@@ -83,7 +87,8 @@ function changeItem(c: PathChange): string {
   ].join('');
   const lines = [`- ${code(c.source.id)} → ${code(c.destination.id)}: ${conns}${flags}`];
   if (c.l7Before !== undefined || c.l7After !== undefined) {
-    lines.push(`  - L7: ${code(c.l7Before || 'nothing')} → ${code(c.l7After || 'nothing')}`);
+    const lead = c.l7Change ? `**${l7ChangeText(c.l7Change)}**` : 'L7';
+    lines.push(`  - ${lead}: ${code(c.l7Before || 'nothing')} → ${code(c.l7After || 'nothing')}`);
   }
   for (const line of causeLines(c.causes)) {
     const rules = line.rules.map((r) => `${code(r.rule)} (${code(r.where)})`).join(', ');

@@ -1,20 +1,21 @@
 import { fileLine } from '../core/location.js';
 import { policyLabel, ruleLabel } from '../core/refs.js';
 import type { SideVerdict } from '../l4/verdict.js';
-import type { AccessMatrix, CellVerdict } from '../matrix/matrix.js';
+import type { L7Cell, L7Outcome, L7Reason, L7Segment } from '../l7/types.js';
+import type { AccessMatrix, CellVerdict, L7CellLike } from '../matrix/matrix.js';
 import type { Peer } from '../matrix/peers.js';
 import type { Layer } from '../report/types.js';
 import { sanitize } from './escape.js';
 
-export interface MatrixPair {
+export interface MatrixPair<C extends L7CellLike = L7CellLike> {
   readonly src: Peer;
   readonly dst: Peer;
-  readonly verdict: CellVerdict;
+  readonly verdict: CellVerdict<C>;
 }
 
 /** Every pair with some allowed connection at the chosen layer (workloads and external ranges). */
-export function matrixPairs(matrix: AccessMatrix, layer: Layer): MatrixPair[] {
-  const out: MatrixPair[] = [];
+export function matrixPairs<C extends L7CellLike>(matrix: AccessMatrix<C>, layer: Layer): MatrixPair<C>[] {
+  const out: MatrixPair<C>[] = [];
   const peers: Peer[] = [...matrix.workloads, ...matrix.externals];
   for (const src of peers) {
     for (const dst of peers) {
@@ -50,7 +51,7 @@ function sideLines(direction: string, side: SideVerdict | null): string[] {
 }
 
 /** Machine-readable matrix; the shape is documented in docs/json.md. */
-export function renderMatrixJson(matrix: AccessMatrix, layer: Layer): string {
+export function renderMatrixJson(matrix: AccessMatrix<L7Cell>, layer: Layer): string {
   const cells = matrixPairs(matrix, layer).map((p) => ({
     source: p.src.id,
     destination: p.dst.id,
@@ -59,6 +60,8 @@ export function renderMatrixJson(matrix: AccessMatrix, layer: Layer): string {
       egress: sideJson(p.verdict.l4.egress),
       ingress: sideJson(p.verdict.l4.ingress),
     },
+    // Absent at the l4 layer and for external destinations (Istio enforces at the destination only).
+    ...(p.verdict.l7 ? { l7: l7Json(p.verdict.l7) } : {}),
     effective: p.verdict.effective.toString(),
   }));
   return `${JSON.stringify({ revision: matrix.revision, layer, cells }, null, 2)}\n`;
@@ -75,5 +78,47 @@ function sideJson(side: SideVerdict | null) {
       allows: g.conns.toString(),
     })),
     uncertainBy: side.uncertainBy.map((p) => ({ policy: policyLabel(p), location: fileLine(p.location) })),
+  };
+}
+
+function l7Json(cell: L7Cell) {
+  return {
+    effective: cell.effective.toString(),
+    conditional: cell.conditional,
+    external: cell.external,
+    approximate: cell.approximate,
+    uncertain: cell.uncertain,
+    segments: cell.segments.map(segmentJson),
+  };
+}
+
+function segmentJson(s: L7Segment) {
+  return {
+    protocol: s.protocol,
+    ports: s.ports.toString(),
+    portClass: s.portClass,
+    verdict: s.verdict,
+    approximate: s.approximate,
+    uncertain: s.uncertain,
+    outcomes: s.outcomes.map(outcomeJson),
+  };
+}
+
+function outcomeJson(o: L7Outcome) {
+  return {
+    chain: o.chain,
+    verdict: o.verdict,
+    // NCA's cube notation, one string per cube: `` is every request, [] is none.
+    allowed: o.requests.cubeStrings(),
+    rules: o.rules.map((r) => ({ rule: ruleLabel(r), location: fileLine(r.location) })),
+    reasons: o.reasons.map(reasonJson),
+  };
+}
+
+function reasonJson(r: L7Reason) {
+  return {
+    code: r.code,
+    message: r.message,
+    ...(r.rule ? { rule: ruleLabel(r.rule), location: fileLine(r.rule.location) } : {}),
   };
 }

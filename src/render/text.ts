@@ -1,8 +1,9 @@
 import { formatDiagnostic } from '../core/diagnostics.js';
 import type { PathChange, Report } from '../report/types.js';
 import { sanitize } from './escape.js';
+import { findingTextLines } from './findings.js';
 import { groupByDestinationNamespace } from './group.js';
-import { causeLines, KIND_TITLE, LAYER_TEXT, revisionText, summaryLine } from './wording.js';
+import { causeLines, KIND_TITLE, LAYER_TEXT, l7ChangeText, revisionText, summaryLine } from './wording.js';
 
 /** The terminal report: same content as the PR comment, plain text. */
 export function renderText(report: Report): string {
@@ -17,6 +18,7 @@ export function renderText(report: Report): string {
       'ANALYSIS INCOMPLETE: some input could not be read or understood (see errors below); the check fails closed.',
     );
   }
+  out.push(...findingTextLines(report));
   for (const kind of ['opened', 'closed', 'changed'] as const) {
     const changes = report.changes.filter((c) => c.kind === kind);
     if (changes.length === 0) continue;
@@ -49,7 +51,9 @@ export function renderText(report: Report): string {
 function changeLines(c: PathChange): string[] {
   const delta =
     c.kind === 'changed'
-      ? `${c.before} -> ${c.after}${c.added ? ` (+${c.added})` : ''}${c.removed ? ` (-${c.removed})` : ''}`
+      ? c.before === c.after
+        ? c.after
+        : `${c.before} -> ${c.after}${c.added ? ` (+${c.added})` : ''}${c.removed ? ` (-${c.removed})` : ''}`
       : c.kind === 'opened'
         ? c.after
         : c.before;
@@ -58,7 +62,13 @@ function changeLines(c: PathChange): string[] {
     c.workloadsDiff ? ` (${sanitize(c.workloadsDiff)})` : '',
   ].join('');
   const lines = [`    ${sanitize(c.source.id)} -> ${sanitize(c.destination.id)} : ${delta}${flags}`];
-  if (c.l7Before !== undefined || c.l7After !== undefined) {
+  if (c.l7Change) {
+    lines.push(
+      `      ${l7ChangeText(c.l7Change)}:`,
+      `        before: ${c.l7Before || 'nothing'}`,
+      `        after:  ${c.l7After || 'nothing'}`,
+    );
+  } else if (c.l7Before !== undefined || c.l7After !== undefined) {
     lines.push(`      L7 before: ${c.l7Before || 'nothing'}`, `      L7 after:  ${c.l7After || 'nothing'}`);
   }
   for (const line of causeLines(c.causes)) {

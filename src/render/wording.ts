@@ -1,5 +1,5 @@
 import { fileLine } from '../core/location.js';
-import type { Cause, ChangeKind, Report } from '../report/types.js';
+import type { Cause, ChangeKind, L7Change, Report } from '../report/types.js';
 
 /** One line of explanation under a change: a lead-in and the rules (with locations) it names. */
 export interface CauseLine {
@@ -49,14 +49,33 @@ export const KIND_TITLE: Record<ChangeKind, string> = {
 
 export function summaryLine(report: Report): string {
   const s = report.summary;
-  const parts = [`${s.opened} opened`, `${s.closed} closed`, `${s.changed} changed`];
+  const parts = [`${s.opened} opened`, `${s.closed} closed`, `${s.changed} changed${l7ChangeCounts(report)}`];
   if (s.workloadsAdded || s.workloadsRemoved)
     parts.push(`workloads +${s.workloadsAdded} -${s.workloadsRemoved}`);
-  if (s.findings.new || s.findings.existing || s.findings.fixed) {
-    parts.push(`findings: ${s.findings.new} new, ${s.findings.fixed} fixed, ${s.findings.existing} existing`);
+  if (s.findings.new || s.findings.existing || s.findings.fixed || s.findings.accepted) {
+    parts.push(
+      `findings: ${s.findings.new} new, ${s.findings.fixed} fixed, ${s.findings.existing} existing, ${s.findings.accepted} accepted`,
+    );
   }
   if (s.errors) parts.push(`${s.errors} input error${s.errors === 1 ? '' : 's'}`);
   return parts.join(', ');
+}
+
+const L7_CHANGE_ORDER: readonly L7Change[] = ['widened', 'narrowed', 'changed'];
+
+/** ` (L7 scope: 1 widened, 1 narrowed)` for the changed pairs whose L7 scope moved; `` when none. */
+function l7ChangeCounts(report: Report): string {
+  const counts = L7_CHANGE_ORDER.map(
+    (k) => [k, report.changes.filter((c) => c.l7Change === k).length] as const,
+  )
+    .filter(([, n]) => n > 0)
+    .map(([k, n]) => `${n} ${k === 'changed' ? 'both ways' : k}`);
+  return counts.length ? ` (L7 scope: ${counts.join(', ')})` : '';
+}
+
+/** `L7 scope widened`, `L7 scope narrowed`, `L7 scope changed both ways` (some requests gained, some lost). */
+export function l7ChangeText(change: L7Change): string {
+  return `L7 scope ${change === 'changed' ? 'changed both ways' : change}`;
 }
 
 export function revisionText(r: Report['base']): string {

@@ -8,6 +8,7 @@ import type {
   Cause,
   ChangeKind,
   Finding,
+  L7Change,
   Layer,
   PathChange,
   PeerInfo,
@@ -29,6 +30,8 @@ export interface ReportInput<C extends L7CellLike = L7CellLike> {
   readonly extraCauses?: (pair: PairDiff<C>) => Cause[];
   /** What L7 lets through before and after (the L7 layer), for pairs that changed. */
   readonly l7Scopes?: (pair: PairDiff<C>) => { before: string; after: string };
+  /** Whether the L7 scope widened or narrowed on the ports allowed in both (the L7 layer). */
+  readonly l7Change?: (pair: PairDiff<C>) => L7Change | undefined;
 }
 
 export function buildReport<C extends L7CellLike>(input: ReportInput<C>): Report {
@@ -131,7 +134,7 @@ function toRangedChange<C extends L7CellLike>(
   pair: PairDiff<C>,
   baseSet: ReadonlySet<string>,
   headSet: ReadonlySet<string>,
-  input: Pick<ReportInput<C>, 'extraCauses' | 'l7Scopes'>,
+  input: Pick<ReportInput<C>, 'extraCauses' | 'l7Scopes' | 'l7Change'>,
 ): RangedChange {
   const added = pair.afterConns.subtract(pair.beforeConns);
   const removed = pair.beforeConns.subtract(pair.afterConns);
@@ -143,6 +146,7 @@ function toRangedChange<C extends L7CellLike>(
   const scopes = input.l7Scopes?.(pair);
   const causes = [...l4Causes(pair.before, pair.after, added, removed), ...(input.extraCauses?.(pair) ?? [])];
   const workloadsDiff = workloadsDiffInfo(pair.src, pair.dst, baseSet, headSet);
+  const l7Change = kind === 'changed' ? input.l7Change?.(pair) : undefined;
   const change: PathChange = {
     kind,
     source: peerInfo(pair.src),
@@ -159,6 +163,7 @@ function toRangedChange<C extends L7CellLike>(
     !(unrestricted(scopes.before) && unrestricted(scopes.after))
       ? { l7Before: scopes.before, l7After: scopes.after }
       : {}),
+    ...(l7Change ? { l7Change } : {}),
   };
   if (pair.src.kind === 'external') return { change, external: { range: pair.src.range, side: 'source' } };
   if (pair.dst.kind === 'external')

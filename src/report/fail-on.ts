@@ -1,14 +1,22 @@
 import { ConfigurationError } from '../core/errors.js';
-import type { Report } from './types.js';
+import type { Finding, Report } from './types.js';
 
 /**
  * What makes the check fail, besides an incomplete analysis (which always fails: a policy that
  * could not be read might be the one that opens everything, so the check fails closed).
  * - `new-errors`: a finding of severity `error` that head introduces.
+ * - `new-warnings`: a finding of severity `warning` or `error` that head introduces.
+ * - `new-findings`: any finding that head introduces (`info` included).
  * - `opened` / `closed`: a source -> destination path that head allows and base did not / the reverse.
  * - `any-change`: any opened, closed or changed path, or a workload added or removed.
  */
-export type FailOnCondition = 'new-errors' | 'opened' | 'closed' | 'any-change';
+export type FailOnCondition =
+  | 'new-errors'
+  | 'new-warnings'
+  | 'new-findings'
+  | 'opened'
+  | 'closed'
+  | 'any-change';
 
 /** Empty: only an incomplete analysis fails (`fail-on: none`). */
 export type FailOn = readonly FailOnCondition[];
@@ -27,6 +35,8 @@ export const FAIL_ON_CONDITIONS: readonly FailOnCondition[] = [
   'opened',
   'closed',
   'any-change',
+  'new-warnings',
+  'new-findings',
 ];
 export const DEFAULT_FAIL_ON: FailOn = ['new-errors'];
 
@@ -66,8 +76,32 @@ function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
+export type FindingThreshold = 'error' | 'warning' | 'info' | 'none';
+export const FINDING_THRESHOLDS: readonly FindingThreshold[] = ['error', 'warning', 'info', 'none'];
+
+const RANK: Record<Finding['severity'], number> = { error: 0, warning: 1, info: 2 };
+
+/** The CLI's `--fail-on error|warning|info|none`: a new finding at or above the severity fails. */
+export function failOnForThreshold(threshold: FindingThreshold): FailOn {
+  switch (threshold) {
+    case 'error':
+      return ['new-errors'];
+    case 'warning':
+      return ['new-warnings'];
+    case 'info':
+      return ['new-findings'];
+    case 'none':
+      return [];
+  }
+}
+
+/** New findings (not accepted, not existing) at or above a severity. */
+export function newFindingsAtLeast(report: Report, severity: Finding['severity']): Finding[] {
+  return report.findings.filter((f) => f.status === 'new' && RANK[f.severity] <= RANK[severity]);
+}
+
 function newErrorCount(report: Report): number {
-  return report.findings.filter((f) => f.status === 'new' && f.severity === 'error').length;
+  return newFindingsAtLeast(report, 'error').length;
 }
 
 /** Why each condition matches, or undefined when it does not. */
@@ -77,6 +111,14 @@ function matchCondition(report: Report, condition: FailOnCondition): string | un
     case 'new-errors': {
       const n = newErrorCount(report);
       return n > 0 ? `${plural(n, 'new error finding')}` : undefined;
+    }
+    case 'new-warnings': {
+      const n = newFindingsAtLeast(report, 'warning').length;
+      return n > 0 ? `${plural(n, 'new finding')} of severity warning or error` : undefined;
+    }
+    case 'new-findings': {
+      const n = newFindingsAtLeast(report, 'info').length;
+      return n > 0 ? `${plural(n, 'new finding')}` : undefined;
     }
     case 'opened':
       return s.opened > 0 ? `${plural(s.opened, 'path')} opened` : undefined;

@@ -69,7 +69,15 @@ export interface PathChange {
   /** What Istio lets through before and after, per port (`TCP 8080 (http): {methods:GET}`), when it differs. */
   readonly l7Before?: string;
   readonly l7After?: string;
+  /**
+   * How what Istio lets through changed on the ports allowed before and after (a `changed` pair):
+   * `widened` (more requests get through), `narrowed` (fewer) or `changed` (some more, some fewer).
+   * Absent when the L7 scope is the same there.
+   */
+  readonly l7Change?: L7Change;
 }
+
+export type L7Change = 'widened' | 'narrowed' | 'changed';
 
 export interface PeerInfo {
   /** `namespace/name[Kind]` or `first-last[External]`. */

@@ -1,0 +1,126 @@
+import type { AnalysedRevision } from '../analysis/analyze-revision.js';
+import type { Config, FindingSeverity } from '../config/types.js';
+import type { Diagnostic } from '../core/diagnostics.js';
+import type { L7Cell } from '../l7/types.js';
+import type { AccessMatrix } from '../matrix/matrix.js';
+import type { Finding, FindingStatus } from '../report/types.js';
+import { acceptanceReason } from './accept.js';
+import { type RevisionContext, revisionContext } from './context.js';
+import { meshAllowsNetworkBlocksFindings, networkAllowsMeshDeniesFindings } from './mesh-network.js';
+import { resourceFindings } from './resource-rules.js';
+import { routingFindings } from './routing.js';
+import { RULES } from './rules.js';
+import { sidecarEgressFindings, sidecarPortFindings } from './sidecar-ports.js';
+import {
+  duplicatePeerAuthFindings,
+  identityWithoutSidecarFindings,
+  policyWithoutSidecarFindings,
+  selectsNothingFindings,
+} from './sidecar-presence.js';
+import type { RawFinding } from './types.js';
+
+export { RULE_IDS, RULES, type RuleId } from './rules.js';
+
+export interface FindingsResult {
+  /** Sorted: new, accepted, existing, fixed; then by severity, rule and subject. */
+  readonly findings: readonly Finding[];
+  /** Problems found while checking (an invalid quantity): errors make the report incomplete. */
+  readonly diagnostics: readonly Diagnostic[];
+}
+
+const FAMILIES: readonly ((ctx: RevisionContext) => RawFinding[])[] = [
+  meshAllowsNetworkBlocksFindings,
+  networkAllowsMeshDeniesFindings,
+  routingFindings,
+  sidecarEgressFindings,
+  sidecarPortFindings,
+  policyWithoutSidecarFindings,
+  identityWithoutSidecarFindings,
+  selectsNothingFindings,
+  duplicatePeerAuthFindings,
+  resourceFindings,
+];
+
+/** Every rule over one revision; duplicates (same rule and subject) are kept once. */
+export function revisionFindings(ctx: RevisionContext): Map<string, RawFinding> {
+  const out = new Map<string, RawFinding>();
+  for (const family of FAMILIES) {
+    let found: RawFinding[];
+    try {
+      found = family(ctx);
+    } catch (e) {
+      ctx.diagnostics.push({
+        severity: 'error',
+        code: 'findings-internal-error',
+        message: `a findings rule failed on ${ctx.rev.label}: ${(e as Error).message}`,
+      });
+      continue;
+    }
+    for (const f of found) {
+      const key = `${f.rule}\u0000${f.subject}`;
+      if (!out.has(key)) out.set(key, f);
+    }
+  }
+  return out;
+}
+
+function severityOf(rule: RawFinding['rule'], config: Config): FindingSeverity | 'off' {
+  return config.findings.severity[rule] ?? RULES[rule].severity;
+}
+
+const STATUS_ORDER: Record<FindingStatus, number> = { new: 0, accepted: 1, existing: 2, fixed: 3 };
+const SEVERITY_ORDER: Record<FindingSeverity, number> = { error: 0, warning: 1, info: 2 };
+
+/**
+ * The findings of a diff: each rule runs on both revisions; a finding is `new` (head only), `fixed`
+ * (base only) or `existing` (both), matched by rule and subject, never by line. Head findings that
+ * `.policy-diff.yaml` or a `policy-diff.io/ignore` annotation accepts are `accepted`.
+ */
+export function computeFindings(
+  base: AnalysedRevision,
+  head: AnalysedRevision,
+  matrices: readonly [AccessMatrix<L7Cell>, AccessMatrix<L7Cell>],
+  config: Config,
+): FindingsResult {
+  const baseCtx = revisionContext(base, matrices[0], config);
+  const headCtx = revisionContext(head, matrices[1], config);
+  const before = revisionFindings(baseCtx);
+  const after = revisionFindings(headCtx);
+  const out: { finding: Finding; subject: string }[] = [];
+  const emit = (f: RawFinding, status: FindingStatus) => {
+    const severity = severityOf(f.rule, config);
+    if (severity === 'off') return;
+    const reason = status === 'fixed' ? undefined : acceptanceReason(f, config.findings.accept);
+    out.push({
+      subject: f.subject,
+      finding: {
+        rule: f.rule,
+        severity,
+        status: reason !== undefined ? 'accepted' : status,
+        title: `${RULES[f.rule].title}: ${f.subject}`,
+        message: f.message,
+        locations: f.locations,
+        ...(f.source !== undefined ? { source: f.source } : {}),
+        ...(f.destination !== undefined ? { destination: f.destination } : {}),
+        ...(reason !== undefined ? { acceptedReason: reason } : {}),
+      },
+    });
+  };
+  for (const [key, f] of after) emit(f, before.has(key) ? 'existing' : 'new');
+  for (const [key, f] of before) if (!after.has(key)) emit(f, 'fixed');
+  out.sort(
+    (a, b) =>
+      STATUS_ORDER[a.finding.status] - STATUS_ORDER[b.finding.status] ||
+      SEVERITY_ORDER[a.finding.severity] - SEVERITY_ORDER[b.finding.severity] ||
+      cmp(a.finding.rule, b.finding.rule) ||
+      cmp(a.subject, b.subject),
+  );
+  return {
+    findings: out.map((o) => o.finding),
+    diagnostics: [...baseCtx.diagnostics, ...headCtx.diagnostics],
+  };
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -1,0 +1,250 @@
+import type { SourceLocation } from '../core/location.js';
+import { policyLabel } from '../core/refs.js';
+import { ConnSet } from '../l4/conn-set.js';
+import { PortSet } from '../l4/port-set.js';
+import type { SideVerdict } from '../l4/verdict.js';
+import { type Peer, workloadPeer } from '../matrix/peers.js';
+import type { Protocol, Workload } from '../model/types.js';
+import {
+  listSome,
+  policyResource,
+  type RevisionContext,
+  syntheticWorkload,
+  workloadResource,
+} from './context.js';
+import type { RawFinding } from './types.js';
+
+const tcp = (port: number) => ConnSet.of('TCP', PortSet.range(port));
+const conn = (protocol: Protocol, port: number) => ConnSet.of(protocol, PortSet.range(port));
+
+/** istiod: app=istiod or istio=pilot in the Istio namespace; a synthetic one when the repo has none. */
+function istiodPeers(ctx: RevisionContext): Workload[] {
+  const ns = ctx.config.mesh.istioNamespace;
+  const found = ctx.rev.model.workloads.filter(
+    (w) => w.namespace === ns && (w.podLabels.app === 'istiod' || w.podLabels.istio === 'pilot'),
+  );
+  if (found.length > 0) return found;
+  return [
+    syntheticWorkload(
+      ns,
+      'istiod',
+      { app: 'istiod', istio: 'pilot' },
+      [
+        { name: 'grpc-xds', containerPort: 15010, protocol: 'TCP' },
+        { name: 'https-dns', containerPort: 15012, protocol: 'TCP' },
+        { name: 'https-webhook', containerPort: 15017, protocol: 'TCP' },
+        { name: 'http-monitoring', containerPort: 15014, protocol: 'TCP' },
+      ],
+      ctx.rev.label,
+    ),
+  ];
+}
+
+function dnsPeers(ctx: RevisionContext): Workload[] {
+  const found = ctx.rev.model.workloads.filter(
+    (w) => w.namespace === 'kube-system' && w.podLabels['k8s-app'] === 'kube-dns',
+  );
+  if (found.length > 0) return found;
+  return [
+    syntheticWorkload(
+      'kube-system',
+      'kube-dns',
+      { 'k8s-app': 'kube-dns' },
+      [
+        { name: 'dns', containerPort: 53, protocol: 'UDP' },
+        { name: 'dns-tcp', containerPort: 53, protocol: 'TCP' },
+      ],
+      ctx.rev.label,
+    ),
+  ];
+}
+
+/** Prometheus: workloads labelled so in the repo, plus one per configured monitoring namespace. */
+function prometheusPeers(ctx: RevisionContext): Workload[] {
+  const isProm = (w: Workload) =>
+    w.podLabels.app === 'prometheus' || w.podLabels['app.kubernetes.io/name'] === 'prometheus';
+  const found = ctx.rev.model.workloads.filter(isProm);
+  const covered = new Set(found.map((w) => w.namespace));
+  const extra = ctx.config.mesh.monitoringNamespaces
+    .filter((ns) => !covered.has(ns))
+    .map((ns) => syntheticWorkload(ns, 'prometheus', { app: 'prometheus' }, [], ctx.rev.label));
+  return [...found, ...extra];
+}
+
+/** Whether plaintext xDS (15010) is configured: a discoveryAddress on :15010 in the pod or the mesh. */
+function plaintextXds(ctx: RevisionContext, w: Workload): boolean {
+  if (/discoveryAddress:\s*\S+:15010\b/.test(w.podAnnotations['proxy.istio.io/config'] ?? '')) return true;
+  return (ctx.rev.model.objectsByKind.get('IstioOperator') ?? []).some((o) =>
+    /:15010"?$/.test(
+      String(readPath(o.body, ['spec', 'meshConfig', 'defaultConfig', 'discoveryAddress']) ?? ''),
+    ),
+  );
+}
+
+function readPath(root: unknown, path: readonly string[]): unknown {
+  let v = root;
+  for (const k of path) {
+    if (typeof v !== 'object' || v === null) return undefined;
+    v = (v as Record<string, unknown>)[k];
+  }
+  return v;
+}
+
+/** Policies isolating the side that blocks `needed`, with their locations. */
+function blockers(
+  side: SideVerdict | null,
+  needed: ConnSet,
+): { label: string; location: SourceLocation; ref: SideVerdict['isolatedBy'][number] }[] {
+  if (!side || side.isolatedBy.length === 0 || needed.subtract(side.allowed).isEmpty()) return [];
+  return side.isolatedBy.map((ref) => ({ label: policyLabel(ref), location: ref.location, ref }));
+}
+
+interface Check {
+  readonly rule: RawFinding['rule'];
+  readonly peer: Workload;
+  readonly needed: ConnSet;
+  readonly what: string;
+  readonly consequence: string;
+  readonly fix: string;
+}
+
+/**
+ * Evaluates one check on a workload's egress toward a (possibly synthetic) peer, and — when the peer
+ * is in the repository — the peer's ingress from the workload.
+ */
+function egressCheck(ctx: RevisionContext, w: Workload, check: Check): RawFinding | undefined {
+  const synthetic = check.peer.location.line === 0;
+  const egress = ctx.rev.l4.egress(w, workloadPeer(check.peer));
+  const ingress = synthetic ? null : ctx.rev.l4.ingress(check.peer, workloadPeer(w));
+  if (egress.uncertainBy.length > 0 || (ingress?.uncertainBy.length ?? 0) > 0) return undefined;
+  const allowed = egress.allowed.intersect(ingress?.allowed ?? ConnSet.all);
+  const missing = check.needed.subtract(allowed);
+  if (missing.isEmpty()) return undefined;
+  const blocking = [
+    ...blockers(egress, check.needed).map((b) => ({ ...b, side: `egress of ${w.id}` })),
+    ...blockers(ingress, check.needed).map((b) => ({ ...b, side: `ingress of ${check.peer.id}` })),
+  ];
+  const by = blocking.map((b) => `${b.label} (${b.side})`);
+  return {
+    rule: check.rule,
+    subject: `${w.id} -> ${check.what}`,
+    message:
+      `${w.id} has an Istio sidecar, but NetworkPolicy allows no ${missing.toString()} to ${check.what}` +
+      `${synthetic ? ' (not in the repository: assumed with its standard labels)' : ''}; ` +
+      `isolated by ${listSome(by)}. ${check.consequence} Fix: ${check.fix}`,
+    locations: [...blocking.map((b) => b.location), w.location],
+    source: w.id,
+    destination: check.peer.id,
+    resources: [workloadResource(w), ...blocking.map((b) => policyResource(b.ref))],
+  };
+}
+
+/** sidecar-control-plane-blocked and sidecar-dns-blocked (SEMANTICS G2). */
+export function sidecarEgressFindings(ctx: RevisionContext): RawFinding[] {
+  const istiod = istiodPeers(ctx);
+  const dns = dnsPeers(ctx);
+  const istioNs = ctx.config.mesh.istioNamespace;
+  const out: RawFinding[] = [];
+  for (const w of ctx.rev.model.workloads) {
+    if (!ctx.injected(w)) continue;
+    const xds = plaintextXds(ctx, w) ? tcp(15012).union(tcp(15010)) : tcp(15012);
+    // One finding per check even when several istiod or kube-dns workloads exist: the first blocked one.
+    const first = (checks: Check[]) => {
+      for (const c of checks) {
+        const f = egressCheck(ctx, w, c);
+        if (f) return f;
+      }
+      return undefined;
+    };
+    const cp = first(
+      istiod.map((peer) => ({
+        rule: 'sidecar-control-plane-blocked' as const,
+        peer,
+        needed: xds,
+        what: `istiod in ${istioNs}`,
+        consequence:
+          'The proxy gets no certificates or configuration from istiod: it never becomes ready, mTLS fails and the pod receives no traffic.',
+        fix: `add an egress rule to namespace ${istioNs} pods app=istiod on TCP ${xds.ports('TCP').toString()}.`,
+      })),
+    );
+    if (cp) out.push(cp);
+    const d = first(
+      dns.map((peer) => ({
+        rule: 'sidecar-dns-blocked' as const,
+        peer,
+        needed: conn('UDP', 53).union(conn('TCP', 53)),
+        what: 'kube-dns in kube-system',
+        consequence:
+          'Name resolution fails: the proxy cannot resolve istiod.istio-system.svc and the application cannot resolve services.',
+        fix: 'add an egress rule to namespace kube-system pods k8s-app=kube-dns on UDP 53 and TCP 53.',
+      })),
+    );
+    if (d) out.push(d);
+  }
+  return out;
+}
+
+const GATEWAY = (w: Workload) =>
+  /gateway$/.test(w.podLabels.istio ?? '') || /^istio-(ingress|egress)gateway/.test(w.podLabels.app ?? '');
+
+/** sidecar-port-blocked: 15090 from Prometheus, 15021 to gateways from outside (SEMANTICS G2). */
+export function sidecarPortFindings(ctx: RevisionContext): RawFinding[] {
+  const proms = prometheusPeers(ctx);
+  const out: RawFinding[] = [];
+  for (const w of ctx.rev.model.workloads) {
+    if (!ctx.injected(w) && !GATEWAY(w)) continue;
+    for (const prom of proms) {
+      if (prom.id === w.id) continue;
+      const side = ctx.rev.l4.ingress(w, workloadPeer(prom));
+      if (side.uncertainBy.length > 0 || side.allowed.intersect(tcp(15090)).equals(tcp(15090))) continue;
+      out.push(
+        portFinding(
+          w,
+          side,
+          15090,
+          `Prometheus ${prom.namespace}/${prom.name}`,
+          'Envoy metrics are not scraped: dashboards and alerts for this workload go blind.',
+        ),
+      );
+    }
+    if (GATEWAY(w)) {
+      const externals: readonly Peer[] = ctx.matrix.externals;
+      const sides = externals.map((e) => ctx.rev.l4.ingress(w, e));
+      if (sides.some((s) => s.uncertainBy.length > 0)) continue;
+      if (sides.some((s) => s.allowed.intersect(tcp(15021)).equals(tcp(15021)))) continue;
+      const side = sides[0];
+      if (side)
+        out.push(
+          portFinding(
+            w,
+            side,
+            15021,
+            'load-balancer health checks (outside the cluster)',
+            'The load balancer marks the gateway unhealthy and stops sending traffic.',
+          ),
+        );
+    }
+  }
+  return out;
+}
+
+function portFinding(
+  w: Workload,
+  side: SideVerdict,
+  port: number,
+  from: string,
+  consequence: string,
+): RawFinding {
+  const policies = side.isolatedBy;
+  return {
+    rule: 'sidecar-port-blocked',
+    subject: `${w.id} ${port} ${from}`,
+    message:
+      `Ingress of ${w.id} is isolated by ${listSome(policies.map(policyLabel))} and no rule allows TCP ${port} from ${from}. ` +
+      `${consequence} Fix: allow TCP ${port} from ${from} in an ingress rule.`,
+    locations: [...policies.map((p) => p.location), w.location],
+    source: from,
+    destination: w.id,
+    resources: [workloadResource(w), ...policies.map((p) => policyResource(p))],
+  };
+}

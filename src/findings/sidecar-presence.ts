@@ -1,0 +1,262 @@
+import { ruleLabel } from '../core/refs.js';
+import { buildPolicyIndex } from '../l4/policy-index.js';
+import type { K8sObject, Labels } from '../manifests/types.js';
+import type { Workload } from '../model/types.js';
+import {
+  enforced,
+  listSome,
+  objectResource,
+  policyResource,
+  type RevisionContext,
+  workloadResource,
+} from './context.js';
+import { namespaceValueMatches, principalValueMatches } from './identity.js';
+import type { RawFinding } from './types.js';
+
+type Json = Readonly<Record<string, unknown>>;
+function obj(v: unknown): Json | undefined {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Json) : undefined;
+}
+
+function paSelector(o: K8sObject): Labels | undefined {
+  const raw = obj(obj(obj(o.body.spec)?.selector)?.matchLabels);
+  if (!raw || Object.keys(raw).length === 0) return undefined;
+  return Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, String(v)]));
+}
+
+const selects = (labels: Labels, w: Workload) =>
+  Object.entries(labels).every(([k, v]) => w.podLabels[k] === v);
+
+/** policy-on-workload-without-sidecar: AuthorizationPolicy / PeerAuthentication on pods Istio does not see (E9). */
+export function policyWithoutSidecarFindings(ctx: RevisionContext): RawFinding[] {
+  const out: RawFinding[] = [];
+  const root = ctx.rev.l7.rootNamespace;
+  const report = (kind: string, o: K8sObject, selected: readonly Workload[]) => {
+    const bare = selected.filter((w) => !ctx.injected(w) && !w.hostNetwork);
+    if (bare.length === 0) return;
+    const ns = o.namespace ?? 'default';
+    const reasons = bare.map((w) => `${w.id} (${ctx.rev.l7.sidecar(w).reason})`);
+    out.push({
+      rule: 'policy-on-workload-without-sidecar',
+      subject: `${kind} ${ns}/${o.name}`,
+      message:
+        `${kind} ${ns}/${o.name} selects ${bare.length} workload${bare.length === 1 ? '' : 's'} without an Istio sidecar: ${listSome(reasons, 3)}. ` +
+        'A pod without a sidecar ignores PeerAuthentication and AuthorizationPolicy entirely (SEMANTICS E9), so this policy protects nothing there. ' +
+        'Fix: enable injection for those pods (namespace label istio-injection=enabled or pod label sidecar.istio.io/inject="true"), or enforce the rule with a NetworkPolicy.',
+      locations: [o.location, ...bare.slice(0, 5).map((w) => w.location)],
+      destination: bare[0]!.id,
+      resources: [objectResource(o), ...bare.map(workloadResource)],
+    });
+  };
+  for (const { model, object } of ctx.authz) {
+    if (!enforced(model) || model.scope.kind === 'mesh' || model.scope.kind === 'ignored') continue;
+    report('AuthorizationPolicy', object, ctx.authzTargets(model));
+  }
+  for (const o of ctx.security('PeerAuthentication')) {
+    const ns = o.namespace ?? 'default';
+    if (ns === root) continue;
+    const sel = paSelector(o);
+    report(
+      'PeerAuthentication',
+      o,
+      ctx.rev.model.workloads.filter((w) => w.namespace === ns && (!sel || selects(sel, w))),
+    );
+  }
+  return out;
+}
+
+/**
+ * identity-from-workload-without-sidecar: an ALLOW/DENY rule names a principal or namespace whose
+ * workloads have no sidecar (they send plaintext: no identity, D11/E7), or a STRICT port has clients
+ * that L4 lets in but that have no sidecar (E5/E7).
+ */
+export function identityWithoutSidecarFindings(ctx: RevisionContext): RawFinding[] {
+  const out: RawFinding[] = [];
+  const trustDomains = [ctx.config.mesh.trustDomain, ...ctx.config.mesh.trustDomainAliases];
+  for (const { model, object } of ctx.authz) {
+    if (!enforced(model) || (model.action !== 'ALLOW' && model.action !== 'DENY')) continue;
+    for (const rule of model.rules) {
+      for (const [i, src] of (rule.from ?? []).entries()) {
+        const named: { field: string; value: string; match: (w: Workload) => boolean }[] = [
+          ...(src.principals.values ?? []).map((value) => ({
+            field: 'principals',
+            value,
+            match: (w: Workload) =>
+              principalValueMatches(value, ctx.rev.l7.sidecar(w).identity, trustDomains),
+          })),
+          ...(src.namespaces.values ?? []).map((value) => ({
+            field: 'namespaces',
+            value,
+            match: (w: Workload) => namespaceValueMatches(value, w.namespace),
+          })),
+        ];
+        for (const n of named) {
+          if (n.value === '*') continue;
+          const matching = ctx.rev.model.workloads.filter(n.match);
+          const bare = matching.filter((w) => !ctx.injected(w) && !w.hostNetwork);
+          if (bare.length === 0) continue;
+          const effect =
+            model.action === 'ALLOW'
+              ? 'the rule never matches them, so their requests are denied'
+              : 'the DENY rule never matches them, so their requests are not denied';
+          out.push({
+            rule: 'identity-from-workload-without-sidecar',
+            subject: `${ruleLabel(rule.ref)} ${n.field}=${n.value}`,
+            message:
+              `${ruleLabel(rule.ref)} names ${n.field} "${n.value}", but ${listSome(
+                bare.map((w) => w.id),
+                3,
+              )} ` +
+              `${bare.length === 1 ? 'has' : 'have'} no sidecar: without mTLS there is no identity, so ${effect} (SEMANTICS D11, E7). ` +
+              'Fix: inject a sidecar into those workloads, or match them by ipBlocks / a NetworkPolicy instead.',
+            locations: [
+              object.locate(['spec', 'rules', ruleIndex(rule.ref.rule), 'from', i, 'source', n.field]),
+              ...bare.slice(0, 3).map((w) => w.location),
+            ],
+            source: bare[0]!.id,
+            resources: [objectResource(object), ...bare.map(workloadResource)],
+          });
+        }
+      }
+    }
+  }
+  out.push(...strictPlaintextFindings(ctx));
+  return out;
+}
+
+function ruleIndex(rule: string): number {
+  return Number(/\[(\d+)\]/.exec(rule)?.[1] ?? 0);
+}
+
+/** Pairs (no-sidecar client, injected server) that L4 allows and STRICT mTLS rejects, per class pair. */
+function strictPlaintextFindings(ctx: RevisionContext): RawFinding[] {
+  const out: RawFinding[] = [];
+  const byClass = classes(ctx);
+  const clients = [...byClass.values()].filter((ws) => !ctx.injected(ws[0]!) && !ws[0]!.hostNetwork);
+  const servers = [...byClass.values()].filter((ws) => ctx.injected(ws[0]!));
+  for (const cs of clients) {
+    for (const ds of servers) {
+      if (cs[0] === ds[0]) continue;
+      const v = ctx.matrix.verdict(
+        { kind: 'workload', id: cs[0]!.id, workload: cs[0]! },
+        { kind: 'workload', id: ds[0]!.id, workload: ds[0]! },
+      );
+      const strict = (v.l7?.segments ?? []).filter((s) =>
+        s.outcomes.some((o) => o.reasons.some((r) => r.code === 'mtls-strict-plaintext')),
+      );
+      if (strict.length === 0) continue;
+      const ports = strict.map((s) => `${s.protocol} ${s.ports.toString()}`).join(',');
+      const rules = strict.flatMap((s) =>
+        s.outcomes.flatMap((o) =>
+          o.reasons.filter((r) => r.code === 'mtls-strict-plaintext' && r.rule).map((r) => r.rule!),
+        ),
+      );
+      for (const c of cs) {
+        for (const d of ds) {
+          if (c.id === d.id) continue;
+          out.push({
+            rule: 'identity-from-workload-without-sidecar',
+            subject: `${c.id} -> ${d.id} strict`,
+            message:
+              `NetworkPolicy lets ${c.id} reach ${d.id} on ${ports}, but ${c.id} has no sidecar (${ctx.rev.l7.sidecar(c).reason}) and the port is STRICT mTLS` +
+              `${rules[0] ? ` (${ruleLabel(rules[0])})` : ''}: its plaintext connections are rejected (SEMANTICS E5, E7). ` +
+              'Fix: inject a sidecar into the client, or set PERMISSIVE on that port (portLevelMtls) if the plaintext client is intended.',
+            locations: [...(rules[0] ? [rules[0].location] : []), c.location, d.location],
+            source: c.id,
+            destination: d.id,
+            resources: [
+              workloadResource(c),
+              workloadResource(d),
+              ...(rules[0] ? [policyResource(rules[0].policy)] : []),
+            ],
+          });
+        }
+      }
+    }
+  }
+  return out;
+}
+
+/** Workloads grouped by matrix class (equal classes give equal verdicts). */
+export function classes(ctx: RevisionContext): Map<number, Workload[]> {
+  const out = new Map<number, Workload[]>();
+  for (const p of ctx.matrix.workloads) {
+    const c = ctx.matrix.classOf(p);
+    const list = out.get(c);
+    if (list) list.push(p.workload);
+    else out.set(c, [p.workload]);
+  }
+  return out;
+}
+
+/** policy-selects-nothing: NetworkPolicy, AuthorizationPolicy or PeerAuthentication with a selector that matches no workload. */
+export function selectsNothingFindings(ctx: RevisionContext): RawFinding[] {
+  const out: RawFinding[] = [];
+  const workloads = ctx.rev.model.workloads;
+  const report = (o: K8sObject, selector: string) =>
+    out.push({
+      rule: 'policy-selects-nothing',
+      subject: `${o.kind} ${o.namespace ?? 'default'}/${o.name}`,
+      message:
+        `${o.kind} ${o.namespace ?? 'default'}/${o.name} selects ${selector}, which matches no workload in this revision: it has no effect. ` +
+        'Usually a typo in a label or the wrong namespace. Fix: correct the selector, or delete the policy.',
+      locations: [o.locate(['spec', o.kind === 'NetworkPolicy' ? 'podSelector' : 'selector'])],
+      resources: [objectResource(o)],
+    });
+  const index = buildPolicyIndex(ctx.rev.model, ctx.config.cni);
+  const npObjects = new Map(
+    (ctx.rev.model.objectsByKind.get('NetworkPolicy') ?? []).map((o) => [
+      `${o.namespace ?? 'default'}/${o.name}`,
+      o,
+    ]),
+  );
+  for (const [ns, list] of index.valid) {
+    for (const p of list) {
+      if (p.podSelector.matchesAll) continue;
+      if (workloads.some((w) => w.namespace === ns && !w.hostNetwork && p.podSelector.matches(w.podLabels)))
+        continue;
+      const o = npObjects.get(`${ns}/${p.ref.name}`);
+      if (o) report(o, `podSelector ${p.podSelector.canonical}`);
+    }
+  }
+  for (const { model, object } of ctx.authz) {
+    const s = model.scope;
+    if (s.kind === 'mesh-selector' || (s.kind === 'namespace' && s.matchLabels)) {
+      if (ctx.authzTargets(model).length === 0) report(object, `selector ${JSON.stringify(s.matchLabels)}`);
+    }
+  }
+  const root = ctx.rev.l7.rootNamespace;
+  for (const o of ctx.security('PeerAuthentication')) {
+    const sel = paSelector(o);
+    const ns = o.namespace ?? 'default';
+    if (!sel || ns === root) continue;
+    if (!workloads.some((w) => w.namespace === ns && selects(sel, w)))
+      report(o, `selector ${JSON.stringify(sel)}`);
+  }
+  return out;
+}
+
+/** duplicate-peerauthentication: several selector-less PeerAuthentications in one namespace (E3). */
+export function duplicatePeerAuthFindings(ctx: RevisionContext): RawFinding[] {
+  const byNs = new Map<string, K8sObject[]>();
+  for (const o of ctx.security('PeerAuthentication')) {
+    if (paSelector(o)) continue;
+    const ns = o.namespace ?? 'default';
+    byNs.set(ns, [...(byNs.get(ns) ?? []), o]);
+  }
+  const out: RawFinding[] = [];
+  for (const [ns, list] of byNs) {
+    if (list.length < 2) continue;
+    const names = list.map((o) => o.name).sort();
+    out.push({
+      rule: 'duplicate-peerauthentication',
+      subject: `PeerAuthentication ${ns} ${names.join(',')}`,
+      message:
+        `${list.length} ${ns === ctx.rev.l7.rootNamespace ? 'mesh' : 'namespace'}-level PeerAuthentications in ${ns} (${names.join(', ')}): only the oldest applies (SEMANTICS E3), ` +
+        'and creation time is not in the repository, so the mTLS mode may differ from what reviewers read. Fix: keep one.',
+      locations: list.map((o) => o.location),
+      resources: list.map(objectResource),
+    });
+  }
+  return out;
+}

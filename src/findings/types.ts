@@ -1,0 +1,31 @@
+import type { SourceLocation } from '../core/location.js';
+import type { RuleId } from './rules.js';
+
+/** A resource a finding is about, for acceptance (`namespace/name[Kind]` or `Kind namespace/name`). */
+export interface ResourceRef {
+  readonly kind: string;
+  readonly namespace: string;
+  readonly name: string;
+  /** `policy-diff.io/ignore*` annotations of the object (controller or pod template). */
+  readonly annotations?: Readonly<Record<string, string>>;
+}
+
+/** A finding in one revision, before it is compared with the other revision. */
+export interface RawFinding {
+  readonly rule: RuleId;
+  /**
+   * What the finding is about, independent of lines: `Kind ns/name`, `src -> dst`, plus a detail
+   * (port, subset) when one subject can have several. Base and head findings match on rule + subject.
+   */
+  readonly subject: string;
+  readonly message: string;
+  readonly locations: readonly SourceLocation[];
+  readonly source?: string;
+  readonly destination?: string;
+  /** Resources involved (both sides): acceptance by `resource` and by annotation looks at these. */
+  readonly resources: readonly ResourceRef[];
+}
+
+export function resourceId(r: ResourceRef): string {
+  return `${r.namespace}/${r.name}[${r.kind}]`;
+}

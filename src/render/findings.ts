@@ -1,0 +1,97 @@
+import type { SourceLocation } from '../core/location.js';
+import type { Finding, FindingStatus, Report } from '../report/types.js';
+import { code, escapeMarkdown, sanitize } from './escape.js';
+
+/** `revision:file:line`, the form findings cite. */
+export function findingLocation(l: SourceLocation): string {
+  return `${l.revision}:${l.file}:${l.line}`;
+}
+
+const byStatus = (report: Report, s: FindingStatus): Finding[] =>
+  report.findings.filter((f) => f.status === s);
+
+function pair(f: Finding): string {
+  if (f.source !== undefined && f.destination !== undefined) return `${f.source} -> ${f.destination}`;
+  return f.source ?? f.destination ?? '';
+}
+
+/** The text report's findings: new in full, then fixed and accepted briefly, existing one line each. */
+export function findingTextLines(report: Report): string[] {
+  if (report.findings.length === 0) return [];
+  const s = report.summary.findings;
+  const out = [
+    '',
+    `Findings: ${s.new} new, ${s.fixed} fixed, ${s.existing} existing, ${s.accepted} accepted`,
+  ];
+  const fresh = byStatus(report, 'new');
+  if (fresh.length) {
+    out.push('', `New findings (${fresh.length})`);
+    for (const f of fresh) {
+      out.push(`  ${f.severity.toUpperCase()} [${f.rule}] ${sanitize(f.title, 1000)}`);
+      if (pair(f)) out.push(`    ${sanitize(pair(f))}`);
+      out.push(`    ${sanitize(f.message, 4000)}`);
+      if (f.locations.length)
+        out.push(`    at ${f.locations.map((l) => sanitize(findingLocation(l))).join(', ')}`);
+    }
+  }
+  const brief = (title: string, list: readonly Finding[], extra: (f: Finding) => string) => {
+    if (!list.length) return;
+    out.push('', `${title} (${list.length})`);
+    for (const f of list) out.push(`  ${f.severity} [${f.rule}] ${sanitize(f.title, 1000)}${extra(f)}`);
+  };
+  brief('Fixed findings', byStatus(report, 'fixed'), () => '');
+  brief(
+    'Accepted findings',
+    byStatus(report, 'accepted'),
+    (f) => ` (accepted: ${sanitize(f.acceptedReason ?? '')})`,
+  );
+  brief('Existing findings', byStatus(report, 'existing'), () => '');
+  return out;
+}
+
+/** A titled block of Markdown items, the shape renderMarkdown fits into its size budget. */
+export interface FindingSection {
+  readonly head: string;
+  readonly items: readonly string[];
+  readonly tail: string;
+}
+
+const ICON = { error: '⛔', warning: '⚠️', info: 'ℹ️' } as const;
+
+function markdownItem(f: Finding): string {
+  const lines = [`- ${ICON[f.severity]} **${f.severity}** ${code(f.rule)}: ${escapeMarkdown(f.title)}`];
+  if (pair(f)) lines.push(`  - ${code(pair(f))}`);
+  lines.push(`  - ${escapeMarkdown(f.message)}`);
+  if (f.locations.length) lines.push(`  - at ${f.locations.map((l) => code(findingLocation(l))).join(', ')}`);
+  return lines.join('\n');
+}
+
+function briefItem(f: Finding): string {
+  const reason = f.acceptedReason !== undefined ? ` — accepted: ${escapeMarkdown(f.acceptedReason)}` : '';
+  return `- ${f.severity} ${code(f.rule)}: ${escapeMarkdown(f.title)}${reason}`;
+}
+
+/** The PR comment's findings: new ones open and in full; fixed, accepted and existing collapsed. */
+export function findingMarkdownSections(report: Report): FindingSection[] {
+  if (report.findings.length === 0) return [];
+  const out: FindingSection[] = [];
+  const fresh = byStatus(report, 'new');
+  if (fresh.length)
+    out.push({
+      head: `\n\n#### 🔎 New findings (${fresh.length})\n`,
+      items: fresh.map(markdownItem),
+      tail: '',
+    });
+  const collapsed = (title: string, list: readonly Finding[]) => {
+    if (list.length)
+      out.push({
+        head: `\n<details><summary>${title} (${list.length})</summary>\n`,
+        items: list.map(briefItem),
+        tail: '\n\n</details>\n',
+      });
+  };
+  collapsed('Fixed findings', byStatus(report, 'fixed'));
+  collapsed('Accepted findings', byStatus(report, 'accepted'));
+  collapsed('Existing findings', byStatus(report, 'existing'));
+  return out;
+}

@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import { deployment, findings, NAMESPACES, rules, SIDECAR_EGRESS } from './helpers.js';
+
+const APPS =
+  NAMESPACES +
+  deployment('shop', 'web') +
+  deployment('shop', 'api') +
+  deployment('shop', 'batch') +
+  `
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: { name: api-ingress, namespace: shop }
+spec:
+  podSelector: { matchLabels: { app: api } }
+  ingress:
+    - from: [{ podSelector: { matchLabels: { app: web } } }]
+      ports: [{ port: 8080 }]
+`;
+
+const AP = (principal: string) => `
+---
+apiVersion: security.istio.io/v1
+kind: AuthorizationPolicy
+metadata: { name: api, namespace: shop }
+spec:
+  selector: { matchLabels: { app: api } }
+  action: ALLOW
+  rules:
+    - from: [{ source: { principals: ["${principal}"] } }]
+`;
+
+describe('mesh-allows-network-blocks', () => {
+  it('an ALLOW rule names a source that NetworkPolicy blocks', () => {
+    const f = rules(findings(APPS + AP('cluster.local/ns/shop/sa/batch')), 'mesh-allows-network-blocks');
+    expect(f).toHaveLength(1);
+    expect(f[0]!.source).toBe('shop/batch[Deployment]');
+    expect(f[0]!.destination).toBe('shop/api[Deployment]');
+    expect(f[0]!.severity).toBe('warning');
+    expect(f[0]!.message).toMatch(
+      /AuthorizationPolicy shop\/api rules\[0\].*NetworkPolicy shop\/api-ingress \(ingress\)/,
+    );
+    expect(f[0]!.locations[0]!.line).toBeGreaterThan(1);
+  });
+
+  it('quiet when NetworkPolicy allows the named source', () => {
+    expect(rules(findings(APPS + AP('cluster.local/ns/shop/sa/web')), 'mesh-allows-network-blocks')).toEqual(
+      [],
+    );
+  });
+
+  it('quiet for blocked pairs no rule names', () => {
+    expect(rules(findings(APPS), 'mesh-allows-network-blocks')).toEqual([]);
+  });
+});
+
+describe('network-allows-mesh-denies', () => {
+  it('NetworkPolicy opens web -> api but the AuthorizationPolicy allows only batch', () => {
+    const f = rules(findings(APPS + AP('cluster.local/ns/shop/sa/batch')), 'network-allows-mesh-denies');
+    expect(f.map((x) => `${x.source} -> ${x.destination}`)).toEqual([
+      'shop/web[Deployment] -> shop/api[Deployment]',
+    ]);
+    expect(f[0]!.severity).toBe('info');
+    expect(f[0]!.message).toMatch(/NetworkPolicy shop\/api-ingress ingress\[0\] opens/);
+  });
+
+  it('quiet when Istio lets the opened pair through', () => {
+    expect(rules(findings(APPS + AP('cluster.local/ns/shop/sa/web')), 'network-allows-mesh-denies')).toEqual(
+      [],
+    );
+    expect(rules(findings(APPS + SIDECAR_EGRESS('shop')), 'network-allows-mesh-denies')).toEqual([]);
+  });
+});

@@ -1,0 +1,143 @@
+import { describe, expect, it } from 'vitest';
+import { deployment, findings, NAMESPACES, rules } from './helpers.js';
+
+const ap = (ns: string, selector: string, from = '') => `
+---
+apiVersion: security.istio.io/v1
+kind: AuthorizationPolicy
+metadata: { name: ap-${ns}, namespace: ${ns} }
+spec:
+  ${selector}
+  rules:
+    - ${from || 'to: [{ operation: { methods: [GET] } }]'}
+`;
+
+describe('policy-on-workload-without-sidecar', () => {
+  it('an AuthorizationPolicy selecting a workload without a sidecar', () => {
+    const f = rules(
+      findings(
+        NAMESPACES + deployment('legacy', 'old') + ap('legacy', 'selector: { matchLabels: { app: old } }'),
+      ),
+      'policy-on-workload-without-sidecar',
+    );
+    expect(f).toHaveLength(1);
+    expect(f[0]!.message).toMatch(/selects 1 workload without an Istio sidecar: legacy\/old\[Deployment\]/);
+  });
+
+  it('a PeerAuthentication in a namespace without injection', () => {
+    const pa = `
+---
+apiVersion: security.istio.io/v1
+kind: PeerAuthentication
+metadata: { name: strict, namespace: legacy }
+spec: { mtls: { mode: STRICT } }
+`;
+    expect(
+      rules(findings(NAMESPACES + deployment('legacy', 'old') + pa), 'policy-on-workload-without-sidecar'),
+    ).toHaveLength(1);
+  });
+
+  it('quiet for injected workloads', () => {
+    const f = findings(
+      NAMESPACES + deployment('shop', 'api') + ap('shop', 'selector: { matchLabels: { app: api } }'),
+    );
+    expect(rules(f, 'policy-on-workload-without-sidecar')).toEqual([]);
+  });
+});
+
+describe('identity-from-workload-without-sidecar', () => {
+  it('a rule names the namespace of workloads without a sidecar', () => {
+    const f = rules(
+      findings(
+        NAMESPACES +
+          deployment('shop', 'api') +
+          deployment('legacy', 'old') +
+          ap(
+            'shop',
+            'selector: { matchLabels: { app: api } }',
+            'from: [{ source: { namespaces: [legacy] } }]',
+          ),
+      ),
+      'identity-from-workload-without-sidecar',
+    );
+    expect(f).toHaveLength(1);
+    expect(f[0]!.message).toMatch(/names namespaces "legacy".*legacy\/old\[Deployment\] has no sidecar/);
+  });
+
+  it('STRICT port with an L4-allowed client without a sidecar', () => {
+    const pa = `
+---
+apiVersion: security.istio.io/v1
+kind: PeerAuthentication
+metadata: { name: strict, namespace: shop }
+spec: { mtls: { mode: STRICT } }
+`;
+    const f = rules(
+      findings(NAMESPACES + deployment('shop', 'api') + deployment('legacy', 'old') + pa),
+      'identity-from-workload-without-sidecar',
+    );
+    expect(f.map((x) => `${x.source} -> ${x.destination}`)).toEqual([
+      'legacy/old[Deployment] -> shop/api[Deployment]',
+    ]);
+  });
+
+  it('quiet when the named workloads have sidecars', () => {
+    const f = findings(
+      NAMESPACES +
+        deployment('shop', 'api') +
+        deployment('shop', 'web') +
+        ap(
+          'shop',
+          'selector: { matchLabels: { app: api } }',
+          'from: [{ source: { principals: [cluster.local/ns/shop/sa/web] } }]',
+        ),
+    );
+    expect(rules(f, 'identity-from-workload-without-sidecar')).toEqual([]);
+  });
+});
+
+describe('policy-selects-nothing', () => {
+  const np = (sel: string) => `
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: { name: np, namespace: shop }
+spec:
+  podSelector: ${sel}
+  policyTypes: [Ingress]
+`;
+  it('a NetworkPolicy, an AuthorizationPolicy and a PeerAuthentication whose selectors match nothing', () => {
+    const pa = `
+---
+apiVersion: security.istio.io/v1
+kind: PeerAuthentication
+metadata: { name: pa, namespace: shop }
+spec: { selector: { matchLabels: { app: typo } }, mtls: { mode: STRICT } }
+`;
+    const f = rules(
+      findings(
+        NAMESPACES +
+          deployment('shop', 'api') +
+          np('{ matchLabels: { app: apl } }') +
+          ap('shop', 'selector: { matchLabels: { app: nope } }') +
+          pa,
+      ),
+      'policy-selects-nothing',
+    );
+    expect(f.map((x) => x.title.split(': ')[1])).toEqual([
+      'AuthorizationPolicy shop/ap-shop',
+      'NetworkPolicy shop/np',
+      'PeerAuthentication shop/pa',
+    ]);
+  });
+
+  it('quiet for a matching selector and for an empty (namespace-wide) one', () => {
+    expect(
+      rules(
+        findings(NAMESPACES + deployment('shop', 'api') + np('{ matchLabels: { app: api } }')),
+        'policy-selects-nothing',
+      ),
+    ).toEqual([]);
+    expect(rules(findings(NAMESPACES + np('{}')), 'policy-selects-nothing')).toEqual([]);
+  });
+});
