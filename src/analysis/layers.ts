@@ -15,6 +15,8 @@ function openL4(l4: L4Engine): L4Engine {
     diagnostics: [],
     ipBoundaries: l4.ipBoundaries,
     signature: () => '',
+    // NetworkPolicy plays no part in this layer, so it never distinguishes a workload across revisions.
+    fingerprint: () => '',
     egress: () => OPEN_SIDE,
     ingress: () => OPEN_SIDE,
   };

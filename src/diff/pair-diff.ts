@@ -24,6 +24,11 @@ export interface DiffLens<C extends L7CellLike = L7CellLike> {
  * Peers are grouped into joint classes (their class in base, their class in head); all pairs of
  * two joint classes share both verdicts, so each class pair is compared once and expanded only
  * when it differs. The cost follows the number of distinct shapes, not the number of pairs.
+ *
+ * Only what can have changed is compared: a joint class with a member whose fingerprint is the
+ * same in both matrices (the same policies, labels, ports, ... apply to it) is stable, and the
+ * pairs of two stable classes keep their verdicts. So a pull request that touches a few policies
+ * costs (changed classes) x (all classes), not (all classes)^2.
  */
 export function diffMatrices<C extends L7CellLike>(
   base: AccessMatrix<C>,
@@ -31,9 +36,22 @@ export function diffMatrices<C extends L7CellLike>(
   lens: DiffLens<C>,
 ): PairDiff<C>[] {
   const groups = jointClasses(base, head);
+  const unstable: number[] = [];
+  groups.forEach((g, i) => {
+    if (g.stable === 0) unstable.push(i);
+  });
   const out: PairDiff<C>[] = [];
-  for (const srcGroup of groups) {
-    for (const dstGroup of groups) {
+  groups.forEach((srcGroup, i) => {
+    // A stable group meets a stable group unchanged, except itself when it has a single stable
+    // member (no pair of two distinct stable members stands for it).
+    const dsts =
+      srcGroup.stable === 0
+        ? groups.keys()
+        : srcGroup.stable === 1
+          ? [...unstable, i].sort((a, b) => a - b)
+          : unstable;
+    for (const j of dsts) {
+      const dstGroup = groups[j]!;
       if (srcGroup.external && dstGroup.external) continue;
       const src = srcGroup.members[0]!;
       // Groups are disjoint, so this only skips a group of one workload paired with itself.
@@ -51,12 +69,14 @@ export function diffMatrices<C extends L7CellLike>(
         }
       }
     }
-  }
+  });
   return out;
 }
 
 interface JointClass {
   readonly members: Peer[];
+  /** Members present in both matrices with equal fingerprints. */
+  stable: number;
   readonly inBase: boolean;
   readonly inHead: boolean;
   readonly external: boolean;
@@ -66,23 +86,29 @@ function jointClasses(base: AccessMatrix, head: AccessMatrix): JointClass[] {
   const baseIds = new Map<string, WorkloadPeer>(base.workloads.map((w) => [w.id, w]));
   const headIds = new Map<string, WorkloadPeer>(head.workloads.map((w) => [w.id, w]));
   const byKey = new Map<string, JointClass>();
-  const add = (peer: Peer, key: string, inBase: boolean, inHead: boolean) => {
+  const add = (peer: Peer, key: string, inBase: boolean, inHead: boolean, stable: boolean) => {
     let group = byKey.get(key);
     if (!group) {
-      group = { members: [], inBase, inHead, external: peer.kind === 'external' };
+      group = { members: [], stable: 0, inBase, inHead, external: peer.kind === 'external' };
       byKey.set(key, group);
     }
     group.members.push(peer);
+    if (stable) group.stable++;
+  };
+  const stable = (b: Peer | undefined, h: Peer | undefined) => {
+    if (!b || !h) return false;
+    const fingerprint = base.fingerprint(b);
+    return fingerprint !== undefined && fingerprint === head.fingerprint(h);
   };
   const ids = [...new Set([...baseIds.keys(), ...headIds.keys()])].sort();
   for (const id of ids) {
     const b = baseIds.get(id);
     const h = headIds.get(id);
     const key = `w${b ? base.classOf(b) : '-'},${h ? head.classOf(h) : '-'}`;
-    add((h ?? b)!, key, b !== undefined, h !== undefined);
+    add((h ?? b)!, key, b !== undefined, h !== undefined, stable(b, h));
   }
   for (const e of head.externals) {
-    add(e, `e${base.classOf(e)},${head.classOf(e)}`, true, true);
+    add(e, `e${base.classOf(e)},${head.classOf(e)}`, true, true, stable(e, e));
   }
   return [...byKey.values()];
 }

@@ -37,6 +37,14 @@ export interface L4Engine {
    * and `ingress`, as source and as destination, against every peer.
    */
   signature(workload: Workload): string;
+  /**
+   * Everything the answers for `workload` depend on (its namespace and labels, its ports, the
+   * content of the policies that select it), comparable across revisions compiled with the same
+   * options: when a source's and a destination's fingerprints are equal in two revisions, so are
+   * the answers between them. Lets the diff skip pairs that cannot have changed. Optional: without
+   * it every pair is compared.
+   */
+  fingerprint?(workload: Workload): string;
   /** What `src`'s egress allows toward `dst`. */
   egress(src: Workload, dst: Peer): SideVerdict;
   /** What `dst`'s ingress allows from `src`. */

@@ -62,11 +62,28 @@ class NetworkPolicyEngine implements L4Engine {
   ) {
     this.diagnostics = index.diagnostics;
     this.ipBoundaries = index.boundaries;
-    this.signatures = new SignatureScheme(index.labelKeys, index.namedPorts, nodeTraffic);
+    this.signatures = new SignatureScheme(index.labelKeys, index.labelValues, index.namedPorts, nodeTraffic);
   }
 
   signature(workload: Workload): string {
     return this.signatures.of(workload);
+  }
+
+  fingerprint(w: Workload): string {
+    const s = this.selection(w);
+    const content = (refs: readonly PolicyRef[]) => refs.map((r) => this.index.contents.get(r) ?? '?');
+    return JSON.stringify([
+      w.namespace,
+      this.labelsOf(w.namespace),
+      w.podLabels,
+      w.podLabelVariants ?? null,
+      this.nodeTraffic(w),
+      w.ports,
+      content(s.ingress.map((p) => p.ref)),
+      content(s.egress.map((p) => p.ref)),
+      content(s.uncertain.ingress),
+      content(s.uncertain.egress),
+    ]);
   }
 
   egress(src: Workload, dst: Peer): SideVerdict {

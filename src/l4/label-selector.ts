@@ -24,6 +24,11 @@ export class LabelSelectorMatcher {
     this.keys = [...new Set(requirements.map((r) => r.key))];
   }
 
+  /** Per key, the values an In/NotIn requirement names: any other value is answered alike. */
+  get values(): readonly (readonly [string, ReadonlySet<string>])[] {
+    return this.requirements.map((r) => [r.key, r.values] as const);
+  }
+
   get matchesAll(): boolean {
     return this.requirements.length === 0;
   }

@@ -1,5 +1,6 @@
+import { createHash } from 'node:crypto';
 import { compareDiagnostics, type Diagnostic } from '../core/diagnostics.js';
-import { policyLabel } from '../core/refs.js';
+import { type PolicyRef, policyLabel } from '../core/refs.js';
 import type { K8sObject } from '../manifests/types.js';
 import type { ClusterModel } from '../model/types.js';
 import { formatPath, type Issue } from './decode.js';
@@ -25,8 +26,22 @@ export interface PolicyIndex {
   readonly boundaries: readonly IpRange[];
   /** Every label key some selector looks at, sorted. */
   readonly labelKeys: readonly string[];
+  /** Per label key, every value some selector names (In, NotIn, matchLabels). */
+  readonly labelValues: ReadonlyMap<string, ReadonlySet<string>>;
   /** Every port name some valid rule refers to. */
   readonly namedPorts: ReadonlySet<string>;
+  /**
+   * A digest of each policy's object as written (valid and invalid alike), comparable across
+   * revisions: equal digests, equal policies. For the diff's fingerprints.
+   */
+  readonly contents: ReadonlyMap<PolicyRef, string>;
+}
+
+/** A digest of an object's content, comparable across revisions (locations left out). */
+export function contentDigest(object: K8sObject): string {
+  return createHash('sha1')
+    .update(JSON.stringify([object.apiVersion, object.kind, object.namespace, object.name, object.body]))
+    .digest('base64');
 }
 
 export function buildPolicyIndex(model: ClusterModel, options: L4Options): PolicyIndex {
@@ -35,6 +50,7 @@ export function buildPolicyIndex(model: ClusterModel, options: L4Options): Polic
   const valid = new Map<string, CompiledPolicy[]>();
   const invalid = new Map<string, InvalidPolicy[]>();
   const diagnostics: Diagnostic[] = [];
+  const contents = new Map<PolicyRef, string>();
   for (const object of model.objectsByKind.get('NetworkPolicy') ?? []) {
     const apiProblem = apiVersionProblem(object);
     if (apiProblem === 'foreign') {
@@ -42,6 +58,7 @@ export function buildPolicyIndex(model: ClusterModel, options: L4Options): Polic
       continue;
     }
     const result = compileNetworkPolicy(object, ctx);
+    contents.set(result.policy.ref, contentDigest(object));
     if (result.valid && !apiProblem) {
       push(valid, result.policy.ref.namespace, result.policy);
       continue;
@@ -61,8 +78,22 @@ export function buildPolicyIndex(model: ClusterModel, options: L4Options): Polic
     diagnostics: diagnostics.sort(compareDiagnostics),
     boundaries: dedupeRanges(all.flatMap((p) => p.boundaries)),
     labelKeys: [...new Set([...selectors.matchers].flatMap((m) => m.keys))].sort(),
+    labelValues: mentionedValues(selectors),
     namedPorts: new Set(all.flatMap((p) => p.namedPorts)),
+    contents,
   };
+}
+
+function mentionedValues(selectors: SelectorCompiler): Map<string, Set<string>> {
+  const out = new Map<string, Set<string>>();
+  for (const m of selectors.matchers) {
+    for (const [key, values] of m.values) {
+      const set = out.get(key) ?? new Set<string>();
+      out.set(key, set);
+      for (const v of values) set.add(v);
+    }
+  }
+  return out;
 }
 
 /** A valid policy in an unserved apiVersion: same intent, but never enforced. */

@@ -5,7 +5,8 @@ import type { Workload } from '../model/types.js';
  * Groups workloads that every compiled selector and port rule treats alike:
  * - the namespace (policies select within it; namespaceSelectors see its labels, fixed per name);
  * - the pod labels projected onto the keys some selector mentions (other labels change nothing),
- *   and likewise every other label variant of its pods;
+ *   each value kept only when some selector names it (every requirement answers alike for all
+ *   the values it does not name), and likewise every other label variant of its pods;
  * - the container ports whose name some rule refers to, with protocol and number (A14);
  * - hostNetwork pods share one signature: no selector ever sees them and named ports never match
  *   them (A17), so neither their namespace nor their labels nor their ports matter.
@@ -15,6 +16,7 @@ export class SignatureScheme {
 
   constructor(
     private readonly labelKeys: readonly string[],
+    private readonly labelValues: ReadonlyMap<string, ReadonlySet<string>>,
     private readonly namedPorts: ReadonlySet<string>,
     private readonly nodeTraffic: (w: Workload) => boolean,
   ) {}
@@ -50,6 +52,8 @@ export class SignatureScheme {
   }
 
   private project(labels: Labels): [string, string][] {
-    return this.labelKeys.filter((k) => Object.hasOwn(labels, k)).map((k) => [k, labels[k]!]);
+    return this.labelKeys
+      .filter((k) => Object.hasOwn(labels, k))
+      .map((k) => [k, this.labelValues.get(k)?.has(labels[k]!) ? labels[k]! : '\u0000other']);
   }
 }

@@ -2,16 +2,17 @@ import type { Config } from '../config/types.js';
 import type { Diagnostic } from '../core/diagnostics.js';
 import type { ConnSet } from '../l4/conn-set.js';
 import { type IpRange, parseCidr } from '../l4/ip-range.js';
+import { contentDigest } from '../l4/policy-index.js';
 import type { K8sObject } from '../manifests/types.js';
 import type { Peer } from '../matrix/peers.js';
-import type { ClusterModel, Workload } from '../model/types.js';
+import type { ClusterModel, Service, Workload } from '../model/types.js';
 import { compileAuthorizationPolicy } from './authz-compile.js';
 import type { PolicyModel } from './authz-model.js';
 import { type CellContext, computeCell, type DestInfo } from './cell.js';
 import { decideInjection } from './injection.js';
 import { type MeshSettings, readMeshSettings } from './mesh-config.js';
 import { PeerAuthn } from './peer-authn.js';
-import { inboundPorts } from './ports.js';
+import { inboundPorts, selects } from './ports.js';
 import type { L7Cell, SidecarInfo } from './types.js';
 
 export interface L7Engine {
@@ -23,6 +24,13 @@ export interface L7Engine {
   sidecar(w: Workload): SidecarInfo;
   /** Workloads with equal signatures get identical answers as source and as destination. */
   signature(w: Workload): string;
+  /**
+   * Everything the answers for `w` depend on, comparable across revisions (see
+   * L4Engine.fingerprint): the workload, its namespace, its sidecar, the content of the
+   * AuthorizationPolicies that apply to it, of the PeerAuthentications and Services that may, and
+   * the mesh settings.
+   */
+  fingerprint(w: Workload): string;
   /** What Istio allows from src to dst on the connections that L4 already allows. */
   evaluate(src: Peer, dst: Workload, l4Allowed: ConnSet): L7Cell;
 }
@@ -45,6 +53,15 @@ class IstioEngine implements L7Engine, CellContext {
   private readonly sidecars = new Map<string, SidecarInfo>();
   private readonly dests = new Map<string, DestInfo>();
   private readonly signatures = new Map<string, string>();
+  /** Policies that may apply to a namespace's workloads (mesh-wide and its own), in input order. */
+  private readonly candidates = new Map<string, PolicyModel[]>();
+  private readonly digests = new Map<PolicyModel, string>();
+  private readonly applying = new Map<string, readonly PolicyModel[]>();
+  private readonly servicesByNamespace = new Map<string, Service[]>();
+  private readonly paDigests = new Map<string, string[]>();
+  private global: string | undefined;
+  /** `<ns>/<sa>` of the accounts some principal names; `all` when a principal pattern could name any. */
+  private principalAccounts: ReadonlySet<string> | 'all' | undefined;
 
   constructor(
     private readonly model: ClusterModel,
@@ -55,13 +72,17 @@ class IstioEngine implements L7Engine, CellContext {
     this.rootNamespace = config.mesh.rootNamespace ?? this.mesh.rootNamespace ?? 'istio-system';
     this.trustDomains = [config.mesh.trustDomain, ...config.mesh.trustDomainAliases];
     this.ipBlockMatchesPods = config.cni.ipBlockMatchesPods;
-    this.pa = new PeerAuthn(this.securityObjects('PeerAuthentication'), this.rootNamespace);
+    const paObjects = this.securityObjects('PeerAuthentication');
+    this.pa = new PeerAuthn(paObjects, this.rootNamespace);
     this.diagnostics.push(...this.pa.diagnostics);
+    for (const o of paObjects) push(this.paDigests, o.namespace ?? 'default', contentDigest(o));
     for (const o of this.securityObjects('AuthorizationPolicy')) {
       const { model: m, diagnostics } = compileAuthorizationPolicy(o, this.rootNamespace);
       this.policies.push(m);
+      this.digests.set(m, contentDigest(o));
       this.diagnostics.push(...diagnostics);
     }
+    for (const svc of model.services) push(this.servicesByNamespace, svc.namespace, svc);
     this.collectIpBoundaries();
     this.reportWorkloadLevelDuplicates();
   }
@@ -138,15 +159,30 @@ class IstioEngine implements L7Engine, CellContext {
     return info;
   }
 
+  /** Only mesh-wide policies and those of the workload's own namespace can apply (D1). */
+  private candidatesFor(namespace: string): readonly PolicyModel[] {
+    let list = this.candidates.get(namespace);
+    if (!list) {
+      list = this.policies.filter(
+        (p) => p.scope.kind === 'mesh' || p.scope.kind === 'mesh-selector' || p.scope.kind === 'namespace',
+      );
+      list = list.filter((p) => p.scope.kind !== 'namespace' || p.scope.namespace === namespace);
+      this.candidates.set(namespace, list);
+    }
+    return list;
+  }
+
   private buildDest(w: Workload): DestInfo {
-    const applying = this.policies.filter((p) => this.applies(p, w));
+    const applying = this.candidatesFor(w.namespace).filter((p) => this.applies(p, w));
+    this.applying.set(w.id, applying);
     const enforced = applying.filter((p) => !p.dryRun && p.action !== 'AUDIT' && !p.unusable);
     const applied = {
       custom: enforced.filter((p) => p.action === 'CUSTOM'),
       deny: enforced.filter((p) => p.action === 'DENY'),
       allow: enforced.filter((p) => p.action === 'ALLOW'),
     };
-    const inbound = inboundPorts(w, this.model.services);
+    // Only the Services of the workload's namespace can select it.
+    const inbound = inboundPorts(w, this.servicesByNamespace.get(w.namespace) ?? []);
     const ports = new Set<number>([...inbound.boundaries, ...this.pa.portsOf(w)]);
     for (const p of enforced) {
       for (const r of p.rules) {
@@ -198,7 +234,7 @@ class IstioEngine implements L7Engine, CellContext {
       );
       sig = JSON.stringify([
         w.namespace,
-        w.serviceAccountName,
+        this.accountKey(w),
         d.sidecar.injected,
         all.sort(),
         d.uncertain,
@@ -211,7 +247,95 @@ class IstioEngine implements L7Engine, CellContext {
     return sig;
   }
 
+  /**
+   * The source's service account matters only through principals (D9): an identity
+   * `<td>/ns/<ns>/sa/<sa>` can equal a principal only when that names the same ns and sa, and namespaces
+   * (D10) never look past the namespace. Accounts no principal names are alike.
+   */
+  private accountKey(w: Workload): string {
+    this.principalAccounts ??= this.collectPrincipalAccounts();
+    const account = w.serviceAccountName || 'default';
+    return this.principalAccounts === 'all' || this.principalAccounts.has(`${w.namespace}/${account}`)
+      ? account
+      : '*';
+  }
+
+  private collectPrincipalAccounts(): ReadonlySet<string> | 'all' {
+    const accounts = new Set<string>();
+    const add = (values: readonly string[] | undefined): boolean => {
+      for (const v of values ?? []) {
+        if (v === '*') continue;
+        if (v.includes('*')) return false;
+        // Only `<td>/ns/<ns>/sa/<sa>` can equal an identity.
+        const parts = v.split('/');
+        if (parts.length === 5 && parts[1] === 'ns' && parts[3] === 'sa')
+          accounts.add(`${parts[2]}/${parts[4]}`);
+      }
+      return true;
+    };
+    for (const p of this.policies) {
+      for (const r of p.rules) {
+        for (const src of r.from ?? []) {
+          if (!add(src.principals.values) || !add(src.principals.notValues)) return 'all';
+        }
+        for (const c of r.when) {
+          if (c.key === 'source.principal' && (!add(c.values) || !add(c.notValues))) return 'all';
+        }
+      }
+    }
+    return accounts;
+  }
+
+  fingerprint(w: Workload): string {
+    this.global ??= JSON.stringify([
+      this.rootNamespace,
+      this.mesh.rootNamespace ?? null,
+      this.mesh.providers ? [...this.mesh.providers] : null,
+      this.trustDomains,
+      this.ipBlockMatchesPods,
+      this.config.mesh,
+      this.paDigests.get(this.rootNamespace) ?? [],
+    ]);
+    const d = this.dest(w);
+    const ns = this.model.namespaces.get(w.namespace);
+    const { location: _, ...sidecar } = d.sidecar;
+    return JSON.stringify([
+      this.global,
+      w.namespace,
+      ns ? [ns.labels, ns.annotations, ns.origin] : null,
+      w.kind,
+      w.serviceAccountName,
+      w.podLabels,
+      w.podAnnotations,
+      w.ports,
+      w.hostNetwork,
+      sidecar,
+      (this.applying.get(w.id) ?? []).map((p) => this.digests.get(p)),
+      this.paDigests.get(w.namespace) ?? [],
+      (this.servicesByNamespace.get(w.namespace) ?? [])
+        .filter((svc) => selects(svc.selector, w.podLabels))
+        .map((svc) => serviceDigest(svc)),
+    ]);
+  }
+
   evaluate(src: Peer, dst: Workload, l4Allowed: ConnSet): L7Cell {
     return computeCell(this, src, dst, l4Allowed);
   }
+}
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
+const serviceDigests = new WeakMap<Service, string>();
+
+function serviceDigest(svc: Service): string {
+  let digest = serviceDigests.get(svc);
+  if (digest === undefined) {
+    digest = contentDigest(svc.object);
+    serviceDigests.set(svc, digest);
+  }
+  return digest;
 }

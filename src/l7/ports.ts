@@ -51,7 +51,8 @@ export function classifyServicePort(
   return 'auto';
 }
 
-function selects(
+/** Whether a Service's selector selects pods with these labels (an empty selector selects none). */
+export function selects(
   selector: Readonly<Record<string, string>> | undefined,
   labels: Readonly<Record<string, string>>,
 ): boolean {

@@ -12,6 +12,8 @@ import { type ExternalPeer, externalPeer, type Peer, type WorkloadPeer, workload
  */
 export interface L7Layer<C extends L7CellLike = L7CellLike> {
   signature(workload: Workload): string;
+  /** See L4Engine.fingerprint; optional (without it the diff compares every pair). */
+  fingerprint?(workload: Workload): string;
   evaluate(src: Peer, dst: Workload, l4Allowed: ConnSet): C;
 }
 
@@ -47,6 +49,12 @@ export interface AccessMatrix<C extends L7CellLike = L7CellLike> {
   verdict(src: Peer, dst: Peer): CellVerdict<C>;
   /** Number of distinct class-pair verdicts computed so far (for the benchmark). */
   computedCells(): number;
+  /**
+   * What a peer's verdicts depend on, comparable with another revision's matrix built with the same
+   * options: two pairs whose peers have equal fingerprints in both matrices have equal verdicts.
+   * `undefined` when an engine cannot tell (then the pair must be compared).
+   */
+  fingerprint(peer: Peer): string | undefined;
 }
 
 export function buildMatrix<C extends L7CellLike>(
@@ -102,6 +110,13 @@ export function buildMatrix<C extends L7CellLike>(
       return v;
     },
     computedCells: () => cache.size,
+    fingerprint(peer) {
+      // External peers: the verdicts depend only on the range and on the other end.
+      if (peer.kind === 'external') return peer.id;
+      if (!l4.fingerprint || (l7 && !l7.fingerprint)) return undefined;
+      const w = peer.workload;
+      return `${l4.fingerprint(w)}\u0000${l7?.fingerprint?.(w) ?? ''}`;
+    },
   };
 }
 

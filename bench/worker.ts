@@ -1,0 +1,187 @@
+import { parseAllDocuments } from 'yaml';
+import type { AnalysedRevision } from '../src/analysis/analyze-revision.js';
+import { buildLayerMatrices, lensFor } from '../src/analysis/layers.js';
+import { DEFAULT_CONFIG } from '../src/config/types.js';
+import type { Diagnostic } from '../src/core/diagnostics.js';
+import { l7Causes, l7Scope } from '../src/diff/l7-causes.js';
+import { diffMatrices } from '../src/diff/pair-diff.js';
+import { computeFindings } from '../src/findings/index.js';
+import { readRevision, resolveRevisionInput } from '../src/git/read-revision.js';
+import type { RevisionFiles } from '../src/git/types.js';
+import { renderRevision, withRendered } from '../src/gitops/render-revision.js';
+import { compileNetworkPolicies } from '../src/l4/engine.js';
+import { compileIstio } from '../src/l7/engine.js';
+import type { L7Cell } from '../src/l7/types.js';
+import { parseSourceFile } from '../src/manifests/parse.js';
+import type { K8sObject } from '../src/manifests/types.js';
+import { buildModel } from '../src/model/build.js';
+import type { ClusterModel } from '../src/model/types.js';
+import { renderMarkdown } from '../src/render/markdown.js';
+import { buildReport } from '../src/report/build-report.js';
+import { runDiff } from '../src/run.js';
+
+/** One measurement, run in a fresh process so that timings and peak RSS do not carry over. */
+export interface WorkerRequest {
+  readonly mode: 'stages' | 'floor' | 'e2e';
+  readonly repo: string;
+  readonly base: string;
+  readonly head: string;
+}
+
+export interface Stage {
+  readonly name: string;
+  readonly ms: number;
+  /** Peak RSS of the process so far (process.resourceUsage().maxRSS). */
+  readonly maxRssMiB: number;
+  /** Matrix cells computed so far (both revisions), after matrix+diff and after findings. */
+  readonly cells?: number;
+}
+
+export interface StageResult {
+  readonly stages: readonly Stage[];
+  readonly totalMs: number;
+  readonly maxRssMiB: number;
+  readonly classes: readonly number[];
+  readonly changes: number;
+  readonly markdownChars: number;
+  readonly markdownCut: boolean;
+}
+
+export interface FloorResult {
+  readonly ms: number;
+  readonly maxRssMiB: number;
+  readonly documents: number;
+}
+
+const config = DEFAULT_CONFIG;
+const rssMiB = () => process.resourceUsage().maxRSS / 1024;
+
+async function readBoth(request: WorkerRequest): Promise<RevisionFiles[]> {
+  const read = async (rev: string) => {
+    const input = await resolveRevisionInput(rev, request.repo);
+    const files = await readRevision(input, { include: config.include, exclude: config.exclude });
+    return withRendered(files, await renderRevision(input, files, config));
+  };
+  return Promise.all([read(request.base), read(request.head)]);
+}
+
+/** The floor: only read both revisions from git and YAML-parse them. */
+export async function runFloor(request: WorkerRequest): Promise<FloorResult> {
+  const start = performance.now();
+  const sides = await readBoth(request);
+  let documents = 0;
+  for (const side of sides) {
+    for (const file of side.files) documents += parseAllDocuments(file.text).length;
+  }
+  return { ms: performance.now() - start, maxRssMiB: rssMiB(), documents };
+}
+
+/** The production entry point, as the CLI and the Action call it. */
+export async function runE2e(
+  request: WorkerRequest,
+): Promise<{ ms: number; maxRssMiB: number; changes: number }> {
+  const start = performance.now();
+  const { report } = await runDiff({ repo: request.repo, base: request.base, head: request.head });
+  renderMarkdown(report, { maxChars: 65_536 });
+  return { ms: performance.now() - start, maxRssMiB: rssMiB(), changes: report.changes.length };
+}
+
+/** The pipeline of `runDiff` + `diffRevisions`, stage by stage, timing the pure functions. */
+export async function runStages(request: WorkerRequest): Promise<StageResult> {
+  const stages: Stage[] = [];
+  let last = performance.now();
+  const first = last;
+  const mark = (name: string, cells?: number) => {
+    const now = performance.now();
+    stages.push({ name, ms: now - last, maxRssMiB: rssMiB(), ...(cells === undefined ? {} : { cells }) });
+    last = now;
+  };
+
+  const sides = await readBoth(request);
+  mark('read');
+
+  const parsed = sides.map((side) => {
+    const diagnostics: Diagnostic[] = [...side.diagnostics];
+    const objects: K8sObject[] = [];
+    for (const file of side.files) {
+      const p = parseSourceFile(file, side.label);
+      diagnostics.push(...p.diagnostics);
+      objects.push(...p.objects);
+    }
+    return { side, objects, diagnostics };
+  });
+  mark('parse');
+
+  const models = parsed.map((p) => {
+    const built = buildModel(p.objects, config, p.side.label);
+    p.diagnostics.push(...built.diagnostics);
+    return built.model;
+  });
+  mark('model');
+
+  const l4 = models.map((m, i) => {
+    const engine = compileNetworkPolicies(m, config.cni);
+    parsed[i]!.diagnostics.push(...engine.diagnostics);
+    return engine;
+  });
+  mark('L4');
+
+  const l7 = models.map((m, i) => {
+    const engine = compileIstio(m, config);
+    parsed[i]!.diagnostics.push(...engine.diagnostics);
+    return engine;
+  });
+  mark('L7');
+
+  const revisions = models.map(
+    (model: ClusterModel, i): AnalysedRevision => ({
+      label: sides[i]!.label,
+      ...(sides[i]!.commit ? { commit: sides[i]!.commit } : {}),
+      model,
+      l4: l4[i]!,
+      l7: l7[i]!,
+      diagnostics: parsed[i]!.diagnostics,
+    }),
+  );
+  const [base, head] = revisions as [AnalysedRevision, AnalysedRevision];
+  const layer = 'effective';
+  const [baseMatrix, headMatrix] = buildLayerMatrices(base, head, layer);
+  const pairs = diffMatrices(baseMatrix, headMatrix, lensFor(layer));
+  mark('matrix+diff', baseMatrix.computedCells() + headMatrix.computedCells());
+
+  const found = computeFindings(base, head, [baseMatrix, headMatrix], config);
+  mark('findings', baseMatrix.computedCells() + headMatrix.computedCells());
+
+  const report = buildReport<L7Cell>({
+    base: { label: base.label },
+    head: { label: head.label },
+    layer,
+    pairs,
+    baseWorkloads: base.model.workloads.map((w) => w.id),
+    headWorkloads: head.model.workloads.map((w) => w.id),
+    findings: found.findings,
+    diagnostics: [...base.diagnostics, ...head.diagnostics, ...found.diagnostics],
+    extraCauses: (p) => l7Causes(p.before, p.after),
+    l7Scopes: (p) => ({ before: l7Scope(p.before?.l7), after: l7Scope(p.after?.l7) }),
+  });
+  mark('report');
+
+  const markdown = renderMarkdown(report, { maxChars: 65_536 });
+  const json = JSON.stringify(report);
+  mark('render');
+  void json;
+
+  return {
+    stages,
+    totalMs: last - first,
+    maxRssMiB: rssMiB(),
+    classes: [baseMatrix, headMatrix].map((m) => classCount(m)),
+    changes: report.changes.length,
+    markdownChars: markdown.length,
+    markdownCut: markdown.includes('not shown to stay within the size limit'),
+  };
+}
+
+function classCount(m: ReturnType<typeof buildLayerMatrices>[number]): number {
+  return new Set(m.workloads.map((w) => m.classOf(w))).size;
+}

@@ -1,0 +1,42 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { buildLayerMatrices, lensFor } from '../../src/analysis/layers.js';
+import { diffMatrices, type PairDiff } from '../../src/diff/pair-diff.js';
+import type { L7Cell } from '../../src/l7/types.js';
+import type { AccessMatrix } from '../../src/matrix/matrix.js';
+import type { Layer } from '../../src/report/types.js';
+import { analyse, editedPairArb } from './random-repo.js';
+
+/** The matrix without fingerprints: the diff then compares every pair of classes. */
+const blind = (m: AccessMatrix<L7Cell>): AccessMatrix<L7Cell> => ({ ...m, fingerprint: () => undefined });
+
+const show = (pairs: readonly PairDiff<L7Cell>[]) =>
+  pairs.map((p) => `${p.src.id} > ${p.dst.id}: ${p.beforeConns.toString()} -> ${p.afterConns.toString()}`);
+
+describe('diff of only what can have changed', () => {
+  for (const layer of ['effective', 'l4', 'l7'] as Layer[]) {
+    it(`finds the same pairs as comparing every pair (${layer})`, () => {
+      fc.assert(
+        fc.property(editedPairArb, ([b, h]) => {
+          const [base, head] = buildLayerMatrices(analyse(b, 'base'), analyse(h, 'head'), layer);
+          const pruned = diffMatrices(base, head, lensFor(layer));
+          const [base2, head2] = buildLayerMatrices(analyse(b, 'base'), analyse(h, 'head'), layer);
+          const full = diffMatrices(blind(base2), blind(head2), lensFor(layer));
+          expect(show(pruned)).toEqual(show(full));
+        }),
+        { numRuns: layer === 'effective' ? 100 : 50 },
+      );
+    });
+  }
+
+  it('compares only the classes of the workloads a change touches', () => {
+    fc.assert(
+      fc.property(editedPairArb, ([b]) => {
+        const [base, head] = buildLayerMatrices(analyse(b, 'base'), analyse(b, 'head'), 'effective');
+        expect(diffMatrices(base, head, lensFor('effective'))).toEqual([]);
+        expect(base.computedCells() + head.computedCells()).toBe(0);
+      }),
+      { numRuns: 50 },
+    );
+  });
+});
