@@ -4,7 +4,7 @@ import type { Diagnostic } from '../core/diagnostics.js';
 import type { SourceLocation } from '../core/location.js';
 import type { PolicyRef } from '../core/refs.js';
 import { compileAuthorizationPolicy } from '../l7/authz-compile.js';
-import type { PolicyModel } from '../l7/authz-model.js';
+import { type PolicyModel, policyApplies } from '../l7/authz-model.js';
 import type { L7Cell } from '../l7/types.js';
 import type { K8sObject, Labels } from '../manifests/types.js';
 import type { AccessMatrix } from '../matrix/matrix.js';
@@ -53,29 +53,12 @@ export function revisionContext(
     authzTargets(p) {
       let list = targets.get(p);
       if (!list) {
-        list = rev.model.workloads.filter((w) => authzApplies(p, w));
+        list = rev.model.workloads.filter((w) => policyApplies(p, w));
         targets.set(p, list);
       }
       return list;
     },
   };
-}
-
-/** D1–D3, as the engine applies them. */
-export function authzApplies(p: PolicyModel, w: Workload): boolean {
-  const s = p.scope;
-  const selected = (labels: Labels | undefined) =>
-    !labels || Object.entries(labels).every(([k, v]) => w.podLabels[k] === v);
-  switch (s.kind) {
-    case 'mesh':
-      return true;
-    case 'mesh-selector':
-      return selected(s.matchLabels);
-    case 'namespace':
-      return s.namespace === w.namespace && selected(s.matchLabels);
-    default:
-      return false;
-  }
 }
 
 /** Whether the policy is in force (not dry-run, AUDIT or unusable). */

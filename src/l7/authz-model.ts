@@ -1,5 +1,6 @@
 import type { PolicyRef, RuleRef } from '../core/refs.js';
 import type { Labels } from '../manifests/types.js';
+import type { Workload } from '../model/types.js';
 
 export type AuthzAction = 'ALLOW' | 'DENY' | 'CUSTOM' | 'AUDIT';
 
@@ -103,4 +104,21 @@ export function isKnownKey(key: string): boolean {
     key.startsWith('experimental.envoy.filters.') ||
     isHttpOnlyKey(key)
   );
+}
+
+/** Whether an AuthorizationPolicy applies to a workload (D1–D3: mesh-wide, root-namespace selector, own namespace). */
+export function policyApplies(p: PolicyModel, w: Workload): boolean {
+  const s = p.scope;
+  const selected = (labels: Readonly<Record<string, string>> | undefined) =>
+    !labels || Object.entries(labels).every(([k, v]) => w.podLabels[k] === v);
+  switch (s.kind) {
+    case 'mesh':
+      return true;
+    case 'mesh-selector':
+      return selected(s.matchLabels);
+    case 'namespace':
+      return s.namespace === w.namespace && selected(s.matchLabels);
+    default:
+      return false;
+  }
 }

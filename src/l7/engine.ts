@@ -7,7 +7,7 @@ import type { K8sObject } from '../manifests/types.js';
 import type { Peer } from '../matrix/peers.js';
 import type { ClusterModel, Service, Workload } from '../model/types.js';
 import { compileAuthorizationPolicy } from './authz-compile.js';
-import type { PolicyModel } from './authz-model.js';
+import { type PolicyModel, policyApplies } from './authz-model.js';
 import { type CellContext, computeCell, type DestInfo } from './cell.js';
 import { decideInjection } from './injection.js';
 import { type MeshSettings, readMeshSettings } from './mesh-config.js';
@@ -173,7 +173,7 @@ class IstioEngine implements L7Engine, CellContext {
   }
 
   private buildDest(w: Workload): DestInfo {
-    const applying = this.candidatesFor(w.namespace).filter((p) => this.applies(p, w));
+    const applying = this.candidatesFor(w.namespace).filter((p) => policyApplies(p, w));
     this.applying.set(w.id, applying);
     const enforced = applying.filter((p) => !p.dryRun && p.action !== 'AUDIT' && !p.unusable);
     const applied = {
@@ -203,23 +203,6 @@ class IstioEngine implements L7Engine, CellContext {
       inbound,
       boundaries: [...ports].sort((a, b) => a - b),
     };
-  }
-
-  /** D1–D3. */
-  private applies(p: PolicyModel, w: Workload): boolean {
-    const s = p.scope;
-    const selected = (labels: Readonly<Record<string, string>> | undefined) =>
-      !labels || Object.entries(labels).every(([k, v]) => w.podLabels[k] === v);
-    switch (s.kind) {
-      case 'mesh':
-        return true;
-      case 'mesh-selector':
-        return selected(s.matchLabels);
-      case 'namespace':
-        return s.namespace === w.namespace && selected(s.matchLabels);
-      default:
-        return false;
-    }
   }
 
   signature(w: Workload): string {
