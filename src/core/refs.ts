@@ -30,9 +30,3 @@ export function ruleLabel(r: RuleRef): string {
 export function ruleKey(r: RuleRef): string {
   return `${r.policy.kind}/${r.policy.namespace}/${r.policy.name}#${r.rule}`;
 }
-
-export function compareRuleRefs(a: RuleRef, b: RuleRef): number {
-  const ka = ruleKey(a);
-  const kb = ruleKey(b);
-  return ka < kb ? -1 : ka > kb ? 1 : 0;
-}

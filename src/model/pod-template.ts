@@ -1,7 +1,7 @@
 import type { K8sObject, Labels, ObjectPath } from '../manifests/types.js';
 import {
+  checkProtocol,
   isPortNumber,
-  isProtocol,
   isRecord,
   labelsAt,
   type ObjectDiagnostics,
@@ -57,16 +57,8 @@ function readPort(
     );
     return undefined;
   }
-  if (!isProtocol(protocol)) {
-    const shown = JSON.stringify(protocol);
-    diag.error(
-      'invalid-protocol',
-      [...path, 'protocol'],
-      `protocol ${shown} of ${where} is not TCP, UDP or SCTP`,
-      `port ${containerPort} of ${where}`,
-    );
+  if (!checkProtocol(protocol, [...path, 'protocol'], where, `port ${containerPort} of ${where}`, diag))
     return undefined;
-  }
   return { ...(typeof name === 'string' ? { name } : {}), containerPort, protocol };
 }
 

@@ -33,6 +33,24 @@ export function isProtocol(value: unknown): value is Protocol {
   return typeof value === 'string' && (PROTOCOLS as readonly string[]).includes(value);
 }
 
+/** Reports a protocol other than TCP, UDP or SCTP (case-sensitive, as the API server checks it). */
+export function checkProtocol(
+  protocol: unknown,
+  path: ObjectPath,
+  where: string,
+  dropped: string,
+  diag: ObjectDiagnostics,
+): protocol is Protocol {
+  if (isProtocol(protocol)) return true;
+  diag.error(
+    'invalid-protocol',
+    path,
+    `protocol ${JSON.stringify(protocol)} of ${where} is not TCP, UDP or SCTP`,
+    dropped,
+  );
+  return false;
+}
+
 export function isPortNumber(value: unknown): value is number {
   return typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= 65535;
 }

@@ -1,9 +1,9 @@
 import type { Diagnostic } from '../core/diagnostics.js';
 import type { K8sObject, Labels, ObjectPath } from '../manifests/types.js';
 import {
+  checkProtocol,
   compareStrings,
   isPortNumber,
-  isProtocol,
   isRecord,
   labelsAt,
   ObjectDiagnostics,
@@ -43,16 +43,8 @@ function readServicePort(
     );
     return undefined;
   }
-  if (!isProtocol(protocol)) {
-    const shown = JSON.stringify(protocol);
-    diag.error(
-      'invalid-protocol',
-      [...path, 'protocol'],
-      `protocol ${shown} of ${owner} is not TCP, UDP or SCTP`,
-      `port ${port} of ${owner}`,
-    );
+  if (!checkProtocol(protocol, [...path, 'protocol'], owner, `port ${port} of ${owner}`, diag))
     return undefined;
-  }
   return {
     ...(typeof name === 'string' ? { name } : {}),
     port,
