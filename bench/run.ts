@@ -151,7 +151,12 @@ function printSize(r: SizeResult, size: (typeof SIZES)[number]): void {
   }
   const st = r.stages;
   console.log(
-    `total        ${st.totalMs.toFixed(0).padStart(6)}   ${st.maxRssMiB.toFixed(0).padStart(8)}   classes base/head ${st.classes.join('/')}, ${st.changes} changes, markdown ${st.markdownChars} chars`,
+    `total        ${st.totalMs.toFixed(0).padStart(6)}   ${st.maxRssMiB.toFixed(0).padStart(8)}   classes base/head ${st.classes.join('/')}, ${st.changes} changes, markdown ${st.markdownChars} chars\n` +
+      `findings: ${Object.entries(st.findings.byStatus)
+        .map(([k, v]) => `${v} ${k}`)
+        .join(', ')} (${Object.entries(st.findings.byRule)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ')})`,
   );
   console.log(
     `floor (read + YAML parse of both revisions) ${r.floor.ms.toFixed(0)} ms; total / floor = ${r.totalOverFloor.toFixed(2)}`,

@@ -44,6 +44,8 @@ export interface StageResult {
   readonly classes: readonly number[];
   readonly changes: number;
   readonly markdownChars: number;
+  /** Findings per status (new, existing, fixed, accepted) and per rule. */
+  readonly findings: { readonly byStatus: Record<string, number>; readonly byRule: Record<string, number> };
   readonly markdownCut: boolean;
 }
 
@@ -178,8 +180,18 @@ export async function runStages(request: WorkerRequest): Promise<StageResult> {
     classes: [baseMatrix, headMatrix].map((m) => classCount(m)),
     changes: report.changes.length,
     markdownChars: markdown.length,
+    findings: {
+      byStatus: countBy(report.findings.map((f) => f.status)),
+      byRule: countBy(report.findings.map((f) => f.rule)),
+    },
     markdownCut: markdown.includes('not shown to stay within the size limit'),
   };
+}
+
+function countBy(keys: readonly string[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const k of [...keys].sort()) out[k] = (out[k] ?? 0) + 1;
+  return out;
 }
 
 function classCount(m: ReturnType<typeof buildLayerMatrices>[number]): number {

@@ -15,6 +15,7 @@ export function normaliseResource(text: string): string {
 }
 
 function configReason(f: RawFinding, accept: readonly Acceptance[]): string | undefined {
+  if (accept.length === 0) return undefined;
   const ids = new Set(f.resources.map(resourceId));
   for (const a of accept) {
     if (a.rule !== f.rule && a.rule !== '*') continue;

@@ -9,6 +9,7 @@ import type { L7Cell } from '../l7/types.js';
 import type { K8sObject, Labels } from '../manifests/types.js';
 import type { AccessMatrix } from '../matrix/matrix.js';
 import type { ContainerPort, Workload } from '../model/types.js';
+import { namespaceMatcher, principalMatcher } from './identity.js';
 import type { ResourceRef } from './types.js';
 
 const SECURITY_VERSIONS = new Set(['security.istio.io/v1', 'security.istio.io/v1beta1']);
@@ -28,6 +29,18 @@ export interface RevisionContext {
   authzTargets(p: PolicyModel): readonly Workload[];
   /** The istio-security objects of a kind (v1/v1beta1 only, as the engine reads them). */
   security(kind: string): readonly K8sObject[];
+  /**
+   * The workloads NetworkPolicy may let reach `dst` (a superset: the matrix decides; never `dst`
+   * itself): candidates of dst's ingress rules that dst is a candidate of, by their egress rules.
+   * Pair rules start from these instead of every pair of the cluster.
+   */
+  possibleSources(dst: Workload): readonly Workload[];
+  /** The workloads of a namespace, in model order. */
+  workloadsIn(namespace: string): readonly Workload[];
+  /** Every workload whose identity a `principals` value, or whose namespace a `namespaces` value, matches. */
+  namedWorkloads(field: 'principals' | 'namespaces', value: string): readonly Workload[];
+  /** Whether `dst`'s ingress rules name their sources (it is isolated and no rule admits every namespace). */
+  ingressNamesSources(dst: Workload): boolean;
 }
 
 export function revisionContext(
@@ -42,6 +55,44 @@ export function revisionContext(
     object,
   }));
   const targets = new Map<PolicyModel, Workload[]>();
+  const l4 = rev.l4;
+  const egressSets = new WeakMap<readonly Workload[], ReadonlySet<string>>();
+  const egressMay = (src: Workload, dst: Workload): boolean => {
+    const out = l4.egressCandidates?.(src) ?? 'all';
+    if (out === 'all') return true;
+    let set = egressSets.get(out);
+    if (!set) {
+      set = new Set(out.map((w) => w.id));
+      egressSets.set(out, set);
+    }
+    return set.has(dst.id);
+  };
+  const ingressOf = (dst: Workload) => l4.ingressCandidates?.(dst) ?? 'all';
+  const trustDomains = [config.mesh.trustDomain, ...config.mesh.trustDomainAliases];
+  const named = new Map<string, readonly Workload[]>();
+  const sources = new WeakMap<Workload, readonly Workload[]>();
+  // Indexes, so a value is matched against distinct identities and namespaces, not every workload.
+  const byNamespace = group(rev.model.workloads, (w) => w.namespace);
+  const byIdentity = group(rev.model.workloads, (w) => rev.l7.sidecar(w).identity);
+  const order = new Map(rev.model.workloads.map((w, i) => [w, i]));
+  const inModelOrder = (ws: Workload[]) => ws.sort((a, b) => order.get(a)! - order.get(b)!);
+  const byPrincipal = (value: string): Workload[] => {
+    // Without a wildcard a principal is one identity per trust domain: look them up.
+    if (!value.includes('*')) {
+      const parts = value.split('/');
+      const exact =
+        parts.length === 5 && (parts[0] === 'cluster.local' || trustDomains.includes(parts[0]!))
+          ? trustDomains.map((t) => [t, ...parts.slice(1)].join('/'))
+          : [value];
+      return inModelOrder([...new Set(exact)].flatMap((id) => byIdentity.get(id) ?? []));
+    }
+    const match = principalMatcher(value, trustDomains);
+    return inModelOrder([...byIdentity].filter(([identity]) => match(identity)).flatMap(([, ws]) => ws));
+  };
+  const byNamespacePattern = (value: string): Workload[] => {
+    const match = namespaceMatcher(value);
+    return inModelOrder([...byNamespace].filter(([ns]) => match(ns)).flatMap(([, ws]) => ws));
+  };
   return {
     rev,
     matrix,
@@ -50,10 +101,34 @@ export function revisionContext(
     diagnostics: [],
     injected: (w) => rev.l7.sidecar(w).injected,
     security,
+    namedWorkloads(field, value) {
+      const key = `${field}\u0000${value}`;
+      let list = named.get(key);
+      if (!list) {
+        list = field === 'principals' ? byPrincipal(value) : byNamespacePattern(value);
+        named.set(key, list);
+      }
+      return list;
+    },
+    workloadsIn: (namespace) => byNamespace.get(namespace) ?? [],
+    ingressNamesSources: (dst) => ingressOf(dst) !== 'all',
+    possibleSources(dst) {
+      let list = sources.get(dst);
+      if (!list) {
+        const ingress = ingressOf(dst);
+        const from = ingress === 'all' ? rev.model.workloads : ingress;
+        list = from.filter((s) => s !== dst && egressMay(s, dst));
+        sources.set(dst, list);
+      }
+      return list;
+    },
     authzTargets(p) {
       let list = targets.get(p);
       if (!list) {
-        list = rev.model.workloads.filter((w) => policyApplies(p, w));
+        // D1: a namespace-scoped policy applies only in its namespace.
+        const scope =
+          p.scope.kind === 'namespace' ? (byNamespace.get(p.scope.namespace) ?? []) : rev.model.workloads;
+        list = scope.filter((w) => policyApplies(p, w));
         targets.set(p, list);
       }
       return list;
@@ -66,13 +141,32 @@ export function enforced(p: PolicyModel): boolean {
   return !p.dryRun && p.action !== 'AUDIT' && !p.unusable;
 }
 
+const resources = new WeakMap<Workload, ResourceRef>();
+
 export function workloadResource(w: Workload): ResourceRef {
-  return {
-    kind: w.kind,
-    namespace: w.namespace,
-    name: w.name,
-    annotations: { ...w.podAnnotations, ...w.object.annotations },
-  };
+  let r = resources.get(w);
+  if (!r) {
+    r = {
+      kind: w.kind,
+      namespace: w.namespace,
+      name: w.name,
+      annotations: { ...w.podAnnotations, ...w.object.annotations },
+    };
+    resources.set(w, r);
+  }
+  return r;
+}
+
+/** Insertion-ordered groups by key. */
+function group<T>(items: readonly T[], key: (t: T) => string): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const t of items) {
+    const k = key(t);
+    const list = out.get(k);
+    if (list) list.push(t);
+    else out.set(k, [t]);
+  }
+  return out;
 }
 
 export function objectResource(o: K8sObject): ResourceRef {

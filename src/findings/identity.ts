@@ -1,11 +1,10 @@
 import { matches, parsePattern } from '../l7/pattern.js';
 
-/** D9 + trust domain aliases: `cluster.local/ns/x/sa/y` (with `*` prefix/suffix) against an identity. */
-export function principalValueMatches(
+/** D9 + trust domain aliases: `cluster.local/ns/x/sa/y` (with `*` prefix/suffix), compiled once. */
+export function principalMatcher(
   value: string,
-  identity: string,
   trustDomains: readonly string[],
-): boolean {
+): (identity: string) => boolean {
   const parts = value.split('/');
   const candidates =
     parts.length === 5 &&
@@ -13,14 +12,16 @@ export function principalValueMatches(
     (parts[0] === 'cluster.local' || trustDomains.includes(parts[0]!))
       ? trustDomains.map((t) => [t, ...parts.slice(1)].join('/'))
       : [value];
-  return candidates.some((p) => matches(parsePattern(p), identity));
+  const patterns = candidates.map(parsePattern);
+  return (identity) => patterns.some((p) => matches(p, identity));
 }
 
-/** D10: a `namespaces` value (`*` glob) against a namespace name. */
-export function namespaceValueMatches(value: string, namespace: string): boolean {
+/** D10: a `namespaces` value (`*` glob), compiled once. */
+export function namespaceMatcher(value: string): (namespace: string) => boolean {
   const body = value
     .split('*')
     .map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
     .join('.*');
-  return new RegExp(`^${body}$`).test(namespace);
+  const re = new RegExp(`^${body}$`);
+  return (namespace) => re.test(namespace);
 }

@@ -97,7 +97,7 @@ export function computeFindings(
         rule: f.rule,
         severity,
         status: reason !== undefined ? 'accepted' : status,
-        title: `${RULES[f.rule].title}: ${f.subject}`,
+        title: `${RULES[f.rule].title}: ${f.about ?? f.subject}`,
         message: f.message,
         locations: f.locations,
         ...(f.source !== undefined ? { source: f.source } : {}),

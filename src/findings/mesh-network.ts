@@ -14,8 +14,6 @@ import {
   type RevisionContext,
   workloadResource,
 } from './context.js';
-import { namespaceValueMatches, principalValueMatches } from './identity.js';
-import { classes } from './sidecar-presence.js';
 import type { RawFinding } from './types.js';
 
 /** The TCP ports an ALLOW rule is about: its `to.operation.ports`, else the destination's container ports. */
@@ -49,80 +47,86 @@ function isolation(
   return out;
 }
 
+interface NamedValue {
+  readonly field: 'principals' | 'namespaces';
+  readonly value: string;
+}
+
+/** The principal and namespace values an ALLOW rule names (a lone `*` names everyone: skipped). */
+function namedValues(rule: RuleModel): NamedValue[] {
+  const out = new Map<string, NamedValue>();
+  for (const s of rule.from ?? []) {
+    for (const value of s.principals.values ?? [])
+      if (value !== '*') out.set(`p${value}`, { field: 'principals', value });
+    for (const value of s.namespaces.values ?? [])
+      if (value !== '*') out.set(`n${value}`, { field: 'namespaces', value });
+  }
+  return [...out.values()];
+}
+
 /**
- * mesh-allows-network-blocks: an ALLOW rule names S (principal or namespace) for destination D, Istio
- * would let S through, but NetworkPolicy blocks every port of the rule from S to D. Only sources a
- * rule names are considered, and verdicts are computed once per pair of matrix classes.
+ * mesh-allows-network-blocks: an ALLOW rule names a source (principal or namespace) for destination
+ * D, Istio would let it through, but NetworkPolicy blocks every port of the rule from all of that
+ * source's workloads to D: that entry of the rule is dead. A principal is reported per workload
+ * (pair findings); a namespace value only when none of its workloads gets through (a `team-*` that
+ * lets some teams in is not dead). Only the sources NetworkPolicy may let reach D are evaluated
+ * (`possibleSources`), so the work follows the policies, not the number of named workloads.
  */
 export function meshAllowsNetworkBlocksFindings(ctx: RevisionContext): RawFinding[] {
   const out: RawFinding[] = [];
-  const trustDomains = [ctx.config.mesh.trustDomain, ...ctx.config.mesh.trustDomainAliases];
   const seen = new Set<string>();
+  const named = new Map<string, Workload[]>();
+  const workloadsOf = (n: NamedValue): Workload[] => {
+    const key = `${n.field}\u0000${n.value}`;
+    let list = named.get(key);
+    if (!list) {
+      list = ctx.namedWorkloads(n.field, n.value).filter((w) => ctx.injected(w));
+      named.set(key, list);
+    }
+    return list;
+  };
+  // Istio's answer depends on the L7 classes of both ends and the ports only.
+  const lets = new Map<string, boolean>();
+  const meshLets = (s: Workload, d: Workload, ports: ConnSet): boolean => {
+    const key = `${ctx.rev.l7.signature(s)}\u0000${ctx.rev.l7.signature(d)}\u0000${ports.toString()}`;
+    let v = lets.get(key);
+    if (v === undefined) {
+      v = ctx.rev.l7.evaluate(workloadPeer(s), d, ports).segments.some((seg) => seg.verdict !== 'none');
+      lets.set(key, v);
+    }
+    return v;
+  };
   for (const { model, object } of ctx.authz) {
     if (!enforced(model) || model.action !== 'ALLOW') continue;
     const dsts = ctx.authzTargets(model).filter((d) => ctx.injected(d));
-    if (dsts.length === 0) continue;
-    for (const rule of model.rules) {
+    for (const rule of dsts.length ? model.rules : []) {
       if (rule.invalid) continue;
-      const values = (rule.from ?? []).flatMap((s) => [
-        ...(s.principals.values ?? []).filter((v) => v !== '*').map((v) => ({ kind: 'principal', v })),
-        ...(s.namespaces.values ?? []).filter((v) => v !== '*').map((v) => ({ kind: 'namespace', v })),
-      ]);
-      if (values.length === 0) continue;
-      const srcs = ctx.rev.model.workloads.filter(
-        (w) =>
-          ctx.injected(w) &&
-          values.some((x) =>
-            x.kind === 'principal'
-              ? principalValueMatches(x.v, ctx.rev.l7.sidecar(w).identity, trustDomains)
-              : namespaceValueMatches(x.v, w.namespace),
-          ),
-      );
-      const verdicts = new Map<string, { blocked: boolean; cell?: L4Cell; ports?: ConnSet }>();
-      for (const s of srcs) {
-        for (const d of dsts) {
-          if (s.id === d.id) continue;
-          const key = `${ctx.matrix.classOf(workloadPeer(s))}|${ctx.matrix.classOf(workloadPeer(d))}`;
-          let v = verdicts.get(key);
-          if (!v) {
-            const ports = rulePorts(rule, d);
-            const cell = ctx.matrix.verdict(workloadPeer(s), workloadPeer(d)).l4;
-            const blocked =
-              !l4Uncertain(cell) &&
-              !cell.allowed.overlaps(ports) &&
-              ctx.rev.l7.evaluate(workloadPeer(s), d, ports).segments.some((seg) => seg.verdict !== 'none');
-            v = { blocked, cell, ports };
-            verdicts.set(key, v);
+      const values = namedValues(rule);
+      for (const d of values.length ? dsts : []) {
+        const ports = rulePorts(rule, d);
+        const possible = new Set(ctx.possibleSources(d));
+        const cellOf = (s: Workload) => ctx.matrix.verdict(workloadPeer(s), workloadPeer(d)).l4;
+        for (const n of values) {
+          const srcs = workloadsOf(n).filter((s) => s.id !== d.id);
+          const rep = srcs[0];
+          if (!rep) continue;
+          // Alive when one of them gets through (or might: uncertain).
+          const through = srcs.some(
+            (s) => possible.has(s) && (l4Uncertain(cellOf(s)) || cellOf(s).allowed.overlaps(ports)),
+          );
+          if (through || l4Uncertain(cellOf(rep))) continue;
+          if (!meshLets(rep, d, ports)) continue;
+          const dead = { rule, object, d, ports };
+          if (n.field === 'namespaces') {
+            out.push(deadNamespaceEntry(dead, n.value, srcs, cellOf(rep)));
+            continue;
           }
-          if (!v.blocked || !v.cell || !v.ports) continue;
-          const subject = `${s.id} -> ${d.id}`;
-          if (seen.has(subject)) continue;
-          seen.add(subject);
-          const iso = isolation(v.cell, v.ports);
-          out.push({
-            rule: 'mesh-allows-network-blocks',
-            subject,
-            message:
-              `${ruleLabel(rule.ref)} allows ${s.id} to reach ${d.id} on ${v.ports.toString()}, but NetworkPolicy blocks it` +
-              `${
-                iso.length
-                  ? ` (isolated by ${listSome(
-                      iso.map((i) => i.text),
-                      3,
-                    )})`
-                  : ''
-              }: the network wins, the mesh rule is dead for this pair. ` +
-              'Fix: add a NetworkPolicy rule for the same source and ports (egress of the source and ingress of the destination), or remove the source from the AuthorizationPolicy.',
-            locations: [rule.ref.location, ...iso.map((i) => i.location)],
-            source: s.id,
-            destination: d.id,
-            resources: [
-              objectResource(object),
-              workloadResource(s),
-              workloadResource(d),
-              ...iso.map((i) => policyResource(i.ref)),
-            ],
-          });
+          for (const s of srcs) {
+            const subject = `${s.id} -> ${d.id}`;
+            if (seen.has(subject)) continue;
+            seen.add(subject);
+            out.push(deadMeshRule(dead, s, cellOf(s)));
+          }
         }
       }
     }
@@ -130,64 +134,138 @@ export function meshAllowsNetworkBlocksFindings(ctx: RevisionContext): RawFindin
   return out;
 }
 
+interface DeadEntry {
+  readonly rule: RuleModel;
+  readonly object: RevisionContext['authz'][number]['object'];
+  readonly d: Workload;
+  readonly ports: ConnSet;
+}
+
+const FIX_DEAD =
+  'Fix: add a NetworkPolicy rule for the same source and ports (egress of the source and ingress of the destination), or remove the source from the AuthorizationPolicy.';
+
+function isolatedText(cell: L4Cell, ports: ConnSet): ReturnType<typeof isolation> {
+  return isolation(cell, ports);
+}
+
+function deadMeshRule({ rule, object, d, ports }: DeadEntry, s: Workload, cell: L4Cell): RawFinding {
+  const iso = isolatedText(cell, ports);
+  const isolated = iso.length
+    ? ` (isolated by ${listSome(
+        iso.map((i) => i.text),
+        3,
+      )})`
+    : '';
+  return {
+    rule: 'mesh-allows-network-blocks',
+    subject: `${s.id} -> ${d.id}`,
+    message:
+      `${ruleLabel(rule.ref)} allows ${s.id} to reach ${d.id} on ${ports.toString()}, but NetworkPolicy blocks it${isolated}: ` +
+      `the network wins, the mesh rule is dead for this pair. ${FIX_DEAD}`,
+    locations: [rule.ref.location, ...iso.map((i) => i.location)],
+    source: s.id,
+    destination: d.id,
+    resources: [
+      objectResource(object),
+      workloadResource(s),
+      workloadResource(d),
+      ...iso.map((i) => policyResource(i.ref)),
+    ],
+  };
+}
+
+function deadNamespaceEntry(
+  { rule, object, d, ports }: DeadEntry,
+  value: string,
+  srcs: readonly Workload[],
+  cell: L4Cell,
+): RawFinding {
+  const iso = isolatedText(cell, ports);
+  const isolated = iso.length
+    ? ` (isolated by ${listSome(
+        iso.map((i) => i.text),
+        3,
+      )})`
+    : '';
+  const some = listSome(
+    srcs.map((s) => s.id),
+    3,
+  );
+  return {
+    rule: 'mesh-allows-network-blocks',
+    subject: `${ruleLabel(rule.ref)} namespaces=${value} -> ${d.id}`,
+    message:
+      `${ruleLabel(rule.ref)} allows namespaces "${value}" to reach ${d.id} on ${ports.toString()}, but NetworkPolicy blocks all ` +
+      `${srcs.length} workload${srcs.length === 1 ? '' : 's'} with a sidecar there (${some})${isolated}: the entry is dead. ${FIX_DEAD}`,
+    locations: [rule.ref.location, ...iso.map((i) => i.location)],
+    source: `namespaces ${value}`,
+    destination: d.id,
+    resources: [objectResource(object), workloadResource(d), ...iso.map((i) => policyResource(i.ref))],
+  };
+}
+
+/** Injected workloads that an enforced ALLOW or DENY policy applies to: only there can Istio deny everything. */
+function guardedDestinations(ctx: RevisionContext): Workload[] {
+  const out = new Set<Workload>();
+  for (const { model } of ctx.authz) {
+    if (!enforced(model) || (model.action !== 'ALLOW' && model.action !== 'DENY')) continue;
+    for (const d of ctx.authzTargets(model)) if (ctx.injected(d)) out.add(d);
+  }
+  return [...out].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
 /**
- * network-allows-mesh-denies: a NetworkPolicy rule explicitly opens S -> D, but Istio denies every
- * request on it (allow-nothing, no matching ALLOW rule, a DENY). Sources with a sidecar only: plaintext
- * clients are identity-from-workload-without-sidecar.
+ * network-allows-mesh-denies: a rule of the destination's ingress NetworkPolicy explicitly opens
+ * S -> D, but Istio denies every request on it (allow-nothing, no matching ALLOW rule, a DENY): the
+ * destination's two policies disagree on who may come in. Sources with a sidecar only (plaintext
+ * clients are identity-from-workload-without-sidecar); only destinations with an ALLOW or DENY policy
+ * and only the sources their ingress rules name are evaluated.
  */
 export function networkAllowsMeshDeniesFindings(ctx: RevisionContext): RawFinding[] {
   const out: RawFinding[] = [];
-  const byClass = [...classes(ctx).values()];
-  const srcClasses = byClass.filter((ws) => ctx.injected(ws[0]!));
-  const dstClasses = byClass.filter((ws) => ctx.injected(ws[0]!));
-  for (const cs of srcClasses) {
-    for (const ds of dstClasses) {
-      const s0 = cs[0]!;
-      const d0 = ds.find((d) => d.id !== s0.id) ?? ds[0]!;
-      if (s0.id === d0.id) continue;
-      const v = ctx.matrix.verdict(workloadPeer(s0), workloadPeer(d0));
-      if (!v.l7 || v.l7.uncertain || l4Uncertain(v.l4) || v.l4.allowed.isEmpty() || !v.effective.isEmpty())
-        continue;
-      const grants = [
-        ...(v.l4.egress?.isolatedBy.length ? v.l4.egress.grants : []),
-        ...(v.l4.ingress?.isolatedBy.length ? v.l4.ingress.grants : []),
-      ];
-      if (grants.length === 0) continue;
-      const denying = v.l7.segments.flatMap((seg) =>
-        seg.outcomes.flatMap((o) => [...o.rules, ...o.reasons.flatMap((r) => (r.rule ? [r.rule] : []))]),
-      );
-      const why = [
-        ...new Set(
-          v.l7.segments.flatMap((seg) => seg.outcomes.flatMap((o) => o.reasons.map((r) => r.message))),
-        ),
-      ];
-      const uniqueRules = [...new Map(denying.map((r) => [ruleLabel(r), r])).values()];
-      for (const s of cs) {
-        for (const d of ds) {
-          if (s.id === d.id) continue;
-          out.push({
-            rule: 'network-allows-mesh-denies',
-            subject: `${s.id} -> ${d.id}`,
-            message:
-              `${listSome(
-                grants.map((g) => ruleLabel(g.rule)),
-                3,
-              )} open${grants.length === 1 ? 's' : ''} ${s.id} -> ${d.id} on ${v.l4.allowed.toString()}, ` +
-              `but Istio denies every request on it${why.length ? `: ${listSome(why, 2)}` : ''}. ` +
-              'The NetworkPolicy rule is wider than what the mesh allows. Fix: narrow the NetworkPolicy rule, or allow the source in an AuthorizationPolicy if it should get through.',
-            locations: [...grants.map((g) => g.rule.location), ...uniqueRules.map((r) => r.location)],
-            source: s.id,
-            destination: d.id,
-            resources: [
-              workloadResource(s),
-              workloadResource(d),
-              ...grants.map((g) => policyResource(g.rule.policy)),
-              ...uniqueRules.map((r) => policyResource(r.policy)),
-            ],
-          });
-        }
-      }
+  for (const d of guardedDestinations(ctx)) {
+    if (!ctx.ingressNamesSources(d)) continue;
+    for (const s of ctx.possibleSources(d)) {
+      if (!ctx.injected(s)) continue;
+      const finding = meshDeniesAll(ctx, s, d);
+      if (finding) out.push(finding);
     }
   }
   return out;
+}
+
+function meshDeniesAll(ctx: RevisionContext, s: Workload, d: Workload): RawFinding | undefined {
+  const v = ctx.matrix.verdict(workloadPeer(s), workloadPeer(d));
+  if (!v.l7 || v.l7.uncertain || l4Uncertain(v.l4) || v.l4.allowed.isEmpty() || !v.effective.isEmpty())
+    return undefined;
+  const grants = v.l4.ingress?.isolatedBy.length ? v.l4.ingress.grants : [];
+  if (grants.length === 0) return undefined;
+  const denying = v.l7.segments.flatMap((seg) =>
+    seg.outcomes.flatMap((o) => [...o.rules, ...o.reasons.flatMap((r) => (r.rule ? [r.rule] : []))]),
+  );
+  const why = [
+    ...new Set(v.l7.segments.flatMap((seg) => seg.outcomes.flatMap((o) => o.reasons.map((r) => r.message)))),
+  ];
+  const uniqueRules = [...new Map(denying.map((r) => [ruleLabel(r), r])).values()];
+  const opens = `open${grants.length === 1 ? 's' : ''}`;
+  return {
+    rule: 'network-allows-mesh-denies',
+    subject: `${s.id} -> ${d.id}`,
+    message:
+      `${listSome(
+        grants.map((g) => ruleLabel(g.rule)),
+        3,
+      )} ${opens} ${s.id} -> ${d.id} on ${v.l4.allowed.toString()}, ` +
+      `but Istio denies every request on it${why.length ? `: ${listSome(why, 2)}` : ''}. ` +
+      'The NetworkPolicy rule is wider than what the mesh allows. Fix: narrow the NetworkPolicy rule, or allow the source in an AuthorizationPolicy if it should get through.',
+    locations: [...grants.map((g) => g.rule.location), ...uniqueRules.map((r) => r.location)],
+    source: s.id,
+    destination: d.id,
+    resources: [
+      workloadResource(s),
+      workloadResource(d),
+      ...grants.map((g) => policyResource(g.rule.policy)),
+      ...uniqueRules.map((r) => policyResource(r.policy)),
+    ],
+  };
 }

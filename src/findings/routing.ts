@@ -217,9 +217,17 @@ function blockedTargets(
     const ports = targetPorts(t.svc, t.dest.port, pod);
     return ctx.matrix.verdict(workloadPeer(c), workloadPeer(pod)).effective.overlaps(ports);
   };
+  const isClient = new Set(clients);
   for (const t of targets) {
     const others = targets.filter((o) => o !== t && o.pods.some((p) => !t.pods.includes(p)));
+    // Only clients NetworkPolicy may let reach another destination's pods can be in question.
+    const candidates = new Set<Workload>();
+    for (const o of others)
+      for (const p of o.pods)
+        if (!t.pods.includes(p))
+          for (const c of ctx.possibleSources(p)) if (isClient.has(c)) candidates.add(c);
     for (const c of clients) {
+      if (!candidates.has(c)) continue;
       const reachesOther = others.some((o) =>
         o.pods.some((p) => p.id !== c.id && !t.pods.includes(p) && reach(c, o, p)),
       );

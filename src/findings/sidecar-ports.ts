@@ -187,7 +187,17 @@ export function sidecarEgressFindings(ctx: RevisionContext): RawFinding[] {
 const GATEWAY = (w: Workload) =>
   /gateway$/.test(w.podLabels.istio ?? '') || /^istio-(ingress|egress)gateway/.test(w.podLabels.app ?? '');
 
-/** sidecar-port-blocked: 15090 from Prometheus, 15021 to gateways from outside (SEMANTICS G2). */
+/**
+ * Whether Prometheus scrapes the pod's merged metrics on 15020: the pod asks to be scraped
+ * (`prometheus.io/scrape: "true"`) and has not opted out of merging, which the injector then applies
+ * by pointing the scrape annotations at the agent on 15020 (G2; `enablePrometheusMerge` is on by default).
+ */
+function scrapedOn15020(w: Workload): boolean {
+  const a = w.podAnnotations;
+  return a['prometheus.io/scrape'] === 'true' && a['prometheus.istio.io/merge-metrics'] !== 'false';
+}
+
+/** sidecar-port-blocked: 15090 (and 15020 for merged metrics) from Prometheus, 15021 to gateways from outside (SEMANTICS G2). */
 export function sidecarPortFindings(ctx: RevisionContext): RawFinding[] {
   const proms = prometheusPeers(ctx);
   const out: RawFinding[] = [];
@@ -196,16 +206,29 @@ export function sidecarPortFindings(ctx: RevisionContext): RawFinding[] {
     for (const prom of proms) {
       if (prom.id === w.id) continue;
       const side = ctx.rev.l4.ingress(w, workloadPeer(prom));
-      if (side.uncertainBy.length > 0 || side.allowed.intersect(tcp(15090)).equals(tcp(15090))) continue;
-      out.push(
-        portFinding(
-          w,
-          side,
-          15090,
-          `Prometheus ${prom.namespace}/${prom.name}`,
-          'Envoy metrics are not scraped: dashboards and alerts for this workload go blind.',
-        ),
-      );
+      if (side.uncertainBy.length > 0) continue;
+      const blocked = (port: number) => !side.allowed.intersect(tcp(port)).equals(tcp(port));
+      const from = `Prometheus ${prom.namespace}/${prom.name}`;
+      if (blocked(15090))
+        out.push(
+          portFinding(
+            w,
+            side,
+            15090,
+            from,
+            'Envoy metrics are not scraped: dashboards and alerts for this workload go blind.',
+          ),
+        );
+      if (ctx.injected(w) && scrapedOn15020(w) && blocked(15020))
+        out.push(
+          portFinding(
+            w,
+            side,
+            15020,
+            from,
+            'The pod asks to be scraped and Istio merges its metrics on 15020 (the injector rewrites the prometheus.io annotations): application and Envoy metrics are both lost.',
+          ),
+        );
     }
     if (GATEWAY(w)) {
       const externals: readonly Peer[] = ctx.matrix.externals;

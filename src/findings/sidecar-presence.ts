@@ -1,6 +1,7 @@
-import { ruleLabel } from '../core/refs.js';
+import { type RuleRef, ruleLabel } from '../core/refs.js';
 import { buildPolicyIndex } from '../l4/policy-index.js';
 import type { K8sObject, Labels } from '../manifests/types.js';
+import { workloadPeer } from '../matrix/peers.js';
 import type { Workload } from '../model/types.js';
 import {
   enforced,
@@ -10,7 +11,6 @@ import {
   type RevisionContext,
   workloadResource,
 } from './context.js';
-import { namespaceValueMatches, principalValueMatches } from './identity.js';
 import type { RawFinding } from './types.js';
 
 type Json = Readonly<Record<string, unknown>>;
@@ -59,7 +59,7 @@ export function policyWithoutSidecarFindings(ctx: RevisionContext): RawFinding[]
     report(
       'PeerAuthentication',
       o,
-      ctx.rev.model.workloads.filter((w) => w.namespace === ns && (!sel || selects(sel, w))),
+      ctx.workloadsIn(ns).filter((w) => !sel || selects(sel, w)),
     );
   }
   return out;
@@ -72,28 +72,27 @@ export function policyWithoutSidecarFindings(ctx: RevisionContext): RawFinding[]
  */
 export function identityWithoutSidecarFindings(ctx: RevisionContext): RawFinding[] {
   const out: RawFinding[] = [];
-  const trustDomains = [ctx.config.mesh.trustDomain, ...ctx.config.mesh.trustDomainAliases];
+  const bareNamed = new Map<string, readonly Workload[]>();
+  const withoutSidecar = (field: 'principals' | 'namespaces', value: string) => {
+    const key = `${field}\u0000${value}`;
+    let list = bareNamed.get(key);
+    if (!list) {
+      list = ctx.namedWorkloads(field, value).filter((w) => !ctx.injected(w) && !w.hostNetwork);
+      bareNamed.set(key, list);
+    }
+    return list;
+  };
   for (const { model, object } of ctx.authz) {
     if (!enforced(model) || (model.action !== 'ALLOW' && model.action !== 'DENY')) continue;
     for (const rule of model.rules) {
       for (const [i, src] of (rule.from ?? []).entries()) {
-        const named: { field: string; value: string; match: (w: Workload) => boolean }[] = [
-          ...(src.principals.values ?? []).map((value) => ({
-            field: 'principals',
-            value,
-            match: (w: Workload) =>
-              principalValueMatches(value, ctx.rev.l7.sidecar(w).identity, trustDomains),
-          })),
-          ...(src.namespaces.values ?? []).map((value) => ({
-            field: 'namespaces',
-            value,
-            match: (w: Workload) => namespaceValueMatches(value, w.namespace),
-          })),
+        const named = [
+          ...(src.principals.values ?? []).map((value) => ({ field: 'principals' as const, value })),
+          ...(src.namespaces.values ?? []).map((value) => ({ field: 'namespaces' as const, value })),
         ];
         for (const n of named) {
           if (n.value === '*') continue;
-          const matching = ctx.rev.model.workloads.filter(n.match);
-          const bare = matching.filter((w) => !ctx.injected(w) && !w.hostNetwork);
+          const bare = withoutSidecar(n.field, n.value);
           if (bare.length === 0) continue;
           const effect =
             model.action === 'ALLOW'
@@ -128,71 +127,93 @@ function ruleIndex(rule: string): number {
   return Number(/\[(\d+)\]/.exec(rule)?.[1] ?? 0);
 }
 
-/** Pairs (no-sidecar client, injected server) that L4 allows and STRICT mTLS rejects, per class pair. */
+/**
+ * Pairs (no-sidecar client, injected server) that L4 allows and STRICT mTLS rejects. Only servers
+ * whose PeerAuthentication may be STRICT, and only the clients NetworkPolicy may let reach them
+ * (`possibleSources`). Clients that nothing restricts (neither their egress nor the server's ingress
+ * is isolated) get the same answer, so they are evaluated once and reported as one finding per
+ * server: in a repository without NetworkPolicy that is every plaintext client.
+ */
 function strictPlaintextFindings(ctx: RevisionContext): RawFinding[] {
   const out: RawFinding[] = [];
-  const byClass = classes(ctx);
-  const clients = [...byClass.values()].filter((ws) => !ctx.injected(ws[0]!) && !ws[0]!.hostNetwork);
-  const servers = [...byClass.values()].filter((ws) => ctx.injected(ws[0]!));
-  for (const cs of clients) {
-    for (const ds of servers) {
-      if (cs[0] === ds[0]) continue;
-      const v = ctx.matrix.verdict(
-        { kind: 'workload', id: cs[0]!.id, workload: cs[0]! },
-        { kind: 'workload', id: ds[0]!.id, workload: ds[0]! },
-      );
-      const strict = (v.l7?.segments ?? []).filter((s) =>
-        s.outcomes.some((o) => o.reasons.some((r) => r.code === 'mtls-strict-plaintext')),
-      );
-      if (strict.length === 0) continue;
-      const ports = strict.map((s) => `${s.protocol} ${s.ports.toString()}`).join(',');
-      const rules = strict.flatMap((s) =>
-        s.outcomes.flatMap((o) =>
-          o.reasons.filter((r) => r.code === 'mtls-strict-plaintext' && r.rule).map((r) => r.rule!),
-        ),
-      );
-      for (const c of cs) {
-        for (const d of ds) {
-          if (c.id === d.id) continue;
-          out.push({
-            rule: 'identity-from-workload-without-sidecar',
-            subject: `${c.id} -> ${d.id} strict`,
-            message:
-              `NetworkPolicy lets ${c.id} reach ${d.id} on ${ports}, but ${c.id} has no sidecar (${ctx.rev.l7.sidecar(c).reason}) and the port is STRICT mTLS` +
-              `${rules[0] ? ` (${ruleLabel(rules[0])})` : ''}: its plaintext connections are rejected (SEMANTICS E5, E7). ` +
-              'Fix: inject a sidecar into the client, or set PERMISSIVE on that port (portLevelMtls) if the plaintext client is intended.',
-            locations: [...(rules[0] ? [rules[0].location] : []), c.location, d.location],
-            source: c.id,
-            destination: d.id,
-            resources: [
-              workloadResource(c),
-              workloadResource(d),
-              ...(rules[0] ? [policyResource(rules[0].policy)] : []),
-            ],
-          });
-        }
-      }
+  const plaintext = (w: Workload) => !ctx.injected(w) && !w.hostNetwork;
+  for (const d of ctx.rev.model.workloads) {
+    if (!ctx.rev.l7.mayRequireMtls(d)) continue;
+    const clients = ctx.possibleSources(d).filter(plaintext);
+    if (clients.length === 0) continue;
+    const unrestricted = ctx.ingressNamesSources(d)
+      ? []
+      : clients.filter((c) => (ctx.rev.l4.egressCandidates?.(c) ?? 'all') === 'all');
+    const restricted = unrestricted.length ? clients.filter((c) => !unrestricted.includes(c)) : clients;
+    for (const c of restricted) {
+      const strict = strictSegments(ctx, c, d);
+      if (strict) out.push(strictPair(ctx, c, d, strict));
     }
+    const rep = unrestricted[0];
+    const strict = rep && strictSegments(ctx, rep, d);
+    if (strict) out.push(strictFromAnyClient(unrestricted, d, strict));
   }
   return out;
 }
 
-/** Workloads grouped by matrix class (equal classes give equal verdicts). */
-export function classes(ctx: RevisionContext): Map<number, Workload[]> {
-  const out = new Map<number, Workload[]>();
-  for (const p of ctx.matrix.workloads) {
-    const c = ctx.matrix.classOf(p);
-    const list = out.get(c);
-    if (list) list.push(p.workload);
-    else out.set(c, [p.workload]);
-  }
-  return out;
+interface Strict {
+  readonly ports: string;
+  readonly rule: RuleRef | undefined;
+}
+
+function strictSegments(ctx: RevisionContext, c: Workload, d: Workload): Strict | undefined {
+  const v = ctx.matrix.verdict(workloadPeer(c), workloadPeer(d));
+  const strict = (v.l7?.segments ?? []).filter((s) =>
+    s.outcomes.some((o) => o.reasons.some((r) => r.code === 'mtls-strict-plaintext')),
+  );
+  if (strict.length === 0) return undefined;
+  const rule = strict
+    .flatMap((s) => s.outcomes.flatMap((o) => o.reasons))
+    .find((r) => r.code === 'mtls-strict-plaintext' && r.rule)?.rule;
+  return { ports: strict.map((s) => `${s.protocol} ${s.ports.toString()}`).join(','), rule };
+}
+
+const STRICT_FIX =
+  'Fix: inject a sidecar into the client, or set PERMISSIVE on that port (portLevelMtls) if the plaintext client is intended.';
+
+function strictPair(ctx: RevisionContext, c: Workload, d: Workload, { ports, rule }: Strict): RawFinding {
+  return {
+    rule: 'identity-from-workload-without-sidecar',
+    subject: `${c.id} -> ${d.id} strict`,
+    about: `${c.id} -> ${d.id} (STRICT mTLS)`,
+    message:
+      `NetworkPolicy lets ${c.id} reach ${d.id} on ${ports}, but ${c.id} has no sidecar (${ctx.rev.l7.sidecar(c).reason}) and the port is STRICT mTLS` +
+      `${rule ? ` (${ruleLabel(rule)})` : ''}: its plaintext connections are rejected (SEMANTICS E5, E7). ${STRICT_FIX}`,
+    locations: [...(rule ? [rule.location] : []), c.location, d.location],
+    source: c.id,
+    destination: d.id,
+    resources: [workloadResource(c), workloadResource(d), ...(rule ? [policyResource(rule.policy)] : [])],
+  };
+}
+
+function strictFromAnyClient(clients: readonly Workload[], d: Workload, { ports, rule }: Strict): RawFinding {
+  const n = clients.length;
+  return {
+    rule: 'identity-from-workload-without-sidecar',
+    subject: `* -> ${d.id} strict`,
+    about: `workloads without a sidecar -> ${d.id} (STRICT mTLS)`,
+    message:
+      `No NetworkPolicy restricts who reaches ${d.id} on ${ports}, and ${n} workload${n === 1 ? '' : 's'} without a sidecar ` +
+      `(${listSome(
+        clients.map((c) => c.id),
+        3,
+      )}) ${n === 1 ? 'is' : 'are'} not restricted either, but the port is STRICT mTLS${rule ? ` (${ruleLabel(rule)})` : ''}: ` +
+      `their plaintext connections are rejected (SEMANTICS E5, E7). ${STRICT_FIX}`,
+    locations: [...(rule ? [rule.location] : []), d.location],
+    source: `${n} workload${n === 1 ? '' : 's'} without a sidecar`,
+    destination: d.id,
+    resources: [workloadResource(d), ...(rule ? [policyResource(rule.policy)] : [])],
+  };
 }
 
 /** policy-selects-nothing: NetworkPolicy, AuthorizationPolicy or PeerAuthentication with a selector that matches no workload. */
 export function selectsNothingFindings(ctx: RevisionContext): RawFinding[] {
   const out: RawFinding[] = [];
-  const workloads = ctx.rev.model.workloads;
   const report = (o: K8sObject, selector: string) =>
     out.push({
       rule: 'policy-selects-nothing',
@@ -213,8 +234,7 @@ export function selectsNothingFindings(ctx: RevisionContext): RawFinding[] {
   for (const [ns, list] of index.valid) {
     for (const p of list) {
       if (p.podSelector.matchesAll) continue;
-      if (workloads.some((w) => w.namespace === ns && !w.hostNetwork && p.podSelector.matches(w.podLabels)))
-        continue;
+      if (ctx.workloadsIn(ns).some((w) => !w.hostNetwork && p.podSelector.matches(w.podLabels))) continue;
       const o = npObjects.get(`${ns}/${p.ref.name}`);
       if (o) report(o, `podSelector ${p.podSelector.canonical}`);
     }
@@ -230,8 +250,7 @@ export function selectsNothingFindings(ctx: RevisionContext): RawFinding[] {
     const sel = paSelector(o);
     const ns = o.namespace ?? 'default';
     if (!sel || ns === root) continue;
-    if (!workloads.some((w) => w.namespace === ns && selects(sel, w)))
-      report(o, `selector ${JSON.stringify(sel)}`);
+    if (!ctx.workloadsIn(ns).some((w) => selects(sel, w))) report(o, `selector ${JSON.stringify(sel)}`);
   }
   return out;
 }

@@ -1,7 +1,7 @@
 import type { Config } from '../config/types.js';
 import type { Diagnostic } from '../core/diagnostics.js';
 import type { SourceLocation } from '../core/location.js';
-import type { K8sObject, ObjectPath } from '../manifests/types.js';
+import { HELM_VALUES_KIND, type K8sObject, type ObjectPath } from '../manifests/types.js';
 import { TEMPLATE_PATHS } from '../model/pod-template.js';
 import type { ClusterModel, Workload } from '../model/types.js';
 import { parseQuantity, type Quantity } from './quantity.js';
@@ -54,7 +54,7 @@ export interface MeshProxyDefaults {
 }
 
 /**
- * `values.global.proxy.resources.requests` from an IstioOperator (`spec.values`), a Flux HelmRelease
+ * `values.global.proxy.resources.requests` from an Istio Helm values file, an IstioOperator (`spec.values`), a Flux HelmRelease
  * (`spec.values`), an Argo CD Application (`spec.source.helm.valuesObject`) or the rendered
  * `istio-sidecar-injector` ConfigMap (`data.values`, JSON). First found in file order wins.
  */
@@ -67,6 +67,8 @@ export function readMeshProxyDefaults(model: ClusterModel, istioNamespace: strin
       path: ['spec', 'values'],
       label: 'spec.values',
     });
+  for (const o of model.objectsByKind.get(HELM_VALUES_KIND) ?? [])
+    candidates.push({ values: o.body, object: o, path: [], label: '' });
   for (const o of model.objectsByKind.get('HelmRelease') ?? [])
     candidates.push({
       values: obj(obj(o.body.spec)?.values),
@@ -103,7 +105,10 @@ export function readMeshProxyDefaults(model: ClusterModel, istioNamespace: strin
     const requests = obj(obj(obj(obj(c.values?.global)?.proxy)?.resources)?.requests);
     if (!requests) continue;
     const base = [...c.path, 'global', 'proxy', 'resources', 'requests'];
-    const from = `${c.object.kind} ${c.object.namespace ?? 'default'}/${c.object.name} ${c.label}.global.proxy.resources`;
+    const from =
+      c.object.kind === HELM_VALUES_KIND
+        ? `Helm values ${c.object.name} global.proxy.resources`
+        : `${c.object.kind} ${c.object.namespace ?? 'default'}/${c.object.name} ${c.label}.global.proxy.resources`;
     const read = (key: ResourceName): EffectiveRequest | undefined => {
       const raw = requests[key];
       if (raw === undefined || raw === null) return undefined;

@@ -18,6 +18,8 @@ export interface RawFinding {
    * (port, subset) when one subject can have several. Base and head findings match on rule + subject.
    */
   readonly subject: string;
+  /** The subject as the title shows it, when the subject carries a detail only for matching. */
+  readonly about?: string;
   readonly message: string;
   readonly locations: readonly SourceLocation[];
   readonly source?: string;

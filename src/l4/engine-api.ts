@@ -45,6 +45,15 @@ export interface L4Engine {
    * it every pair is compared.
    */
   fingerprint?(workload: Workload): string;
+  /**
+   * The workloads `dst`'s ingress rules may let in (a superset: `ingress` decides), or `all` when its
+   * ingress is not isolated or a rule admits pods of any namespace. Time proportional to its rules
+   * and the pods of the namespaces they name: for checks about pairs that must not visit every
+   * pair of the cluster. Optional: without it, callers treat every workload as a candidate.
+   */
+  ingressCandidates?(dst: Workload): 'all' | readonly Workload[];
+  /** The same for the destinations `src`'s egress rules may let out to. */
+  egressCandidates?(src: Workload): 'all' | readonly Workload[];
   /** What `src`'s egress allows toward `dst`. */
   egress(src: Workload, dst: Peer): SideVerdict;
   /** What `dst`'s ingress allows from `src`. */

@@ -54,6 +54,13 @@ class NetworkPolicyEngine implements L4Engine {
   private readonly signatures: SignatureScheme;
   private readonly selections = new Map<string, Selection>();
   private readonly namespaceLabels = new Map<string, Labels>();
+  private readonly candidates = new Map<string, 'all' | readonly Workload[]>();
+  private readonly candidatesByPod = {
+    ingress: new WeakMap<Workload, 'all' | readonly Workload[]>(),
+    egress: new WeakMap<Workload, 'all' | readonly Workload[]>(),
+  };
+  private podsByNamespace: Map<string, Workload[]> | undefined;
+  private allNamespaceLabels: Map<string, Labels> | undefined;
 
   constructor(
     private readonly model: ClusterModel,
@@ -84,6 +91,66 @@ class NetworkPolicyEngine implements L4Engine {
       content(s.uncertain.ingress),
       content(s.uncertain.egress),
     ]);
+  }
+
+  ingressCandidates(dst: Workload): 'all' | readonly Workload[] {
+    return this.candidatesOf(dst, 'ingress');
+  }
+
+  egressCandidates(src: Workload): 'all' | readonly Workload[] {
+    return this.candidatesOf(src, 'egress');
+  }
+
+  /** Per selection (equal signatures, equal selections): the pods some rule's peers may match. */
+  private candidatesOf(pod: Workload, direction: Direction): 'all' | readonly Workload[] {
+    let found = this.candidatesByPod[direction].get(pod);
+    if (!found) {
+      found = this.candidatesOfSelection(pod, direction);
+      this.candidatesByPod[direction].set(pod, found);
+    }
+    return found;
+  }
+
+  private candidatesOfSelection(pod: Workload, direction: Direction): 'all' | readonly Workload[] {
+    const policies = this.selection(pod)[direction];
+    if (policies.length === 0) return 'all';
+    const key = `${direction}\u0000${policies.map((p) => `${p.ref.namespace}/${p.ref.name}`).join(',')}`;
+    let found = this.candidates.get(key);
+    if (found) return found;
+    this.podsByNamespace ??= this.groupPods();
+    this.allNamespaceLabels ??= new Map([...this.podsByNamespace.keys()].map((n) => [n, this.labelsOf(n)]));
+    const namespaces = new Set<string>();
+    let all = false;
+    for (const policy of policies) {
+      for (const rule of policy[direction] ?? []) {
+        const some = rule.peers.podNamespaces(this.allNamespaceLabels);
+        if (some === 'all') all = true;
+        else for (const n of some) namespaces.add(n);
+      }
+    }
+    const rules = policies.flatMap((p) => p[direction] ?? []);
+    found = all
+      ? 'all'
+      : [...namespaces].sort().flatMap((n) =>
+          (this.podsByNamespace?.get(n) ?? []).filter((w) => {
+            const [target] = this.targets({ kind: 'workload', id: w.id, workload: w });
+            return rules.some((r) => r.peers.matches(target));
+          }),
+        );
+    this.candidates.set(key, found);
+    return found;
+  }
+
+  /** Pods that selectors can match, by namespace (hostNetwork pods under `node` never are). */
+  private groupPods(): Map<string, Workload[]> {
+    const out = new Map<string, Workload[]>();
+    for (const w of this.model.workloads) {
+      if (this.nodeTraffic(w)) continue;
+      const list = out.get(w.namespace);
+      if (list) list.push(w);
+      else out.set(w.namespace, [w]);
+    }
+    return out;
   }
 
   egress(src: Workload, dst: Peer): SideVerdict {

@@ -17,10 +17,16 @@ export type PeerTarget =
 
 export interface PeerMatcher {
   matches(target: PeerTarget): boolean;
+  /**
+   * The namespaces whose pods this peer may match (a superset: `matches` decides), or `all` when it
+   * may match pods of any namespace without looking at labels. Lets callers enumerate the pods a
+   * rule names without testing every pod of the cluster.
+   */
+  podNamespaces(namespaces: ReadonlyMap<string, Labels>): 'all' | readonly string[];
 }
 
 /** `from`/`to` missing or `[]`: every peer, including nodes and off-cluster IPs (A7, A10). */
-export const ANY_PEER: PeerMatcher = { matches: () => true };
+export const ANY_PEER: PeerMatcher = { matches: () => true, podNamespaces: () => 'all' };
 
 /**
  * podSelector and/or namespaceSelector (A9): an absent namespaceSelector means the policy's own
@@ -40,6 +46,12 @@ class SelectorPeer implements PeerMatcher {
       ? this.namespaceSelector.matches(target.namespaceLabels)
       : target.namespace === this.policyNamespace;
     return inNamespace && (this.podSelector?.matches(target.labels) ?? true);
+  }
+
+  podNamespaces(namespaces: ReadonlyMap<string, Labels>): readonly string[] {
+    const selector = this.namespaceSelector;
+    if (!selector) return [this.policyNamespace];
+    return [...namespaces].filter(([, labels]) => selector.matches(labels)).map(([name]) => name);
   }
 }
 
@@ -65,6 +77,10 @@ class IpBlockPeer implements PeerMatcher {
     if (target.kind !== 'external') return this.coversEverything;
     return containsRange(this.cidr, target.range) && !this.except.some((e) => rangesOverlap(e, target.range));
   }
+
+  podNamespaces(): 'all' | readonly string[] {
+    return this.coversEverything ? 'all' : [];
+  }
 }
 
 class AnyOf implements PeerMatcher {
@@ -72,6 +88,16 @@ class AnyOf implements PeerMatcher {
 
   matches(target: PeerTarget): boolean {
     return this.peers.some((p) => p.matches(target));
+  }
+
+  podNamespaces(namespaces: ReadonlyMap<string, Labels>): 'all' | readonly string[] {
+    const out = new Set<string>();
+    for (const p of this.peers) {
+      const some = p.podNamespaces(namespaces);
+      if (some === 'all') return 'all';
+      for (const n of some) out.add(n);
+    }
+    return [...out];
   }
 }
 

@@ -33,6 +33,8 @@ export interface L7Engine {
   fingerprint(w: Workload): string;
   /** What Istio allows from src to dst on the connections that L4 already allows. */
   evaluate(src: Peer, dst: Workload, l4Allowed: ConnSet): L7Cell;
+  /** Whether PeerAuthentication may make some port of `w` STRICT (a cheap filter; `evaluate` decides). */
+  mayRequireMtls(w: Workload): boolean;
 }
 
 const SECURITY_VERSIONS = new Set(['security.istio.io/v1', 'security.istio.io/v1beta1']);
@@ -203,6 +205,10 @@ class IstioEngine implements L7Engine, CellContext {
       inbound,
       boundaries: [...ports].sort((a, b) => a - b),
     };
+  }
+
+  mayRequireMtls(w: Workload): boolean {
+    return this.sidecar(w).injected && this.pa.mayBeStrict(w, this.rootNamespace);
   }
 
   signature(w: Workload): string {

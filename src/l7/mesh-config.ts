@@ -1,6 +1,6 @@
 import { parse as parseYaml } from 'yaml';
 import type { Diagnostic } from '../core/diagnostics.js';
-import type { K8sObject } from '../manifests/types.js';
+import { HELM_VALUES_KIND, type K8sObject } from '../manifests/types.js';
 import type { ClusterModel } from '../model/types.js';
 
 /** What the L7 layer needs from `meshConfig` [I-mesh]. */
@@ -25,7 +25,7 @@ function obj(v: unknown): Json | undefined {
 /**
  * Where mesh config lives in a GitOps repository: an IstioOperator (`spec.meshConfig`), the `istio`
  * ConfigMap (`data.mesh`, a YAML string), a Flux HelmRelease or an Argo CD Application for the istiod
- * chart (`values.meshConfig`). The first one found in file order wins; more than one is a warning.
+ * chart (`values.meshConfig`), or a Helm values file of that chart (`meshConfig`). The first one found in file order wins; more than one is a warning.
  */
 export function readMeshSettings(model: ClusterModel, istioNamespace: string): MeshSettings {
   const found: { meshConfig: Json; from: K8sObject }[] = [];
@@ -50,6 +50,7 @@ export function readMeshSettings(model: ClusterModel, istioNamespace: string): M
       });
     }
   }
+  for (const o of model.objectsByKind.get(HELM_VALUES_KIND) ?? []) add(o, o.body.meshConfig);
   for (const o of model.objectsByKind.get('HelmRelease') ?? [])
     add(o, obj(obj(o.body.spec)?.values)?.meshConfig);
   for (const o of model.objectsByKind.get('Application') ?? []) {

@@ -115,6 +115,14 @@ export class PeerAuthn {
     return eff;
   }
 
+  /** Whether some port of `w` may be STRICT (workload, namespace or mesh level, or a port entry). */
+  mayBeStrict(w: Workload, root: string): boolean {
+    if (this.namespaceMode(w.namespace, root).mode === 'STRICT') return true;
+    if (w.namespace === root) return false;
+    const wl = this.workloadPolicies(w)[0];
+    return !!wl && (wl.mode === 'STRICT' || [...wl.portModes.values()].includes('STRICT'));
+  }
+
   /** Ports named in the portLevelMtls of the policy selecting `w`: segment boundaries. */
   portsOf(w: Workload): number[] {
     return [...(this.workloadPolicies(w)[0]?.portModes.keys() ?? [])];

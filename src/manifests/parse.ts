@@ -10,11 +10,17 @@ import {
 } from 'yaml';
 import type { Diagnostic } from '../core/diagnostics.js';
 import { normaliseLabelMaps } from './labels.js';
-import { type FilePosition, locationAt } from './locate.js';
+import { type FilePosition, locationAt, locator } from './locate.js';
 import { isRecord, type ObjectSource, toK8sObject } from './object.js';
 import { relocateRendered } from './rendered.js';
 import { isHelmTemplate, isKustomizationFile, isKustomizeKind } from './skip.js';
-import type { K8sObject, RenderedOrigins, SourceFile } from './types.js';
+import {
+  HELM_VALUES_API,
+  HELM_VALUES_KIND,
+  type K8sObject,
+  type RenderedOrigins,
+  type SourceFile,
+} from './types.js';
 
 export interface ParsedFile {
   objects: K8sObject[];
@@ -127,6 +133,40 @@ function addObject(ctx: DocContext, body: Record<string, unknown>, node: Node): 
   if (obj) ctx.out.objects.push(obj);
 }
 
+/**
+ * A Helm values file of an Istio chart (`istiod`, `istio-control`): no apiVersion/kind, but a
+ * `global.proxy` or `meshConfig` map. Kept as a pseudo-object so mesh defaults (sidecar resources)
+ * can be read from it, with its own lines.
+ */
+function isIstioHelmValues(value: unknown): value is Record<string, unknown> {
+  if (!isRecord(value)) return false;
+  const global = value.global;
+  return (isRecord(global) && isRecord(global.proxy)) || isRecord(value.meshConfig);
+}
+
+function addHelmValues(ctx: DocContext, body: Record<string, unknown>, node: Node): void {
+  const locate = locator(ctx.pos, ctx.doc, node);
+  const location = locate([]);
+  ctx.out.objects.push({
+    apiVersion: HELM_VALUES_API,
+    kind: HELM_VALUES_KIND,
+    name: ctx.pos.file,
+    namespace: undefined,
+    labels: {},
+    annotations: {},
+    ownerReferences: [],
+    body,
+    location,
+    locate,
+  });
+  note(
+    ctx,
+    'helm-values',
+    `${ctx.label} read as Istio Helm values (global.proxy / meshConfig)`,
+    docOffset(ctx.doc),
+  );
+}
+
 function isList(value: Record<string, unknown>): value is Record<string, unknown> & { items: unknown[] } {
   return typeof value.kind === 'string' && value.kind.endsWith('List') && Array.isArray(value.items);
 }
@@ -160,6 +200,10 @@ function parseDocument(ctx: DocContext): void {
   const json = toJson(ctx);
   if (!json.ok) return;
   const skip = skipReason(json.value);
+  if (skip?.code === 'not-kubernetes' && isIstioHelmValues(json.value)) {
+    addHelmValues(ctx, json.value, doc.contents as Node);
+    return;
+  }
   if (skip || !isRecord(json.value)) {
     if (skip) note(ctx, skip.code, `${ctx.label} ${skip.message}`, docOffset(doc));
     return;

@@ -52,3 +52,10 @@ export interface K8sObject {
   /** Location of a node inside the object; falls back to the nearest existing ancestor. */
   locate(path: ObjectPath): SourceLocation;
 }
+
+/**
+ * The pseudo-kind of an Istio Helm values file (a YAML map with no apiVersion/kind): it is no
+ * Kubernetes object, but it sets mesh defaults. Named after the file; never namespaced.
+ */
+export const HELM_VALUES_API = 'policy-diff.io/helm-values';
+export const HELM_VALUES_KIND = 'HelmValues';

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { deployment, findings, NAMESPACES, rules, SIDECAR_EGRESS } from './helpers.js';
+import { NAMESPACES as BASE_NAMESPACES, deployment, findings, rules, SIDECAR_EGRESS } from './helpers.js';
+
+const NAMESPACES = `${BASE_NAMESPACES}
+---
+apiVersion: v1
+kind: Namespace
+metadata: { name: shop2, labels: { istio-injection: enabled } }
+`;
 
 const APPS =
   NAMESPACES +
@@ -46,6 +53,21 @@ describe('mesh-allows-network-blocks', () => {
   it('quiet when NetworkPolicy allows the named source', () => {
     expect(rules(findings(APPS + AP('cluster.local/ns/shop/sa/web')), 'mesh-allows-network-blocks')).toEqual(
       [],
+    );
+  });
+
+  it('a namespace entry is dead only when none of its workloads gets through', () => {
+    const ns = (v: string) => AP('x').replace('principals: ["x"]', `namespaces: ["${v}"]`);
+    const f = rules(findings(APPS + ns('shop')), 'mesh-allows-network-blocks');
+    expect(f).toEqual([]); // web gets through: the entry is alive
+    const other = rules(
+      findings(APPS + deployment('shop2', 'a') + deployment('shop2', 'b') + ns('shop2')),
+      'mesh-allows-network-blocks',
+    );
+    expect(other).toHaveLength(1);
+    expect(other[0]!.source).toBe('namespaces shop2');
+    expect(other[0]!.message).toMatch(
+      /blocks all 2 workloads .*shop2\/a\[Deployment\], shop2\/b\[Deployment\]/,
     );
   });
 

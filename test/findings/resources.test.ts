@@ -1,4 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { analyseRevision } from '../../src/analysis/analyze-revision.js';
+import { diffRevisions } from '../../src/analysis/diff-revisions.js';
+import { DEFAULT_CONFIG } from '../../src/config/types.js';
 import { config, deployment, diff, findings, NAMESPACES, rules, SIDECAR_EGRESS } from './helpers.js';
 
 const base = NAMESPACES + SIDECAR_EGRESS('shop');
@@ -63,6 +66,45 @@ spec:
       /10m \(from IstioOperator istio-system\/main/,
     );
     expect(rules(f, 'sidecar-memory-request-low')).toHaveLength(1);
+  });
+
+  it('mesh default from a plain Helm values file of the istiod chart, with its own file and line', () => {
+    const values = `# istiod chart values
+global:
+  proxy:
+    resources:
+      requests:
+        cpu: 50m
+        memory: 128Mi
+meshConfig:
+  trustDomain: cluster.local
+`;
+    const rev = analyseRevision(
+      {
+        label: 'head',
+        files: [
+          { path: 'apps.yaml', text: base + deployment('shop', 'api') },
+          { path: 'platform/istio/values.yaml', text: values },
+        ],
+        diagnostics: [],
+      },
+      DEFAULT_CONFIG,
+    );
+    expect(rev.diagnostics.map((d) => d.code)).toContain('helm-values');
+    const f = diffRevisions(rev, rev, { layer: 'effective', config: DEFAULT_CONFIG }).findings;
+    const cpu = rules(f, 'sidecar-cpu-request-low');
+    expect(cpu).toHaveLength(1);
+    expect(cpu[0]!.message).toMatch(
+      /50m \(from Helm values platform\/istio\/values.yaml global.proxy.resources/,
+    );
+    expect(cpu[0]!.locations.map((l) => `${l.file}:${l.line}`)).toContain('platform/istio/values.yaml:6');
+    expect(rules(f, 'sidecar-memory-request-low')).toEqual([]);
+    // A YAML map that is not Istio values is still skipped.
+    const other = analyseRevision(
+      { label: 'h', files: [{ path: 'values.yaml', text: 'replicaCount: 2\n' }], diagnostics: [] },
+      DEFAULT_CONFIG,
+    );
+    expect(other.model.objectsByKind.size).toBe(0);
   });
 
   it('config default and thresholds', () => {

@@ -88,6 +88,19 @@ spec:
     ).toEqual([]);
   });
 
+  it('15020 (merged metrics) too, for pods that ask to be scraped and do not opt out of merging', () => {
+    const scraped = (extra: Record<string, string> = {}) =>
+      deployment('shop', 'api', { annotations: { 'prometheus.io/scrape': 'true', ...extra } });
+    const ports = (yaml: string) =>
+      rules(
+        findings(NAMESPACES + yaml + DENY_ALL + SIDECAR_EGRESS('shop') + prom),
+        'sidecar-port-blocked',
+      ).map((f) => /TCP (\d+)/.exec(f.message)![1]);
+    expect(ports(scraped())).toEqual(['15020', '15090']);
+    expect(ports(scraped({ 'prometheus.istio.io/merge-metrics': 'false' }))).toEqual(['15090']);
+    expect(ports(deployment('shop', 'api'))).toEqual(['15090']);
+  });
+
   it('no Prometheus anywhere: nothing to check', () => {
     expect(
       rules(findings(NAMESPACES + deployment('shop', 'api') + DENY_ALL), 'sidecar-port-blocked'),

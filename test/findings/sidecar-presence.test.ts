@@ -76,9 +76,49 @@ spec: { mtls: { mode: STRICT } }
       findings(NAMESPACES + deployment('shop', 'api') + deployment('legacy', 'old') + pa),
       'identity-from-workload-without-sidecar',
     );
+    // Nothing restricts the client or the server: one finding for every such client.
+    expect(f.map((x) => `${x.source} -> ${x.destination}`)).toEqual([
+      '1 workload without a sidecar -> shop/api[Deployment]',
+    ]);
+    expect(f[0]!.title).toMatch(/: workloads without a sidecar -> shop\/api\[Deployment\] \(STRICT mTLS\)$/);
+    expect(f[0]!.message).toMatch(/legacy\/old\[Deployment\]/);
+  });
+
+  it('STRICT port: a client the ingress rule names is reported as a pair', () => {
+    const pa = `
+---
+apiVersion: security.istio.io/v1
+kind: PeerAuthentication
+metadata: { name: strict, namespace: shop }
+spec: { mtls: { mode: STRICT } }
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: { name: api, namespace: shop }
+spec:
+  podSelector: { matchLabels: { app: api } }
+  ingress:
+    - from: [{ namespaceSelector: { matchLabels: { kubernetes.io/metadata.name: legacy } } }]
+`;
+    const yaml =
+      NAMESPACES +
+      deployment('shop', 'api') +
+      deployment('legacy', 'old') +
+      deployment('legacy', 'other') +
+      pa;
+    const f = rules(findings(yaml), 'identity-from-workload-without-sidecar');
     expect(f.map((x) => `${x.source} -> ${x.destination}`)).toEqual([
       'legacy/old[Deployment] -> shop/api[Deployment]',
+      'legacy/other[Deployment] -> shop/api[Deployment]',
     ]);
+    expect(f[0]!.title).toMatch(/: legacy\/old\[Deployment\] -> shop\/api\[Deployment\] \(STRICT mTLS\)$/);
+    // PERMISSIVE: quiet.
+    expect(
+      rules(
+        findings(yaml.replace('mode: STRICT', 'mode: PERMISSIVE')),
+        'identity-from-workload-without-sidecar',
+      ),
+    ).toEqual([]);
   });
 
   it('quiet when the named workloads have sidecars', () => {

@@ -1,0 +1,77 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { analyseRevision } from '../../src/analysis/analyze-revision.js';
+import { DEFAULT_CONFIG } from '../../src/config/types.js';
+import { workloadPeer } from '../../src/matrix/peers.js';
+import { analyse, repoArb } from '../matrix/random-repo.js';
+
+function l4Cluster(yaml: string) {
+  const rev = analyseRevision(
+    { label: 'r', files: [{ path: 'a.yaml', text: yaml }], diagnostics: [] },
+    DEFAULT_CONFIG,
+  );
+  const workload = (name: string) => rev.model.workloads.find((w) => `${w.namespace}/${w.name}` === name)!;
+  return { l4: rev.l4, workload };
+}
+
+describe('ingress and egress candidates', () => {
+  it('contain every workload that a rule lets through (a superset of the allowed pairs)', () => {
+    fc.assert(
+      fc.property(repoArb, (r) => {
+        const { model, l4 } = analyse(r, 'r');
+        for (const a of model.workloads) {
+          const inCandidates = l4.ingressCandidates!(a);
+          const outCandidates = l4.egressCandidates!(a);
+          for (const b of model.workloads) {
+            if (a === b) continue;
+            if (inCandidates !== 'all' && !l4.ingress(a, workloadPeer(b)).allowed.isEmpty())
+              expect(inCandidates.map((w) => w.id)).toContain(b.id);
+            if (outCandidates !== 'all' && !l4.egress(a, workloadPeer(b)).allowed.isEmpty())
+              expect(outCandidates.map((w) => w.id)).toContain(b.id);
+          }
+        }
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it('are all workloads when not isolated, and only the named pods otherwise', () => {
+    const { l4, workload } = l4Cluster(`
+apiVersion: v1
+kind: Namespace
+metadata: {name: shop, labels: {team: a}}
+---
+apiVersion: v1
+kind: Namespace
+metadata: {name: ops, labels: {team: b}}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: web, namespace: shop, labels: {app: web}}
+spec: {containers: [{name: c, image: i}]}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: db, namespace: shop, labels: {app: db}}
+spec: {containers: [{name: c, image: i}]}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: prom, namespace: ops, labels: {app: prom}}
+spec: {containers: [{name: c, image: i}]}
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: db, namespace: shop}
+spec:
+  podSelector: {matchLabels: {app: db}}
+  ingress:
+    - from: [{podSelector: {matchLabels: {app: web}}}]
+    - from: [{namespaceSelector: {matchLabels: {team: b}}}]
+`);
+    const ids = (c: 'all' | readonly { id: string }[]) => (c === 'all' ? c : c.map((w) => w.id));
+    expect(ids(l4.ingressCandidates!(workload('shop/db')))).toEqual(['ops/prom[Pod]', 'shop/web[Pod]']);
+    expect(ids(l4.ingressCandidates!(workload('shop/web')))).toBe('all');
+    expect(ids(l4.egressCandidates!(workload('shop/db')))).toBe('all');
+  });
+});
