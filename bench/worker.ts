@@ -12,7 +12,7 @@ import { renderRevision, withRendered } from '../src/gitops/render-revision.js';
 import { compileNetworkPolicies } from '../src/l4/engine.js';
 import { compileIstio } from '../src/l7/engine.js';
 import type { L7Cell } from '../src/l7/types.js';
-import { parseSourceFile } from '../src/manifests/parse.js';
+import { ParseCache } from '../src/manifests/parse-cache.js';
 import type { K8sObject } from '../src/manifests/types.js';
 import { buildModel } from '../src/model/build.js';
 import type { ClusterModel } from '../src/model/types.js';
@@ -102,11 +102,13 @@ export async function runStages(request: WorkerRequest): Promise<StageResult> {
   const sides = await readBoth(request);
   mark('read');
 
+  // As runDiff does: one cache for both revisions, so shared files are parsed once.
+  const parseCache = new ParseCache();
   const parsed = sides.map((side) => {
     const diagnostics: Diagnostic[] = [...side.diagnostics];
     const objects: K8sObject[] = [];
     for (const file of side.files) {
-      const p = parseSourceFile(file, side.label);
+      const p = parseCache.parse(file, side.label);
       diagnostics.push(...p.diagnostics);
       objects.push(...p.objects);
     }

@@ -4,6 +4,7 @@ import { loadConfig } from './config/load.js';
 import type { Config, InjectionAssumption } from './config/types.js';
 import { readRevision, resolveRevisionInput } from './git/read-revision.js';
 import { renderRevision, withRendered } from './gitops/render-revision.js';
+import { ParseCache } from './manifests/parse-cache.js';
 import type { Layer, Report } from './report/types.js';
 
 /** What the CLI and the Action share to read the inputs. */
@@ -38,9 +39,10 @@ export interface DiffRun {
  */
 export async function runDiff(options: DiffRunOptions): Promise<DiffRun> {
   const config = await effectiveConfig(options);
+  const parseCache = new ParseCache();
   const [base, head] = await Promise.all([
-    readSide(options.base, 'base', options.repo, config),
-    readSide(options.head, 'head', options.repo, config),
+    readSide(options.base, 'base', options.repo, config, parseCache),
+    readSide(options.head, 'head', options.repo, config, parseCache),
   ]);
   return { report: diffRevisions(base, head, { layer: options.layer ?? 'effective', config }), config };
 }
@@ -70,10 +72,16 @@ export async function effectiveConfig(options: InputOptions): Promise<Config> {
   };
 }
 
-async function readSide(arg: string, role: string, repo: string, config: Config): Promise<AnalysedRevision> {
+async function readSide(
+  arg: string,
+  role: string,
+  repo: string,
+  config: Config,
+  parseCache?: ParseCache,
+): Promise<AnalysedRevision> {
   const input = await resolveRevisionInput(arg, repo, role);
   const files = await readRevision(input, { include: config.include, exclude: config.exclude });
   // Kustomize / Helm roots are analysed as rendered; their input files are not read as manifests.
   const gitops = await renderRevision(input, files, config);
-  return analyseRevision(withRendered(files, gitops), config);
+  return analyseRevision({ ...withRendered(files, gitops), ...(parseCache ? { parseCache } : {}) }, config);
 }

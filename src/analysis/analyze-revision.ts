@@ -4,6 +4,7 @@ import { compileNetworkPolicies } from '../l4/engine.js';
 import type { L4Engine } from '../l4/engine-api.js';
 import { compileIstio, type L7Engine } from '../l7/engine.js';
 import { parseSourceFile } from '../manifests/parse.js';
+import type { ParseCache } from '../manifests/parse-cache.js';
 import type { SourceFile } from '../manifests/types.js';
 import { buildModel } from '../model/build.js';
 import type { ClusterModel } from '../model/types.js';
@@ -23,13 +24,17 @@ export interface RevisionFilesInput {
   readonly commit?: string;
   readonly files: readonly SourceFile[];
   readonly diagnostics: readonly Diagnostic[];
+  /** Shared by the revisions of one run, so files they have in common are parsed once. */
+  readonly parseCache?: ParseCache;
 }
 
 /** Pure: files in, compiled revision out. Every problem becomes a diagnostic; nothing throws on bad input. */
 export function analyseRevision(input: RevisionFilesInput, config: Config): AnalysedRevision {
   const diagnostics: Diagnostic[] = [...input.diagnostics];
   const objects = input.files.flatMap((file) => {
-    const parsed = parseSourceFile(file, input.label);
+    const parsed = input.parseCache
+      ? input.parseCache.parse(file, input.label)
+      : parseSourceFile(file, input.label);
     diagnostics.push(...parsed.diagnostics);
     return parsed.objects;
   });

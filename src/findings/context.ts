@@ -223,8 +223,8 @@ export function syntheticWorkload(
   };
 }
 
-/** `a, b, c and 4 more`. */
-export function listSome(items: readonly string[], max = 5): string {
-  if (items.length <= max) return items.join(', ');
-  return `${items.slice(0, max).join(', ')} and ${items.length - max} more`;
+/** `a, b, c and 4 more`; only the items shown are turned into text (lists can hold thousands). */
+export function listSome<T>(items: readonly T[], max = 5, show: (item: T) => string = String): string {
+  const shown = items.slice(0, max).map(show).join(', ');
+  return items.length <= max ? shown : `${shown} and ${items.length - max} more`;
 }

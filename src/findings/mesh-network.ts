@@ -187,10 +187,7 @@ function deadNamespaceEntry(
         3,
       )})`
     : '';
-  const some = listSome(
-    srcs.map((s) => s.id),
-    3,
-  );
+  const some = listSome(srcs, 3, (s) => s.id);
   return {
     rule: 'mesh-allows-network-blocks',
     subject: `${ruleLabel(rule.ref)} namespaces=${value} -> ${d.id}`,

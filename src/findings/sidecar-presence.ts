@@ -35,12 +35,12 @@ export function policyWithoutSidecarFindings(ctx: RevisionContext): RawFinding[]
     const bare = selected.filter((w) => !ctx.injected(w) && !w.hostNetwork);
     if (bare.length === 0) return;
     const ns = o.namespace ?? 'default';
-    const reasons = bare.map((w) => `${w.id} (${ctx.rev.l7.sidecar(w).reason})`);
+    const reason = (w: Workload) => `${w.id} (${ctx.rev.l7.sidecar(w).reason})`;
     out.push({
       rule: 'policy-on-workload-without-sidecar',
       subject: `${kind} ${ns}/${o.name}`,
       message:
-        `${kind} ${ns}/${o.name} selects ${bare.length} workload${bare.length === 1 ? '' : 's'} without an Istio sidecar: ${listSome(reasons, 3)}. ` +
+        `${kind} ${ns}/${o.name} selects ${bare.length} workload${bare.length === 1 ? '' : 's'} without an Istio sidecar: ${listSome(bare, 3, reason)}. ` +
         'A pod without a sidecar ignores PeerAuthentication and AuthorizationPolicy entirely (SEMANTICS E9), so this policy protects nothing there. ' +
         'Fix: enable injection for those pods (namespace label istio-injection=enabled or pod label sidecar.istio.io/inject="true"), or enforce the rule with a NetworkPolicy.',
       locations: [o.location, ...bare.slice(0, 5).map((w) => w.location)],
@@ -102,10 +102,7 @@ export function identityWithoutSidecarFindings(ctx: RevisionContext): RawFinding
             rule: 'identity-from-workload-without-sidecar',
             subject: `${ruleLabel(rule.ref)} ${n.field}=${n.value}`,
             message:
-              `${ruleLabel(rule.ref)} names ${n.field} "${n.value}", but ${listSome(
-                bare.map((w) => w.id),
-                3,
-              )} ` +
+              `${ruleLabel(rule.ref)} names ${n.field} "${n.value}", but ${listSome(bare, 3, (w) => w.id)} ` +
               `${bare.length === 1 ? 'has' : 'have'} no sidecar: without mTLS there is no identity, so ${effect} (SEMANTICS D11, E7). ` +
               'Fix: inject a sidecar into those workloads, or match them by ipBlocks / a NetworkPolicy instead.',
             locations: [
@@ -199,10 +196,7 @@ function strictFromAnyClient(clients: readonly Workload[], d: Workload, { ports,
     about: `workloads without a sidecar -> ${d.id} (STRICT mTLS)`,
     message:
       `No NetworkPolicy restricts who reaches ${d.id} on ${ports}, and ${n} workload${n === 1 ? '' : 's'} without a sidecar ` +
-      `(${listSome(
-        clients.map((c) => c.id),
-        3,
-      )}) ${n === 1 ? 'is' : 'are'} not restricted either, but the port is STRICT mTLS${rule ? ` (${ruleLabel(rule)})` : ''}: ` +
+      `(${listSome(clients, 3, (c) => c.id)}) ${n === 1 ? 'is' : 'are'} not restricted either, but the port is STRICT mTLS${rule ? ` (${ruleLabel(rule)})` : ''}: ` +
       `their plaintext connections are rejected (SEMANTICS E5, E7). ${STRICT_FIX}`,
     locations: [...(rule ? [rule.location] : []), d.location],
     source: `${n} workload${n === 1 ? '' : 's'} without a sidecar`,

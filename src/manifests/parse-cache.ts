@@ -1,0 +1,39 @@
+import type { Diagnostic } from '../core/diagnostics.js';
+import type { SourceLocation } from '../core/location.js';
+import { type ParsedFile, parseSourceFile } from './parse.js';
+import type { K8sObject, SourceFile } from './types.js';
+
+/**
+ * Parses each distinct file once across the revisions of one run. A pull request changes a handful
+ * of files, so base and head share almost every (path, text): the second revision gets the first
+ * one's objects and diagnostics with locations relabelled to its own revision, and YAML parsing —
+ * the dominant cost on big repositories — is paid once. Objects share their (read-only) body and
+ * YAML document, which also halves what the two revisions keep in memory.
+ *
+ * Rendered files (kustomize/Helm output) are not cached: their text is per revision by nature.
+ */
+export class ParseCache {
+  private readonly entries = new Map<string, { readonly revision: string; readonly parsed: ParsedFile }>();
+
+  parse(file: SourceFile, revision: string): ParsedFile {
+    if (file.rendered) return parseSourceFile(file, revision);
+    const key = `${file.path}\u0000${file.text}`;
+    const hit = this.entries.get(key);
+    if (hit) return hit.revision === revision ? hit.parsed : relabel(hit.parsed, revision);
+    const parsed = parseSourceFile(file, revision);
+    this.entries.set(key, { revision, parsed });
+    return parsed;
+  }
+}
+
+function relabel(parsed: ParsedFile, revision: string): ParsedFile {
+  const at = (l: SourceLocation): SourceLocation => ({ ...l, revision });
+  return {
+    objects: parsed.objects.map(
+      (o): K8sObject => ({ ...o, location: at(o.location), locate: (path) => at(o.locate(path)) }),
+    ),
+    diagnostics: parsed.diagnostics.map(
+      (d): Diagnostic => (d.location ? { ...d, location: at(d.location) } : d),
+    ),
+  };
+}
