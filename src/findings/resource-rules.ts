@@ -43,6 +43,7 @@ export function resourceFindings(ctx: RevisionContext): RawFinding[] {
         out.push({
           rule: 'sidecar-request-missing',
           subject: `${w.id} ${key}`,
+          about: `${w.id} (${key})`,
           message:
             `istio-proxy of ${w.id} gets no ${key} request: ${requests.missingBecause ?? 'nothing sets one'}. ` +
             `The scheduler does not reserve ${key} for the proxy, so a busy node starves it. ` +
@@ -68,6 +69,7 @@ export function resourceFindings(ctx: RevisionContext): RawFinding[] {
       out.push({
         rule: RULE_OF[key],
         subject: `${w.id} ${key}`,
+        about: w.id,
         message:
           `istio-proxy of ${w.id} requests ${key} ${r.text} (from ${r.from}), below ${threshold}` +
           `${key === 'memory' && /[0-9]M$/.test(r.text) ? ` (${r.text} is decimal megabytes: 128M = 128,000,000 bytes < 128Mi = 134,217,728)` : ''}. ` +

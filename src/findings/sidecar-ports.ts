@@ -262,6 +262,7 @@ function portFinding(
   return {
     rule: 'sidecar-port-blocked',
     subject: `${w.id} ${port} ${from}`,
+    about: `${w.id} port ${port} from ${from}`,
     message:
       `Ingress of ${w.id} is isolated by ${listSome(policies.map(policyLabel))} and no rule allows TCP ${port} from ${from}. ` +
       `${consequence} Fix: allow TCP ${port} from ${from} in an ingress rule.`,

@@ -1,4 +1,5 @@
 import type { SourceLocation } from '../core/location.js';
+import { RULES, type RuleId } from '../findings/rules.js';
 import type { Finding, FindingStatus, Report } from '../report/types.js';
 import { code, escapeMarkdown, sanitize } from './escape.js';
 
@@ -66,6 +67,59 @@ function markdownItem(f: Finding): string {
   return lines.join('\n');
 }
 
+/**
+ * New pair findings of one rule that share a source (or else a destination) read as one item: one
+ * client cut off from four servers is one problem to fix, not four. The first message stands for
+ * all; the locations are merged. Singles stay as they are. Order: where each group's first finding was.
+ */
+function groupedMarkdownItems(list: readonly Finding[]): string[] {
+  const groups = new Map<string, Finding[]>();
+  const bySide = (side: 'source' | 'destination', items: readonly Finding[]): Finding[] => {
+    const count = new Map<string, number>();
+    const key = (f: Finding) => `${f.rule}\u0000${f[side]}`;
+    for (const f of items)
+      if (f.source !== undefined && f.destination !== undefined)
+        count.set(key(f), (count.get(key(f)) ?? 0) + 1);
+    const rest: Finding[] = [];
+    for (const f of items) {
+      if ((count.get(key(f)) ?? 0) < 2) rest.push(f);
+      else groups.set(`${side}\u0000${key(f)}`, [...(groups.get(`${side}\u0000${key(f)}`) ?? []), f]);
+    }
+    return rest;
+  };
+  const singles = new Set(bySide('destination', bySide('source', list)));
+  const out: string[] = [];
+  const emitted = new Set<Finding[]>();
+  const groupOf = new Map<Finding, Finding[]>();
+  for (const g of groups.values()) for (const f of g) groupOf.set(f, g);
+  for (const f of list) {
+    if (singles.has(f)) out.push(markdownItem(f));
+    const g = groupOf.get(f);
+    if (g && !emitted.has(g)) {
+      emitted.add(g);
+      out.push(groupItem(g));
+    }
+  }
+  return out;
+}
+
+function groupItem(g: readonly Finding[]): string {
+  const f = g[0]!;
+  const sameSource = g.every((x) => x.source === f.source);
+  const others = sameSource ? g.map((x) => x.destination ?? '') : g.map((x) => x.source ?? '');
+  const one = sameSource ? f.source! : f.destination!;
+  const title = `${RULES[f.rule as RuleId]?.title ?? f.rule}: ${sameSource ? `${one} -> ${g.length} destinations` : `${g.length} sources -> ${one}`}`;
+  const locations = [...new Map(g.flatMap((x) => x.locations).map((l) => [findingLocation(l), l])).keys()];
+  const shownLocations = locations.slice(0, 8);
+  const lines = [
+    `- ${ICON[f.severity]} **${f.severity}** ${code(f.rule)}: ${escapeMarkdown(title)}`,
+    `  - ${sameSource ? `${code(one)} -> ` : ''}${others.map((o) => code(o)).join(', ')}${sameSource ? '' : ` -> ${code(one)}`}`,
+    `  - ${escapeMarkdown(f.message)} (The same holds for the other ${g.length - 1}.)`,
+    `  - at ${shownLocations.map((l) => code(l)).join(', ')}${locations.length > shownLocations.length ? ` and ${locations.length - shownLocations.length} more` : ''}`,
+  ];
+  return lines.join('\n');
+}
+
 function briefItem(f: Finding): string {
   const reason = f.acceptedReason !== undefined ? ` — accepted: ${escapeMarkdown(f.acceptedReason)}` : '';
   return `- ${f.severity} ${code(f.rule)}: ${escapeMarkdown(f.title)}${reason}`;
@@ -79,7 +133,7 @@ export function findingMarkdownSections(report: Report): FindingSection[] {
   if (fresh.length)
     out.push({
       head: `\n\n#### 🔎 New findings (${fresh.length})\n`,
-      items: fresh.map(markdownItem),
+      items: groupedMarkdownItems(fresh),
       tail: '',
     });
   const collapsed = (title: string, list: readonly Finding[]) => {

@@ -20,9 +20,9 @@ describe('new, fixed, existing, accepted', () => {
     const r = diff(base, head);
     const status = Object.fromEntries(r.findings.map((f) => [f.title.split(': ')[1], f.status]));
     expect(status).toEqual({
-      'shop/a[Deployment] cpu': 'existing',
-      'shop/b[Deployment] cpu': 'fixed',
-      'shop/c[Deployment] cpu': 'new',
+      'shop/a[Deployment]': 'existing',
+      'shop/b[Deployment]': 'fixed',
+      'shop/c[Deployment]': 'new',
     });
     expect(r.summary.findings).toEqual({ new: 1, fixed: 1, existing: 1, accepted: 0 });
     expect(r.findings.map((f) => f.status)).toEqual(['new', 'existing', 'fixed']);
