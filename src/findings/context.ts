@@ -9,7 +9,7 @@ import type { L7Cell } from '../l7/types.js';
 import type { K8sObject, Labels } from '../manifests/types.js';
 import type { AccessMatrix } from '../matrix/matrix.js';
 import type { ContainerPort, Workload } from '../model/types.js';
-import { namespaceMatcher, principalMatcher } from './identity.js';
+import { namespaceMatcher, principalCandidates, principalMatcher } from './identity.js';
 import type { ResourceRef } from './types.js';
 
 const SECURITY_VERSIONS = new Set(['security.istio.io/v1', 'security.istio.io/v1beta1']);
@@ -35,12 +35,24 @@ export interface RevisionContext {
    * Pair rules start from these instead of every pair of the cluster.
    */
   possibleSources(dst: Workload): readonly Workload[];
+  /** Whether NetworkPolicy may let `src` reach `dst` (`src` is one of `possibleSources(dst)`), without listing them. */
+  mayReach(src: Workload, dst: Workload): boolean;
+  /** Whether `src`'s egress rules may let it reach `dst` (always, when its egress is not isolated). */
+  egressMayReach(src: Workload, dst: Workload): boolean;
   /** The workloads of a namespace, in model order. */
   workloadsIn(namespace: string): readonly Workload[];
-  /** Every workload whose identity a `principals` value, or whose namespace a `namespaces` value, matches. */
-  namedWorkloads(field: 'principals' | 'namespaces', value: string): readonly Workload[];
+  /**
+   * The workloads whose identity a `principals` value, or whose namespace a `namespaces` value,
+   * matches: those with a sidecar, and those that send plaintext (no sidecar, not hostNetwork).
+   */
+  namedWorkloads(field: 'principals' | 'namespaces', value: string): NamedWorkloads;
   /** Whether `dst`'s ingress rules name their sources (it is isolated and no rule admits every namespace). */
   ingressNamesSources(dst: Workload): boolean;
+}
+
+export interface NamedWorkloads {
+  readonly injected: readonly Workload[];
+  readonly plaintext: readonly Workload[];
 }
 
 export function revisionContext(
@@ -56,20 +68,34 @@ export function revisionContext(
   }));
   const targets = new Map<PolicyModel, Workload[]>();
   const l4 = rev.l4;
-  const egressSets = new WeakMap<readonly Workload[], ReadonlySet<string>>();
-  const egressMay = (src: Workload, dst: Workload): boolean => {
-    const out = l4.egressCandidates?.(src) ?? 'all';
-    if (out === 'all') return true;
-    let set = egressSets.get(out);
+  // Candidate lists as sets: once per list (the engine shares a list between equal selections),
+  // and remembered per workload, since pair checks ask for the same workload many times.
+  const sets = new WeakMap<readonly Workload[], ReadonlySet<Workload>>();
+  const asSet = (list: 'all' | readonly Workload[]): 'all' | ReadonlySet<Workload> => {
+    if (list === 'all') return list;
+    let set = sets.get(list);
     if (!set) {
-      set = new Set(out.map((w) => w.id));
-      egressSets.set(out, set);
+      set = new Set(list);
+      sets.set(list, set);
     }
-    return set.has(dst.id);
+    return set;
+  };
+  const memo = <T>(f: (w: Workload) => T) => {
+    const cache = new WeakMap<Workload, T>();
+    return (w: Workload): T => {
+      if (cache.has(w)) return cache.get(w) as T;
+      const v = f(w);
+      cache.set(w, v);
+      return v;
+    };
   };
   const ingressOf = (dst: Workload) => l4.ingressCandidates?.(dst) ?? 'all';
+  const ingressSet = memo((dst) => asSet(ingressOf(dst)));
+  const egressSet = memo((src) => asSet(l4.egressCandidates?.(src) ?? 'all'));
+  const within = (set: 'all' | ReadonlySet<Workload>, w: Workload) => set === 'all' || set.has(w);
+  const egressMayReach = (src: Workload, dst: Workload) => within(egressSet(src), dst);
   const trustDomains = [config.mesh.trustDomain, ...config.mesh.trustDomainAliases];
-  const named = new Map<string, readonly Workload[]>();
+  const named = new Map<string, NamedWorkloads>();
   const sources = new WeakMap<Workload, readonly Workload[]>();
   // Indexes, so a value is matched against distinct identities and namespaces, not every workload.
   const byNamespace = group(rev.model.workloads, (w) => w.namespace);
@@ -78,14 +104,8 @@ export function revisionContext(
   const inModelOrder = (ws: Workload[]) => ws.sort((a, b) => order.get(a)! - order.get(b)!);
   const byPrincipal = (value: string): Workload[] => {
     // Without a wildcard a principal is one identity per trust domain: look them up.
-    if (!value.includes('*')) {
-      const parts = value.split('/');
-      const exact =
-        parts.length === 5 && (parts[0] === 'cluster.local' || trustDomains.includes(parts[0]!))
-          ? trustDomains.map((t) => [t, ...parts.slice(1)].join('/'))
-          : [value];
-      return inModelOrder([...new Set(exact)].flatMap((id) => byIdentity.get(id) ?? []));
-    }
+    if (!value.includes('*'))
+      return inModelOrder(principalCandidates(value, trustDomains).flatMap((id) => byIdentity.get(id) ?? []));
     const match = principalMatcher(value, trustDomains);
     return inModelOrder([...byIdentity].filter(([identity]) => match(identity)).flatMap(([, ws]) => ws));
   };
@@ -93,35 +113,42 @@ export function revisionContext(
     const match = namespaceMatcher(value);
     return inModelOrder([...byNamespace].filter(([ns]) => match(ns)).flatMap(([, ws]) => ws));
   };
+  const injected = (w: Workload) => rev.l7.sidecar(w).injected;
   return {
     rev,
     matrix,
     config,
     authz,
     diagnostics: [],
-    injected: (w) => rev.l7.sidecar(w).injected,
+    injected,
     security,
     namedWorkloads(field, value) {
       const key = `${field}\u0000${value}`;
-      let list = named.get(key);
-      if (!list) {
-        list = field === 'principals' ? byPrincipal(value) : byNamespacePattern(value);
-        named.set(key, list);
+      let found = named.get(key);
+      if (!found) {
+        const all = field === 'principals' ? byPrincipal(value) : byNamespacePattern(value);
+        found = {
+          injected: all.filter(injected),
+          plaintext: all.filter((w) => !injected(w) && !w.hostNetwork),
+        };
+        named.set(key, found);
       }
-      return list;
+      return found;
     },
     workloadsIn: (namespace) => byNamespace.get(namespace) ?? [],
-    ingressNamesSources: (dst) => ingressOf(dst) !== 'all',
+    ingressNamesSources: (dst) => ingressSet(dst) !== 'all',
     possibleSources(dst) {
       let list = sources.get(dst);
       if (!list) {
         const ingress = ingressOf(dst);
         const from = ingress === 'all' ? rev.model.workloads : ingress;
-        list = from.filter((s) => s !== dst && egressMay(s, dst));
+        list = from.filter((s) => s !== dst && egressMayReach(s, dst));
         sources.set(dst, list);
       }
       return list;
     },
+    mayReach: (src, dst) => src !== dst && within(ingressSet(dst), src) && egressMayReach(src, dst),
+    egressMayReach,
     authzTargets(p) {
       let list = targets.get(p);
       if (!list) {

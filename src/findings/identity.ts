@@ -1,18 +1,21 @@
 import { matches, parsePattern } from '../l7/pattern.js';
 
-/** D9 + trust domain aliases: `cluster.local/ns/x/sa/y` (with `*` prefix/suffix), compiled once. */
+/** D9 + trust domain aliases: the principal patterns a value stands for (one per trust domain). */
+export function principalCandidates(value: string, trustDomains: readonly string[]): string[] {
+  const parts = value.split('/');
+  return parts.length === 5 &&
+    parts[0] !== '*' &&
+    (parts[0] === 'cluster.local' || trustDomains.includes(parts[0]!))
+    ? [...new Set(trustDomains.map((t) => [t, ...parts.slice(1)].join('/')))]
+    : [value];
+}
+
+/** A `principals` value (`*` prefix/suffix), compiled once. */
 export function principalMatcher(
   value: string,
   trustDomains: readonly string[],
 ): (identity: string) => boolean {
-  const parts = value.split('/');
-  const candidates =
-    parts.length === 5 &&
-    parts[0] !== '*' &&
-    (parts[0] === 'cluster.local' || trustDomains.includes(parts[0]!))
-      ? trustDomains.map((t) => [t, ...parts.slice(1)].join('/'))
-      : [value];
-  const patterns = candidates.map(parsePattern);
+  const patterns = principalCandidates(value, trustDomains).map(parsePattern);
   return (identity) => patterns.some((p) => matches(p, identity));
 }
 

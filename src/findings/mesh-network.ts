@@ -70,21 +70,11 @@ function namedValues(rule: RuleModel): NamedValue[] {
  * source's workloads to D: that entry of the rule is dead. A principal is reported per workload
  * (pair findings); a namespace value only when none of its workloads gets through (a `team-*` that
  * lets some teams in is not dead). Only the sources NetworkPolicy may let reach D are evaluated
- * (`possibleSources`), so the work follows the policies, not the number of named workloads.
+ * (`mayReach`), so the work follows the policies, not the number of named workloads.
  */
 export function meshAllowsNetworkBlocksFindings(ctx: RevisionContext): RawFinding[] {
   const out: RawFinding[] = [];
   const seen = new Set<string>();
-  const named = new Map<string, Workload[]>();
-  const workloadsOf = (n: NamedValue): Workload[] => {
-    const key = `${n.field}\u0000${n.value}`;
-    let list = named.get(key);
-    if (!list) {
-      list = ctx.namedWorkloads(n.field, n.value).filter((w) => ctx.injected(w));
-      named.set(key, list);
-    }
-    return list;
-  };
   // Istio's answer depends on the L7 classes of both ends and the ports only.
   const lets = new Map<string, boolean>();
   const meshLets = (s: Workload, d: Workload, ports: ConnSet): boolean => {
@@ -104,15 +94,14 @@ export function meshAllowsNetworkBlocksFindings(ctx: RevisionContext): RawFindin
       const values = namedValues(rule);
       for (const d of values.length ? dsts : []) {
         const ports = rulePorts(rule, d);
-        const possible = new Set(ctx.possibleSources(d));
         const cellOf = (s: Workload) => ctx.matrix.verdict(workloadPeer(s), workloadPeer(d)).l4;
         for (const n of values) {
-          const srcs = workloadsOf(n).filter((s) => s.id !== d.id);
+          const srcs = ctx.namedWorkloads(n.field, n.value).injected.filter((s) => s !== d);
           const rep = srcs[0];
           if (!rep) continue;
           // Alive when one of them gets through (or might: uncertain).
           const through = srcs.some(
-            (s) => possible.has(s) && (l4Uncertain(cellOf(s)) || cellOf(s).allowed.overlaps(ports)),
+            (s) => ctx.mayReach(s, d) && (l4Uncertain(cellOf(s)) || cellOf(s).allowed.overlaps(ports)),
           );
           if (through || l4Uncertain(cellOf(rep))) continue;
           if (!meshLets(rep, d, ports)) continue;
@@ -144,18 +133,14 @@ interface DeadEntry {
 const FIX_DEAD =
   'Fix: add a NetworkPolicy rule for the same source and ports (egress of the source and ingress of the destination), or remove the source from the AuthorizationPolicy.';
 
-function isolatedText(cell: L4Cell, ports: ConnSet): ReturnType<typeof isolation> {
-  return isolation(cell, ports);
+/** ` (isolated by NetworkPolicy a (ingress), ...)`, or nothing. */
+function isolatedSuffix(iso: ReturnType<typeof isolation>): string {
+  return iso.length ? ` (isolated by ${listSome(iso, 3, (i) => i.text)})` : '';
 }
 
 function deadMeshRule({ rule, object, d, ports }: DeadEntry, s: Workload, cell: L4Cell): RawFinding {
-  const iso = isolatedText(cell, ports);
-  const isolated = iso.length
-    ? ` (isolated by ${listSome(
-        iso.map((i) => i.text),
-        3,
-      )})`
-    : '';
+  const iso = isolation(cell, ports);
+  const isolated = isolatedSuffix(iso);
   return {
     rule: 'mesh-allows-network-blocks',
     subject: `${s.id} -> ${d.id}`,
@@ -180,13 +165,8 @@ function deadNamespaceEntry(
   srcs: readonly Workload[],
   cell: L4Cell,
 ): RawFinding {
-  const iso = isolatedText(cell, ports);
-  const isolated = iso.length
-    ? ` (isolated by ${listSome(
-        iso.map((i) => i.text),
-        3,
-      )})`
-    : '';
+  const iso = isolation(cell, ports);
+  const isolated = isolatedSuffix(iso);
   const some = listSome(srcs, 3, (s) => s.id);
   return {
     rule: 'mesh-allows-network-blocks',

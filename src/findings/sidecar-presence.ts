@@ -72,16 +72,6 @@ export function policyWithoutSidecarFindings(ctx: RevisionContext): RawFinding[]
  */
 export function identityWithoutSidecarFindings(ctx: RevisionContext): RawFinding[] {
   const out: RawFinding[] = [];
-  const bareNamed = new Map<string, readonly Workload[]>();
-  const withoutSidecar = (field: 'principals' | 'namespaces', value: string) => {
-    const key = `${field}\u0000${value}`;
-    let list = bareNamed.get(key);
-    if (!list) {
-      list = ctx.namedWorkloads(field, value).filter((w) => !ctx.injected(w) && !w.hostNetwork);
-      bareNamed.set(key, list);
-    }
-    return list;
-  };
   for (const { model, object } of ctx.authz) {
     if (!enforced(model) || (model.action !== 'ALLOW' && model.action !== 'DENY')) continue;
     for (const rule of model.rules) {
@@ -92,7 +82,7 @@ export function identityWithoutSidecarFindings(ctx: RevisionContext): RawFinding
         ];
         for (const n of named) {
           if (n.value === '*') continue;
-          const bare = withoutSidecar(n.field, n.value);
+          const bare = ctx.namedWorkloads(n.field, n.value).plaintext;
           if (bare.length === 0) continue;
           const effect =
             model.action === 'ALLOW'
@@ -133,21 +123,24 @@ function ruleIndex(rule: string): number {
  */
 function strictPlaintextFindings(ctx: RevisionContext): RawFinding[] {
   const out: RawFinding[] = [];
-  const plaintext = (w: Workload) => !ctx.injected(w) && !w.hostNetwork;
+  const plaintext = ctx.rev.model.workloads.filter((w) => !ctx.injected(w) && !w.hostNetwork);
+  const egressOpen = (c: Workload) => (ctx.rev.l4.egressCandidates?.(c) ?? 'all') === 'all';
+  const unrestricted = plaintext.filter(egressOpen);
+  const egressRestricted = plaintext.filter((c) => !egressOpen(c));
   for (const d of ctx.rev.model.workloads) {
     if (!ctx.rev.l7.mayRequireMtls(d)) continue;
-    const clients = ctx.possibleSources(d).filter(plaintext);
-    if (clients.length === 0) continue;
-    const unrestricted = ctx.ingressNamesSources(d)
-      ? []
-      : clients.filter((c) => (ctx.rev.l4.egressCandidates?.(c) ?? 'all') === 'all');
-    const restricted = unrestricted.length ? clients.filter((c) => !unrestricted.includes(c)) : clients;
-    for (const c of restricted) {
+    const isolated = ctx.ingressNamesSources(d);
+    // Clients a rule names (the server's ingress, or their own egress): one finding per pair.
+    const named = isolated
+      ? ctx.possibleSources(d).filter((c) => !ctx.injected(c) && !c.hostNetwork)
+      : egressRestricted.filter((c) => ctx.egressMayReach(c, d));
+    for (const c of named) {
       const strict = strictSegments(ctx, c, d);
       if (strict) out.push(strictPair(ctx, c, d, strict));
     }
-    const rep = unrestricted[0];
-    const strict = rep && strictSegments(ctx, rep, d);
+    if (isolated || unrestricted.length === 0) continue;
+    // Nothing restricts the others either: they all get the same answer, so one finding.
+    const strict = strictSegments(ctx, unrestricted[0]!, d);
     if (strict) out.push(strictFromAnyClient(unrestricted, d, strict));
   }
   return out;

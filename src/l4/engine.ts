@@ -1,13 +1,13 @@
 import type { Diagnostic } from '../core/diagnostics.js';
 import type { PolicyRef } from '../core/refs.js';
 import type { Labels } from '../manifests/types.js';
-import type { Peer } from '../matrix/peers.js';
+import { type Peer, workloadPeer } from '../matrix/peers.js';
 import type { ClusterModel, ContainerPort, Workload } from '../model/types.js';
 import { ConnSet } from './conn-set.js';
 import { isNodeTraffic, type L4Engine, type L4Options } from './engine-api.js';
 import type { IpRange } from './ip-range.js';
 import type { LabelSelectorMatcher } from './label-selector.js';
-import type { CompiledPolicy, Direction } from './netpol-compile.js';
+import type { CompiledPolicy, CompiledRule, Direction } from './netpol-compile.js';
 import type { PeerTarget } from './peer-matcher.js';
 import { buildPolicyIndex, type PolicyIndex } from './policy-index.js';
 import { SignatureScheme } from './signature.js';
@@ -54,10 +54,10 @@ class NetworkPolicyEngine implements L4Engine {
   private readonly signatures: SignatureScheme;
   private readonly selections = new Map<string, Selection>();
   private readonly namespaceLabels = new Map<string, Labels>();
-  private readonly candidates = new Map<string, 'all' | readonly Workload[]>();
-  private readonly candidatesByPod = {
-    ingress: new WeakMap<Workload, 'all' | readonly Workload[]>(),
-    egress: new WeakMap<Workload, 'all' | readonly Workload[]>(),
+  /** Per selection object (selections are shared by equal signatures), so computed once per class. */
+  private readonly candidates = {
+    ingress: new WeakMap<Selection, 'all' | readonly Workload[]>(),
+    egress: new WeakMap<Selection, 'all' | readonly Workload[]>(),
   };
   private podsByNamespace: Map<string, Workload[]> | undefined;
   private allNamespaceLabels: Map<string, Labels> | undefined;
@@ -101,44 +101,36 @@ class NetworkPolicyEngine implements L4Engine {
     return this.candidatesOf(src, 'egress');
   }
 
-  /** Per selection (equal signatures, equal selections): the pods some rule's peers may match. */
+  /** The pods some rule's peers may match, per selection. */
   private candidatesOf(pod: Workload, direction: Direction): 'all' | readonly Workload[] {
-    let found = this.candidatesByPod[direction].get(pod);
+    const selection = this.selection(pod);
+    let found = this.candidates[direction].get(selection);
     if (!found) {
-      found = this.candidatesOfSelection(pod, direction);
-      this.candidatesByPod[direction].set(pod, found);
+      const policies = selection[direction];
+      // A3: not isolated, so every peer may come through.
+      found = policies.length === 0 ? 'all' : this.matchedPods(policies.flatMap((p) => p[direction] ?? []));
+      this.candidates[direction].set(selection, found);
     }
     return found;
   }
 
-  private candidatesOfSelection(pod: Workload, direction: Direction): 'all' | readonly Workload[] {
-    const policies = this.selection(pod)[direction];
-    if (policies.length === 0) return 'all';
-    const key = `${direction}\u0000${policies.map((p) => `${p.ref.namespace}/${p.ref.name}`).join(',')}`;
-    let found = this.candidates.get(key);
-    if (found) return found;
+  /** The pods some rule's peers match; `all` when a rule's peers may match any namespace's pods. */
+  private matchedPods(rules: readonly CompiledRule[]): 'all' | readonly Workload[] {
     this.podsByNamespace ??= this.groupPods();
     this.allNamespaceLabels ??= new Map([...this.podsByNamespace.keys()].map((n) => [n, this.labelsOf(n)]));
     const namespaces = new Set<string>();
-    let all = false;
-    for (const policy of policies) {
-      for (const rule of policy[direction] ?? []) {
-        const some = rule.peers.podNamespaces(this.allNamespaceLabels);
-        if (some === 'all') all = true;
-        else for (const n of some) namespaces.add(n);
-      }
+    for (const rule of rules) {
+      const some = rule.peers.podNamespaces(this.allNamespaceLabels);
+      if (some === 'all') return 'all';
+      for (const n of some) namespaces.add(n);
     }
-    const rules = policies.flatMap((p) => p[direction] ?? []);
-    found = all
-      ? 'all'
-      : [...namespaces].sort().flatMap((n) =>
-          (this.podsByNamespace?.get(n) ?? []).filter((w) => {
-            const [target] = this.targets({ kind: 'workload', id: w.id, workload: w });
-            return rules.some((r) => r.peers.matches(target));
-          }),
-        );
-    this.candidates.set(key, found);
-    return found;
+    const pods = this.podsByNamespace;
+    return [...namespaces].sort().flatMap((n) =>
+      (pods.get(n) ?? []).filter((w) => {
+        const [target] = this.targets(workloadPeer(w));
+        return rules.some((r) => r.peers.matches(target));
+      }),
+    );
   }
 
   /** Pods that selectors can match, by namespace (hostNetwork pods under `node` never are). */

@@ -13,15 +13,23 @@ import type { K8sObject, SourceFile } from './types.js';
  * Rendered files (kustomize/Helm output) are not cached: their text is per revision by nature.
  */
 export class ParseCache {
-  private readonly entries = new Map<string, { readonly revision: string; readonly parsed: ParsedFile }>();
+  /** By path, then by text (the text itself is the key: no copy of it is made). */
+  private readonly entries = new Map<
+    string,
+    Map<string, { readonly revision: string; readonly parsed: ParsedFile }>
+  >();
 
   parse(file: SourceFile, revision: string): ParsedFile {
     if (file.rendered) return parseSourceFile(file, revision);
-    const key = `${file.path}\u0000${file.text}`;
-    const hit = this.entries.get(key);
+    let byText = this.entries.get(file.path);
+    if (!byText) {
+      byText = new Map();
+      this.entries.set(file.path, byText);
+    }
+    const hit = byText.get(file.text);
     if (hit) return hit.revision === revision ? hit.parsed : relabel(hit.parsed, revision);
     const parsed = parseSourceFile(file, revision);
-    this.entries.set(key, { revision, parsed });
+    byText.set(file.text, { revision, parsed });
     return parsed;
   }
 }

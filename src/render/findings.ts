@@ -73,34 +73,22 @@ function markdownItem(f: Finding): string {
  * all; the locations are merged. Singles stay as they are. Order: where each group's first finding was.
  */
 function groupedMarkdownItems(list: readonly Finding[]): string[] {
-  const groups = new Map<string, Finding[]>();
-  const bySide = (side: 'source' | 'destination', items: readonly Finding[]): Finding[] => {
+  const keyOf = new Map<Finding, string>();
+  for (const side of ['source', 'destination'] as const) {
+    const key = (f: Finding) => `${side}\u0000${f.rule}\u0000${f[side]}`;
+    const open = list.filter((f) => !keyOf.has(f) && f.source !== undefined && f.destination !== undefined);
     const count = new Map<string, number>();
-    const key = (f: Finding) => `${f.rule}\u0000${f[side]}`;
-    for (const f of items)
-      if (f.source !== undefined && f.destination !== undefined)
-        count.set(key(f), (count.get(key(f)) ?? 0) + 1);
-    const rest: Finding[] = [];
-    for (const f of items) {
-      if ((count.get(key(f)) ?? 0) < 2) rest.push(f);
-      else groups.set(`${side}\u0000${key(f)}`, [...(groups.get(`${side}\u0000${key(f)}`) ?? []), f]);
-    }
-    return rest;
-  };
-  const singles = new Set(bySide('destination', bySide('source', list)));
-  const out: string[] = [];
-  const emitted = new Set<Finding[]>();
-  const groupOf = new Map<Finding, Finding[]>();
-  for (const g of groups.values()) for (const f of g) groupOf.set(f, g);
-  for (const f of list) {
-    if (singles.has(f)) out.push(markdownItem(f));
-    const g = groupOf.get(f);
-    if (g && !emitted.has(g)) {
-      emitted.add(g);
-      out.push(groupItem(g));
-    }
+    for (const f of open) count.set(key(f), (count.get(key(f)) ?? 0) + 1);
+    for (const f of open) if (count.get(key(f))! > 1) keyOf.set(f, key(f));
   }
-  return out;
+  const groups = new Map<string | Finding, Finding[]>();
+  for (const f of list) {
+    const k = keyOf.get(f) ?? f;
+    const g = groups.get(k);
+    if (g) g.push(f);
+    else groups.set(k, [f]);
+  }
+  return [...groups.values()].map((g) => (g.length === 1 ? markdownItem(g[0]!) : groupItem(g)));
 }
 
 function groupItem(g: readonly Finding[]): string {
@@ -111,9 +99,10 @@ function groupItem(g: readonly Finding[]): string {
   const title = `${RULES[f.rule as RuleId]?.title ?? f.rule}: ${sameSource ? `${one} -> ${g.length} destinations` : `${g.length} sources -> ${one}`}`;
   const locations = [...new Map(g.flatMap((x) => x.locations).map((l) => [findingLocation(l), l])).keys()];
   const shownLocations = locations.slice(0, 8);
+  const partners = `${others.slice(0, 20).map(code).join(', ')}${others.length > 20 ? ` and ${others.length - 20} more` : ''}`;
   const lines = [
     `- ${ICON[f.severity]} **${f.severity}** ${code(f.rule)}: ${escapeMarkdown(title)}`,
-    `  - ${sameSource ? `${code(one)} -> ` : ''}${others.map((o) => code(o)).join(', ')}${sameSource ? '' : ` -> ${code(one)}`}`,
+    `  - ${sameSource ? `${code(one)} -> ${partners}` : `${partners} -> ${code(one)}`}`,
     `  - ${escapeMarkdown(f.message)} (The same holds for the other ${g.length - 1}.)`,
     `  - at ${shownLocations.map((l) => code(l)).join(', ')}${locations.length > shownLocations.length ? ` and ${locations.length - shownLocations.length} more` : ''}`,
   ];

@@ -84,6 +84,46 @@ spec: { mtls: { mode: STRICT } }
     expect(f[0]!.message).toMatch(/legacy\/old\[Deployment\]/);
   });
 
+  it('STRICT port without ingress policy: clients whose egress names the server are pairs, the unrestricted one group', () => {
+    const yaml =
+      NAMESPACES +
+      deployment('shop', 'api') +
+      deployment('legacy', 'open1') +
+      deployment('legacy', 'open2') +
+      deployment('legacy', 'named') +
+      deployment('legacy', 'closed') +
+      `
+---
+apiVersion: security.istio.io/v1
+kind: PeerAuthentication
+metadata: { name: strict, namespace: shop }
+spec: { mtls: { mode: STRICT } }
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: { name: named-egress, namespace: legacy }
+spec:
+  podSelector: { matchLabels: { app: named } }
+  policyTypes: [Egress]
+  egress: [{ to: [{ namespaceSelector: { matchLabels: { kubernetes.io/metadata.name: shop } } }] }]
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: { name: closed-egress, namespace: legacy }
+spec:
+  podSelector: { matchLabels: { app: closed } }
+  policyTypes: [Egress]
+`;
+    const f = rules(findings(yaml), 'identity-from-workload-without-sidecar');
+    expect(f.map((x) => `${x.source} -> ${x.destination}`).sort()).toEqual([
+      '2 workloads without a sidecar -> shop/api[Deployment]',
+      'legacy/named[Deployment] -> shop/api[Deployment]',
+    ]);
+    expect(f.find((x) => x.source?.startsWith('2 '))!.message).toMatch(
+      /legacy\/open1\[Deployment\], legacy\/open2/,
+    );
+  });
+
   it('STRICT port: a client the ingress rule names is reported as a pair', () => {
     const pa = `
 ---

@@ -37,4 +37,11 @@ describe('new pair findings in the PR comment', () => {
     expect(out[2]).toContain('m d w');
     expect(out[3]).toContain('m a v');
   });
+
+  it('lists at most 20 partners', () => {
+    const out = items(Array.from({ length: 22 }, (_, i) => pair('a', `d${String(i).padStart(2, '0')}`)));
+    expect(out).toHaveLength(1);
+    expect(out[0]).toContain('`d19` and 2 more');
+    expect(out[0]).not.toContain('`d20`');
+  });
 });
