@@ -28,7 +28,9 @@ export interface DiffLens<C extends L7CellLike = L7CellLike> {
  * Only what can have changed is compared: a joint class with a member whose fingerprint is the
  * same in both matrices (the same policies, labels, ports, ... apply to it) is stable, and the
  * pairs of two stable classes keep their verdicts. So a pull request that touches a few policies
- * costs (changed classes) x (all classes), not (all classes)^2.
+ * costs (changed classes) x (all classes), not (all classes)^2. And of those, a pair is computed
+ * only when NetworkPolicy may let it through in base or in head (the candidates of its ends): a
+ * pair closed at L4 in both revisions is empty in both.
  */
 export function diffMatrices<C extends L7CellLike>(
   base: AccessMatrix<C>,
@@ -41,6 +43,8 @@ export function diffMatrices<C extends L7CellLike>(
     if (g.stable === 0) unstable.push(i);
   });
   const out: PairDiff<C>[] = [];
+  const baseOpen = openness(base);
+  const headOpen = openness(head);
   groups.forEach((srcGroup, i) => {
     // A stable group meets a stable group unchanged, except itself when it has a single stable
     // member (no pair of two distinct stable members stands for it).
@@ -57,8 +61,16 @@ export function diffMatrices<C extends L7CellLike>(
       // Groups are disjoint, so this only skips a group of one workload paired with itself.
       const dst = dstGroup.members.find((d) => d.id !== src.id);
       if (!dst) continue;
-      const before = srcGroup.inBase && dstGroup.inBase ? base.verdict(src, dst) : undefined;
-      const after = srcGroup.inHead && dstGroup.inHead ? head.verdict(src, dst) : undefined;
+      const inBase = srcGroup.inBase && dstGroup.inBase;
+      const inHead = srcGroup.inHead && dstGroup.inHead;
+      if (
+        !(inBase && baseOpen(srcGroup, src, dstGroup, dst)) &&
+        !(inHead && headOpen(srcGroup, src, dstGroup, dst))
+      ) {
+        continue;
+      }
+      const before = inBase ? base.verdict(src, dst) : undefined;
+      const after = inHead ? head.verdict(src, dst) : undefined;
       if (!lens.differs(before, after)) continue;
       const beforeConns = lens.conns(before);
       const afterConns = lens.conns(after);
@@ -72,6 +84,34 @@ export function diffMatrices<C extends L7CellLike>(
   });
   return out;
 }
+
+/**
+ * Whether a pair may have a non-empty verdict in the matrix (false: NetworkPolicy closes it). The
+ * candidates of a group are asked once: its members share a class, hence the policies selecting them.
+ */
+function openness(matrix: AccessMatrix) {
+  const memo = {
+    sources: new Map<JointClass, Candidates>(),
+    destinations: new Map<JointClass, Candidates>(),
+  };
+  const candidates = (group: JointClass, role: 'sources' | 'destinations'): Candidates => {
+    let found = memo[role].get(group);
+    if (!found) {
+      found = matrix.candidates(group.members[0] as WorkloadPeer, role);
+      memo[role].set(group, found);
+    }
+    return found;
+  };
+  return (srcGroup: JointClass, src: Peer, dstGroup: JointClass, dst: Peer): boolean => {
+    if (src.kind !== 'workload' || dst.kind !== 'workload') return true;
+    const sources = candidates(dstGroup, 'sources');
+    if (sources !== 'all' && !sources.has(src.id)) return false;
+    const destinations = candidates(srcGroup, 'destinations');
+    return destinations === 'all' || destinations.has(dst.id);
+  };
+}
+
+type Candidates = 'all' | ReadonlySet<string>;
 
 interface JointClass {
   readonly members: Peer[];

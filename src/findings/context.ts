@@ -22,6 +22,11 @@ export interface RevisionContext {
   readonly config: Config;
   /** AuthorizationPolicies compiled again (the engine keeps its own private), with their objects. */
   readonly authz: readonly { readonly model: PolicyModel; readonly object: K8sObject }[];
+  /**
+   * Answers shared by both revisions' rules, keyed by what they depend on (matrix fingerprints):
+   * what did not change between base and head is computed once.
+   */
+  readonly shared: Map<string, unknown>;
   /** Problems the findings stage found (invalid quantities): they go to the report's diagnostics. */
   readonly diagnostics: Diagnostic[];
   injected(w: Workload): boolean;
@@ -59,6 +64,7 @@ export function revisionContext(
   rev: AnalysedRevision,
   matrix: AccessMatrix<L7Cell>,
   config: Config,
+  shared: Map<string, unknown> = new Map(),
 ): RevisionContext {
   const security = (kind: string) =>
     (rev.model.objectsByKind.get(kind) ?? []).filter((o) => SECURITY_VERSIONS.has(o.apiVersion));
@@ -119,6 +125,7 @@ export function revisionContext(
     matrix,
     config,
     authz,
+    shared,
     diagnostics: [],
     injected,
     security,

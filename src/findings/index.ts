@@ -82,8 +82,9 @@ export function computeFindings(
   matrices: readonly [AccessMatrix<L7Cell>, AccessMatrix<L7Cell>],
   config: Config,
 ): FindingsResult {
-  const baseCtx = revisionContext(base, matrices[0], config);
-  const headCtx = revisionContext(head, matrices[1], config);
+  const shared = new Map<string, unknown>();
+  const baseCtx = revisionContext(base, matrices[0], config, shared);
+  const headCtx = revisionContext(head, matrices[1], config, shared);
   const before = revisionFindings(baseCtx);
   const after = revisionFindings(headCtx);
   const out: { finding: Finding; subject: string }[] = [];

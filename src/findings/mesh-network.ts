@@ -75,14 +75,19 @@ function namedValues(rule: RuleModel): NamedValue[] {
 export function meshAllowsNetworkBlocksFindings(ctx: RevisionContext): RawFinding[] {
   const out: RawFinding[] = [];
   const seen = new Set<string>();
-  // Istio's answer depends on the L7 classes of both ends and the ports only.
-  const lets = new Map<string, boolean>();
+  // Istio's answer depends on what both ends are and the ports only: the same in both revisions when
+  // their fingerprints are (else per revision, by L7 class).
+  const local = new Map<string, unknown>();
   const meshLets = (s: Workload, d: Workload, ports: ConnSet): boolean => {
-    const key = `${ctx.rev.l7.signature(s)}\u0000${ctx.rev.l7.signature(d)}\u0000${ports.toString()}`;
-    let v = lets.get(key);
+    const [fs, fd] = [ctx.matrix.fingerprint(workloadPeer(s)), ctx.matrix.fingerprint(workloadPeer(d))];
+    const stable = fs !== undefined && fd !== undefined;
+    const memo = stable ? ctx.shared : local;
+    const ends = stable ? `${fs}\u0000${fd}` : `${ctx.rev.l7.signature(s)}\u0000${ctx.rev.l7.signature(d)}`;
+    const key = `mesh-lets\u0000${ends}\u0000${ports.toString()}`;
+    let v = memo.get(key) as boolean | undefined;
     if (v === undefined) {
       v = ctx.rev.l7.evaluate(workloadPeer(s), d, ports).segments.some((seg) => seg.verdict !== 'none');
-      lets.set(key, v);
+      memo.set(key, v);
     }
     return v;
   };

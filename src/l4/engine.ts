@@ -8,7 +8,7 @@ import { isNodeTraffic, type L4Engine, type L4Options } from './engine-api.js';
 import type { IpRange } from './ip-range.js';
 import type { LabelSelectorMatcher } from './label-selector.js';
 import type { CompiledPolicy, CompiledRule, Direction } from './netpol-compile.js';
-import type { PeerTarget } from './peer-matcher.js';
+import type { PeerMatcher, PeerTarget } from './peer-matcher.js';
 import { buildPolicyIndex, type PolicyIndex } from './policy-index.js';
 import { SignatureScheme } from './signature.js';
 import type { Grant, SideVerdict } from './verdict.js';
@@ -21,6 +21,15 @@ interface Selection {
   readonly ingress: readonly CompiledPolicy[];
   readonly egress: readonly CompiledPolicy[];
   readonly uncertain: Readonly<Record<Direction, readonly PolicyRef[]>>;
+}
+
+/** The pods peer selectors can match (not node traffic), by namespace. */
+interface PodIndex {
+  readonly byNamespace: ReadonlyMap<string, readonly Workload[]>;
+  /** Position by namespace name, then model order: candidate lists come out in this order. */
+  readonly order: ReadonlyMap<Workload, number>;
+  /** Labels of every namespace that has such pods. */
+  readonly namespaceLabels: ReadonlyMap<string, Labels>;
 }
 
 const UNSELECTED: Selection = { ingress: [], egress: [], uncertain: { ingress: [], egress: [] } };
@@ -59,8 +68,8 @@ class NetworkPolicyEngine implements L4Engine {
     ingress: new WeakMap<Selection, 'all' | readonly Workload[]>(),
     egress: new WeakMap<Selection, 'all' | readonly Workload[]>(),
   };
-  private podsByNamespace: Map<string, Workload[]> | undefined;
-  private allNamespaceLabels: Map<string, Labels> | undefined;
+  private readonly peerPods = new WeakMap<PeerMatcher, 'all' | readonly Workload[]>();
+  private podIndex: PodIndex | undefined;
 
   constructor(
     private readonly model: ClusterModel,
@@ -116,33 +125,57 @@ class NetworkPolicyEngine implements L4Engine {
 
   /** The pods some rule's peers match; `all` when a rule's peers may match any namespace's pods. */
   private matchedPods(rules: readonly CompiledRule[]): 'all' | readonly Workload[] {
-    this.podsByNamespace ??= this.groupPods();
-    this.allNamespaceLabels ??= new Map([...this.podsByNamespace.keys()].map((n) => [n, this.labelsOf(n)]));
-    const namespaces = new Set<string>();
+    const lists: (readonly Workload[])[] = [];
     for (const rule of rules) {
-      const some = rule.peers.podNamespaces(this.allNamespaceLabels);
-      if (some === 'all') return 'all';
-      for (const n of some) namespaces.add(n);
+      const pods = this.podsMatchedBy(rule.peers);
+      if (pods === 'all') return 'all';
+      if (pods.length > 0) lists.push(pods);
     }
-    const pods = this.podsByNamespace;
-    return [...namespaces].sort().flatMap((n) =>
-      (pods.get(n) ?? []).filter((w) => {
-        const [target] = this.targets(workloadPeer(w));
-        return rules.some((r) => r.peers.matches(target));
-      }),
-    );
+    if (lists.length <= 1) return lists[0] ?? [];
+    const order = this.pods().order;
+    return [...new Set(lists.flat())].sort((a, b) => order.get(a)! - order.get(b)!);
+  }
+
+  /**
+   * The pods one rule's peers match, by namespace then model order. Rules are shared by every
+   * selection that includes their policy, so each is enumerated once.
+   */
+  private podsMatchedBy(peers: PeerMatcher): 'all' | readonly Workload[] {
+    let found = this.peerPods.get(peers);
+    if (!found) {
+      const { byNamespace, namespaceLabels } = this.pods();
+      const namespaces = peers.podNamespaces(namespaceLabels);
+      found =
+        namespaces === 'all'
+          ? 'all'
+          : [...namespaces]
+              .sort()
+              .flatMap((n) => (byNamespace.get(n) ?? []).filter((w) => peers.matches(this.podTarget(w))));
+      this.peerPods.set(peers, found);
+    }
+    return found;
   }
 
   /** Pods that selectors can match, by namespace (hostNetwork pods under `node` never are). */
-  private groupPods(): Map<string, Workload[]> {
-    const out = new Map<string, Workload[]>();
+  private pods(): PodIndex {
+    if (this.podIndex) return this.podIndex;
+    const byNamespace = new Map<string, Workload[]>();
     for (const w of this.model.workloads) {
       if (this.nodeTraffic(w)) continue;
-      const list = out.get(w.namespace);
+      const list = byNamespace.get(w.namespace);
       if (list) list.push(w);
-      else out.set(w.namespace, [w]);
+      else byNamespace.set(w.namespace, [w]);
     }
-    return out;
+    const namespaces = [...byNamespace.keys()].sort();
+    const order = new Map(namespaces.flatMap((n) => byNamespace.get(n)!).map((w, i) => [w, i]));
+    const namespaceLabels = new Map(namespaces.map((n) => [n, this.labelsOf(n)]));
+    this.podIndex = { byNamespace, order, namespaceLabels };
+    return this.podIndex;
+  }
+
+  /** How a pod's `podLabels` look to a peer selector. */
+  private podTarget(w: Workload): PeerTarget {
+    return this.targets(workloadPeer(w))[0]!;
   }
 
   egress(src: Workload, dst: Peer): SideVerdict {

@@ -55,6 +55,13 @@ export interface AccessMatrix<C extends L7CellLike = L7CellLike> {
    * `undefined` when an engine cannot tell (then the pair must be compared).
    */
   fingerprint(peer: Peer): string | undefined;
+  /**
+   * The workloads that may have a non-empty verdict with `peer` as its other end: for `sources`, the
+   * workloads `peer`'s ingress may admit; for `destinations`, those its egress may reach. A
+   * superset (`verdict` decides); `all` when unknown or unrestricted. Lets the diff skip pairs
+   * that NetworkPolicy closes in both revisions without computing them.
+   */
+  candidates(peer: WorkloadPeer, role: 'sources' | 'destinations'): 'all' | ReadonlySet<string>;
 }
 
 export function buildMatrix<C extends L7CellLike>(
@@ -75,6 +82,19 @@ export function buildMatrix<C extends L7CellLike>(
   const externalClass = new Map(externals.map((e, i) => [e.id, workloadClassCount + i]));
   const classCount = workloadClassCount + externals.length;
   const cache = new Map<number, CellVerdict<C>>();
+  // Asked by the diff and again by findings that share work across revisions.
+  const fingerprints = new Map<string, string>();
+  // The engine answers with one array per policy selection, so the id sets are built once each.
+  const candidateIds = new WeakMap<readonly Workload[], ReadonlySet<string>>();
+  const idsOf = (found: 'all' | readonly Workload[] | undefined): 'all' | ReadonlySet<string> => {
+    if (found === undefined || found === 'all') return 'all';
+    let ids = candidateIds.get(found);
+    if (!ids) {
+      ids = new Set(found.map((w) => w.id));
+      candidateIds.set(found, ids);
+    }
+    return ids;
+  };
 
   const classOf = (peer: Peer): number => {
     const c = peer.kind === 'workload' ? classes.classOf.get(peer.id) : externalClass.get(peer.id);
@@ -114,8 +134,18 @@ export function buildMatrix<C extends L7CellLike>(
       // External peers: the verdicts depend only on the range and on the other end.
       if (peer.kind === 'external') return peer.id;
       if (!l4.fingerprint || (l7 && !l7.fingerprint)) return undefined;
-      const w = peer.workload;
-      return `${l4.fingerprint(w)}\u0000${l7?.fingerprint?.(w) ?? ''}`;
+      let found = fingerprints.get(peer.id);
+      if (found === undefined) {
+        const w = peer.workload;
+        found = `${l4.fingerprint(w)}\u0000${l7?.fingerprint?.(w) ?? ''}`;
+        fingerprints.set(peer.id, found);
+      }
+      return found;
+    },
+    candidates(peer, role) {
+      // Candidates follow the policies that select a workload, which its class decides.
+      const w = classes.representatives[classOf(peer)]!;
+      return idsOf(role === 'sources' ? l4.ingressCandidates?.(w) : l4.egressCandidates?.(w));
     },
   };
 }

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { NAMESPACES as BASE_NAMESPACES, deployment, findings, rules, SIDECAR_EGRESS } from './helpers.js';
+import {
+  NAMESPACES as BASE_NAMESPACES,
+  deployment,
+  diff,
+  findings,
+  rules,
+  SIDECAR_EGRESS,
+} from './helpers.js';
 
 const NAMESPACES = `${BASE_NAMESPACES}
 ---
@@ -69,6 +76,25 @@ describe('mesh-allows-network-blocks', () => {
     expect(other[0]!.message).toMatch(
       /blocks all 2 workloads .*shop2\/a\[Deployment\], shop2\/b\[Deployment\]/,
     );
+  });
+
+  it('Istio is asked again in head when a policy of the pair changed, not only its name', () => {
+    // Same names in both revisions (same L7 classes): only the DENY's content changes, so an answer
+    // shared across revisions must be keyed by what the ends are, not by their classes.
+    const deny = (paths: string) => `
+---
+apiVersion: security.istio.io/v1
+kind: AuthorizationPolicy
+metadata: { name: deny, namespace: shop }
+spec:
+  selector: { matchLabels: { app: api } }
+  action: DENY
+  rules:
+    - to: [{ operation: { paths: ${paths} } }]
+`;
+    const yaml = (paths: string) => APPS + AP('cluster.local/ns/shop/sa/batch') + deny(paths);
+    const r = diff(yaml('["/admin"]'), yaml('["*"]'));
+    expect(rules([...r.findings], 'mesh-allows-network-blocks').map((f) => f.status)).toEqual(['fixed']);
   });
 
   it('quiet for blocked pairs no rule names', () => {

@@ -7,8 +7,12 @@ import type { AccessMatrix } from '../../src/matrix/matrix.js';
 import type { Layer } from '../../src/report/types.js';
 import { analyse, editedPairArb } from './random-repo.js';
 
-/** The matrix without fingerprints: the diff then compares every pair of classes. */
-const blind = (m: AccessMatrix<L7Cell>): AccessMatrix<L7Cell> => ({ ...m, fingerprint: () => undefined });
+/** The matrix without fingerprints nor candidates: the diff then compares every pair of classes. */
+const blind = (m: AccessMatrix<L7Cell>): AccessMatrix<L7Cell> => ({
+  ...m,
+  fingerprint: () => undefined,
+  candidates: () => 'all',
+});
 
 const show = (pairs: readonly PairDiff<L7Cell>[]) =>
   pairs.map((p) => `${p.src.id} > ${p.dst.id}: ${p.beforeConns.toString()} -> ${p.afterConns.toString()}`);
