@@ -2,7 +2,7 @@ import { containsRange, type IpRange, parseCidr, rangesOverlap } from '../l4/ip-
 import type { ConditionModel, OperationModel, RuleModel, SourceModel, ValueField } from './authz-model.js';
 import { isHttpOnlyKey } from './authz-model.js';
 import { CondSet } from './cond-set.js';
-import { matches, parsePattern } from './pattern.js';
+import { matches, type Pattern, parsePattern } from './pattern.js';
 import { RequestSet } from './request-set.js';
 import { StringSet } from './string-set.js';
 
@@ -133,11 +133,33 @@ function operationSet(op: OperationModel, ctx: EvalContext, widen: boolean, flag
   if (op.ports !== undefined && !op.ports.includes(ctx.port)) return RequestSet.none;
   if (op.notPorts?.includes(ctx.port)) return RequestSet.none;
   if (ctx.chain === 'tcp') return RequestSet.all;
-  return RequestSet.cube({
-    methods: stringField(op.methods, false, widen, flags),
-    hosts: stringField(op.hosts, true, widen, flags),
-    paths: stringField(op.paths, false, widen, flags),
-  });
+  const cube = operationCube(op, widen);
+  if (cube.approximate) flags.approximate = true;
+  return cube.requests;
+}
+
+interface Cube {
+  readonly requests: RequestSet;
+  readonly approximate: boolean;
+}
+
+/** An operation's methods x hosts x paths depend only on the operation and the side it widens: built once each. */
+const cubes = { allow: new WeakMap<OperationModel, Cube>(), deny: new WeakMap<OperationModel, Cube>() };
+
+function operationCube(op: OperationModel, widen: boolean): Cube {
+  const memo = widen ? cubes.allow : cubes.deny;
+  let cube = memo.get(op);
+  if (!cube) {
+    const flags = new Flags();
+    const requests = RequestSet.cube({
+      methods: stringField(op.methods, false, widen, flags),
+      hosts: stringField(op.hosts, true, widen, flags),
+      paths: stringField(op.paths, false, widen, flags),
+    });
+    cube = { requests, approximate: flags.approximate };
+    memo.set(op, cube);
+  }
+  return cube;
 }
 
 /** D8: hosts are case-insensitive, so hosts are lower-cased on both sides. */
@@ -171,7 +193,20 @@ function patternSet(values: readonly string[], widen: boolean, flags: Flags): St
 export function principalMatch(values: readonly string[], ctx: EvalContext): boolean {
   const id = ctx.identity;
   if (id === undefined) return false;
-  return values.some((v) => expandTrustDomain(v, ctx.trustDomains).some((p) => matches(parsePattern(p), id)));
+  return values.some((v) => principalPatterns(v, ctx.trustDomains).some((p) => matches(p, id)));
+}
+
+const principalPatternCache = new Map<string, readonly Pattern[]>();
+
+/** The patterns a principal value stands for (every local trust domain), parsed once per value. */
+function principalPatterns(value: string, tds: readonly string[]): readonly Pattern[] {
+  const key = `${value}\u0000${tds.join('\u0000')}`;
+  let found = principalPatternCache.get(key);
+  if (!found) {
+    found = expandTrustDomain(value, tds).map(parsePattern);
+    principalPatternCache.set(key, found);
+  }
+  return found;
 }
 
 function expandTrustDomain(principal: string, tds: readonly string[]): string[] {
@@ -186,13 +221,22 @@ function expandTrustDomain(principal: string, tds: readonly string[]): string[] 
 export function namespaceMatch(values: readonly string[], ctx: EvalContext): boolean {
   const id = ctx.identity;
   if (id === undefined) return false;
-  return values.some((v) => {
-    const body = v
+  return values.some((v) => namespaceRegExp(v).test(id));
+}
+
+const namespaceRegExps = new Map<string, RegExp>();
+
+function namespaceRegExp(value: string): RegExp {
+  let re = namespaceRegExps.get(value);
+  if (!re) {
+    const body = value
       .split('*')
       .map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
       .join('.*');
-    return new RegExp(`^.*/ns/${body}/.*$`).test(id);
-  });
+    re = new RegExp(`^.*/ns/${body}/.*$`);
+    namespaceRegExps.set(value, re);
+  }
+  return re;
 }
 
 /** D13: the direct peer address. External peers are ranges cut at every block boundary. */

@@ -1,4 +1,4 @@
-import { type Document, isAlias, isMap, isScalar, isSeq, type LineCounter, type Node } from 'yaml';
+import { type Document, isAlias, isMap, isScalar, isSeq, LineCounter, type Node } from 'yaml';
 import type { SourceLocation } from '../core/location.js';
 import type { ObjectPath } from './types.js';
 
@@ -51,7 +51,129 @@ export function offsetOf(doc: Document, root: Node, path: ObjectPath): number {
   return offset;
 }
 
-/** Builds `K8sObject.locate`: keeps the node, resolves the path only when asked. */
+/**
+ * Where the entries of one YAML collection start: what `locate` needs of a document, without its
+ * YAML nodes (a parsed Document weighs several times its JSON, and objects live for the whole run).
+ */
+export interface Positions {
+  /** Map: each entry's key as text (a non-scalar key never matches a path segment). */
+  readonly keys?: readonly (string | undefined)[];
+  /** Map: offset of each entry's key; sequence: offset of each item. */
+  readonly offsets: readonly number[];
+  /** Positions of each entry's value when it is a collection. */
+  readonly children: readonly (Positions | undefined)[];
+}
+
+/**
+ * Records the offsets `offsetOf` would find, once. An alias shares its anchor's record, so a path
+ * through an alias lands on the anchored content, and a document full of aliases costs no more than
+ * its anchors.
+ */
+function positionsOf(
+  doc: Document,
+  node: unknown,
+  seen: Map<unknown, Positions | undefined>,
+): Positions | undefined {
+  const current = deref(doc, node);
+  if (seen.has(current)) return seen.get(current);
+  if (isMap(current)) {
+    const keys: (string | undefined)[] = [];
+    const offsets: number[] = [];
+    const children: (Positions | undefined)[] = [];
+    const out: Positions = { keys, offsets, children };
+    seen.set(current, out);
+    for (const pair of current.items) {
+      const key = pair.key as Node | null;
+      keys.push(isScalar(key) ? String(key.value) : undefined);
+      offsets.push(key?.range?.[0] ?? -1);
+      children.push(positionsOf(doc, pair.value, seen));
+    }
+    return out;
+  }
+  if (isSeq(current)) {
+    const offsets: number[] = [];
+    const children: (Positions | undefined)[] = [];
+    const out: Positions = { offsets, children };
+    seen.set(current, out);
+    for (const item of current.items) {
+      offsets.push((item as Node | null)?.range?.[0] ?? (deref(doc, item) as Node | null)?.range?.[0] ?? -1);
+      children.push(positionsOf(doc, item, seen));
+    }
+    return out;
+  }
+  return undefined;
+}
+
+/** `offsetOf` over recorded positions (-1: an entry without a range keeps its parent's offset). */
+function offsetIn(start: number, root: Positions | undefined, path: ObjectPath): number {
+  let offset = start;
+  let node = root;
+  for (const segment of path) {
+    if (!node) return offset;
+    let index: number;
+    if (node.keys) {
+      index = node.keys.indexOf(String(segment));
+    } else if (typeof segment === 'number' && segment < node.offsets.length) {
+      index = segment;
+    } else {
+      return offset;
+    }
+    if (index < 0) return offset;
+    const at = node.offsets[index]!;
+    if (at >= 0) offset = at;
+    node = node.children[index];
+  }
+  return offset;
+}
+
+/**
+ * What a locator needs, as plain data: it survives structured cloning, so objects parsed in a worker
+ * thread keep their `locate` (see parse-pool.ts).
+ */
+export interface LocatorData {
+  readonly revision: string;
+  readonly file: string;
+  /** The file's LineCounter.lineStarts (shared by every object of the file). */
+  readonly lineStarts: readonly number[];
+  readonly start: number;
+  readonly positions: Positions | undefined;
+}
+
+const locatorData = new WeakMap<object, LocatorData>();
+
+/** Builds `K8sObject.locate`: records the object's positions now and keeps nothing of the document. */
 export function locator(pos: FilePosition, doc: Document, root: Node): (path: ObjectPath) => SourceLocation {
-  return (path) => locationAt(pos, offsetOf(doc, root, path));
+  const start = root.range?.[0] ?? 0;
+  const positions = positionsOf(doc, root, new Map());
+  const locate = (path: ObjectPath) => locationAt(pos, offsetIn(start, positions, path));
+  locatorData.set(locate, {
+    revision: pos.revision,
+    file: pos.file,
+    lineStarts: pos.lineCounter.lineStarts,
+    start,
+    positions,
+  });
+  return locate;
+}
+
+/** The data behind a locator made by `locator` or `locatorFrom`; `undefined` for any other function. */
+export function dataOf(locate: (path: ObjectPath) => SourceLocation): LocatorData | undefined {
+  return locatorData.get(locate);
+}
+
+/** A locator from its data (lineStarts of one file are turned into one LineCounter per array). */
+export function locatorFrom(
+  data: LocatorData,
+  counters: WeakMap<object, LineCounter>,
+): (path: ObjectPath) => SourceLocation {
+  let lineCounter = counters.get(data.lineStarts);
+  if (!lineCounter) {
+    lineCounter = new LineCounter();
+    for (const offset of data.lineStarts) lineCounter.addNewLine(offset);
+    counters.set(data.lineStarts, lineCounter);
+  }
+  const pos: FilePosition = { revision: data.revision, file: data.file, lineCounter };
+  const locate = (path: ObjectPath) => locationAt(pos, offsetIn(data.start, data.positions, path));
+  locatorData.set(locate, data);
+  return locate;
 }
