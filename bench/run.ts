@@ -2,6 +2,7 @@ import { fork, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
+import { isParseWorker, parallelFromEnv, serveParseWorker } from '../src/manifests/parse-pool.js';
 import { generateRepo, SIZES, writeGitRepo } from './generate.js';
 import {
   type FloorResult,
@@ -33,14 +34,20 @@ interface SizeResult {
 }
 
 async function main(): Promise<void> {
+  if (isParseWorker()) {
+    serveParseWorker();
+    return;
+  }
   if (process.argv[2] === 'worker') {
     const request = JSON.parse(process.argv[3]!) as WorkerRequest;
+    // The analysis parses on worker threads started from this bundle, as the CLI and the Action do.
+    const parallel = parallelFromEnv(import.meta.url, process.env);
     const result =
       request.mode === 'stages'
-        ? await runStages(request)
+        ? await runStages(request, parallel)
         : request.mode === 'floor'
           ? await runFloor(request)
-          : await runE2e(request);
+          : await runE2e(request, parallel);
     if (process.send) process.send(result);
     else console.log(JSON.stringify(result, null, 2));
     return;

@@ -13,6 +13,7 @@ import { compileNetworkPolicies } from '../src/l4/engine.js';
 import { compileIstio } from '../src/l7/engine.js';
 import type { L7Cell } from '../src/l7/types.js';
 import { ParseCache } from '../src/manifests/parse-cache.js';
+import type { ParallelParse } from '../src/manifests/parse-pool.js';
 import type { K8sObject } from '../src/manifests/types.js';
 import { buildModel } from '../src/model/build.js';
 import type { ClusterModel } from '../src/model/types.js';
@@ -81,15 +82,21 @@ export async function runFloor(request: WorkerRequest): Promise<FloorResult> {
 /** The production entry point, as the CLI and the Action call it. */
 export async function runE2e(
   request: WorkerRequest,
+  parallel?: ParallelParse,
 ): Promise<{ ms: number; maxRssMiB: number; changes: number }> {
   const start = performance.now();
-  const { report } = await runDiff({ repo: request.repo, base: request.base, head: request.head });
+  const { report } = await runDiff({
+    repo: request.repo,
+    base: request.base,
+    head: request.head,
+    ...(parallel ? { parallel } : {}),
+  });
   renderMarkdown(report, { maxChars: 65_536 });
   return { ms: performance.now() - start, maxRssMiB: rssMiB(), changes: report.changes.length };
 }
 
 /** The pipeline of `runDiff` + `diffRevisions`, stage by stage, timing the pure functions. */
-export async function runStages(request: WorkerRequest): Promise<StageResult> {
+export async function runStages(request: WorkerRequest, parallel?: ParallelParse): Promise<StageResult> {
   const stages: Stage[] = [];
   let last = performance.now();
   const first = last;
@@ -104,6 +111,7 @@ export async function runStages(request: WorkerRequest): Promise<StageResult> {
 
   // As runDiff does: one cache for both revisions, so shared files are parsed once.
   const parseCache = new ParseCache();
+  for (const side of sides) await parseCache.prefill(side.files, side.label, parallel);
   const parsed = sides.map((side) => {
     const diagnostics: Diagnostic[] = [...side.diagnostics];
     const objects: K8sObject[] = [];

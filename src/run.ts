@@ -3,8 +3,10 @@ import { diffRevisions } from './analysis/diff-revisions.js';
 import { loadConfig } from './config/load.js';
 import type { Config, InjectionAssumption } from './config/types.js';
 import { readRevision, resolveRevisionInput } from './git/read-revision.js';
+import type { RevisionFiles } from './git/types.js';
 import { renderRevision, withRendered } from './gitops/render-revision.js';
 import { ParseCache } from './manifests/parse-cache.js';
+import type { ParallelParse } from './manifests/parse-pool.js';
 import type { Layer, Report } from './report/types.js';
 
 /** What the CLI and the Action share to read the inputs. */
@@ -18,6 +20,8 @@ export interface InputOptions {
   readonly injection?: InjectionAssumption;
   readonly minCpuRequest?: string;
   readonly minMemoryRequest?: string;
+  /** Parse YAML on several threads (the bundles pass themselves as the worker entry). */
+  readonly parallel?: ParallelParse;
 }
 
 /** Everything the CLI's `diff` and the Action need to produce a report. */
@@ -41,10 +45,23 @@ export async function runDiff(options: DiffRunOptions): Promise<DiffRun> {
   const config = await effectiveConfig(options);
   const parseCache = new ParseCache();
   const [base, head] = await Promise.all([
-    readSide(options.base, 'base', options.repo, config, parseCache),
-    readSide(options.head, 'head', options.repo, config, parseCache),
+    readSide(options.base, 'base', options.repo, config),
+    readSide(options.head, 'head', options.repo, config),
   ]);
-  return { report: diffRevisions(base, head, { layer: options.layer ?? 'effective', config }), config };
+  // Head is mostly base's files again: only what the pull request changed is parsed twice.
+  await parseCache.prefill(base.files, base.label, options.parallel);
+  await parseCache.prefill(head.files, head.label, options.parallel);
+  return {
+    report: diffRevisions(
+      analyseRevision({ ...base, parseCache }, config),
+      analyseRevision({ ...head, parseCache }, config),
+      {
+        layer: options.layer ?? 'effective',
+        config,
+      },
+    ),
+    config,
+  };
 }
 
 export async function runAnalysis(
@@ -52,7 +69,10 @@ export async function runAnalysis(
   options: InputOptions,
 ): Promise<{ revision: AnalysedRevision; config: Config }> {
   const config = await effectiveConfig(options);
-  return { revision: await readSide(side, 'revision', options.repo, config), config };
+  const files = await readSide(side, 'revision', options.repo, config);
+  const parseCache = new ParseCache();
+  await parseCache.prefill(files.files, files.label, options.parallel);
+  return { revision: analyseRevision({ ...files, parseCache }, config), config };
 }
 
 export async function effectiveConfig(options: InputOptions): Promise<Config> {
@@ -72,16 +92,9 @@ export async function effectiveConfig(options: InputOptions): Promise<Config> {
   };
 }
 
-async function readSide(
-  arg: string,
-  role: string,
-  repo: string,
-  config: Config,
-  parseCache?: ParseCache,
-): Promise<AnalysedRevision> {
+/** One side's files, as analysed: Kustomize / Helm roots rendered, their input files not read as manifests. */
+async function readSide(arg: string, role: string, repo: string, config: Config): Promise<RevisionFiles> {
   const input = await resolveRevisionInput(arg, repo, role);
   const files = await readRevision(input, { include: config.include, exclude: config.exclude });
-  // Kustomize / Helm roots are analysed as rendered; their input files are not read as manifests.
-  const gitops = await renderRevision(input, files, config);
-  return analyseRevision({ ...withRendered(files, gitops), ...(parseCache ? { parseCache } : {}) }, config);
+  return withRendered(files, await renderRevision(input, files, config));
 }

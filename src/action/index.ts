@@ -1,3 +1,5 @@
+import { isParseWorker, parallelFromEnv, serveParseWorker } from '../manifests/parse-pool.js';
 import { run } from './main.js';
 
-await run();
+if (isParseWorker()) serveParseWorker();
+else await run(parallelFromEnv(import.meta.url, process.env));

@@ -3,6 +3,7 @@ import * as core from '@actions/core';
 import { formatDiagnostic } from '../core/diagnostics.js';
 import { ConfigurationError } from '../core/errors.js';
 import { ensureCommit, isShallow, mergeBase } from '../git/read-revision.js';
+import type { ParallelParse } from '../manifests/parse-pool.js';
 import { evaluateFailOn } from '../report/fail-on.js';
 import type { Report } from '../report/types.js';
 import { runDiff } from '../run.js';
@@ -37,7 +38,7 @@ function logDiagnostics(report: Report): void {
   core.endGroup();
 }
 
-async function runAction(): Promise<void> {
+async function runAction(parallel: ParallelParse | undefined): Promise<void> {
   const inputs = parseInputs((name) => core.getInput(name));
   // The runner masks github.token already; a PAT passed in may not be registered yet.
   if (inputs.token !== '') core.setSecret(inputs.token);
@@ -55,6 +56,7 @@ async function runAction(): Promise<void> {
     base: revisions.base,
     head: revisions.head,
     ...diffOptions(inputs),
+    ...(parallel ? { parallel } : {}),
   });
   const verdict = evaluateFailOn(report, inputs.failOn);
   logDiagnostics(report);
@@ -67,9 +69,9 @@ async function runAction(): Promise<void> {
 }
 
 /** The action's entry point: one place where a failure becomes the step's red cross. */
-export async function run(): Promise<void> {
+export async function run(parallel?: ParallelParse): Promise<void> {
   try {
-    await runAction();
+    await runAction(parallel);
   } catch (error) {
     if (error instanceof ConfigurationError) {
       core.setFailed(error.message);

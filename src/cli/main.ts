@@ -2,6 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { buildLayerMatrices } from '../analysis/layers.js';
 import { formatDiagnostic } from '../core/diagnostics.js';
 import { ConfigurationError, ExitCode } from '../core/errors.js';
+import type { ParallelParse } from '../manifests/parse-pool.js';
 import { renderConnlist, renderConnlistDiff } from '../render/connlist.js';
 import { renderMarkdown } from '../render/markdown.js';
 import { renderMatrixJson, renderMatrixText } from '../render/matrix.js';
@@ -17,6 +18,8 @@ export interface Io {
   readonly stdout: (text: string) => void;
   readonly stderr: (text: string) => void;
   readonly cwd: string;
+  /** Parse YAML on worker threads started from this bundle (absent: one thread). */
+  readonly parallel?: ParallelParse;
 }
 
 /** Runs one CLI invocation and returns the exit code; never throws. */
@@ -52,7 +55,7 @@ async function execute(command: Command, io: Io): Promise<number> {
 async function diffCommand(command: Extract<Command, { name: 'diff' }>, io: Io): Promise<number> {
   const layer = command.format === 'connlist-diff' ? 'l4' : command.layer;
   const { report } = await runDiff({
-    ...inputOptions(command),
+    ...inputOptions(command, io),
     base: command.base,
     head: command.head,
     layer,
@@ -75,7 +78,7 @@ async function diffCommand(command: Extract<Command, { name: 'diff' }>, io: Io):
 }
 
 async function matrixCommand(command: Extract<Command, { name: 'matrix' }>, io: Io): Promise<number> {
-  const { revision } = await runAnalysis(command.revision, inputOptions(command));
+  const { revision } = await runAnalysis(command.revision, inputOptions(command, io));
   const [matrix] = buildLayerMatrices(
     revision,
     revision,
@@ -93,9 +96,10 @@ async function matrixCommand(command: Extract<Command, { name: 'matrix' }>, io: 
   return revision.diagnostics.some((d) => d.severity === 'error') ? ExitCode.incomplete : ExitCode.ok;
 }
 
-function inputOptions(command: Extract<Command, { name: 'diff' | 'matrix' }>) {
+function inputOptions(command: Extract<Command, { name: 'diff' | 'matrix' }>, io: Io) {
   return {
     repo: command.repo,
+    ...(io.parallel ? { parallel: io.parallel } : {}),
     ...(command.config ? { configPath: command.config } : {}),
     ...(command.include.length ? { include: command.include } : {}),
     ...(command.injection ? { injection: command.injection } : {}),

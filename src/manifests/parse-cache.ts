@@ -1,6 +1,7 @@
 import type { Diagnostic } from '../core/diagnostics.js';
 import type { SourceLocation } from '../core/location.js';
 import { type ParsedFile, parseSourceFile } from './parse.js';
+import { type ParallelParse, parseFiles } from './parse-pool.js';
 import type { K8sObject, SourceFile } from './types.js';
 
 /**
@@ -19,16 +20,36 @@ export class ParseCache {
     Map<string, { readonly revision: string; readonly parsed: ParsedFile }>
   >();
 
+  /**
+   * Parses ahead, in parallel when asked, the files of a revision the cache does not hold yet, so
+   * that `parse` then only looks them up.
+   */
+  async prefill(files: readonly SourceFile[], revision: string, parallel?: ParallelParse): Promise<void> {
+    const seen = new Set<string>();
+    const missing = files.filter((f) => {
+      if (f.rendered || this.entries.get(f.path)?.has(f.text) || seen.has(f.path)) return false;
+      seen.add(f.path);
+      return true;
+    });
+    const parsed = await parseFiles(missing, revision, parallel);
+    missing.forEach((file, i) => {
+      this.store(file, revision, parsed[i]!);
+    });
+  }
+
   parse(file: SourceFile, revision: string): ParsedFile {
     if (file.rendered) return parseSourceFile(file, revision);
+    const hit = this.entries.get(file.path)?.get(file.text);
+    if (hit) return hit.revision === revision ? hit.parsed : relabel(hit.parsed, revision);
+    return this.store(file, revision, parseSourceFile(file, revision));
+  }
+
+  private store(file: SourceFile, revision: string, parsed: ParsedFile): ParsedFile {
     let byText = this.entries.get(file.path);
     if (!byText) {
       byText = new Map();
       this.entries.set(file.path, byText);
     }
-    const hit = byText.get(file.text);
-    if (hit) return hit.revision === revision ? hit.parsed : relabel(hit.parsed, revision);
-    const parsed = parseSourceFile(file, revision);
     byText.set(file.text, { revision, parsed });
     return parsed;
   }

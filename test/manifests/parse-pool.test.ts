@@ -1,0 +1,105 @@
+import { spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseSourceFile } from '../../src/manifests/parse.js';
+import { parseFiles } from '../../src/manifests/parse-pool.js';
+import type { ObjectPath, SourceFile } from '../../src/manifests/types.js';
+
+// Workers start from a built bundle (its entry serves them); CI checks dist/ is built from src/.
+const CLI = new URL('../../dist/cli/index.js', import.meta.url);
+const FIXTURES = new URL('../../fixtures/', import.meta.url).pathname;
+
+function yamlFiles(dir: string): SourceFile[] {
+  const out: SourceFile[] = [];
+  const walk = (d: string) => {
+    for (const name of readdirSync(d).sort()) {
+      const p = join(d, name);
+      if (statSync(p).isDirectory()) walk(p);
+      else if (/\.ya?ml$/.test(name))
+        out.push({ path: relative(FIXTURES, p), text: readFileSync(p, 'utf8') });
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+const PATHS: ObjectPath[] = [
+  [],
+  ['metadata', 'name'],
+  ['spec'],
+  ['spec', 'ingress', 0],
+  ['spec', 'rules', 0, 'from'],
+];
+
+/** Everything a consumer sees of a parse, `locate` answers included. */
+function visible(parsed: ReturnType<typeof parseSourceFile>[]) {
+  return parsed.map((p) => ({
+    diagnostics: p.diagnostics,
+    objects: p.objects.map(({ locate, ...rest }) => ({
+      ...rest,
+      located: PATHS.map((path) => locate(path)),
+    })),
+  }));
+}
+
+describe('parsing on worker threads', () => {
+  it('gives what parsing in this thread gives, file by file, in order', async () => {
+    const files = [
+      ...yamlFiles(FIXTURES),
+      { path: 'broken.yaml', text: 'kind: [\n' },
+      {
+        path: 'aliases.yaml',
+        text: 'apiVersion: v1\nkind: ConfigMap\nmetadata: &m {name: a}\ndata: {x: *m}\n',
+      },
+    ];
+    expect(files.length).toBeGreaterThan(20);
+    const parallel = await parseFiles(files, 'head', { entry: CLI, threads: 3 });
+    const sequential = files.map((f) => parseSourceFile(f, 'head'));
+    expect(visible(parallel)).toEqual(visible(sequential));
+    expect(parallel.flatMap((p) => p.diagnostics).filter((d) => d.code === 'parse-worker-failed')).toEqual(
+      [],
+    );
+  });
+
+  it('parses in this thread when the worker cannot start, and says so', async () => {
+    const files = yamlFiles(join(FIXTURES, 'demo', 'head'));
+    const entry = new URL('file:///nonexistent/policy-diff.js');
+    const parsed = await parseFiles(files, 'head', { entry, threads: 2 });
+    const notes = parsed.flatMap((p) => p.diagnostics).filter((d) => d.code === 'parse-worker-failed');
+    expect(notes).toHaveLength(1);
+    expect(notes[0]!.message).toMatch(/files were parsed in the main thread/);
+    const withoutNote = parsed.map((p) => ({
+      ...p,
+      diagnostics: p.diagnostics.filter((d) => d !== notes[0]),
+    }));
+    expect(visible(withoutNote)).toEqual(visible(files.map((f) => parseSourceFile(f, 'head'))));
+  });
+
+  it('the CLI prints the same report on one thread and on several', () => {
+    const run = (threads: string) =>
+      spawnSync(
+        process.execPath,
+        [
+          CLI.pathname,
+          'diff',
+          'fixtures/demo/base',
+          'fixtures/demo/head',
+          '--format',
+          'json',
+          '--fail-on',
+          'none',
+        ],
+        {
+          cwd: new URL('../..', import.meta.url).pathname,
+          env: { ...process.env, POLICY_DIFF_THREADS: threads },
+          encoding: 'utf8',
+        },
+      );
+    const one = run('1');
+    const three = run('3');
+    expect(one.status).toBe(0);
+    expect(three.stdout).toBe(one.stdout);
+    expect(one.stdout.length).toBeGreaterThan(1000);
+  });
+});
