@@ -91,6 +91,21 @@ export function meshAllowsNetworkBlocksFindings(ctx: RevisionContext): RawFindin
     }
     return v;
   };
+  // The named sources NetworkPolicy may let reach d, walking the shorter of the two lists.
+  const named = new Map<string, ReadonlySet<Workload>>();
+  const reaching = (n: NamedValue, srcs: readonly Workload[], d: Workload): readonly Workload[] => {
+    const possible = ctx.ingressNamesSources(d) ? ctx.possibleSources(d) : undefined;
+    if (!possible || possible.length >= srcs.length) return srcs.filter((s) => ctx.mayReach(s, d));
+    // Every named workload (possibleSources never holds d itself).
+    const key = `${n.field}\u0000${n.value}`;
+    let set = named.get(key);
+    if (!set) {
+      set = new Set(ctx.namedWorkloads(n.field, n.value).injected);
+      named.set(key, set);
+    }
+    const among = set;
+    return possible.filter((s) => among.has(s));
+  };
   for (const { model, object } of ctx.authz) {
     if (!enforced(model) || model.action !== 'ALLOW') continue;
     const dsts = ctx.authzTargets(model).filter((d) => ctx.injected(d));
@@ -105,8 +120,8 @@ export function meshAllowsNetworkBlocksFindings(ctx: RevisionContext): RawFindin
           const rep = srcs[0];
           if (!rep) continue;
           // Alive when one of them gets through (or might: uncertain).
-          const through = srcs.some(
-            (s) => ctx.mayReach(s, d) && (l4Uncertain(cellOf(s)) || cellOf(s).allowed.overlaps(ports)),
+          const through = reaching(n, srcs, d).some(
+            (s) => l4Uncertain(cellOf(s)) || cellOf(s).allowed.overlaps(ports),
           );
           if (through || l4Uncertain(cellOf(rep))) continue;
           if (!meshLets(rep, d, ports)) continue;

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Config } from '../config/types.js';
 import type { Diagnostic } from '../core/diagnostics.js';
 import type { ConnSet } from '../l4/conn-set.js';
@@ -276,15 +277,20 @@ class IstioEngine implements L7Engine, CellContext {
   }
 
   fingerprint(w: Workload): string {
-    this.global ??= JSON.stringify([
-      this.rootNamespace,
-      this.mesh.rootNamespace ?? null,
-      this.mesh.providers ? [...this.mesh.providers] : null,
-      this.trustDomains,
-      this.ipBlockMatchesPods,
-      this.config.mesh,
-      this.paDigests.get(this.rootNamespace) ?? [],
-    ]);
+    // The mesh-wide part, digested once: it would otherwise be copied into every workload's.
+    this.global ??= createHash('sha1')
+      .update(
+        JSON.stringify([
+          this.rootNamespace,
+          this.mesh.rootNamespace ?? null,
+          this.mesh.providers ? [...this.mesh.providers] : null,
+          this.trustDomains,
+          this.ipBlockMatchesPods,
+          this.config.mesh,
+          this.paDigests.get(this.rootNamespace) ?? [],
+        ]),
+      )
+      .digest('base64');
     const d = this.dest(w);
     const ns = this.model.namespaces.get(w.namespace);
     const { location: _, ...sidecar } = d.sidecar;

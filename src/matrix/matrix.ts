@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { ConnSet } from '../l4/conn-set.js';
 import type { L4Engine } from '../l4/engine-api.js';
 import { cutAddressSpace, type IpRange } from '../l4/ip-range.js';
@@ -137,7 +138,10 @@ export function buildMatrix<C extends L7CellLike>(
       let found = fingerprints.get(peer.id);
       if (found === undefined) {
         const w = peer.workload;
-        found = `${l4.fingerprint(w)}\u0000${l7?.fingerprint?.(w) ?? ''}`;
+        // Kept for the whole run and compared often: a digest, not the text.
+        found = createHash('sha1')
+          .update(`${l4.fingerprint(w)}\u0000${l7?.fingerprint?.(w) ?? ''}`)
+          .digest('base64');
         fingerprints.set(peer.id, found);
       }
       return found;
