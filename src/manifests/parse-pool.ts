@@ -10,8 +10,10 @@ import type { K8sObject, SourceFile } from './types.js';
  * YAML parsing is the one stage whose cost is proportional to the bytes of the repository, and the
  * `yaml` library parses about 3 MB/s: on a big repository it is half the run. Files are independent,
  * so they are parsed on every core. Workers are started from the running bundle (its entry calls
- * `serveParseWorker` when `isParseWorker`); the results are identical to parsing in the main thread
- * (tested), and a worker that fails costs time, never files: its share is parsed again here.
+ * `serveParseWorker` when `isParseWorker`). Files go out in chunks, to whichever thread is free
+ * (this one included), so a worker's start-up and its copying of results never leave a thread
+ * idle. The results are identical to parsing in the main thread (tested), and a worker that fails
+ * costs time, never files: its chunk is parsed here, with a note.
  */
 export interface ParallelParse {
   /** The bundle to start workers from (`import.meta.url` of a built entry point). */
@@ -26,12 +28,24 @@ export interface ParallelParse {
 /** Below this many bytes a worker's start-up (loading the bundle) costs more than it saves. */
 const MIN_BYTES_PER_WORKER = 1_000_000;
 const MAX_THREADS = 4;
+/** Small enough to keep every thread busy to the end, big enough that messages cost little. */
+const CHUNK_BYTES = 200_000;
 const WORKER_FLAG = 'policy-diff.parse-worker';
 
-interface Job {
+interface WorkerSetup {
   readonly [WORKER_FLAG]: true;
   readonly revision: string;
+}
+
+interface ChunkRequest {
+  readonly chunk: number;
   readonly files: readonly SourceFile[];
+}
+
+interface ChunkAnswer {
+  readonly chunk: number;
+  /** `undefined` for a file whose objects cannot cross (the main thread parses it). */
+  readonly parsed: readonly (PortableParsed | undefined)[];
 }
 
 /** A K8sObject as plain data: `locate` is rebuilt from its positions on the other side. */
@@ -54,17 +68,16 @@ export function parallelFromEnv(entryUrl: string, env: NodeJS.ProcessEnv): Paral
 
 /** Whether this thread was started to parse (then the entry point must call `serveParseWorker`). */
 export function isParseWorker(): boolean {
-  return !isMainThread && (workerData as Job | undefined)?.[WORKER_FLAG] === true;
+  return !isMainThread && (workerData as WorkerSetup | undefined)?.[WORKER_FLAG] === true;
 }
 
-/** The worker side: parses its files and posts them back as plain data. */
+/** The worker side: parses each chunk it is sent and posts it back as plain data, until terminated. */
 export function serveParseWorker(): void {
-  const job = workerData as Job;
-  const out = job.files.map((f) => portable(parseSourceFile(f, job.revision)));
-  parentPort?.postMessage(out);
-  // Stay until the parent has read the answer and terminates us: exiting now could let it see the
-  // exit before the message when its thread is busy parsing its own share.
-  parentPort?.once('message', () => undefined);
+  const { revision } = workerData as WorkerSetup;
+  parentPort?.on('message', ({ chunk, files }: ChunkRequest) => {
+    const answer: ChunkAnswer = { chunk, parsed: files.map((f) => portable(parseSourceFile(f, revision))) };
+    parentPort?.postMessage(answer);
+  });
 }
 
 /** Parses the files of one revision, in parallel when `parallel` is given and the input is big enough. */
@@ -81,71 +94,100 @@ export async function parseFiles(
     files.length,
   );
   if (!parallel || threads <= 1) return files.map((f) => parseSourceFile(f, revision));
-  const shares = split(files, threads);
-  const workers = shares.slice(1).map((share) => inWorker(parallel.entry, share, revision));
-  const mine = shares[0]!.map((f) => parseSourceFile(f, revision));
-  const theirs = await Promise.all(
-    workers.map(async (pending, i) => {
-      const done = await pending;
-      return 'failed' in done ? parsedHere(shares[i + 1]!, revision, done.failed) : done.parsed;
+  const chunks = chunksOf(files, Math.min(CHUNK_BYTES, Math.ceil(bytes / threads)));
+  const results: (ParsedFile[] | undefined)[] = chunks.map(() => undefined);
+  let next = 0;
+  const take = (): number | undefined => (next < chunks.length ? next++ : undefined);
+  const workers = Array.from({ length: threads - 1 }, () =>
+    runWorker(parallel.entry, revision, chunks, take, (chunk, parsed) => {
+      results[chunk] = parsed;
     }),
   );
-  return [mine, ...theirs].flat();
+  // This thread takes chunks too, yielding between them so the workers' answers are taken in.
+  for (let chunk = take(); chunk !== undefined; chunk = take()) {
+    results[chunk] = chunks[chunk]!.map((f) => parseSourceFile(f, revision));
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  const failures = (await Promise.all(workers)).filter((f) => f !== undefined);
+  return results.flatMap(
+    (parsed, chunk) => parsed ?? parsedHere(chunks[chunk]!, revision, failures[0] ?? 'no answer'),
+  );
 }
 
-/** A failed worker's share, parsed in this thread; a note says so (never a silent slowdown). */
+/** Consecutive chunks of about `size` bytes, in file order. */
+function chunksOf(files: readonly SourceFile[], size: number): SourceFile[][] {
+  const chunks: SourceFile[][] = [];
+  let current: SourceFile[] = [];
+  let filled = 0;
+  for (const f of files) {
+    current.push(f);
+    filled += f.text.length;
+    if (filled >= size) {
+      chunks.push(current);
+      current = [];
+      filled = 0;
+    }
+  }
+  if (current.length > 0) chunks.push(current);
+  return chunks;
+}
+
+/** A chunk no worker parsed, parsed in this thread; a note says so (never a silent slowdown). */
 function parsedHere(files: readonly SourceFile[], revision: string, why: string): ParsedFile[] {
   const parsed = files.map((f) => parseSourceFile(f, revision));
   parsed[0]?.diagnostics.push({
     severity: 'note',
     code: 'parse-worker-failed',
-    message: `a YAML parsing thread failed (${why}); its ${files.length} files were parsed in the main thread`,
+    message: `a YAML parsing thread failed (${why}); these ${files.length} files were parsed in the main thread`,
     location: { revision, file: files[0]!.path, line: 1, column: 1 },
   });
   return parsed;
 }
 
-/** Consecutive shares of about equal bytes, in file order. */
-function split(files: readonly SourceFile[], parts: number): SourceFile[][] {
-  const total = files.reduce((n, f) => n + f.text.length, 0);
-  const shares: SourceFile[][] = [[]];
-  let filled = 0;
-  for (const f of files) {
-    if (filled >= (total / parts) * shares.length && shares.length < parts) shares.push([]);
-    shares[shares.length - 1]!.push(f);
-    filled += f.text.length;
-  }
-  return shares;
-}
-
-type WorkerResult = { readonly parsed: ParsedFile[] } | { readonly failed: string };
-
-/** The parsed files, or why the worker could not parse them (the caller then does). */
-function inWorker(entry: URL, files: readonly SourceFile[], revision: string): Promise<WorkerResult> {
+/**
+ * One worker taking chunks until none is left. Resolves with `undefined` when it is done, or with
+ * why it failed (its chunk in flight is then left for the main thread).
+ */
+function runWorker(
+  entry: URL,
+  revision: string,
+  chunks: readonly (readonly SourceFile[])[],
+  take: () => number | undefined,
+  store: (chunk: number, parsed: ParsedFile[]) => void,
+): Promise<string | undefined> {
   return new Promise((resolve) => {
     let worker: Worker;
     try {
-      const job: Job = { [WORKER_FLAG]: true, revision, files };
-      worker = new Worker(entry, { workerData: job });
+      const setup: WorkerSetup = { [WORKER_FLAG]: true, revision };
+      worker = new Worker(entry, { workerData: setup });
     } catch (e) {
-      resolve({ failed: (e as Error).message });
+      resolve((e as Error).message);
       return;
     }
     let done = false;
-    const finish = (result: WorkerResult) => {
+    const finish = (failure: string | undefined) => {
       if (done) return;
       done = true;
-      resolve(result);
+      resolve(failure);
       void worker.terminate();
     };
-    worker.once('message', (out: (PortableParsed | undefined)[]) => {
-      const counters = new WeakMap<object, LineCounter>();
-      finish({
-        parsed: out.map((p, i) => (p ? restore(p, counters) : parseSourceFile(files[i]!, revision))),
-      });
+    const send = () => {
+      const chunk = take();
+      if (chunk === undefined) finish(undefined);
+      else worker.postMessage({ chunk, files: chunks[chunk]! } satisfies ChunkRequest);
+    };
+    const counters = new WeakMap<object, LineCounter>();
+    worker.on('message', ({ chunk, parsed }: ChunkAnswer) => {
+      const files = chunks[chunk]!;
+      store(
+        chunk,
+        parsed.map((p, i) => (p ? restore(p, counters) : parseSourceFile(files[i]!, revision))),
+      );
+      send();
     });
-    worker.once('error', (e) => finish({ failed: e.message }));
-    worker.once('exit', (code) => finish({ failed: `exited with code ${code}` }));
+    worker.once('error', (e) => finish(e.message));
+    worker.once('exit', (code) => finish(`exited with code ${code}`));
+    send();
   });
 }
 
