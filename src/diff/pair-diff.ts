@@ -102,16 +102,21 @@ function openness(matrix: AccessMatrix) {
     }
     return found;
   };
+  const admits = (group: JointClass, role: 'sources' | 'destinations', other: Peer): boolean => {
+    const found = candidates(group, role);
+    return found === 'all' || found.has(other.id);
+  };
   return (srcGroup: JointClass, src: Peer, dstGroup: JointClass, dst: Peer): boolean => {
     if (src.kind !== 'workload' || dst.kind !== 'workload') return true;
-    const sources = candidates(dstGroup, 'sources');
-    if (sources !== 'all' && !sources.has(src.id)) return false;
-    const destinations = candidates(srcGroup, 'destinations');
-    return destinations === 'all' || destinations.has(dst.id);
+    // The changed end first: it meets every class, while the other end's candidates are only
+    // needed (and computed) for the few classes it admits.
+    return srcGroup.stable === 0
+      ? admits(srcGroup, 'destinations', dst) && admits(dstGroup, 'sources', src)
+      : admits(dstGroup, 'sources', src) && admits(srcGroup, 'destinations', dst);
   };
 }
 
-type Candidates = 'all' | ReadonlySet<string>;
+type Candidates = 'all' | { has(id: string): boolean };
 
 interface JointClass {
   readonly members: Peer[];

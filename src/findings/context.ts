@@ -3,6 +3,7 @@ import type { Config } from '../config/types.js';
 import type { Diagnostic } from '../core/diagnostics.js';
 import type { SourceLocation } from '../core/location.js';
 import type { PolicyRef } from '../core/refs.js';
+import type { Candidates } from '../l4/engine-api.js';
 import { compileAuthorizationPolicy } from '../l7/authz-compile.js';
 import { type PolicyModel, policyApplies } from '../l7/authz-model.js';
 import type { L7Cell } from '../l7/types.js';
@@ -74,18 +75,7 @@ export function revisionContext(
   }));
   const targets = new Map<PolicyModel, Workload[]>();
   const l4 = rev.l4;
-  // Candidate lists as sets: once per list (the engine shares a list between equal selections),
-  // and remembered per workload, since pair checks ask for the same workload many times.
-  const sets = new WeakMap<readonly Workload[], ReadonlySet<Workload>>();
-  const asSet = (list: 'all' | readonly Workload[]): 'all' | ReadonlySet<Workload> => {
-    if (list === 'all') return list;
-    let set = sets.get(list);
-    if (!set) {
-      set = new Set(list);
-      sets.set(list, set);
-    }
-    return set;
-  };
+  // Candidates answer membership from their rules' sets, and are shared by workloads of one class.
   const memo = <T>(f: (w: Workload) => T) => {
     const cache = new WeakMap<Workload, T>();
     return (w: Workload): T => {
@@ -95,10 +85,9 @@ export function revisionContext(
       return v;
     };
   };
-  const ingressOf = (dst: Workload) => l4.ingressCandidates?.(dst) ?? 'all';
-  const ingressSet = memo((dst) => asSet(ingressOf(dst)));
-  const egressSet = memo((src) => asSet(l4.egressCandidates?.(src) ?? 'all'));
-  const within = (set: 'all' | ReadonlySet<Workload>, w: Workload) => set === 'all' || set.has(w);
+  const ingressSet = memo((dst): 'all' | Candidates => l4.ingressCandidates?.(dst) ?? 'all');
+  const egressSet = memo((src): 'all' | Candidates => l4.egressCandidates?.(src) ?? 'all');
+  const within = (set: 'all' | Candidates, w: Workload) => set === 'all' || set.has(w);
   const egressMayReach = (src: Workload, dst: Workload) => within(egressSet(src), dst);
   const trustDomains = [config.mesh.trustDomain, ...config.mesh.trustDomainAliases];
   const named = new Map<string, NamedWorkloads>();
@@ -147,8 +136,8 @@ export function revisionContext(
     possibleSources(dst) {
       let list = sources.get(dst);
       if (!list) {
-        const ingress = ingressOf(dst);
-        const from = ingress === 'all' ? rev.model.workloads : ingress;
+        const ingress = ingressSet(dst);
+        const from = ingress === 'all' ? rev.model.workloads : ingress.list();
         list = from.filter((s) => s !== dst && egressMayReach(s, dst));
         sources.set(dst, list);
       }

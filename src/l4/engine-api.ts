@@ -24,6 +24,14 @@ export function isNodeTraffic(w: Workload, options: L4Options): boolean {
   return w.hostNetwork && (options.hostNetworkPods ?? 'node') === 'node';
 }
 
+/** The workloads some rule of a policy selection names (see `L4Engine.ingressCandidates`). */
+export interface Candidates {
+  /** Membership, answered from the rules' own sets without building the union. */
+  has(w: Workload): boolean;
+  /** Every candidate, by namespace then model order (built on first use). */
+  list(): readonly Workload[];
+}
+
 /**
  * NetworkPolicy compiled once for one revision. All methods are pure and answer in time
  * proportional to the policies that select the pod, never to the number of workloads.
@@ -51,9 +59,9 @@ export interface L4Engine {
    * and the pods of the namespaces they name: for checks about pairs that must not visit every
    * pair of the cluster. Optional: without it, callers treat every workload as a candidate.
    */
-  ingressCandidates?(dst: Workload): 'all' | readonly Workload[];
+  ingressCandidates?(dst: Workload): 'all' | Candidates;
   /** The same for the destinations `src`'s egress rules may let out to. */
-  egressCandidates?(src: Workload): 'all' | readonly Workload[];
+  egressCandidates?(src: Workload): 'all' | Candidates;
   /** What `src`'s egress allows toward `dst`. */
   egress(src: Workload, dst: Peer): SideVerdict;
   /** What `dst`'s ingress allows from `src`. */

@@ -4,7 +4,7 @@ import type { Labels } from '../manifests/types.js';
 import { type Peer, workloadPeer } from '../matrix/peers.js';
 import type { ClusterModel, ContainerPort, Workload } from '../model/types.js';
 import { ConnSet } from './conn-set.js';
-import { isNodeTraffic, type L4Engine, type L4Options } from './engine-api.js';
+import { type Candidates, isNodeTraffic, type L4Engine, type L4Options } from './engine-api.js';
 import type { IpRange } from './ip-range.js';
 import type { LabelSelectorMatcher } from './label-selector.js';
 import type { CompiledPolicy, CompiledRule, Direction } from './netpol-compile.js';
@@ -30,6 +30,37 @@ interface PodIndex {
   readonly order: ReadonlyMap<Workload, number>;
   /** Labels of every namespace that has such pods. */
   readonly namespaceLabels: ReadonlyMap<string, Labels>;
+}
+
+/** The pods one rule's peers match. */
+interface RulePods {
+  readonly list: readonly Workload[];
+  readonly set: ReadonlySet<Workload>;
+}
+
+/** The union of the pods of a selection's rules, asked rule by rule; listed only when needed. */
+class RuleCandidates implements Candidates {
+  private listed: readonly Workload[] | undefined;
+
+  constructor(
+    private readonly rules: readonly RulePods[],
+    private readonly order: ReadonlyMap<Workload, number>,
+  ) {}
+
+  has(w: Workload): boolean {
+    return this.rules.some((r) => r.set.has(w));
+  }
+
+  list(): readonly Workload[] {
+    if (!this.listed) {
+      const order = this.order;
+      this.listed =
+        this.rules.length === 1
+          ? this.rules[0]!.list
+          : [...new Set(this.rules.flatMap((r) => r.list))].sort((a, b) => order.get(a)! - order.get(b)!);
+    }
+    return this.listed;
+  }
 }
 
 const UNSELECTED: Selection = { ingress: [], egress: [], uncertain: { ingress: [], egress: [] } };
@@ -65,10 +96,10 @@ class NetworkPolicyEngine implements L4Engine {
   private readonly namespaceLabels = new Map<string, Labels>();
   /** Per selection object (selections are shared by equal signatures), so computed once per class. */
   private readonly candidates = {
-    ingress: new WeakMap<Selection, 'all' | readonly Workload[]>(),
-    egress: new WeakMap<Selection, 'all' | readonly Workload[]>(),
+    ingress: new WeakMap<Selection, 'all' | Candidates>(),
+    egress: new WeakMap<Selection, 'all' | Candidates>(),
   };
-  private readonly peerPods = new WeakMap<PeerMatcher, 'all' | readonly Workload[]>();
+  private readonly peerPods = new WeakMap<PeerMatcher, 'all' | RulePods>();
   private podIndex: PodIndex | undefined;
 
   constructor(
@@ -102,16 +133,16 @@ class NetworkPolicyEngine implements L4Engine {
     ]);
   }
 
-  ingressCandidates(dst: Workload): 'all' | readonly Workload[] {
+  ingressCandidates(dst: Workload): 'all' | Candidates {
     return this.candidatesOf(dst, 'ingress');
   }
 
-  egressCandidates(src: Workload): 'all' | readonly Workload[] {
+  egressCandidates(src: Workload): 'all' | Candidates {
     return this.candidatesOf(src, 'egress');
   }
 
   /** The pods some rule's peers may match, per selection. */
-  private candidatesOf(pod: Workload, direction: Direction): 'all' | readonly Workload[] {
+  private candidatesOf(pod: Workload, direction: Direction): 'all' | Candidates {
     const selection = this.selection(pod);
     let found = this.candidates[direction].get(selection);
     if (!found) {
@@ -124,33 +155,33 @@ class NetworkPolicyEngine implements L4Engine {
   }
 
   /** The pods some rule's peers match; `all` when a rule's peers may match any namespace's pods. */
-  private matchedPods(rules: readonly CompiledRule[]): 'all' | readonly Workload[] {
-    const lists: (readonly Workload[])[] = [];
+  private matchedPods(rules: readonly CompiledRule[]): 'all' | Candidates {
+    const matched: RulePods[] = [];
     for (const rule of rules) {
       const pods = this.podsMatchedBy(rule.peers);
       if (pods === 'all') return 'all';
-      if (pods.length > 0) lists.push(pods);
+      if (pods.list.length > 0) matched.push(pods);
     }
-    if (lists.length <= 1) return lists[0] ?? [];
-    const order = this.pods().order;
-    return [...new Set(lists.flat())].sort((a, b) => order.get(a)! - order.get(b)!);
+    return new RuleCandidates(matched, this.pods().order);
   }
 
   /**
    * The pods one rule's peers match, by namespace then model order. Rules are shared by every
    * selection that includes their policy, so each is enumerated once.
    */
-  private podsMatchedBy(peers: PeerMatcher): 'all' | readonly Workload[] {
+  private podsMatchedBy(peers: PeerMatcher): 'all' | RulePods {
     let found = this.peerPods.get(peers);
     if (!found) {
       const { byNamespace, namespaceLabels } = this.pods();
       const namespaces = peers.podNamespaces(namespaceLabels);
-      found =
-        namespaces === 'all'
-          ? 'all'
-          : [...namespaces]
-              .sort()
-              .flatMap((n) => (byNamespace.get(n) ?? []).filter((w) => peers.matches(this.podTarget(w))));
+      if (namespaces === 'all') {
+        found = 'all';
+      } else {
+        const list = [...namespaces]
+          .sort()
+          .flatMap((n) => (byNamespace.get(n) ?? []).filter((w) => peers.matches(this.podTarget(w))));
+        found = { list, set: new Set(list) };
+      }
       this.peerPods.set(peers, found);
     }
     return found;

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { ConnSet } from '../l4/conn-set.js';
-import type { L4Engine } from '../l4/engine-api.js';
+import type { Candidates, L4Engine } from '../l4/engine-api.js';
 import { cutAddressSpace, type IpRange } from '../l4/ip-range.js';
 import type { L4Cell } from '../l4/verdict.js';
 import type { ClusterModel, Workload } from '../model/types.js';
@@ -62,7 +62,7 @@ export interface AccessMatrix<C extends L7CellLike = L7CellLike> {
    * superset (`verdict` decides); `all` when unknown or unrestricted. Lets the diff skip pairs
    * that NetworkPolicy closes in both revisions without computing them.
    */
-  candidates(peer: WorkloadPeer, role: 'sources' | 'destinations'): 'all' | ReadonlySet<string>;
+  candidates(peer: WorkloadPeer, role: 'sources' | 'destinations'): 'all' | { has(id: string): boolean };
 }
 
 export function buildMatrix<C extends L7CellLike>(
@@ -85,18 +85,17 @@ export function buildMatrix<C extends L7CellLike>(
   const cache = new Map<number, CellVerdict<C>>();
   // Asked by the diff and again by findings that share work across revisions.
   const fingerprints = new Map<string, string>();
-  // The engine answers with one array per policy selection, so the id sets are built once each.
-  const candidateIds = new WeakMap<readonly Workload[], ReadonlySet<string>>();
-  const idsOf = (found: 'all' | readonly Workload[] | undefined): 'all' | ReadonlySet<string> => {
+  const byId = new Map(model.workloads.map((w) => [w.id, w]));
+  // The engine answers membership per workload object; the diff asks by id.
+  const byIdOf = (found: 'all' | Candidates | undefined): 'all' | { has(id: string): boolean } => {
     if (found === undefined || found === 'all') return 'all';
-    let ids = candidateIds.get(found);
-    if (!ids) {
-      ids = new Set(found.map((w) => w.id));
-      candidateIds.set(found, ids);
-    }
-    return ids;
+    return {
+      has: (id) => {
+        const w = byId.get(id);
+        return w !== undefined && found.has(w);
+      },
+    };
   };
-
   const classOf = (peer: Peer): number => {
     const c = peer.kind === 'workload' ? classes.classOf.get(peer.id) : externalClass.get(peer.id);
     if (c === undefined) throw new Error(`peer ${peer.id} is not in the matrix of ${model.revision}`);
@@ -149,7 +148,7 @@ export function buildMatrix<C extends L7CellLike>(
     candidates(peer, role) {
       // Candidates follow the policies that select a workload, which its class decides.
       const w = classes.representatives[classOf(peer)]!;
-      return idsOf(role === 'sources' ? l4.ingressCandidates?.(w) : l4.egressCandidates?.(w));
+      return byIdOf(role === 'sources' ? l4.ingressCandidates?.(w) : l4.egressCandidates?.(w));
     },
   };
 }

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { analyseRevision } from '../../src/analysis/analyze-revision.js';
 import { DEFAULT_CONFIG } from '../../src/config/types.js';
+import type { Candidates } from '../../src/l4/engine-api.js';
 import { workloadPeer } from '../../src/matrix/peers.js';
 import { analyse, repoArb } from '../matrix/random-repo.js';
 
@@ -24,10 +25,17 @@ describe('ingress and egress candidates', () => {
           const outCandidates = l4.egressCandidates!(a);
           for (const b of model.workloads) {
             if (a === b) continue;
-            if (inCandidates !== 'all' && !l4.ingress(a, workloadPeer(b)).allowed.isEmpty())
-              expect(inCandidates.map((w) => w.id)).toContain(b.id);
-            if (outCandidates !== 'all' && !l4.egress(a, workloadPeer(b)).allowed.isEmpty())
-              expect(outCandidates.map((w) => w.id)).toContain(b.id);
+            if (inCandidates !== 'all' && !l4.ingress(a, workloadPeer(b)).allowed.isEmpty()) {
+              expect(inCandidates.list().map((w) => w.id)).toContain(b.id);
+              expect(inCandidates.has(b)).toBe(true);
+            }
+            if (outCandidates !== 'all' && !l4.egress(a, workloadPeer(b)).allowed.isEmpty()) {
+              expect(outCandidates.list().map((w) => w.id)).toContain(b.id);
+              expect(outCandidates.has(b)).toBe(true);
+            }
+            // Membership and the list agree.
+            for (const c of [inCandidates, outCandidates])
+              if (c !== 'all') expect(c.has(b)).toBe(c.list().includes(b));
           }
         }
       }),
@@ -69,7 +77,7 @@ spec:
     - from: [{podSelector: {matchLabels: {app: web}}}]
     - from: [{namespaceSelector: {matchLabels: {team: b}}}]
 `);
-    const ids = (c: 'all' | readonly { id: string }[]) => (c === 'all' ? c : c.map((w) => w.id));
+    const ids = (c: 'all' | Candidates) => (c === 'all' ? c : c.list().map((w) => w.id));
     expect(ids(l4.ingressCandidates!(workload('shop/db')))).toEqual(['ops/prom[Pod]', 'shop/web[Pod]']);
     expect(ids(l4.ingressCandidates!(workload('shop/web')))).toBe('all');
     expect(ids(l4.egressCandidates!(workload('shop/db')))).toBe('all');
