@@ -91,20 +91,26 @@ export function meshAllowsNetworkBlocksFindings(ctx: RevisionContext): RawFindin
     }
     return v;
   };
-  // The named sources NetworkPolicy may let reach d, walking the shorter of the two lists.
-  const named = new Map<string, ReadonlySet<Workload>>();
-  const reaching = (n: NamedValue, srcs: readonly Workload[], d: Workload): readonly Workload[] => {
+  // Whether one of the named sources NetworkPolicy may let reach d passes `test`, walking the
+  // shorter of the two lists (a `team-*` value names thousands; d's ingress may name a few).
+  const sets = new Map<string, ReadonlySet<Workload>>();
+  const someReaching = (
+    n: NamedValue,
+    named: readonly Workload[],
+    d: Workload,
+    test: (s: Workload) => boolean,
+  ): boolean => {
     const possible = ctx.ingressNamesSources(d) ? ctx.possibleSources(d) : undefined;
-    if (!possible || possible.length >= srcs.length) return srcs.filter((s) => ctx.mayReach(s, d));
-    // Every named workload (possibleSources never holds d itself).
+    if (!possible || possible.length >= named.length) return named.some((s) => ctx.mayReach(s, d) && test(s));
     const key = `${n.field}\u0000${n.value}`;
-    let set = named.get(key);
+    let set = sets.get(key);
     if (!set) {
-      set = new Set(ctx.namedWorkloads(n.field, n.value).injected);
-      named.set(key, set);
+      set = new Set(named);
+      sets.set(key, set);
     }
     const among = set;
-    return possible.filter((s) => among.has(s));
+    // possibleSources never holds d itself.
+    return possible.some((s) => among.has(s) && test(s));
   };
   for (const { model, object } of ctx.authz) {
     if (!enforced(model) || model.action !== 'ALLOW') continue;
@@ -116,16 +122,20 @@ export function meshAllowsNetworkBlocksFindings(ctx: RevisionContext): RawFindin
         const ports = rulePorts(rule, d);
         const cellOf = (s: Workload) => ctx.matrix.verdict(workloadPeer(s), workloadPeer(d)).l4;
         for (const n of values) {
-          const srcs = ctx.namedWorkloads(n.field, n.value).injected.filter((s) => s !== d);
-          const rep = srcs[0];
+          const named = ctx.namedWorkloads(n.field, n.value).injected;
+          const rep = named.find((s) => s !== d);
           if (!rep) continue;
           // Alive when one of them gets through (or might: uncertain).
-          const through = reaching(n, srcs, d).some(
+          const through = someReaching(
+            n,
+            named,
+            d,
             (s) => l4Uncertain(cellOf(s)) || cellOf(s).allowed.overlaps(ports),
           );
           if (through || l4Uncertain(cellOf(rep))) continue;
           if (!meshLets(rep, d, ports)) continue;
           const dead = { rule, object, d, ports };
+          const srcs = named.filter((s) => s !== d);
           if (n.field === 'namespaces') {
             out.push(deadNamespaceEntry(dead, n.value, srcs, cellOf(rep)));
             continue;

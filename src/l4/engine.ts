@@ -8,7 +8,7 @@ import { type Candidates, isNodeTraffic, type L4Engine, type L4Options } from '.
 import type { IpRange } from './ip-range.js';
 import type { LabelSelectorMatcher } from './label-selector.js';
 import type { CompiledPolicy, CompiledRule, Direction } from './netpol-compile.js';
-import type { PeerMatcher, PeerTarget } from './peer-matcher.js';
+import type { NamespaceSelection, PeerMatcher, PeerTarget } from './peer-matcher.js';
 import { buildPolicyIndex, type PolicyIndex } from './policy-index.js';
 import { SignatureScheme } from './signature.js';
 import type { Grant, SideVerdict } from './verdict.js';
@@ -28,8 +28,8 @@ interface PodIndex {
   readonly byNamespace: ReadonlyMap<string, readonly Workload[]>;
   /** Position by namespace name, then model order: candidate lists come out in this order. */
   readonly order: ReadonlyMap<Workload, number>;
-  /** Labels of every namespace that has such pods. */
-  readonly namespaceLabels: ReadonlyMap<string, Labels>;
+  /** Which of the namespaces that have such pods a namespaceSelector matches. */
+  readonly namespaceLabels: NamespaceSelection;
 }
 
 /** The pods one rule's peers match. */
@@ -101,6 +101,7 @@ class NetworkPolicyEngine implements L4Engine {
   };
   private readonly peerPods = new WeakMap<PeerMatcher, 'all' | RulePods>();
   private podIndex: PodIndex | undefined;
+  private readonly podTargets = new WeakMap<Workload, PeerTarget>();
 
   constructor(
     private readonly model: ClusterModel,
@@ -199,14 +200,30 @@ class NetworkPolicyEngine implements L4Engine {
     }
     const namespaces = [...byNamespace.keys()].sort();
     const order = new Map(namespaces.flatMap((n) => byNamespace.get(n)!).map((w, i) => [w, i]));
-    const namespaceLabels = new Map(namespaces.map((n) => [n, this.labelsOf(n)]));
+    const labels = namespaces.map((n) => [n, this.labelsOf(n)] as const);
+    const matched = new WeakMap<LabelSelectorMatcher, readonly string[]>();
+    const namespaceLabels: NamespaceSelection = {
+      matching(selector) {
+        let found = matched.get(selector);
+        if (!found) {
+          found = labels.filter(([, l]) => selector.matches(l)).map(([n]) => n);
+          matched.set(selector, found);
+        }
+        return found;
+      },
+    };
     this.podIndex = { byNamespace, order, namespaceLabels };
     return this.podIndex;
   }
 
-  /** How a pod's `podLabels` look to a peer selector. */
+  /** How a pod's `podLabels` look to a peer selector (asked for every rule that may name the pod). */
   private podTarget(w: Workload): PeerTarget {
-    return this.targets(workloadPeer(w))[0]!;
+    let target = this.podTargets.get(w);
+    if (!target) {
+      target = this.targets(workloadPeer(w))[0]!;
+      this.podTargets.set(w, target);
+    }
+    return target;
   }
 
   egress(src: Workload, dst: Peer): SideVerdict {

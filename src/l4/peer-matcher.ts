@@ -22,7 +22,12 @@ export interface PeerMatcher {
    * may match pods of any namespace without looking at labels. Lets callers enumerate the pods a
    * rule names without testing every pod of the cluster.
    */
-  podNamespaces(namespaces: ReadonlyMap<string, Labels>): 'all' | readonly string[];
+  podNamespaces(namespaces: NamespaceSelection): 'all' | readonly string[];
+}
+
+/** The namespaces a namespaceSelector matches; selectors are interned, so this is asked once per selector. */
+export interface NamespaceSelection {
+  matching(selector: LabelSelectorMatcher): readonly string[];
 }
 
 /** `from`/`to` missing or `[]`: every peer, including nodes and off-cluster IPs (A7, A10). */
@@ -48,10 +53,8 @@ class SelectorPeer implements PeerMatcher {
     return inNamespace && (this.podSelector?.matches(target.labels) ?? true);
   }
 
-  podNamespaces(namespaces: ReadonlyMap<string, Labels>): readonly string[] {
-    const selector = this.namespaceSelector;
-    if (!selector) return [this.policyNamespace];
-    return [...namespaces].filter(([, labels]) => selector.matches(labels)).map(([name]) => name);
+  podNamespaces(namespaces: NamespaceSelection): readonly string[] {
+    return this.namespaceSelector ? namespaces.matching(this.namespaceSelector) : [this.policyNamespace];
   }
 }
 
@@ -90,7 +93,7 @@ class AnyOf implements PeerMatcher {
     return this.peers.some((p) => p.matches(target));
   }
 
-  podNamespaces(namespaces: ReadonlyMap<string, Labels>): 'all' | readonly string[] {
+  podNamespaces(namespaces: NamespaceSelection): 'all' | readonly string[] {
     const out = new Set<string>();
     for (const p of this.peers) {
       const some = p.podNamespaces(namespaces);
