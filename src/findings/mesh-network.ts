@@ -86,7 +86,7 @@ export function meshAllowsNetworkBlocksFindings(ctx: RevisionContext): RawFindin
     const key = `mesh-lets\u0000${ends}\u0000${ports.toString()}`;
     let v = memo.get(key) as boolean | undefined;
     if (v === undefined) {
-      v = ctx.rev.l7.evaluate(workloadPeer(s), d, ports).segments.some((seg) => seg.verdict !== 'none');
+      v = ctx.rev.l7.letsSomeThrough(workloadPeer(s), d, ports);
       memo.set(key, v);
     }
     return v;

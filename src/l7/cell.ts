@@ -68,6 +68,26 @@ export function computeCell(ctx: CellContext, src: Peer, dst: Workload, l4: Conn
   return summarise(segments);
 }
 
+/**
+ * Whether some request gets through on some connection of `l4`: the same answer as asking whether
+ * a segment of `computeCell` has a verdict other than `none`, but it stops at the first port that
+ * lets something through and builds no explanation.
+ */
+export function letsSomeThrough(ctx: CellContext, src: Peer, dst: Workload, l4: ConnSet): boolean {
+  const dest = ctx.dest(dst);
+  for (const protocol of PROTOCOLS) {
+    const ports = l4.ports(protocol);
+    if (ports.isEmpty()) continue;
+    // Not proxied, or no sidecar: nothing is enforced (see computeCell).
+    if (protocol !== 'TCP' || !dest.sidecar.injected) return true;
+    for (const range of cutPorts(ports, dest.boundaries)) {
+      if (evaluatePort(ctx, dest, src, dst, range.from).outcomes.some((o) => o.verdict !== 'none'))
+        return true;
+    }
+  }
+  return false;
+}
+
 function tcpSegments(
   ctx: CellContext,
   dest: DestInfo,

@@ -9,7 +9,7 @@ import type { Peer } from '../matrix/peers.js';
 import type { ClusterModel, Service, Workload } from '../model/types.js';
 import { compileAuthorizationPolicy } from './authz-compile.js';
 import { type PolicyModel, policyApplies } from './authz-model.js';
-import { type CellContext, computeCell, type DestInfo } from './cell.js';
+import { type CellContext, computeCell, type DestInfo, letsSomeThrough } from './cell.js';
 import { decideInjection } from './injection.js';
 import { type MeshSettings, readMeshSettings } from './mesh-config.js';
 import { PeerAuthn } from './peer-authn.js';
@@ -34,6 +34,8 @@ export interface L7Engine {
   fingerprint(w: Workload): string;
   /** What Istio allows from src to dst on the connections that L4 already allows. */
   evaluate(src: Peer, dst: Workload, l4Allowed: ConnSet): L7Cell;
+  /** Whether `evaluate` would let some request through on some of `conns` (answered without the cell). */
+  letsSomeThrough(src: Peer, dst: Workload, conns: ConnSet): boolean;
   /** Whether PeerAuthentication may make some port of `w` STRICT (a cheap filter; `evaluate` decides). */
   mayRequireMtls(w: Workload): boolean;
 }
@@ -315,6 +317,10 @@ class IstioEngine implements L7Engine, CellContext {
 
   evaluate(src: Peer, dst: Workload, l4Allowed: ConnSet): L7Cell {
     return computeCell(this, src, dst, l4Allowed);
+  }
+
+  letsSomeThrough(src: Peer, dst: Workload, conns: ConnSet): boolean {
+    return letsSomeThrough(this, src, dst, conns);
   }
 }
 

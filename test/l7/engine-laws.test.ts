@@ -1,8 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ConnSet } from '../../src/l4/conn-set.js';
+import { parseCidr } from '../../src/l4/ip-range.js';
 import { PortSet } from '../../src/l4/port-set.js';
 import type { L7Cell } from '../../src/l7/types.js';
+import { externalPeer, type Peer } from '../../src/matrix/peers.js';
+import { peer, workload } from './fixtures.js';
 import { ap, mesh } from './helpers.js';
 
 /** Random rules over the standard mesh (server: 80 http, 9000 tcp, 8080 auto). */
@@ -80,6 +83,24 @@ describe('engine laws (fast-check)', () => {
         expect(after.effective.subtract(before.effective).isEmpty()).toBe(true);
       }),
       { numRuns: 60 },
+    );
+  });
+
+  it('letsSomeThrough answers what the full cell says, for every sub-range of connections', () => {
+    const subsets = fc.subarray([80, 8080, 9000, 9001, 15021, 15090], { minLength: 1 });
+    fc.assert(
+      fc.property(policyArb, ruleArb, srcArb, fc.boolean(), subsets, (allow, deny, src, udp, ports) => {
+        const run = mesh(policy('a', 'ALLOW', allow) + policy('d', 'DENY', [deny]));
+        const some = ConnSet.of('TCP', PortSet.of(ports.map((p) => ({ from: p, to: p })))).union(
+          udp ? ConnSet.of('UDP', PortSet.range(53)) : ConnSet.none,
+        );
+        const cell = run.cell(src, 'server', some);
+        const p: Peer = /^[0-9.:]+\//.test(src) ? externalPeer(parseCidr(src)) : peer(run.model, src);
+        expect(run.engine.letsSomeThrough(p, workload(run.model, 'server'), some)).toBe(
+          cell.segments.some((seg) => seg.verdict !== 'none'),
+        );
+      }),
+      { numRuns: 80 },
     );
   });
 
