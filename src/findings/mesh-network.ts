@@ -120,7 +120,7 @@ export function meshAllowsNetworkBlocksFindings(ctx: RevisionContext): RawFindin
       const values = namedValues(rule);
       for (const d of values.length ? dsts : []) {
         const ports = rulePorts(rule, d);
-        const cellOf = (s: Workload) => ctx.matrix.verdict(workloadPeer(s), workloadPeer(d)).l4;
+        const cellOf = (s: Workload) => ctx.matrix.l4Verdict(workloadPeer(s), workloadPeer(d));
         for (const n of values) {
           const named = ctx.namedWorkloads(n.field, n.value).injected;
           const rep = named.find((s) => s !== d);
@@ -242,11 +242,12 @@ export function networkAllowsMeshDeniesFindings(ctx: RevisionContext): RawFindin
 }
 
 function meshDeniesAll(ctx: RevisionContext, s: Workload, d: Workload): RawFinding | undefined {
+  // L4 first: Istio is asked only for pairs a rule of the destination's ingress opens.
+  const l4 = ctx.matrix.l4Verdict(workloadPeer(s), workloadPeer(d));
+  const grants = l4.ingress?.isolatedBy.length ? l4.ingress.grants : [];
+  if (l4Uncertain(l4) || l4.allowed.isEmpty() || grants.length === 0) return undefined;
   const v = ctx.matrix.verdict(workloadPeer(s), workloadPeer(d));
-  if (!v.l7 || v.l7.uncertain || l4Uncertain(v.l4) || v.l4.allowed.isEmpty() || !v.effective.isEmpty())
-    return undefined;
-  const grants = v.l4.ingress?.isolatedBy.length ? v.l4.ingress.grants : [];
-  if (grants.length === 0) return undefined;
+  if (!v.l7 || v.l7.uncertain || !v.effective.isEmpty()) return undefined;
   const denying = v.l7.segments.flatMap((seg) =>
     seg.outcomes.flatMap((o) => [...o.rules, ...o.reasons.flatMap((r) => (r.rule ? [r.rule] : []))]),
   );

@@ -48,6 +48,8 @@ export interface AccessMatrix<C extends L7CellLike = L7CellLike> {
   classOf(peer: Peer): number;
   /** The verdict for a pair (computed once per pair of classes). Never call with src === dst. */
   verdict(src: Peer, dst: Peer): CellVerdict<C>;
+  /** The L4 part of `verdict` alone, for checks that need no L7 (cached per pair of classes too). */
+  l4Verdict(src: Peer, dst: Peer): L4Cell;
   /** Number of distinct class-pair verdicts computed so far (for the benchmark). */
   computedCells(): number;
   /**
@@ -105,8 +107,18 @@ export function buildMatrix<C extends L7CellLike>(
   const representative = (peer: Peer): Peer =>
     peer.kind === 'workload' ? workloadPeer(classes.representatives[classOf(peer)]!) : peer;
 
-  const compute = (src: Peer, dst: Peer): CellVerdict<C> => {
-    const l4Cell = computeL4Cell(l4, representative(src), representative(dst));
+  const l4Cache = new Map<number, L4Cell>();
+  const l4Of = (src: Peer, dst: Peer, key: number): L4Cell => {
+    let cell = l4Cache.get(key);
+    if (!cell) {
+      cell = computeL4Cell(l4, representative(src), representative(dst));
+      l4Cache.set(key, cell);
+    }
+    return cell;
+  };
+
+  const compute = (src: Peer, dst: Peer, key: number): CellVerdict<C> => {
+    const l4Cell = l4Of(src, dst, key);
     if (!l7 || dst.kind !== 'workload' || l4Cell.allowed.isEmpty()) {
       return { l4: l4Cell, effective: l4Cell.allowed };
     }
@@ -124,10 +136,14 @@ export function buildMatrix<C extends L7CellLike>(
       const key = classOf(src) * classCount + classOf(dst);
       let v = cache.get(key);
       if (!v) {
-        v = compute(src, dst);
+        v = compute(src, dst, key);
         cache.set(key, v);
       }
       return v;
+    },
+    l4Verdict(src, dst) {
+      const key = classOf(src) * classCount + classOf(dst);
+      return cache.get(key)?.l4 ?? l4Of(src, dst, key);
     },
     computedCells: () => cache.size,
     fingerprint(peer) {

@@ -31,7 +31,10 @@ function cells(m: AccessMatrix<L7Cell>): string[] {
   for (const src of peers) {
     for (const dst of peers) {
       if (src.id === dst.id || (src.kind === 'external' && dst.kind === 'external')) continue;
+      // Asked first, so the L4-only path computes the cell that verdict then completes.
+      const l4 = m.l4Verdict(src, dst);
       const v = m.verdict(src, dst);
+      expect(l4).toBe(v.l4);
       out.push(
         `${src.id} > ${dst.id}: l4 ${v.l4.allowed.toString()} | effective ${v.effective.toString()} | l7 ${l7ScopeKey(v.l7)}`,
       );
