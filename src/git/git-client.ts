@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { type SimpleGit, simpleGit } from 'simple-git';
 
 interface GitResult {
@@ -18,7 +19,10 @@ function strictErrors(error: Buffer | Error | undefined, result: GitResult): Buf
   return new Error(stderr || `git exited with code ${result.exitCode}`);
 }
 
-/** The one way src/git talks to git for short commands (the batch reader spawns its own process). */
+/**
+ * The one way src/git talks to git for short commands (the batch reader spawns its own process,
+ * and big listings use `gitStdout`).
+ */
 export function gitClient(repo: string): SimpleGit {
   return simpleGit({ baseDir: repo, errors: strictErrors, maxConcurrentProcesses: 4 });
 }
@@ -36,4 +40,27 @@ export async function gitOutput(repo: string, args: readonly string[]): Promise<
 export function gitErrorText(error: unknown): string {
   const text = error instanceof Error ? error.message : String(error);
   return text.split('\n')[0]?.trim() ?? '';
+}
+
+/**
+ * Runs git and returns all of its stdout, read until the stream closes; rejects on a non-zero exit.
+ * For outputs of any size: simple-git can hand back a truncated stdout when several commands run at
+ * once (steveukx/git-js#795, seen here on `ls-tree` of base and head read together), and a listing
+ * cut short would silently drop files.
+ */
+export function gitStdout(repo: string, args: readonly string[]): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('git', [...args], { cwd: repo, stdio: ['ignore', 'pipe', 'pipe'] });
+    const chunks: Buffer[] = [];
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => chunks.push(chunk));
+    child.stderr.on('data', (chunk: Buffer) => {
+      if (stderr.length < 4096) stderr += chunk.toString('utf8');
+    });
+    child.on('error', (error) => reject(new Error(`cannot run git: ${error.message}`)));
+    child.on('close', (code, signal) => {
+      if (code === 0) resolve(Buffer.concat(chunks));
+      else reject(new Error(stderr.trim() || `git exited with ${code ?? signal}`));
+    });
+  });
 }

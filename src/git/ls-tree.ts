@@ -1,4 +1,4 @@
-import { gitClient } from './git-client.js';
+import { gitStdout } from './git-client.js';
 
 export type TreeEntryKind = 'file' | 'symlink' | 'submodule' | 'other';
 
@@ -22,6 +22,10 @@ function kindOf(mode: string, type: string): TreeEntryKind {
 }
 
 export function parseLsTree(output: string): TreeEntry[] {
+  // With -z every record ends with NUL: anything else is a listing cut short, never a shorter tree.
+  if (output !== '' && !output.endsWith('\0')) {
+    throw new Error(`git ls-tree output is incomplete (ends with '${output.slice(-80)}')`);
+  }
   const entries: TreeEntry[] = [];
   for (const record of output.split('\0')) {
     if (record === '') continue;
@@ -36,6 +40,6 @@ export function parseLsTree(output: string): TreeEntry[] {
 /** Every entry of a commit's tree, recursively, relative to the repository root. */
 export async function listTree(repo: string, commit: string): Promise<TreeEntry[]> {
   // --full-tree: paths relative to the repository root even when `repo` is a subdirectory of it.
-  const output = await gitClient(repo).raw(['ls-tree', '-r', '-z', '--long', '--full-tree', commit]);
-  return parseLsTree(output);
+  const output = await gitStdout(repo, ['ls-tree', '-r', '-z', '--long', '--full-tree', commit]);
+  return parseLsTree(output.toString('utf8'));
 }

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CatFileBatch } from '../../src/git/cat-file-batch.js';
-import { parseLsTree } from '../../src/git/ls-tree.js';
+import { listTree, parseLsTree } from '../../src/git/ls-tree.js';
 import { commitAll, git, initRepo, writeFiles } from './helpers.js';
 
 let tmp: string;
@@ -85,5 +85,34 @@ describe('parseLsTree', () => {
 
   it('throws on output it does not understand', () => {
     expect(() => parseLsTree('garbage\0')).toThrow("unexpected git ls-tree output: 'garbage'");
+  });
+
+  it('throws on a listing cut short (the last record has no NUL), never returns fewer files', () => {
+    const blob = '1'.repeat(40);
+    const whole = `100644 blob ${blob}      12\ta.yaml\u0000100644 blob ${blob}      12\tb.yaml\u0000`;
+    expect(parseLsTree(whole)).toHaveLength(2);
+    expect(() => parseLsTree(whole.slice(0, -20))).toThrow('git ls-tree output is incomplete');
+    expect(parseLsTree('')).toEqual([]);
+  });
+});
+
+describe('listTree', () => {
+  it('lists big trees completely, even read many times at once', async () => {
+    // Over a hundred kilobytes of listing: several pipe reads, the case simple-git could cut short.
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 1500; i++) files[`ns-${i % 50}/deep/path/workload-${i}.yaml`] = `n: ${i}\n`;
+    const big = join(tmp, 'big');
+    initRepo(big);
+    writeFiles(big, files);
+    commitAll(big, 'c');
+    const listings = await Promise.all(Array.from({ length: 8 }, () => listTree(big, 'HEAD')));
+    for (const entries of listings) {
+      expect(entries).toHaveLength(1500);
+      expect(new Set(entries.map((e) => e.path))).toEqual(new Set(Object.keys(files)));
+    }
+  });
+
+  it('rejects with what git said when the revision does not exist', async () => {
+    await expect(listTree(repo, 'f'.repeat(40))).rejects.toThrow(/not a tree object|fatal/);
   });
 });
