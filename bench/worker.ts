@@ -1,5 +1,6 @@
 import { parseAllDocuments } from 'yaml';
 import type { AnalysedRevision } from '../src/analysis/analyze-revision.js';
+import { MAX_LISTED_PAIRS } from '../src/analysis/diff-revisions.js';
 import { buildLayerMatrices, lensFor } from '../src/analysis/layers.js';
 import { DEFAULT_CONFIG } from '../src/config/types.js';
 import type { Diagnostic } from '../src/core/diagnostics.js';
@@ -158,7 +159,9 @@ export async function runStages(request: WorkerRequest, parallel?: ParallelParse
   const [base, head] = revisions as [AnalysedRevision, AnalysedRevision];
   const layer = 'effective';
   const [baseMatrix, headMatrix] = buildLayerMatrices(base, head, layer);
-  const pairs = diffMatrices(baseMatrix, headMatrix, lensFor(layer));
+  const { pairs, omitted } = diffMatrices(baseMatrix, headMatrix, lensFor(layer), {
+    maxPairs: MAX_LISTED_PAIRS,
+  });
   mark('matrix+diff', baseMatrix.computedCells() + headMatrix.computedCells());
 
   const found = computeFindings(base, head, [baseMatrix, headMatrix], config);
@@ -169,6 +172,7 @@ export async function runStages(request: WorkerRequest, parallel?: ParallelParse
     head: { label: head.label },
     layer,
     pairs,
+    omitted,
     baseWorkloads: base.model.workloads.map((w) => w.id),
     headWorkloads: head.model.workloads.map((w) => w.id),
     findings: found.findings,

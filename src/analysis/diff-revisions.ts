@@ -12,7 +12,15 @@ export interface DiffSettings {
   readonly layer: Layer;
   /** Findings settings (severity, accept, sidecar thresholds); defaults when absent. */
   readonly config?: Config;
+  /** Pairs of workloads listed at most (default MAX_LISTED_PAIRS); the others are counted. */
+  readonly maxListedPairs?: number;
 }
+
+/**
+ * Enough for any pull request a reviewer reads pair by pair; a change beyond it (a cluster-wide
+ * policy added or removed) is summarised by counts instead of exhausting the runner's memory.
+ */
+export const MAX_LISTED_PAIRS = 20_000;
 
 /** Builds both matrices of the layer over the same external cuts and reports what differs. Pure. */
 export function diffRevisions(
@@ -21,7 +29,9 @@ export function diffRevisions(
   settings: DiffSettings,
 ): Report {
   const [baseMatrix, headMatrix] = buildLayerMatrices(base, head, settings.layer);
-  const pairs = diffMatrices(baseMatrix, headMatrix, lensFor(settings.layer));
+  const { pairs, omitted } = diffMatrices(baseMatrix, headMatrix, lensFor(settings.layer), {
+    maxPairs: settings.maxListedPairs ?? MAX_LISTED_PAIRS,
+  });
   const withL7 = settings.layer !== 'l4';
   // Findings look at both layers whatever the reported one: they need the effective matrices.
   const effective =
@@ -34,6 +44,7 @@ export function diffRevisions(
     head: revisionInfo(head),
     layer: settings.layer,
     pairs,
+    omitted,
     baseWorkloads: base.model.workloads.map((w) => w.id),
     headWorkloads: head.model.workloads.map((w) => w.id),
     findings: found.findings,

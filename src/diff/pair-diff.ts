@@ -1,6 +1,7 @@
 import type { ConnSet } from '../l4/conn-set.js';
 import type { AccessMatrix, CellVerdict, L7CellLike } from '../matrix/matrix.js';
 import type { Peer, WorkloadPeer } from '../matrix/peers.js';
+import type { ChangeKind } from '../report/types.js';
 
 /** One pair whose connections differ. `before`/`after` are undefined when a peer is missing on that side. */
 export interface PairDiff<C extends L7CellLike = L7CellLike> {
@@ -10,6 +11,22 @@ export interface PairDiff<C extends L7CellLike = L7CellLike> {
   readonly after: CellVerdict<C> | undefined;
   readonly beforeConns: ConnSet;
   readonly afterConns: ConnSet;
+}
+
+/** Opened (nothing before), closed (nothing after), or changed. */
+export function changeKind(beforeConns: ConnSet, afterConns: ConnSet): ChangeKind {
+  return beforeConns.isEmpty() ? 'opened' : afterConns.isEmpty() ? 'closed' : 'changed';
+}
+
+export interface DiffOptions {
+  /** Pairs of workloads listed at most; the others are only counted (`omitted`). */
+  readonly maxPairs?: number;
+}
+
+export interface MatrixDiff<C extends L7CellLike = L7CellLike> {
+  readonly pairs: PairDiff<C>[];
+  /** Pairs that differ but were not listed, by kind (beyond `maxPairs`). */
+  readonly omitted: Readonly<Record<ChangeKind, number>>;
 }
 
 /** Which connections of a verdict are compared (the layer), and whether two verdicts differ. */
@@ -36,13 +53,17 @@ export function diffMatrices<C extends L7CellLike>(
   base: AccessMatrix<C>,
   head: AccessMatrix<C>,
   lens: DiffLens<C>,
-): PairDiff<C>[] {
+  options: DiffOptions = {},
+): MatrixDiff<C> {
+  const maxPairs = options.maxPairs ?? Number.POSITIVE_INFINITY;
+  const omitted: Record<ChangeKind, number> = { opened: 0, closed: 0, changed: 0 };
   const groups = jointClasses(base, head);
   const unstable: number[] = [];
   groups.forEach((g, i) => {
     if (g.stable === 0) unstable.push(i);
   });
   const out: PairDiff<C>[] = [];
+  let listed = 0;
   const baseOpen = openness(base);
   const headOpen = openness(head);
   groups.forEach((srcGroup, i) => {
@@ -74,15 +95,27 @@ export function diffMatrices<C extends L7CellLike>(
       if (!lens.differs(before, after)) continue;
       const beforeConns = lens.conns(before);
       const afterConns = lens.conns(after);
+      // Pairs of workloads are listed up to the limit, class pair by class pair, and counted beyond
+      // it: a PR that opens or closes the whole cluster must not expand into millions of pairs.
+      // Pairs with an external peer are always listed (the report merges their ranges).
+      const size =
+        i === j
+          ? srcGroup.members.length * (srcGroup.members.length - 1)
+          : srcGroup.members.length * dstGroup.members.length;
+      if (!srcGroup.external && !dstGroup.external && listed + size > maxPairs) {
+        omitted[changeKind(beforeConns, afterConns)] += size;
+        continue;
+      }
       for (const s of srcGroup.members) {
         for (const d of dstGroup.members) {
           if (s.id === d.id) continue;
           out.push({ src: s, dst: d, before, after, beforeConns, afterConns });
+          listed++;
         }
       }
     }
   });
-  return out;
+  return { pairs: out, omitted };
 }
 
 /**

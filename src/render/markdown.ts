@@ -3,7 +3,16 @@ import type { PathChange, Report } from '../report/types.js';
 import { code, escapeMarkdown } from './escape.js';
 import { findingMarkdownSections } from './findings.js';
 import { groupByDestinationNamespace } from './group.js';
-import { causeLines, KIND_TITLE, LAYER_TEXT, l7ChangeText, revisionText, summaryLine } from './wording.js';
+import {
+  causeLines,
+  KIND_TITLE,
+  LAYER_TEXT,
+  l7ChangeText,
+  noPathChanged,
+  omittedText,
+  revisionText,
+  summaryLine,
+} from './wording.js';
 
 export interface MarkdownOptions {
   /** Hard cap on the length of the result (GitHub comments: 65,536). Default: unlimited. */
@@ -40,7 +49,7 @@ export function renderMarkdown(report: Report, options: MarkdownOptions = {}): s
 function headerSection(report: Report): Section {
   const s = report.summary;
   const title =
-    report.changes.length === 0 && !report.incomplete
+    noPathChanged(report) && !report.incomplete
       ? '### policy-diff: no change in who can reach whom'
       : `### policy-diff: ${s.opened} opened, ${s.closed} closed, ${s.changed} changed`;
   const lines = [
@@ -59,6 +68,8 @@ function headerSection(report: Report): Section {
 
 function changeSections(report: Report): Section[] {
   const out: Section[] = [];
+  const omitted = omittedText(report);
+  if (omitted) out.push({ head: `\n\n> [!NOTE]\n> ${escapeMarkdown(omitted)}`, items: [], tail: '' });
   for (const kind of ['opened', 'closed', 'changed'] as const) {
     const changes = report.changes.filter((c) => c.kind === kind);
     if (changes.length === 0) continue;

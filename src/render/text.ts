@@ -3,7 +3,16 @@ import type { PathChange, Report } from '../report/types.js';
 import { sanitize } from './escape.js';
 import { findingTextLines } from './findings.js';
 import { groupByDestinationNamespace } from './group.js';
-import { causeLines, KIND_TITLE, LAYER_TEXT, l7ChangeText, revisionText, summaryLine } from './wording.js';
+import {
+  causeLines,
+  KIND_TITLE,
+  LAYER_TEXT,
+  l7ChangeText,
+  noPathChanged,
+  omittedText,
+  revisionText,
+  summaryLine,
+} from './wording.js';
 
 /** The terminal report: same content as the PR comment, plain text. */
 export function renderText(report: Report): string {
@@ -28,6 +37,8 @@ export function renderText(report: Report): string {
       for (const c of group) out.push(...changeLines(c));
     }
   }
+  const omitted = omittedText(report);
+  if (omitted) out.push('', omitted);
   if (report.workloads.added.length || report.workloads.removed.length) {
     out.push('', 'Workloads');
     for (const w of report.workloads.added) out.push(`  + ${sanitize(w)}`);
@@ -44,7 +55,7 @@ export function renderText(report: Report): string {
       '',
       `${notes} file${notes === 1 ? '' : 's'} or document${notes === 1 ? '' : 's'} skipped as not Kubernetes manifests (use --format json to list them).`,
     );
-  if (report.changes.length === 0 && !report.incomplete) out.push('', 'No change in who can reach whom.');
+  if (noPathChanged(report) && !report.incomplete) out.push('', 'No change in who can reach whom.');
   return `${out.join('\n')}\n`;
 }
 

@@ -47,6 +47,27 @@ export const KIND_TITLE: Record<ChangeKind, string> = {
   changed: 'Changed',
 };
 
+/** Whether no pair changed at all, listed or not. */
+export function noPathChanged(report: Report): boolean {
+  const s = report.summary;
+  return s.opened + s.closed + s.changed === 0;
+}
+
+/**
+ * `12,345 more pairs (...) are counted above but not listed: ...`, when a change was too big to list
+ * pair by pair; `undefined` otherwise.
+ */
+export function omittedText(report: Report): string | undefined {
+  const o = report.omitted;
+  if (!o) return undefined;
+  const total = o.opened + o.closed + o.changed;
+  const parts = (['opened', 'closed', 'changed'] as const).filter((k) => o[k] > 0).map((k) => `${o[k]} ${k}`);
+  return (
+    `${total} more pair${total === 1 ? '' : 's'} of workloads (${parts.join(', ')}) changed and are counted above, ` +
+    `but not listed one by one: the change is too big to list pair by pair (${report.changes.length} listed).`
+  );
+}
+
 export function summaryLine(report: Report): string {
   const s = report.summary;
   const parts = [`${s.opened} opened`, `${s.closed} closed`, `${s.changed} changed${l7ChangeCounts(report)}`];

@@ -1,6 +1,6 @@
 import { compareDiagnostics, type Diagnostic, isIncomplete } from '../core/diagnostics.js';
 import { isUncertain, l4Causes } from '../diff/causes.js';
-import type { PairDiff } from '../diff/pair-diff.js';
+import { changeKind, type PairDiff } from '../diff/pair-diff.js';
 import { compareRanges, type IpRange } from '../l4/ip-range.js';
 import type { L7CellLike } from '../matrix/matrix.js';
 import { externalPeer, type Peer } from '../matrix/peers.js';
@@ -22,6 +22,8 @@ export interface ReportInput<C extends L7CellLike = L7CellLike> {
   readonly head: RevisionInfo;
   readonly layer: Layer;
   readonly pairs: readonly PairDiff<C>[];
+  /** Pairs that changed but are not listed (see MatrixDiff.omitted). */
+  readonly omitted?: Readonly<Record<ChangeKind, number>>;
   readonly baseWorkloads: readonly string[];
   readonly headWorkloads: readonly string[];
   readonly findings: readonly Finding[];
@@ -43,7 +45,9 @@ export function buildReport<C extends L7CellLike>(input: ReportInput<C>): Report
     input.pairs.map((p) => toRangedChange(p, baseSet, headSet, input)),
   ).sort(compareChanges);
   const diagnostics = [...input.diagnostics].sort(compareDiagnostics);
-  const count = (k: ChangeKind) => changes.filter((c) => c.kind === k).length;
+  const omitted =
+    input.omitted && Object.values(input.omitted).some((n) => n > 0) ? input.omitted : undefined;
+  const count = (k: ChangeKind) => changes.filter((c) => c.kind === k).length + (omitted?.[k] ?? 0);
   const findingCount = (s: Finding['status']) => input.findings.filter((f) => f.status === s).length;
   return {
     tool: { name: 'policy-diff', version: VERSION },
@@ -66,6 +70,7 @@ export function buildReport<C extends L7CellLike>(input: ReportInput<C>): Report
       warnings: diagnostics.filter((d) => d.severity === 'warning').length,
     },
     changes,
+    ...(omitted ? { omitted } : {}),
     workloads: { added, removed },
     findings: input.findings,
     diagnostics,
@@ -138,11 +143,7 @@ function toRangedChange<C extends L7CellLike>(
 ): RangedChange {
   const added = pair.afterConns.subtract(pair.beforeConns);
   const removed = pair.beforeConns.subtract(pair.afterConns);
-  const kind: ChangeKind = pair.beforeConns.isEmpty()
-    ? 'opened'
-    : pair.afterConns.isEmpty()
-      ? 'closed'
-      : 'changed';
+  const kind = changeKind(pair.beforeConns, pair.afterConns);
   const scopes = input.l7Scopes?.(pair);
   const causes = [...l4Causes(pair.before, pair.after, added, removed), ...(input.extraCauses?.(pair) ?? [])];
   const workloadsDiff = workloadsDiffInfo(pair.src, pair.dst, baseSet, headSet);

@@ -14,6 +14,11 @@ export interface Report {
   readonly summary: ReportSummary;
   /** Opened, closed and changed paths, sorted by destination namespace, destination, source. */
   readonly changes: readonly PathChange[];
+  /**
+   * Pairs of workloads that changed but are not in `changes`, by kind: present only when a change
+   * was too big to list pair by pair. The summary counts include them.
+   */
+  readonly omitted?: Readonly<Record<ChangeKind, number>>;
   readonly workloads: { readonly added: readonly string[]; readonly removed: readonly string[] };
   readonly findings: readonly Finding[];
   /** Sorted; errors make the report incomplete. */
