@@ -7,7 +7,7 @@ import type { Diagnostic } from '../src/core/diagnostics.js';
 import { l7Causes, l7Scope } from '../src/diff/l7-causes.js';
 import { diffMatrices } from '../src/diff/pair-diff.js';
 import { computeFindings } from '../src/findings/index.js';
-import { readRevision, resolveRevisionInput } from '../src/git/read-revision.js';
+import { type BlobReads, readRevision, resolveRevisionInput } from '../src/git/read-revision.js';
 import type { RevisionFiles } from '../src/git/types.js';
 import { renderRevision, withRendered } from '../src/gitops/render-revision.js';
 import { compileNetworkPolicies } from '../src/l4/engine.js';
@@ -61,9 +61,11 @@ const config = DEFAULT_CONFIG;
 const rssMiB = () => process.resourceUsage().maxRSS / 1024;
 
 async function readBoth(request: WorkerRequest): Promise<RevisionFiles[]> {
+  // As runDiff does: a blob both revisions list is read once.
+  const blobs: BlobReads = new Map();
   const read = async (rev: string) => {
     const input = await resolveRevisionInput(rev, request.repo);
-    const files = await readRevision(input, { include: config.include, exclude: config.exclude });
+    const files = await readRevision(input, { include: config.include, exclude: config.exclude, blobs });
     return withRendered(files, await renderRevision(input, files, config));
   };
   return Promise.all([read(request.base), read(request.head)]);

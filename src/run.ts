@@ -2,7 +2,7 @@ import { type AnalysedRevision, analyseRevision } from './analysis/analyze-revis
 import { diffRevisions } from './analysis/diff-revisions.js';
 import { loadConfig } from './config/load.js';
 import type { Config, InjectionAssumption } from './config/types.js';
-import { readRevision, resolveRevisionInput } from './git/read-revision.js';
+import { type BlobReads, readRevision, resolveRevisionInput } from './git/read-revision.js';
 import type { RevisionFiles } from './git/types.js';
 import { renderRevision, withRendered } from './gitops/render-revision.js';
 import { ParseCache } from './manifests/parse-cache.js';
@@ -44,9 +44,10 @@ export interface DiffRun {
 export async function runDiff(options: DiffRunOptions): Promise<DiffRun> {
   const config = await effectiveConfig(options);
   const parseCache = new ParseCache();
+  const blobs: BlobReads = new Map();
   const [base, head] = await Promise.all([
-    readSide(options.base, 'base', options.repo, config),
-    readSide(options.head, 'head', options.repo, config),
+    readSide(options.base, 'base', options.repo, config, blobs),
+    readSide(options.head, 'head', options.repo, config, blobs),
   ]);
   // Head is mostly base's files again: only what the pull request changed is parsed twice.
   await parseCache.prefill(base.files, base.label, options.parallel);
@@ -93,8 +94,18 @@ export async function effectiveConfig(options: InputOptions): Promise<Config> {
 }
 
 /** One side's files, as analysed: Kustomize / Helm roots rendered, their input files not read as manifests. */
-async function readSide(arg: string, role: string, repo: string, config: Config): Promise<RevisionFiles> {
+async function readSide(
+  arg: string,
+  role: string,
+  repo: string,
+  config: Config,
+  blobs?: BlobReads,
+): Promise<RevisionFiles> {
   const input = await resolveRevisionInput(arg, repo, role);
-  const files = await readRevision(input, { include: config.include, exclude: config.exclude });
+  const files = await readRevision(input, {
+    include: config.include,
+    exclude: config.exclude,
+    ...(blobs ? { blobs } : {}),
+  });
   return withRendered(files, await renderRevision(input, files, config));
 }

@@ -6,7 +6,7 @@ import { resolveCommit } from './commits.js';
 import { binarySkipped, decodeText, type Limits, planReads, symlinkSkipped } from './file-limits.js';
 import { listTree, type TreeEntry } from './ls-tree.js';
 import type { PathFilter } from './path-filter.js';
-import type { RevisionFiles } from './types.js';
+import type { BlobReads, RevisionFiles } from './types.js';
 
 /**
  * Reads a revision straight from git objects: the tree from ls-tree, the blobs through one
@@ -17,6 +17,7 @@ export async function readGitRevision(
   rev: string,
   filter: PathFilter,
   limits: Limits,
+  blobs: BlobReads = new Map(),
 ): Promise<RevisionFiles> {
   const commit = await resolveCommit(repo, rev);
   if (!commit) throw new ConfigurationError(`'${rev}' is not a revision of ${repo}`);
@@ -31,11 +32,11 @@ export async function readGitRevision(
   }
   const plan = planReads(candidates, rev, limits);
   diagnostics.push(...plan.diagnostics);
-  const objects = await readBlobs(repo, plan.toRead);
+  const objects = await readBlobs(repo, plan.toRead, blobs);
   const files: SourceFile[] = [];
   for (const [index, entry] of plan.toRead.entries()) {
     const object = objects[index];
-    const text = object?.kind === 'found' && object.type === 'blob' ? decodeText(object.content) : null;
+    const text = object?.kind === 'found' && object.type === 'blob' ? textOf(object) : null;
     if (text === null) diagnostics.push(blobMissing(rev, entry.path));
     else if (text === undefined) diagnostics.push(binarySkipped(rev, entry.path));
     else files.push({ path: entry.path, text });
@@ -43,12 +44,18 @@ export async function readGitRevision(
   return { label: rev, commit, files, diagnostics };
 }
 
-/** All blobs through one batch process; shared contents are read once. The child never outlives this. */
-async function readBlobs(repo: string, entries: readonly TreeEntry[]): Promise<BatchObject[]> {
+/**
+ * All blobs through one batch process; a blob already asked for (by this revision or, through
+ * `bySha`, by the other one) is not read again. The child never outlives this.
+ */
+async function readBlobs(
+  repo: string,
+  entries: readonly TreeEntry[],
+  bySha: BlobReads,
+): Promise<BatchObject[]> {
   if (entries.length === 0) return [];
   const batch = new CatFileBatch(repo);
   try {
-    const bySha = new Map<string, Promise<BatchObject>>();
     const reads = entries.map((entry) => {
       let read = bySha.get(entry.sha);
       if (!read) {
@@ -63,6 +70,14 @@ async function readBlobs(repo: string, entries: readonly TreeEntry[]): Promise<B
   } finally {
     batch.kill();
   }
+}
+
+/** Decoded once per blob, so both revisions hold the same string for a file they share. */
+const texts = new WeakMap<BatchObject, string | undefined>();
+
+function textOf(object: Extract<BatchObject, { kind: 'found' }>): string | undefined {
+  if (!texts.has(object)) texts.set(object, decodeText(object.content));
+  return texts.get(object);
 }
 
 function blobMissing(revision: string, file: string): Diagnostic {

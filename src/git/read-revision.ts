@@ -10,7 +10,7 @@ import { createPathFilter } from './path-filter.js';
 import type { ReadOptions, RevisionFiles, RevisionInput } from './types.js';
 
 export { ensureCommit, isShallow, mergeBase } from './commits.js';
-export type { ReadOptions, RevisionFiles, RevisionInput } from './types.js';
+export type { BlobReads, ReadOptions, RevisionFiles, RevisionInput } from './types.js';
 
 async function isDirectory(path: string): Promise<boolean> {
   try {
@@ -49,7 +49,7 @@ export async function readRevision(input: RevisionInput, options: ReadOptions): 
   };
   const result =
     input.kind === 'git'
-      ? await readGitRevision(input.repo, input.rev, filter, limits)
+      ? await readGitRevision(input.repo, input.rev, filter, limits, options.blobs)
       : await readExistingDirectory(input.path, filter, limits);
   result.files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   result.diagnostics.sort(compareDiagnostics);

@@ -1,5 +1,6 @@
 import type { Diagnostic } from '../core/diagnostics.js';
 import type { SourceFile } from '../manifests/types.js';
+import type { BatchObject } from './cat-file-batch.js';
 
 /** Where one side of the diff comes from: a revision of a git repository, or a directory on disk. */
 export type RevisionInput = { kind: 'git'; repo: string; rev: string } | { kind: 'directory'; path: string };
@@ -21,4 +22,12 @@ export interface ReadOptions {
   maxFileBytes?: number;
   /** Default 512 MiB. */
   maxTotalBytes?: number;
+  /**
+   * Blobs already asked for, by sha, shared by the revisions of one run: base and head have most
+   * files in common, and a blob both list is read from git once.
+   */
+  blobs?: BlobReads;
 }
+
+/** Reads of blobs by sha (see ReadOptions.blobs); create one with `new Map()`. */
+export type BlobReads = Map<string, Promise<BatchObject>>;

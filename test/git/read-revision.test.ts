@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_INCLUDE } from '../../src/config/types.js';
 import { ConfigurationError } from '../../src/core/errors.js';
-import { readRevision, resolveRevisionInput } from '../../src/git/read-revision.js';
+import { type BlobReads, readRevision, resolveRevisionInput } from '../../src/git/read-revision.js';
 import { commitAll, git, initRepo, writeFiles } from './helpers.js';
 
 const all = { include: DEFAULT_INCLUDE, exclude: [] };
@@ -40,6 +40,21 @@ afterAll(async () => {
 });
 
 describe('readRevision (git)', () => {
+  it('reads a blob both revisions list once when they share the reads, with the same result', async () => {
+    const blobs: BlobReads = new Map();
+    const [base, head] = await Promise.all([
+      readRevision({ kind: 'git', repo, rev: 'base' }, { ...all, blobs }),
+      readRevision({ kind: 'git', repo, rev: 'HEAD' }, { ...all, blobs }),
+    ]);
+    expect(base).toEqual(await readRevision({ kind: 'git', repo, rev: 'base' }, all));
+    expect(head).toEqual(await readRevision({ kind: 'git', repo, rev: 'HEAD' }, all));
+    // Shared files are one read and one string; changed files were read apart.
+    const distinct = new Set([...base.files, ...head.files].map((f) => f.text));
+    expect(blobs.size).toBe(distinct.size);
+    const shared = (r: typeof base) => r.files.find((f) => f.path === 'ci/pipeline.yaml')!;
+    expect(shared(base).text).toBe(shared(head).text);
+  });
+
   it('reads each revision of the same repository with its own content', async () => {
     const base = await readRevision({ kind: 'git', repo, rev: 'base' }, all);
     const head = await readRevision({ kind: 'git', repo, rev: 'HEAD' }, all);
