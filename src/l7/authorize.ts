@@ -53,6 +53,25 @@ export function authorize(applied: AppliedPolicies, ctx: EvalContext, mesh: Mesh
   };
 }
 
+/**
+ * Whether `authorize` lets some request through (its verdict is not `none`). Without DENY or
+ * CUSTOM policies that is whether some ALLOW rule matches something, answered without the set
+ * algebra and the explanation; otherwise `authorize` decides.
+ */
+export function letsSomethingThrough(
+  applied: AppliedPolicies,
+  ctx: EvalContext,
+  mesh: MeshSettings,
+): boolean {
+  if (applied.deny.length > 0 || applied.custom.length > 0) {
+    return !authorize(applied, ctx, mesh).outcome.requests.isEmpty();
+  }
+  if (applied.allow.length === 0) return true;
+  return applied.allow.some((p) =>
+    p.rules.some((rule) => !rule.invalid && !evalRule(rule, 'allow', ctx).requests.isEmpty()),
+  );
+}
+
 function union(list: readonly Evaluated[]): RequestSet {
   return list.reduce((acc, e) => acc.union(e.result.requests), RequestSet.none);
 }

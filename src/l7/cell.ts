@@ -3,7 +3,7 @@ import { ConnSet } from '../l4/conn-set.js';
 import { PortSet } from '../l4/port-set.js';
 import type { Peer } from '../matrix/peers.js';
 import { PROTOCOLS, type Protocol, type Workload } from '../model/types.js';
-import { type AppliedPolicies, authorize } from './authorize.js';
+import { type AppliedPolicies, authorize, letsSomethingThrough } from './authorize.js';
 import type { EvalContext } from './authz-eval.js';
 import type { MeshSettings } from './mesh-config.js';
 import type { PeerAuthn } from './peer-authn.js';
@@ -81,8 +81,7 @@ export function letsSomeThrough(ctx: CellContext, src: Peer, dst: Workload, l4: 
     // Not proxied, or no sidecar: nothing is enforced (see computeCell).
     if (protocol !== 'TCP' || !dest.sidecar.injected) return true;
     for (const range of cutPorts(ports, dest.boundaries)) {
-      if (evaluatePort(ctx, dest, src, dst, range.from).outcomes.some((o) => o.verdict !== 'none'))
-        return true;
+      if (portLetsSomething(ctx, dest, src, dst, range.from)) return true;
     }
   }
   return false;
@@ -107,27 +106,59 @@ function tcpSegments(
     .sort((a, b) => a.ports.ranges[0]!.from - b.ports.ranges[0]!.from);
 }
 
-function evaluatePort(ctx: CellContext, dest: DestInfo, src: Peer, dst: Workload, port: number): Piece {
-  const bypass = dest.inbound.bypass(port);
-  if (bypass) return bypassPiece('port-not-captured', bypass);
+/** What a captured port is to the sidecar, and whether the client's transport is accepted there. */
+function portTransport(ctx: CellContext, src: Peer, dst: Workload, dest: DestInfo, port: number) {
   const portClass = dest.inbound.classOf(port);
   const chains = portClass === 'auto' ? (['http', 'tcp'] as const) : ([portClass] as const);
   const client = clientTls(src, (w) => ctx.sidecar(w), port, ctx.pa.namespaceMode(dst.namespace, ctx.root));
   const transport = checkTransport(client, ctx.pa.portMode(dst, port, ctx.root));
+  return { portClass, chains, transport };
+}
+
+function evalContext(
+  ctx: CellContext,
+  src: Peer,
+  chain: 'http' | 'tcp',
+  port: number,
+  identity: string | undefined,
+): EvalContext {
+  return {
+    chain,
+    port,
+    identity,
+    source: src.kind === 'external' ? { kind: 'external', range: src.range } : { kind: 'pod' },
+    trustDomains: ctx.trustDomains,
+    ipBlockMatchesPods: ctx.ipBlockMatchesPods,
+  };
+}
+
+/** Whether `evaluatePort` would give some outcome other than `none`. */
+function portLetsSomething(
+  ctx: CellContext,
+  dest: DestInfo,
+  src: Peer,
+  dst: Workload,
+  port: number,
+): boolean {
+  if (dest.inbound.bypass(port)) return true;
+  const { chains, transport } = portTransport(ctx, src, dst, dest, port);
+  if (!transport.accepted) return false;
+  return chains.some((chain) =>
+    letsSomethingThrough(dest.applied, evalContext(ctx, src, chain, port, transport.identity), ctx.mesh),
+  );
+}
+
+function evaluatePort(ctx: CellContext, dest: DestInfo, src: Peer, dst: Workload, port: number): Piece {
+  const bypass = dest.inbound.bypass(port);
+  if (bypass) return bypassPiece('port-not-captured', bypass);
+  const { portClass, chains, transport } = portTransport(ctx, src, dst, dest, port);
   if (!transport.accepted) {
     const outcomes = chains.map((chain) => rejected(chain, transport.reason));
     return { portClass, outcomes, approximate: false, uncertain: dest.uncertain };
   }
   let approximate = false;
   const outcomes = chains.map((chain) => {
-    const evalCtx: EvalContext = {
-      chain,
-      port,
-      identity: transport.identity,
-      source: src.kind === 'external' ? { kind: 'external', range: src.range } : { kind: 'pod' },
-      trustDomains: ctx.trustDomains,
-      ipBlockMatchesPods: ctx.ipBlockMatchesPods,
-    };
+    const evalCtx = evalContext(ctx, src, chain, port, transport.identity);
     const a = authorize(dest.applied, evalCtx, ctx.mesh);
     approximate ||= a.approximate;
     return { ...a.outcome, reasons: [...transport.reasons, ...a.outcome.reasons] };

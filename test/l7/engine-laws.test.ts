@@ -89,18 +89,27 @@ describe('engine laws (fast-check)', () => {
   it('letsSomeThrough answers what the full cell says, for every sub-range of connections', () => {
     const subsets = fc.subarray([80, 8080, 9000, 9001, 15021, 15090], { minLength: 1 });
     fc.assert(
-      fc.property(policyArb, ruleArb, srcArb, fc.boolean(), subsets, (allow, deny, src, udp, ports) => {
-        const run = mesh(policy('a', 'ALLOW', allow) + policy('d', 'DENY', [deny]));
-        const some = ConnSet.of('TCP', PortSet.of(ports.map((p) => ({ from: p, to: p })))).union(
-          udp ? ConnSet.of('UDP', PortSet.range(53)) : ConnSet.none,
-        );
-        const cell = run.cell(src, 'server', some);
-        const p: Peer = /^[0-9.:]+\//.test(src) ? externalPeer(parseCidr(src)) : peer(run.model, src);
-        expect(run.engine.letsSomeThrough(p, workload(run.model, 'server'), some)).toBe(
-          cell.segments.some((seg) => seg.verdict !== 'none'),
-        );
-      }),
-      { numRuns: 80 },
+      fc.property(
+        policyArb,
+        ruleArb,
+        fc.boolean(),
+        srcArb,
+        fc.boolean(),
+        subsets,
+        (allow, deny, withDeny, src, udp, ports) => {
+          // With a DENY policy authorize decides; without, the ALLOW rules are asked directly.
+          const run = mesh(policy('a', 'ALLOW', allow) + (withDeny ? policy('d', 'DENY', [deny]) : ''));
+          const some = ConnSet.of('TCP', PortSet.of(ports.map((p) => ({ from: p, to: p })))).union(
+            udp ? ConnSet.of('UDP', PortSet.range(53)) : ConnSet.none,
+          );
+          const cell = run.cell(src, 'server', some);
+          const p: Peer = /^[0-9.:]+\//.test(src) ? externalPeer(parseCidr(src)) : peer(run.model, src);
+          expect(run.engine.letsSomeThrough(p, workload(run.model, 'server'), some)).toBe(
+            cell.segments.some((seg) => seg.verdict !== 'none'),
+          );
+        },
+      ),
+      { numRuns: 120 },
     );
   });
 
