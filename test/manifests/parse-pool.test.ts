@@ -62,6 +62,14 @@ describe('parsing on worker threads', () => {
     );
   });
 
+  it('the Action bundle serves parse workers too', async () => {
+    const files = yamlFiles(join(FIXTURES, 'demo', 'head'));
+    const entry = new URL('../../dist/action/index.js', import.meta.url);
+    const parsed = await parseFiles(files, 'head', { entry, threads: 2 });
+    expect(parsed.flatMap((p) => p.diagnostics).filter((d) => d.code === 'parse-worker-failed')).toEqual([]);
+    expect(visible(parsed)).toEqual(visible(files.map((f) => parseSourceFile(f, 'head'))));
+  });
+
   it('parses in this thread when the worker cannot start, and says so', async () => {
     const files = yamlFiles(join(FIXTURES, 'demo', 'head'));
     const entry = new URL('file:///nonexistent/policy-diff.js');
