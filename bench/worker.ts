@@ -1,10 +1,9 @@
 import { parseAllDocuments } from 'yaml';
 import type { AnalysedRevision } from '../src/analysis/analyze-revision.js';
-import { MAX_LISTED_PAIRS } from '../src/analysis/diff-revisions.js';
+import { diffReport, MAX_LISTED_PAIRS } from '../src/analysis/diff-revisions.js';
 import { buildLayerMatrices, lensFor } from '../src/analysis/layers.js';
 import { DEFAULT_CONFIG } from '../src/config/types.js';
 import type { Diagnostic } from '../src/core/diagnostics.js';
-import { l7Causes, l7Scope } from '../src/diff/l7-causes.js';
 import { diffMatrices } from '../src/diff/pair-diff.js';
 import { computeFindings } from '../src/findings/index.js';
 import { type BlobReads, readRevision, resolveRevisionInput } from '../src/git/read-revision.js';
@@ -12,14 +11,12 @@ import type { RevisionFiles } from '../src/git/types.js';
 import { renderRevision, withRendered } from '../src/gitops/render-revision.js';
 import { compileNetworkPolicies } from '../src/l4/engine.js';
 import { compileIstio } from '../src/l7/engine.js';
-import type { L7Cell } from '../src/l7/types.js';
 import { ParseCache } from '../src/manifests/parse-cache.js';
 import type { ParallelParse } from '../src/manifests/parse-pool.js';
 import type { K8sObject } from '../src/manifests/types.js';
 import { buildModel } from '../src/model/build.js';
 import type { ClusterModel } from '../src/model/types.js';
 import { renderMarkdown } from '../src/render/markdown.js';
-import { buildReport } from '../src/report/build-report.js';
 import { runDiff } from '../src/run.js';
 
 /** One measurement, run in a fresh process so that timings and peak RSS do not carry over. */
@@ -161,27 +158,13 @@ export async function runStages(request: WorkerRequest, parallel?: ParallelParse
   const [base, head] = revisions as [AnalysedRevision, AnalysedRevision];
   const layer = 'effective';
   const [baseMatrix, headMatrix] = buildLayerMatrices(base, head, layer);
-  const { pairs, omitted } = diffMatrices(baseMatrix, headMatrix, lensFor(layer), {
-    maxPairs: MAX_LISTED_PAIRS,
-  });
+  const diff = diffMatrices(baseMatrix, headMatrix, lensFor(layer), { maxPairs: MAX_LISTED_PAIRS });
   mark('matrix+diff', baseMatrix.computedCells() + headMatrix.computedCells());
 
   const found = computeFindings(base, head, [baseMatrix, headMatrix], config);
   mark('findings', baseMatrix.computedCells() + headMatrix.computedCells());
 
-  const report = buildReport<L7Cell>({
-    base: { label: base.label },
-    head: { label: head.label },
-    layer,
-    pairs,
-    omitted,
-    baseWorkloads: base.model.workloads.map((w) => w.id),
-    headWorkloads: head.model.workloads.map((w) => w.id),
-    findings: found.findings,
-    diagnostics: [...base.diagnostics, ...head.diagnostics, ...found.diagnostics],
-    extraCauses: (p) => l7Causes(p.before, p.after),
-    l7Scopes: (p) => ({ before: l7Scope(p.before?.l7), after: l7Scope(p.after?.l7) }),
-  });
+  const report = diffReport(base, head, layer, diff, found);
   mark('report');
 
   const markdown = renderMarkdown(report, { maxChars: 65_536 });

@@ -1,7 +1,7 @@
 import { type Config, DEFAULT_CONFIG } from '../config/types.js';
 import { l7Causes, l7Scope, l7ScopeChange } from '../diff/l7-causes.js';
-import { diffMatrices } from '../diff/pair-diff.js';
-import { computeFindings } from '../findings/index.js';
+import { diffMatrices, type MatrixDiff } from '../diff/pair-diff.js';
+import { computeFindings, type FindingsResult } from '../findings/index.js';
 import type { L7Cell } from '../l7/types.js';
 import { buildReport } from '../report/build-report.js';
 import type { Layer, Report } from '../report/types.js';
@@ -29,27 +29,37 @@ export function diffRevisions(
   settings: DiffSettings,
 ): Report {
   const [baseMatrix, headMatrix] = buildLayerMatrices(base, head, settings.layer);
-  const { pairs, omitted } = diffMatrices(baseMatrix, headMatrix, lensFor(settings.layer), {
+  const diff = diffMatrices(baseMatrix, headMatrix, lensFor(settings.layer), {
     maxPairs: settings.maxListedPairs ?? MAX_LISTED_PAIRS,
   });
-  const withL7 = settings.layer !== 'l4';
   // Findings look at both layers whatever the reported one: they need the effective matrices.
   const effective =
     settings.layer === 'effective'
       ? ([baseMatrix, headMatrix] as const)
       : buildLayerMatrices(base, head, 'effective');
   const found = computeFindings(base, head, effective, settings.config ?? DEFAULT_CONFIG);
+  return diffReport(base, head, settings.layer, diff, found);
+}
+
+/** The last step of diffRevisions, on its own for the benchmark: the report of a diff and its findings. */
+export function diffReport(
+  base: AnalysedRevision,
+  head: AnalysedRevision,
+  layer: Layer,
+  diff: MatrixDiff<L7Cell>,
+  found: FindingsResult,
+): Report {
   return buildReport<L7Cell>({
     base: revisionInfo(base),
     head: revisionInfo(head),
-    layer: settings.layer,
-    pairs,
-    omitted,
+    layer,
+    pairs: diff.pairs,
+    omitted: diff.omitted,
     baseWorkloads: base.model.workloads.map((w) => w.id),
     headWorkloads: head.model.workloads.map((w) => w.id),
     findings: found.findings,
     diagnostics: [...base.diagnostics, ...head.diagnostics, ...found.diagnostics],
-    ...(withL7
+    ...(layer !== 'l4'
       ? {
           extraCauses: (p) => l7Causes(p.before, p.after),
           l7Scopes: (p) => ({ before: l7Scope(p.before?.l7), after: l7Scope(p.after?.l7) }),

@@ -85,10 +85,10 @@ export function revisionContext(
       return v;
     };
   };
-  const ingressSet = memo((dst): 'all' | Candidates => l4.ingressCandidates?.(dst) ?? 'all');
-  const egressSet = memo((src): 'all' | Candidates => l4.egressCandidates?.(src) ?? 'all');
+  const ingressOf = memo((dst): 'all' | Candidates => l4.ingressCandidates?.(dst) ?? 'all');
+  const egressOf = memo((src): 'all' | Candidates => l4.egressCandidates?.(src) ?? 'all');
   const within = (set: 'all' | Candidates, w: Workload) => set === 'all' || set.has(w);
-  const egressMayReach = (src: Workload, dst: Workload) => within(egressSet(src), dst);
+  const egressMayReach = (src: Workload, dst: Workload) => within(egressOf(src), dst);
   const trustDomains = [config.mesh.trustDomain, ...config.mesh.trustDomainAliases];
   const named = new Map<string, NamedWorkloads>();
   const sources = new WeakMap<Workload, readonly Workload[]>();
@@ -132,18 +132,18 @@ export function revisionContext(
       return found;
     },
     workloadsIn: (namespace) => byNamespace.get(namespace) ?? [],
-    ingressNamesSources: (dst) => ingressSet(dst) !== 'all',
+    ingressNamesSources: (dst) => ingressOf(dst) !== 'all',
     possibleSources(dst) {
       let list = sources.get(dst);
       if (!list) {
-        const ingress = ingressSet(dst);
+        const ingress = ingressOf(dst);
         const from = ingress === 'all' ? rev.model.workloads : ingress.list();
         list = from.filter((s) => s !== dst && egressMayReach(s, dst));
         sources.set(dst, list);
       }
       return list;
     },
-    mayReach: (src, dst) => src !== dst && within(ingressSet(dst), src) && egressMayReach(src, dst),
+    mayReach: (src, dst) => src !== dst && within(ingressOf(dst), src) && egressMayReach(src, dst),
     egressMayReach,
     authzTargets(p) {
       let list = targets.get(p);

@@ -70,7 +70,7 @@ function namedValues(rule: RuleModel): NamedValue[] {
  * source's workloads to D: that entry of the rule is dead. A principal is reported per workload
  * (pair findings); a namespace value only when none of its workloads gets through (a `team-*` that
  * lets some teams in is not dead). Only the sources NetworkPolicy may let reach D are evaluated
- * (`mayReach`), so the work follows the policies, not the number of named workloads.
+ * (`possibleSources` / `mayReach`), so the work follows the policies, not the number of named workloads.
  */
 export function meshAllowsNetworkBlocksFindings(ctx: RevisionContext): RawFinding[] {
   const out: RawFinding[] = [];
@@ -92,21 +92,16 @@ export function meshAllowsNetworkBlocksFindings(ctx: RevisionContext): RawFindin
     return v;
   };
   // Whether one of the named sources NetworkPolicy may let reach d passes `test`, walking the
-  // shorter of the two lists (a `team-*` value names thousands; d's ingress may name a few).
-  const sets = new Map<string, ReadonlySet<Workload>>();
-  const someReaching = (
-    n: NamedValue,
-    named: readonly Workload[],
-    d: Workload,
-    test: (s: Workload) => boolean,
-  ): boolean => {
+  // shorter of the two lists (a `team-*` value names thousands; d's ingress may name a few). The
+  // context hands out one list per named value, so its set is built once.
+  const sets = new WeakMap<readonly Workload[], ReadonlySet<Workload>>();
+  const someReaching = (named: readonly Workload[], d: Workload, test: (s: Workload) => boolean): boolean => {
     const possible = ctx.ingressNamesSources(d) ? ctx.possibleSources(d) : undefined;
     if (!possible || possible.length >= named.length) return named.some((s) => ctx.mayReach(s, d) && test(s));
-    const key = `${n.field}\u0000${n.value}`;
-    let set = sets.get(key);
+    let set = sets.get(named);
     if (!set) {
       set = new Set(named);
-      sets.set(key, set);
+      sets.set(named, set);
     }
     const among = set;
     // possibleSources never holds d itself.
@@ -127,7 +122,6 @@ export function meshAllowsNetworkBlocksFindings(ctx: RevisionContext): RawFindin
           if (!rep) continue;
           // Alive when one of them gets through (or might: uncertain).
           const through = someReaching(
-            n,
             named,
             d,
             (s) => l4Uncertain(cellOf(s)) || cellOf(s).allowed.overlaps(ports),

@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
 import { compareDiagnostics, type Diagnostic } from '../core/diagnostics.js';
+import { digest } from '../core/digest.js';
 import { type PolicyRef, policyLabel } from '../core/refs.js';
 import type { K8sObject } from '../manifests/types.js';
 import type { ClusterModel } from '../model/types.js';
@@ -39,9 +39,7 @@ export interface PolicyIndex {
 
 /** A digest of an object's content, comparable across revisions (locations left out). */
 export function contentDigest(object: K8sObject): string {
-  return createHash('sha1')
-    .update(JSON.stringify([object.apiVersion, object.kind, object.namespace, object.name, object.body]))
-    .digest('base64');
+  return digest(JSON.stringify([object.apiVersion, object.kind, object.namespace, object.name, object.body]));
 }
 
 export function buildPolicyIndex(model: ClusterModel, options: L4Options): PolicyIndex {

@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
 import type { Config } from '../config/types.js';
 import type { Diagnostic } from '../core/diagnostics.js';
+import { digest } from '../core/digest.js';
 import type { ConnSet } from '../l4/conn-set.js';
 import { type IpRange, parseCidr } from '../l4/ip-range.js';
 import { contentDigest } from '../l4/policy-index.js';
@@ -280,19 +280,17 @@ class IstioEngine implements L7Engine, CellContext {
 
   fingerprint(w: Workload): string {
     // The mesh-wide part, digested once: it would otherwise be copied into every workload's.
-    this.global ??= createHash('sha1')
-      .update(
-        JSON.stringify([
-          this.rootNamespace,
-          this.mesh.rootNamespace ?? null,
-          this.mesh.providers ? [...this.mesh.providers] : null,
-          this.trustDomains,
-          this.ipBlockMatchesPods,
-          this.config.mesh,
-          this.paDigests.get(this.rootNamespace) ?? [],
-        ]),
-      )
-      .digest('base64');
+    this.global ??= digest(
+      JSON.stringify([
+        this.rootNamespace,
+        this.mesh.rootNamespace ?? null,
+        this.mesh.providers ? [...this.mesh.providers] : null,
+        this.trustDomains,
+        this.ipBlockMatchesPods,
+        this.config.mesh,
+        this.paDigests.get(this.rootNamespace) ?? [],
+      ]),
+    );
     const d = this.dest(w);
     const ns = this.model.namespaces.get(w.namespace);
     const { location: _, ...sidecar } = d.sidecar;

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { digest } from '../core/digest.js';
 import { ConnSet } from '../l4/conn-set.js';
 import type { Candidates, L4Engine } from '../l4/engine-api.js';
 import { cutAddressSpace, type IpRange } from '../l4/ip-range.js';
@@ -104,6 +104,9 @@ export function buildMatrix<C extends L7CellLike>(
     return c;
   };
 
+  /** One key per pair of classes: every pair of those classes shares the verdict. */
+  const keyOf = (src: Peer, dst: Peer): number => classOf(src) * classCount + classOf(dst);
+
   const representative = (peer: Peer): Peer =>
     peer.kind === 'workload' ? workloadPeer(classes.representatives[classOf(peer)]!) : peer;
 
@@ -133,7 +136,7 @@ export function buildMatrix<C extends L7CellLike>(
     hasL7: l7 !== undefined,
     classOf,
     verdict(src, dst) {
-      const key = classOf(src) * classCount + classOf(dst);
+      const key = keyOf(src, dst);
       let v = cache.get(key);
       if (!v) {
         v = compute(src, dst, key);
@@ -141,10 +144,8 @@ export function buildMatrix<C extends L7CellLike>(
       }
       return v;
     },
-    l4Verdict(src, dst) {
-      const key = classOf(src) * classCount + classOf(dst);
-      return cache.get(key)?.l4 ?? l4Of(src, dst, key);
-    },
+    // Every verdict's L4 part is in l4Cache too.
+    l4Verdict: (src, dst) => l4Of(src, dst, keyOf(src, dst)),
     computedCells: () => cache.size,
     fingerprint(peer) {
       // External peers: the verdicts depend only on the range and on the other end.
@@ -154,9 +155,7 @@ export function buildMatrix<C extends L7CellLike>(
       if (found === undefined) {
         const w = peer.workload;
         // Kept for the whole run and compared often: a digest, not the text.
-        found = createHash('sha1')
-          .update(`${l4.fingerprint(w)}\u0000${l7?.fingerprint?.(w) ?? ''}`)
-          .digest('base64');
+        found = digest(`${l4.fingerprint(w)}\u0000${l7?.fingerprint?.(w) ?? ''}`);
         fingerprints.set(peer.id, found);
       }
       return found;
