@@ -9,7 +9,7 @@ import {
   type Scalar,
 } from 'yaml';
 import { ConfigurationError } from '../core/errors.js';
-import { suggestKey } from './suggest.js';
+import { suggestKey } from '../core/suggest.js';
 
 /** A YAML node with the dotted path users see in messages (`mesh.injection`, `findings.accept[0]`). */
 export interface Field {

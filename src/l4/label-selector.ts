@@ -1,5 +1,13 @@
+import {
+  type Issues,
+  isRecord,
+  readElement,
+  readList,
+  readString,
+  readStruct,
+  show,
+} from '../core/decode.js';
 import type { Labels, ObjectPath } from '../manifests/types.js';
-import { type Issues, isRecord, readElement, readList, readString, readStruct, show } from './decode.js';
 import { labelKeyError, labelValueError } from './k8s-names.js';
 
 export const SELECTOR_OPERATORS = ['In', 'NotIn', 'Exists', 'DoesNotExist'] as const;

@@ -1,7 +1,7 @@
+import { type Issues, readElement, readList, show } from '../core/decode.js';
 import type { ObjectPath } from '../manifests/types.js';
 import { type ContainerPort, PROTOCOLS, type Protocol } from '../model/types.js';
 import { ConnSet } from './conn-set.js';
-import { type Issues, readElement, readList, show } from './decode.js';
 import { portNameError } from './k8s-names.js';
 import { MAX_PORT, MIN_PORT, PortSet } from './port-set.js';
 

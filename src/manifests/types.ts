@@ -1,3 +1,4 @@
+import type { ObjectPath } from '../core/decode.js';
 import type { SourceLocation } from '../core/location.js';
 
 /** A file read from one revision (git objects or a directory), before parsing. */
@@ -24,8 +25,7 @@ export interface RenderedOrigins {
   readonly documents: readonly DocumentOrigin[];
 }
 
-/** A path inside an object, e.g. `['spec', 'ingress', 0, 'from', 1]`. */
-export type ObjectPath = readonly (string | number)[];
+export type { ObjectPath };
 
 export type Labels = Readonly<Record<string, string>>;
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { Issues } from '../../src/l4/decode.js';
+import { Issues } from '../../src/core/decode.js';
 import { SelectorCompiler } from '../../src/l4/label-selector.js';
 
 function compile(yaml: string, compiler = new SelectorCompiler()) {
