@@ -1,10 +1,10 @@
 import type { DiffLens } from '../diff/pair-diff.js';
-import { ConnSet } from '../l4/conn-set.js';
 import type { L4Engine } from '../l4/engine-api.js';
 import type { SideVerdict } from '../l4/verdict.js';
 import type { L7Cell } from '../l7/types.js';
 import { type AccessMatrix, buildMatrix } from '../matrix/matrix.js';
 import type { Layer } from '../report/types.js';
+import { ConnSet } from '../values/conn-set.js';
 import type { AnalysedRevision } from './analyze-revision.js';
 
 const OPEN_SIDE: SideVerdict = { isolatedBy: [], grants: [], uncertainBy: [], allowed: ConnSet.all };

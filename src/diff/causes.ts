@@ -1,9 +1,9 @@
 import type { RuleRef } from '../core/refs.js';
 import { ruleLabel } from '../core/refs.js';
-import type { ConnSet } from '../l4/conn-set.js';
 import type { SideVerdict } from '../l4/verdict.js';
 import type { CellVerdict, L7CellLike } from '../matrix/matrix.js';
 import type { Cause } from '../report/types.js';
+import type { ConnSet } from '../values/conn-set.js';
 
 type Revision = Cause['revision'];
 

@@ -1,11 +1,11 @@
 import type { SourceLocation } from '../core/location.js';
 import { policyLabel, type RuleRef, ruleLabel } from '../core/refs.js';
-import { ConnSet } from '../l4/conn-set.js';
-import { PortSet } from '../l4/port-set.js';
 import type { L4Cell } from '../l4/verdict.js';
 import type { RuleModel } from '../l7/authz-model.js';
-import { workloadPeer } from '../matrix/peers.js';
+import { workloadPeer } from '../model/peers.js';
 import type { Workload } from '../model/types.js';
+import { ConnSet } from '../values/conn-set.js';
+import { PortSet } from '../values/port-set.js';
 import {
   enforced,
   listSome,

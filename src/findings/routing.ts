@@ -1,10 +1,10 @@
 import type { SourceLocation } from '../core/location.js';
 import { policyLabel, ruleLabel } from '../core/refs.js';
-import { ConnSet } from '../l4/conn-set.js';
-import { PortSet } from '../l4/port-set.js';
 import type { K8sObject, Labels } from '../manifests/types.js';
-import { workloadPeer } from '../matrix/peers.js';
+import { workloadPeer } from '../model/peers.js';
 import type { Service, Workload } from '../model/types.js';
+import { ConnSet } from '../values/conn-set.js';
+import { PortSet } from '../values/port-set.js';
 import {
   listSome,
   objectResource,

@@ -1,10 +1,10 @@
 import type { SourceLocation } from '../core/location.js';
 import { policyLabel } from '../core/refs.js';
-import { ConnSet } from '../l4/conn-set.js';
-import { PortSet } from '../l4/port-set.js';
 import type { SideVerdict } from '../l4/verdict.js';
-import { type Peer, workloadPeer } from '../matrix/peers.js';
+import { type Peer, workloadPeer } from '../model/peers.js';
 import type { Protocol, Workload } from '../model/types.js';
+import { ConnSet } from '../values/conn-set.js';
+import { PortSet } from '../values/port-set.js';
 import {
   listSome,
   policyResource,

@@ -1,7 +1,7 @@
 import { type RuleRef, ruleLabel } from '../core/refs.js';
 import { buildPolicyIndex } from '../l4/policy-index.js';
 import type { K8sObject, Labels } from '../manifests/types.js';
-import { workloadPeer } from '../matrix/peers.js';
+import { workloadPeer } from '../model/peers.js';
 import type { Workload } from '../model/types.js';
 import {
   enforced,

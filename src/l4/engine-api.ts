@@ -1,7 +1,7 @@
 import type { Diagnostic } from '../core/diagnostics.js';
-import type { Peer } from '../matrix/peers.js';
+import type { Peer } from '../model/peers.js';
 import type { Workload } from '../model/types.js';
-import type { IpRange } from './ip-range.js';
+import type { IpRange } from '../values/ip-range.js';
 import type { SideVerdict } from './verdict.js';
 
 export interface L4Options {

@@ -1,11 +1,11 @@
 import type { Diagnostic } from '../core/diagnostics.js';
 import type { PolicyRef } from '../core/refs.js';
 import type { Labels } from '../manifests/types.js';
-import { type Peer, workloadPeer } from '../matrix/peers.js';
+import { type Peer, workloadPeer } from '../model/peers.js';
 import type { ClusterModel, ContainerPort, Workload } from '../model/types.js';
-import { ConnSet } from './conn-set.js';
+import { ConnSet } from '../values/conn-set.js';
+import type { IpRange } from '../values/ip-range.js';
 import { type Candidates, isNodeTraffic, type L4Engine, type L4Options } from './engine-api.js';
-import type { IpRange } from './ip-range.js';
 import type { LabelSelectorMatcher } from './label-selector.js';
 import type { CompiledPolicy, CompiledRule, Direction } from './netpol-compile.js';
 import type { NamespaceSelection, PeerMatcher, PeerTarget } from './peer-matcher.js';

@@ -1,5 +1,5 @@
 import type { PolicyRef, RuleRef } from '../core/refs.js';
-import type { ConnSet } from './conn-set.js';
+import type { ConnSet } from '../values/conn-set.js';
 
 /** One rule and the connections it allows toward (egress) or from (ingress) one peer. */
 export interface Grant {

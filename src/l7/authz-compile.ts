@@ -1,7 +1,7 @@
 import type { Diagnostic } from '../core/diagnostics.js';
 import type { PolicyRef, RuleRef } from '../core/refs.js';
-import { parseCidr } from '../l4/ip-range.js';
 import type { K8sObject, Labels, ObjectPath } from '../manifests/types.js';
+import { parseCidr } from '../values/ip-range.js';
 import {
   type AuthzAction,
   type ConditionModel,

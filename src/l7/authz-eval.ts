@@ -1,4 +1,4 @@
-import { containsRange, type IpRange, parseCidr, rangesOverlap } from '../l4/ip-range.js';
+import { containsRange, type IpRange, parseCidr, rangesOverlap } from '../values/ip-range.js';
 import type { ConditionModel, OperationModel, RuleModel, SourceModel, ValueField } from './authz-model.js';
 import { isHttpOnlyKey } from './authz-model.js';
 import { CondSet } from './cond-set.js';

@@ -1,8 +1,8 @@
 import { ruleKey } from '../core/refs.js';
-import { ConnSet } from '../l4/conn-set.js';
-import { PortSet } from '../l4/port-set.js';
-import type { Peer } from '../matrix/peers.js';
+import type { Peer } from '../model/peers.js';
 import { PROTOCOLS, type Protocol, type Workload } from '../model/types.js';
+import { ConnSet } from '../values/conn-set.js';
+import { PortSet } from '../values/port-set.js';
 import { type AppliedPolicies, authorize, letsSomethingThrough } from './authorize.js';
 import type { EvalContext } from './authz-eval.js';
 import type { MeshSettings } from './mesh-config.js';

@@ -1,12 +1,12 @@
 import type { Config } from '../config/types.js';
 import type { Diagnostic } from '../core/diagnostics.js';
 import { digest } from '../core/digest.js';
-import type { ConnSet } from '../l4/conn-set.js';
-import { type IpRange, parseCidr } from '../l4/ip-range.js';
 import { contentDigest } from '../l4/policy-index.js';
 import type { K8sObject } from '../manifests/types.js';
-import type { Peer } from '../matrix/peers.js';
+import type { Peer } from '../model/peers.js';
 import type { ClusterModel, Service, Workload } from '../model/types.js';
+import type { ConnSet } from '../values/conn-set.js';
+import { type IpRange, parseCidr } from '../values/ip-range.js';
 import { compileAuthorizationPolicy } from './authz-compile.js';
 import { type PolicyModel, policyApplies } from './authz-model.js';
 import { type CellContext, computeCell, type DestInfo, letsSomeThrough } from './cell.js';

@@ -1,5 +1,5 @@
-import { type PortRange, PortSet } from '../l4/port-set.js';
 import type { Service, Workload } from '../model/types.js';
+import { type PortRange, PortSet } from '../values/port-set.js';
 import type { PortClass } from './types.js';
 
 /** D19/E8: always excluded from inbound capture by the injection template (agent, health, Envoy stats). */

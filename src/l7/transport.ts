@@ -1,7 +1,7 @@
 import type { RuleRef } from '../core/refs.js';
-import { formatRange } from '../l4/ip-range.js';
-import type { Peer } from '../matrix/peers.js';
+import type { Peer } from '../model/peers.js';
 import type { Workload } from '../model/types.js';
+import { formatRange } from '../values/ip-range.js';
 import type { EffectiveMode } from './peer-authn.js';
 import type { L7Reason, SidecarInfo } from './types.js';
 

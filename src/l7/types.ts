@@ -1,8 +1,8 @@
 import type { SourceLocation } from '../core/location.js';
 import type { RuleRef } from '../core/refs.js';
-import type { ConnSet } from '../l4/conn-set.js';
-import type { PortSet } from '../l4/port-set.js';
 import type { Protocol } from '../model/types.js';
+import type { ConnSet } from '../values/conn-set.js';
+import type { PortSet } from '../values/port-set.js';
 import type { RequestSet } from './request-set.js';
 
 /** Whether a workload runs an Istio sidecar, and which rule of SEMANTICS C decided it. */

@@ -1,11 +1,17 @@
 import { digest } from '../core/digest.js';
-import { ConnSet } from '../l4/conn-set.js';
 import type { Candidates, L4Engine } from '../l4/engine-api.js';
-import { cutAddressSpace, type IpRange } from '../l4/ip-range.js';
 import type { L4Cell } from '../l4/verdict.js';
+import {
+  type ExternalPeer,
+  externalPeer,
+  type Peer,
+  type WorkloadPeer,
+  workloadPeer,
+} from '../model/peers.js';
 import type { ClusterModel, Workload } from '../model/types.js';
+import { ConnSet } from '../values/conn-set.js';
+import { cutAddressSpace, type IpRange } from '../values/ip-range.js';
 import { classifyWorkloads, type WorkloadClasses } from './classes.js';
-import { type ExternalPeer, externalPeer, type Peer, type WorkloadPeer, workloadPeer } from './peers.js';
 
 /**
  * The layer above L4 (Istio). Kept as an interface so the matrix does not depend on how L7 is

@@ -1,8 +1,10 @@
 import type { SourceLocation } from '../core/location.js';
 import type { K8sObject, Labels } from '../manifests/types.js';
 
-export const PROTOCOLS = ['SCTP', 'TCP', 'UDP'] as const;
-export type Protocol = (typeof PROTOCOLS)[number];
+import type { Protocol } from '../values/protocol.js';
+
+// Re-exported so model readers keep one import; the definition lives with the other value types.
+export { PROTOCOLS, type Protocol } from '../values/protocol.js';
 
 export interface Namespace {
   readonly name: string;

@@ -1,7 +1,7 @@
-import type { ConnSet } from '../l4/conn-set.js';
 import type { AccessMatrix } from '../matrix/matrix.js';
-import { externalPeer, type Peer } from '../matrix/peers.js';
+import { externalPeer, type Peer } from '../model/peers.js';
 import type { Report } from '../report/types.js';
+import type { ConnSet } from '../values/conn-set.js';
 
 /**
  * netpol-analyzer's connectivity list (L4 only): `src => dst : conns`, one line per pair with

@@ -3,7 +3,7 @@ import { policyLabel, ruleLabel } from '../core/refs.js';
 import type { SideVerdict } from '../l4/verdict.js';
 import type { L7Cell, L7Outcome, L7Reason, L7Segment } from '../l7/types.js';
 import type { AccessMatrix, CellVerdict, L7CellLike } from '../matrix/matrix.js';
-import type { Peer } from '../matrix/peers.js';
+import type { Peer } from '../model/peers.js';
 import type { Layer } from '../report/types.js';
 import { sanitize } from './escape.js';
 

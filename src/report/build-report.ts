@@ -1,9 +1,9 @@
 import { compareDiagnostics, type Diagnostic, isIncomplete } from '../core/diagnostics.js';
 import { isUncertain, l4Causes } from '../diff/causes.js';
 import { changeKind, type PairDiff } from '../diff/pair-diff.js';
-import { compareRanges, type IpRange } from '../l4/ip-range.js';
 import type { L7CellLike } from '../matrix/matrix.js';
-import { externalPeer, type Peer } from '../matrix/peers.js';
+import { externalPeer, type Peer } from '../model/peers.js';
+import { compareRanges, type IpRange } from '../values/ip-range.js';
 import type {
   Cause,
   ChangeKind,

@@ -4,12 +4,12 @@ import { describe, expect, it } from 'vitest';
 import { analyseRevision } from '../../src/analysis/analyze-revision.js';
 import { buildLayerMatrices } from '../../src/analysis/layers.js';
 import { DEFAULT_CONFIG } from '../../src/config/types.js';
-import { containsRange, type IpRange, parseCidr, rangesOverlap } from '../../src/l4/ip-range.js';
-import { PortSet } from '../../src/l4/port-set.js';
 import type { L7Cell } from '../../src/l7/types.js';
 import type { AccessMatrix } from '../../src/matrix/matrix.js';
-import type { Peer } from '../../src/matrix/peers.js';
+import type { Peer } from '../../src/model/peers.js';
 import type { Protocol } from '../../src/model/types.js';
+import { containsRange, type IpRange, parseCidr, rangesOverlap } from '../../src/values/ip-range.js';
+import { PortSet } from '../../src/values/port-set.js';
 import { sharedPath } from '../helpers/shared.js';
 
 /**

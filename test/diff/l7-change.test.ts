@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { l7ScopeChange } from '../../src/diff/l7-causes.js';
-import { ConnSet } from '../../src/l4/conn-set.js';
-import { PortSet } from '../../src/l4/port-set.js';
 import { RequestSet } from '../../src/l7/request-set.js';
 import { StringSet } from '../../src/l7/string-set.js';
 import type { L7Cell, L7Outcome, L7Segment } from '../../src/l7/types.js';
 import type { L7Change } from '../../src/report/types.js';
+import { ConnSet } from '../../src/values/conn-set.js';
+import { PortSet } from '../../src/values/port-set.js';
 
 const req = (methods: string[], paths?: string[]) =>
   RequestSet.cube({

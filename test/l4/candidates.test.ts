@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { analyseRevision } from '../../src/analysis/analyze-revision.js';
 import { DEFAULT_CONFIG } from '../../src/config/types.js';
 import type { Candidates } from '../../src/l4/engine-api.js';
-import { workloadPeer } from '../../src/matrix/peers.js';
+import { workloadPeer } from '../../src/model/peers.js';
 import { analyse, repoArb } from '../matrix/random-repo.js';
 
 function l4Cluster(yaml: string) {

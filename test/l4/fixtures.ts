@@ -7,11 +7,11 @@ import type { SourceLocation } from '../../src/core/location.js';
 import type { PolicyRef } from '../../src/core/refs.js';
 import { compileNetworkPolicies } from '../../src/l4/engine.js';
 import type { L4Engine, L4Options } from '../../src/l4/engine-api.js';
-import { parseCidr } from '../../src/l4/ip-range.js';
 import type { SideVerdict } from '../../src/l4/verdict.js';
 import type { K8sObject, Labels, ObjectPath } from '../../src/manifests/types.js';
-import { externalPeer, type Peer, workloadPeer } from '../../src/matrix/peers.js';
+import { externalPeer, type Peer, workloadPeer } from '../../src/model/peers.js';
 import type { ClusterModel, ContainerPort, Namespace, Protocol, Workload } from '../../src/model/types.js';
+import { parseCidr } from '../../src/values/ip-range.js';
 
 export const REVISION = 'test';
 export const FILE = 'policies.yaml';

@@ -7,7 +7,7 @@ import {
   formatRangeAsCidr,
   parseCidr,
   rangesOverlap,
-} from '../../src/l4/ip-range.js';
+} from '../../src/values/ip-range.js';
 
 describe('parseCidr', () => {
   it.each([

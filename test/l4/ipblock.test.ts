@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { cutAddressSpace, formatRangeAsCidr } from '../../src/l4/ip-range.js';
-import { externalPeer } from '../../src/matrix/peers.js';
+import { externalPeer } from '../../src/model/peers.js';
+import { cutAddressSpace, formatRangeAsCidr } from '../../src/values/ip-range.js';
 import { ALL, type Case, cluster, expected, NONE, runChecks } from './cluster.js';
 import { netpol } from './fixtures.js';
 

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ConnSet } from '../../src/l4/conn-set.js';
-import { MAX_PORT, type PortRange, PortSet } from '../../src/l4/port-set.js';
+import { ConnSet } from '../../src/values/conn-set.js';
+import { MAX_PORT, type PortRange, PortSet } from '../../src/values/port-set.js';
 
 /** Ports near both ends of the range, where off-by-one bugs live. */
 const SAMPLE = [

@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { compileNetworkPolicies } from '../../src/l4/engine.js';
-import { cutAddressSpace } from '../../src/l4/ip-range.js';
-import { externalPeer, type Peer, workloadPeer } from '../../src/matrix/peers.js';
+import { externalPeer, type Peer, workloadPeer } from '../../src/model/peers.js';
 import type { Workload } from '../../src/model/types.js';
+import { cutAddressSpace } from '../../src/values/ip-range.js';
 import { model, namespace, summarize, workload } from './fixtures.js';
 
 const KEYS = ['app', 'tier'];

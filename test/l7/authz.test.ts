@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ruleLabel } from '../../src/core/refs.js';
-import { ConnSet } from '../../src/l4/conn-set.js';
-import { PortSet } from '../../src/l4/port-set.js';
+import { ConnSet } from '../../src/values/conn-set.js';
+import { PortSet } from '../../src/values/port-set.js';
 import { config, tcp } from './fixtures.js';
 import { ap, at, mesh, segmentAt, show } from './helpers.js';
 

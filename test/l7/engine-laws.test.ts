@@ -1,10 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ConnSet } from '../../src/l4/conn-set.js';
-import { parseCidr } from '../../src/l4/ip-range.js';
-import { PortSet } from '../../src/l4/port-set.js';
 import type { L7Cell } from '../../src/l7/types.js';
-import { externalPeer, type Peer } from '../../src/matrix/peers.js';
+import { externalPeer, type Peer } from '../../src/model/peers.js';
+import { ConnSet } from '../../src/values/conn-set.js';
+import { parseCidr } from '../../src/values/ip-range.js';
+import { PortSet } from '../../src/values/port-set.js';
 import { peer, workload } from './fixtures.js';
 import { ap, mesh } from './helpers.js';
 

@@ -3,10 +3,8 @@
  * are built here by hand, a tiny stand-in for the model builder (written in parallel).
  */
 import { type Config, DEFAULT_CONFIG } from '../../src/config/types.js';
-import { ConnSet } from '../../src/l4/conn-set.js';
-import { PortSet } from '../../src/l4/port-set.js';
 import type { K8sObject, Labels } from '../../src/manifests/types.js';
-import { type Peer, workloadPeer } from '../../src/matrix/peers.js';
+import { type Peer, workloadPeer } from '../../src/model/peers.js';
 import type {
   ClusterModel,
   Container,
@@ -17,6 +15,8 @@ import type {
   Workload,
   WorkloadKind,
 } from '../../src/model/types.js';
+import { ConnSet } from '../../src/values/conn-set.js';
+import { PortSet } from '../../src/values/port-set.js';
 import { objectsFromYaml } from '../helpers/yaml.js';
 
 type Json = Record<string, unknown>;

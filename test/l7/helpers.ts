@@ -1,10 +1,10 @@
 import type { Config } from '../../src/config/types.js';
-import type { ConnSet } from '../../src/l4/conn-set.js';
-import { parseCidr } from '../../src/l4/ip-range.js';
 import { compileIstio, type L7Engine } from '../../src/l7/engine.js';
 import type { L7Cell, L7Outcome, L7Segment } from '../../src/l7/types.js';
-import { externalPeer, type Peer } from '../../src/matrix/peers.js';
+import { externalPeer, type Peer } from '../../src/model/peers.js';
 import type { ClusterModel } from '../../src/model/types.js';
+import type { ConnSet } from '../../src/values/conn-set.js';
+import { parseCidr } from '../../src/values/ip-range.js';
 import { BASE_MESH, config, modelFromYaml, peer, tcp, workload } from './fixtures.js';
 
 export interface Run {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ConnSet } from '../../src/l4/conn-set.js';
 import { compileIstio } from '../../src/l7/engine.js';
+import { ConnSet } from '../../src/values/conn-set.js';
 import { config, deploy, modelFromYaml, namespace, peer, workload } from './fixtures.js';
 import { at } from './helpers.js';
 

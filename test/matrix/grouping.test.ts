@@ -5,7 +5,7 @@ import type { L4Engine } from '../../src/l4/engine-api.js';
 import type { L7Engine } from '../../src/l7/engine.js';
 import type { L7Cell } from '../../src/l7/types.js';
 import { type AccessMatrix, buildMatrix } from '../../src/matrix/matrix.js';
-import type { Peer } from '../../src/matrix/peers.js';
+import type { Peer } from '../../src/model/peers.js';
 import { analyse, repoArb } from './random-repo.js';
 
 /** The engines with a signature that is the workload id: every workload is a class of its own. */

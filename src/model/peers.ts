@@ -1,5 +1,5 @@
-import { formatRange, type IpRange } from '../l4/ip-range.js';
-import type { Workload } from '../model/types.js';
+import { formatRange, type IpRange } from '../values/ip-range.js';
+import type { Workload } from './types.js';
 
 /** A workload (all its replicas are one peer). */
 export interface WorkloadPeer {

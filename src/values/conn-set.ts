@@ -1,5 +1,5 @@
-import { PROTOCOLS, type Protocol } from '../model/types.js';
 import { PortSet } from './port-set.js';
+import { PROTOCOLS, type Protocol } from './protocol.js';
 
 /** Allowed L4 connections: a port set per protocol. Immutable. */
 export class ConnSet {
