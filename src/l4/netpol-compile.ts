@@ -1,7 +1,7 @@
+import { type Issue, Issues, readElement, readList, readStruct, show } from '../core/decode.js';
 import type { PolicyRef, RuleRef } from '../core/refs.js';
 import type { K8sObject, ObjectPath } from '../manifests/types.js';
 import type { IpRange } from '../values/ip-range.js';
-import { type Issue, Issues, readElement, readList, readStruct, show } from './decode.js';
 import type { LabelSelectorMatcher, SelectorCompiler } from './label-selector.js';
 import { compilePeers, type PeerContext, type PeerMatcher } from './peer-matcher.js';
 import { compilePorts, type PortMatcher } from './port-matcher.js';

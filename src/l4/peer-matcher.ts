@@ -1,3 +1,4 @@
+import { type Issues, readElement, readList, readString, readStruct } from '../core/decode.js';
 import type { Labels, ObjectPath } from '../manifests/types.js';
 import {
   ALL_IPV4,
@@ -7,7 +8,6 @@ import {
   parseCidr,
   rangesOverlap,
 } from '../values/ip-range.js';
-import { type Issues, readElement, readList, readString, readStruct } from './decode.js';
 import type { LabelSelectorMatcher, SelectorCompiler } from './label-selector.js';
 
 /** The other end of a connection, as a NetworkPolicy peer sees it. */

@@ -1,10 +1,10 @@
+import { formatPath, type Issue } from '../core/decode.js';
 import { compareDiagnostics, type Diagnostic } from '../core/diagnostics.js';
 import { digest } from '../core/digest.js';
 import { type PolicyRef, policyLabel } from '../core/refs.js';
 import type { K8sObject } from '../manifests/types.js';
 import type { ClusterModel } from '../model/types.js';
 import { compareRanges, type IpRange } from '../values/ip-range.js';
-import { formatPath, type Issue } from './decode.js';
 import type { L4Options } from './engine-api.js';
 import { SelectorCompiler } from './label-selector.js';
 import {

@@ -1,8 +1,8 @@
+import { type Issues, readElement, readList, show } from '../core/decode.js';
 import type { ObjectPath } from '../manifests/types.js';
 import { type ContainerPort, PROTOCOLS, type Protocol } from '../model/types.js';
 import { ConnSet } from '../values/conn-set.js';
 import { MAX_PORT, MIN_PORT, PortSet } from '../values/port-set.js';
-import { type Issues, readElement, readList, show } from './decode.js';
 import { portNameError } from './k8s-names.js';
 
 /**
