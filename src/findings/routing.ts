@@ -1,5 +1,6 @@
 import type { SourceLocation } from '../core/location.js';
 import { policyLabel, ruleLabel } from '../core/refs.js';
+import { matchesLabels } from '../manifests/label-match.js';
 import type { K8sObject, Labels } from '../manifests/types.js';
 import { workloadPeer } from '../model/peers.js';
 import type { Service, Workload } from '../model/types.js';
@@ -117,10 +118,6 @@ function meshVirtualServices(ctx: RevisionContext): MeshVirtualService[] {
   return out;
 }
 
-function selectsAll(labels: Labels, w: Workload): boolean {
-  return Object.entries(labels).every(([k, v]) => w.podLabels[k] === v);
-}
-
 /** TCP container ports a Service port (or every port) reaches on one pod. */
 function targetPorts(svc: Service, port: number | undefined, w: Workload): ConnSet {
   const ranges = svc.ports
@@ -179,8 +176,8 @@ export function routingFindings(ctx: RevisionContext): RawFinding[] {
       const pods = ctx.rev.model.workloads.filter(
         (w) =>
           w.namespace === svc.namespace &&
-          selectsAll(selector, w) &&
-          (!subset || selectsAll(subset.labels, w)),
+          matchesLabels(selector, w.podLabels) &&
+          (!subset || matchesLabels(subset.labels, w.podLabels)),
       );
       if (pods.length === 0 && subset) {
         out.push({

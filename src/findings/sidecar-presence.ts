@@ -1,5 +1,6 @@
 import { type RuleRef, ruleLabel } from '../core/refs.js';
 import { buildPolicyIndex } from '../l4/policy-index.js';
+import { istioSelectorMatches, matchesLabels } from '../manifests/label-match.js';
 import type { K8sObject, Labels } from '../manifests/types.js';
 import { workloadPeer } from '../model/peers.js';
 import type { Workload } from '../model/types.js';
@@ -23,9 +24,6 @@ function paSelector(o: K8sObject): Labels | undefined {
   if (!raw || Object.keys(raw).length === 0) return undefined;
   return Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, String(v)]));
 }
-
-const selects = (labels: Labels, w: Workload) =>
-  Object.entries(labels).every(([k, v]) => w.podLabels[k] === v);
 
 /** policy-on-workload-without-sidecar: AuthorizationPolicy / PeerAuthentication on pods Istio does not see (E9). */
 export function policyWithoutSidecarFindings(ctx: RevisionContext): RawFinding[] {
@@ -59,7 +57,7 @@ export function policyWithoutSidecarFindings(ctx: RevisionContext): RawFinding[]
     report(
       'PeerAuthentication',
       o,
-      ctx.workloadsIn(ns).filter((w) => !sel || selects(sel, w)),
+      ctx.workloadsIn(ns).filter((w) => istioSelectorMatches(sel, w.podLabels)),
     );
   }
   return out;
@@ -237,7 +235,8 @@ export function selectsNothingFindings(ctx: RevisionContext): RawFinding[] {
     const sel = paSelector(o);
     const ns = o.namespace ?? 'default';
     if (!sel || ns === root) continue;
-    if (!ctx.workloadsIn(ns).some((w) => selects(sel, w))) report(o, `selector ${JSON.stringify(sel)}`);
+    if (!ctx.workloadsIn(ns).some((w) => matchesLabels(sel, w.podLabels)))
+      report(o, `selector ${JSON.stringify(sel)}`);
   }
   return out;
 }

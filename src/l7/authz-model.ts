@@ -1,4 +1,5 @@
 import type { PolicyRef, RuleRef } from '../core/refs.js';
+import { istioSelectorMatches } from '../manifests/label-match.js';
 import type { Labels } from '../manifests/types.js';
 import type { Workload } from '../model/types.js';
 
@@ -109,8 +110,7 @@ export function isKnownKey(key: string): boolean {
 /** Whether an AuthorizationPolicy applies to a workload (D1–D3: mesh-wide, root-namespace selector, own namespace). */
 export function policyApplies(p: PolicyModel, w: Workload): boolean {
   const s = p.scope;
-  const selected = (labels: Readonly<Record<string, string>> | undefined) =>
-    !labels || Object.entries(labels).every(([k, v]) => w.podLabels[k] === v);
+  const selected = (labels: Labels | undefined) => istioSelectorMatches(labels, w.podLabels);
   switch (s.kind) {
     case 'mesh':
       return true;

@@ -2,6 +2,7 @@ import type { Config } from '../config/types.js';
 import type { Diagnostic } from '../core/diagnostics.js';
 import { digest } from '../core/digest.js';
 import { contentDigest } from '../l4/policy-index.js';
+import { serviceSelectorMatches } from '../manifests/label-match.js';
 import type { K8sObject } from '../manifests/types.js';
 import type { Peer } from '../model/peers.js';
 import type { ClusterModel, Service, Workload } from '../model/types.js';
@@ -13,7 +14,7 @@ import { type CellContext, computeCell, type DestInfo, letsSomeThrough } from '.
 import { decideInjection } from './injection.js';
 import { type MeshSettings, readMeshSettings } from './mesh-config.js';
 import { PeerAuthn } from './peer-authn.js';
-import { inboundPorts, selects } from './ports.js';
+import { inboundPorts } from './ports.js';
 import type { L7Cell, SidecarInfo } from './types.js';
 
 export interface L7Engine {
@@ -308,7 +309,7 @@ class IstioEngine implements L7Engine, CellContext {
       (this.applying.get(w.id) ?? []).map((p) => this.digests.get(p)),
       this.paDigests.get(w.namespace) ?? [],
       (this.servicesByNamespace.get(w.namespace) ?? [])
-        .filter((svc) => selects(svc.selector, w.podLabels))
+        .filter((svc) => serviceSelectorMatches(svc.selector, w.podLabels))
         .map((svc) => serviceDigest(svc)),
     ]);
   }

@@ -1,5 +1,6 @@
 import type { Diagnostic } from '../core/diagnostics.js';
 import type { PolicyRef, RuleRef } from '../core/refs.js';
+import { istioSelectorMatches } from '../manifests/label-match.js';
 import type { K8sObject, Labels } from '../manifests/types.js';
 import type { Workload } from '../model/types.js';
 
@@ -71,7 +72,7 @@ export class PeerAuthn {
   /** Workload-level policies selecting `w`, oldest first; more than one is ambiguous (E3). */
   workloadPolicies(w: Workload): PaModel[] {
     return (this.workloadLevel.get(w.namespace) ?? [])
-      .filter((m) => selects(m.matchLabels, w.podLabels))
+      .filter((m) => istioSelectorMatches(m.matchLabels, w.podLabels))
       .sort(byAge);
   }
 
@@ -81,7 +82,7 @@ export class PeerAuthn {
       .filter(
         (m) =>
           m.ref.namespace === root ||
-          (m.ref.namespace === w.namespace && selects(m.matchLabels, w.podLabels)),
+          (m.ref.namespace === w.namespace && istioSelectorMatches(m.matchLabels, w.podLabels)),
       )
       .map((m) => m.ref);
   }
@@ -159,10 +160,6 @@ function byAge(a: PaModel, b: PaModel): number {
 
 function oldest(list: readonly PaModel[]): PaModel | undefined {
   return [...list].sort(byAge)[0];
-}
-
-function selects(matchLabels: Labels | undefined, labels: Labels): boolean {
-  return !matchLabels || Object.entries(matchLabels).every(([k, v]) => labels[k] === v);
 }
 
 function readMode(raw: unknown): MtlsMode | undefined {

@@ -1,3 +1,4 @@
+import { serviceSelectorMatches } from '../manifests/label-match.js';
 import type { Service, Workload } from '../model/types.js';
 import { type PortRange, PortSet } from '../values/port-set.js';
 import type { PortClass } from './types.js';
@@ -51,20 +52,11 @@ export function classifyServicePort(
   return 'auto';
 }
 
-/** Whether a Service's selector selects pods with these labels (an empty selector selects none). */
-export function selects(
-  selector: Readonly<Record<string, string>> | undefined,
-  labels: Readonly<Record<string, string>>,
-): boolean {
-  if (!selector || Object.keys(selector).length === 0) return false;
-  return Object.entries(selector).every(([k, v]) => labels[k] === v);
-}
-
 /** Declared chain per container port, from every Service that selects the workload. */
 function declaredClasses(w: Workload, services: readonly Service[]): Map<number, 'http' | 'tcp' | 'auto'> {
   const out = new Map<number, 'http' | 'tcp' | 'auto'>();
   for (const svc of services) {
-    if (svc.namespace !== w.namespace || !selects(svc.selector, w.podLabels)) continue;
+    if (svc.namespace !== w.namespace || !serviceSelectorMatches(svc.selector, w.podLabels)) continue;
     for (const sp of svc.ports) {
       if (sp.protocol !== 'TCP') continue;
       const target =
