@@ -2,6 +2,7 @@ import { parseAllDocuments } from 'yaml';
 import type { AnalysedRevision } from '../src/analysis/analyze-revision.js';
 import { diffReport, MAX_LISTED_PAIRS } from '../src/analysis/diff-revisions.js';
 import { buildLayerMatrices, lensFor } from '../src/analysis/layers.js';
+import { compilePolicies } from '../src/compile/compile-policies.js';
 import { DEFAULT_CONFIG } from '../src/config/types.js';
 import type { Diagnostic } from '../src/core/diagnostics.js';
 import { diffMatrices } from '../src/diff/pair-diff.js';
@@ -131,18 +132,16 @@ export async function runStages(request: WorkerRequest, parallel?: ParallelParse
   });
   mark('model');
 
-  const l4 = models.map((m, i) => {
-    const engine = compileNetworkPolicies(m, config.cni);
-    parsed[i]!.diagnostics.push(...engine.diagnostics);
-    return engine;
+  // The compile stage (NetworkPolicy and Istio policies, mesh install, traffic) is timed as L4.
+  const policies = models.map((m, i) => {
+    const compiled = compilePolicies(m, config);
+    parsed[i]!.diagnostics.push(...compiled.diagnostics);
+    return compiled;
   });
+  const l4 = models.map((m, i) => compileNetworkPolicies(m, config.cni, policies[i]!.networkPolicies));
   mark('L4');
 
-  const l7 = models.map((m, i) => {
-    const engine = compileIstio(m, config);
-    parsed[i]!.diagnostics.push(...engine.diagnostics);
-    return engine;
-  });
+  const l7 = models.map((m, i) => compileIstio(m, config, policies[i]!.istio));
   mark('L7');
 
   const revisions = models.map(
@@ -150,6 +149,7 @@ export async function runStages(request: WorkerRequest, parallel?: ParallelParse
       label: sides[i]!.label,
       ...(sides[i]!.commit ? { commit: sides[i]!.commit } : {}),
       model,
+      policies: policies[i]!,
       l4: l4[i]!,
       l7: l7[i]!,
       diagnostics: parsed[i]!.diagnostics,

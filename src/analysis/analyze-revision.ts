@@ -1,3 +1,4 @@
+import { type CompiledPolicies, compilePolicies } from '../compile/compile-policies.js';
 import type { Config } from '../config/types.js';
 import type { Diagnostic } from '../core/diagnostics.js';
 import { compileNetworkPolicies } from '../l4/engine.js';
@@ -14,6 +15,8 @@ export interface AnalysedRevision {
   readonly label: string;
   readonly commit?: string;
   readonly model: ClusterModel;
+  /** Every policy of the revision, decoded and compiled once; the engines evaluate it. */
+  readonly policies: CompiledPolicies;
   readonly l4: L4Engine;
   readonly l7: L7Engine;
   readonly diagnostics: readonly Diagnostic[];
@@ -40,14 +43,15 @@ export function analyseRevision(input: RevisionFilesInput, config: Config): Anal
   });
   const built = buildModel(objects, config, input.label);
   diagnostics.push(...built.diagnostics);
-  const l4 = compileNetworkPolicies(built.model, config.cni);
-  diagnostics.push(...l4.diagnostics);
-  const l7 = compileIstio(built.model, config);
-  diagnostics.push(...l7.diagnostics);
+  const policies = compilePolicies(built.model, config);
+  diagnostics.push(...policies.diagnostics);
+  const l4 = compileNetworkPolicies(built.model, config.cni, policies.networkPolicies);
+  const l7 = compileIstio(built.model, config, policies.istio);
   return {
     label: input.label,
     ...(input.commit ? { commit: input.commit } : {}),
     model: built.model,
+    policies,
     l4,
     l7,
     diagnostics,

@@ -84,8 +84,13 @@ const UNSELECTED: Selection = { ingress: [], egress: [], uncertain: { ingress: [
  * - Self traffic (A6) is one pod talking to itself. A workload is a set of replicas, so (w, w) is
  *   answered as replica-to-replica traffic, which policy does govern; the matrix skips self pairs.
  */
-export function compileNetworkPolicies(model: ClusterModel, options: L4Options): L4Engine {
-  return new NetworkPolicyEngine(model, buildPolicyIndex(model, options), (w) => isNodeTraffic(w, options));
+export function compileNetworkPolicies(
+  model: ClusterModel,
+  options: L4Options,
+  index: PolicyIndex = buildPolicyIndex(model, options),
+): L4Engine {
+  // The pipeline hands in the revision's compiled index (src/compile); tests may let it be built here.
+  return new NetworkPolicyEngine(model, index, (w) => isNodeTraffic(w, options));
 }
 
 class NetworkPolicyEngine implements L4Engine {

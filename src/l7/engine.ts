@@ -3,17 +3,16 @@ import type { Diagnostic } from '../core/diagnostics.js';
 import { digest } from '../core/digest.js';
 import { contentDigest } from '../l4/policy-index.js';
 import { serviceSelectorMatches } from '../manifests/label-match.js';
-import type { K8sObject } from '../manifests/types.js';
 import type { Peer } from '../model/peers.js';
 import type { ClusterModel, Service, Workload } from '../model/types.js';
 import type { ConnSet } from '../values/conn-set.js';
 import { type IpRange, parseCidr } from '../values/ip-range.js';
-import { compileAuthorizationPolicy } from './authz-compile.js';
 import { type PolicyModel, policyApplies } from './authz-model.js';
 import { type CellContext, computeCell, type DestInfo, letsSomeThrough } from './cell.js';
 import { decideInjection } from './injection.js';
-import { type MeshSettings, readMeshSettings } from './mesh-config.js';
-import { PeerAuthn } from './peer-authn.js';
+import type { IstioPolicies } from './istio-policies.js';
+import type { MeshSettings } from './mesh-config.js';
+import type { PeerAuthn } from './peer-authn.js';
 import { inboundPorts } from './ports.js';
 import type { L7Cell, SidecarInfo } from './types.js';
 
@@ -41,30 +40,29 @@ export interface L7Engine {
   mayRequireMtls(w: Workload): boolean;
 }
 
-const SECURITY_VERSIONS = new Set(['security.istio.io/v1', 'security.istio.io/v1beta1']);
-
-export function compileIstio(model: ClusterModel, config: Config): L7Engine {
-  return new IstioEngine(model, config);
+/** An evaluator over the revision's compiled Istio policies (src/compile): it compiles nothing itself. */
+export function compileIstio(model: ClusterModel, config: Config, policies: IstioPolicies): L7Engine {
+  return new IstioEngine(model, config, policies);
 }
 
 class IstioEngine implements L7Engine, CellContext {
-  readonly diagnostics: Diagnostic[] = [];
+  readonly diagnostics: readonly Diagnostic[];
   readonly rootNamespace: string;
   readonly ipBoundaries: IpRange[] = [];
   readonly mesh: MeshSettings;
   readonly pa: PeerAuthn;
   readonly trustDomains: readonly string[];
   readonly ipBlockMatchesPods: boolean;
-  private readonly policies: PolicyModel[] = [];
+  private readonly policies: readonly PolicyModel[];
   private readonly sidecars = new Map<string, SidecarInfo>();
   private readonly dests = new Map<string, DestInfo>();
   private readonly signatures = new Map<string, string>();
   /** Policies that may apply to a namespace's workloads (mesh-wide and its own), in input order. */
   private readonly candidates = new Map<string, PolicyModel[]>();
-  private readonly digests = new Map<PolicyModel, string>();
+  private readonly digests: ReadonlyMap<PolicyModel, string>;
   private readonly applying = new Map<string, readonly PolicyModel[]>();
   private readonly servicesByNamespace = new Map<string, Service[]>();
-  private readonly paDigests = new Map<string, string[]>();
+  private readonly paDigests: ReadonlyMap<string, readonly string[]>;
   private global: string | undefined;
   /** `<ns>/<sa>` of the accounts some principal names; `all` when a principal pattern could name any. */
   private principalAccounts: ReadonlySet<string> | 'all' | undefined;
@@ -72,45 +70,23 @@ class IstioEngine implements L7Engine, CellContext {
   constructor(
     private readonly model: ClusterModel,
     private readonly config: Config,
+    compiled: IstioPolicies,
   ) {
-    this.mesh = readMeshSettings(model, config.mesh.istioNamespace);
-    this.diagnostics.push(...this.mesh.diagnostics);
-    this.rootNamespace = config.mesh.rootNamespace ?? this.mesh.rootNamespace ?? 'istio-system';
+    this.diagnostics = compiled.diagnostics;
+    this.mesh = compiled.mesh;
+    this.rootNamespace = compiled.rootNamespace;
     this.trustDomains = [config.mesh.trustDomain, ...config.mesh.trustDomainAliases];
     this.ipBlockMatchesPods = config.cni.ipBlockMatchesPods;
-    const paObjects = this.securityObjects('PeerAuthentication');
-    this.pa = new PeerAuthn(paObjects, this.rootNamespace);
-    this.diagnostics.push(...this.pa.diagnostics);
-    for (const o of paObjects) push(this.paDigests, o.namespace ?? 'default', contentDigest(o));
-    for (const o of this.securityObjects('AuthorizationPolicy')) {
-      const { model: m, diagnostics } = compileAuthorizationPolicy(o, this.rootNamespace);
-      this.policies.push(m);
-      this.digests.set(m, contentDigest(o));
-      this.diagnostics.push(...diagnostics);
-    }
+    this.pa = compiled.peerAuthn;
+    this.paDigests = compiled.peerAuthnDigests;
+    this.policies = compiled.authorization.map((a) => a.model);
+    this.digests = new Map(compiled.authorization.map((a) => [a.model, a.digest]));
     for (const svc of model.services) push(this.servicesByNamespace, svc.namespace, svc);
     this.collectIpBoundaries();
-    this.reportWorkloadLevelDuplicates();
   }
 
   get root(): string {
     return this.rootNamespace;
-  }
-
-  private securityObjects(kind: string): K8sObject[] {
-    const out: K8sObject[] = [];
-    for (const o of this.model.objectsByKind.get(kind) ?? []) {
-      if (SECURITY_VERSIONS.has(o.apiVersion)) out.push(o);
-      else {
-        this.diagnostics.push({
-          severity: 'warning',
-          code: 'istio-unsupported-version',
-          message: `${kind} ${o.namespace ?? 'default'}/${o.name}: apiVersion ${o.apiVersion} is not security.istio.io v1/v1beta1; ignored`,
-          location: o.location,
-        });
-      }
-    }
-    return out;
   }
 
   private collectIpBoundaries(): void {
@@ -128,22 +104,6 @@ class IstioEngine implements L7Engine, CellContext {
         for (const s of r.from ?? []) add([...(s.ipBlocks.values ?? []), ...(s.ipBlocks.notValues ?? [])]);
         for (const c of r.when) if (c.key === 'source.ip') add([...(c.values ?? []), ...(c.notValues ?? [])]);
       }
-    }
-  }
-
-  private reportWorkloadLevelDuplicates(): void {
-    const seen = new Set<string>();
-    for (const w of this.model.workloads) {
-      const list = this.pa.workloadPolicies(w);
-      const key = `${w.namespace}/${list.map((m) => m.ref.name).join(',')}`;
-      if (list.length < 2 || seen.has(key)) continue;
-      seen.add(key);
-      this.diagnostics.push({
-        severity: 'warning',
-        code: 'istio-peerauthentication-ambiguous',
-        message: `${list.length} workload-level PeerAuthentications select ${w.id} (${list.map((m) => m.ref.name).join(', ')}); assuming ${list[0]!.ref.name} is the oldest (E3)`,
-        location: list[0]!.ref.location,
-      });
     }
   }
 

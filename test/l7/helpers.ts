@@ -1,3 +1,4 @@
+import { compilePolicies } from '../../src/compile/compile-policies.js';
 import type { Config } from '../../src/config/types.js';
 import { compileIstio, type L7Engine } from '../../src/l7/engine.js';
 import type { L7Cell, L7Outcome, L7Segment } from '../../src/l7/types.js';
@@ -16,7 +17,7 @@ export interface Run {
 /** The standard mesh plus `extra` YAML; sources are workload names or a CIDR for an external peer. */
 export function mesh(extra: string, cfg: Config = config()): Run {
   const model = modelFromYaml(BASE_MESH + extra);
-  const engine = compileIstio(model, cfg);
+  const engine = compileIstio(model, cfg, compilePolicies(model, cfg).istio);
   return {
     model,
     engine,

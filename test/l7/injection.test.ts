@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { compilePolicies } from '../../src/compile/compile-policies.js';
 import type { InjectionAssumption } from '../../src/config/types.js';
 import { compileIstio } from '../../src/l7/engine.js';
 import type { Labels } from '../../src/manifests/types.js';
@@ -184,10 +185,11 @@ describe('sidecar injection (SEMANTICS C1–C8)', () => {
         proxy: row.proxy,
       });
     const model = modelFromYaml(yaml);
-    const engine = compileIstio(
-      model,
-      config({ injection: row.injection ?? 'labelled', enableNamespacesByDefault: row.byDefault ?? false }),
-    );
+    const cfg = config({
+      injection: row.injection ?? 'labelled',
+      enableNamespacesByDefault: row.byDefault ?? false,
+    });
+    const engine = compileIstio(model, cfg, compilePolicies(model, cfg).istio);
     const info = engine.sidecar(workload(model, 'w'));
     expect({ injected: info.injected, rule: info.rule }).toEqual({ injected: row.injected, rule: row.rule });
     expect(info.reason).not.toBe('');
@@ -204,12 +206,16 @@ spec:
     spec: {containers: [{name: app}]}
 `;
     const model = modelFromYaml(yaml);
-    expect(compileIstio(model, config()).sidecar(workload(model, 'w')).injected).toBe(false);
+    const cfg = config();
+    expect(
+      compileIstio(model, cfg, compilePolicies(model, cfg).istio).sidecar(workload(model, 'w')).injected,
+    ).toBe(false);
   });
 
   it('identity uses the service account and the configured trust domain (D9)', () => {
     const model = modelFromYaml(namespace('app', enabled) + deploy('w', 'app', { sa: 'reader' }));
-    const engine = compileIstio(model, config({ trustDomain: 'corp.example' }));
+    const cfg = config({ trustDomain: 'corp.example' });
+    const engine = compileIstio(model, cfg, compilePolicies(model, cfg).istio);
     expect(engine.sidecar(workload(model, 'w')).identity).toBe('corp.example/ns/app/sa/reader');
   });
 });

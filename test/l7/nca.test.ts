@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { compilePolicies } from '../../src/compile/compile-policies.js';
 import { compileIstio } from '../../src/l7/engine.js';
 import { ConnSet } from '../../src/values/conn-set.js';
 import { config, deploy, modelFromYaml, namespace, peer, workload } from './fixtures.js';
@@ -30,7 +31,12 @@ function ours(policy: string, src: string, dst: string, port: number): string[] 
   const model = modelFromYaml(
     BOOKINFO + readFileSync(`${NCA}/${policy}`, 'utf8').replace(/^(apiVersion)/m, '---\n$1'),
   );
-  const cell = compileIstio(model, config()).evaluate(peer(model, src), workload(model, dst), ConnSet.all);
+  const cfg = config();
+  const cell = compileIstio(model, cfg, compilePolicies(model, cfg).istio).evaluate(
+    peer(model, src),
+    workload(model, dst),
+    ConnSet.all,
+  );
   return at(cell, port, 'http').requests.cubeStrings().sort();
 }
 

@@ -1,0 +1,38 @@
+import type { Config } from '../config/types.js';
+import type { Diagnostic } from '../core/diagnostics.js';
+import { buildPolicyIndex, type PolicyIndex } from '../l4/policy-index.js';
+import { compileIstioPolicies, type IstioPolicies } from '../l7/istio-policies.js';
+import type { ClusterModel } from '../model/types.js';
+import { type MeshInstall, readMeshInstall } from './mesh-install.js';
+import { decodeTraffic, type TrafficPolicies } from './traffic.js';
+
+/**
+ * Every policy of one revision, decoded and compiled once: the L4 and L7 engines evaluate it, and
+ * findings, diff and report read it. Nothing downstream reads policy YAML again.
+ */
+export interface CompiledPolicies {
+  /** NetworkPolicies, compiled and indexed by namespace. */
+  readonly networkPolicies: PolicyIndex;
+  /** AuthorizationPolicies (with their objects) and PeerAuthentications. */
+  readonly istio: IstioPolicies;
+  /** VirtualServices and DestinationRules. */
+  readonly traffic: TrafficPolicies;
+  /** The Istio install: root namespace, proxy defaults, injector, providers, release. */
+  readonly mesh: MeshInstall;
+  /** Every problem found while decoding and compiling, in stage order (L4, then Istio, then traffic). */
+  readonly diagnostics: readonly Diagnostic[];
+}
+
+export function compilePolicies(model: ClusterModel, config: Config): CompiledPolicies {
+  const networkPolicies = buildPolicyIndex(model, config.cni);
+  const mesh = readMeshInstall(model, config.mesh.istioNamespace);
+  const istio = compileIstioPolicies(model, mesh, config.mesh.rootNamespace);
+  const traffic = decodeTraffic(model);
+  return {
+    networkPolicies,
+    istio,
+    traffic,
+    mesh,
+    diagnostics: [...networkPolicies.diagnostics, ...istio.diagnostics, ...traffic.diagnostics],
+  };
+}

@@ -1,0 +1,200 @@
+import { isRecord } from '../core/decode.js';
+import type { Diagnostic } from '../core/diagnostics.js';
+import type { SourceLocation } from '../core/location.js';
+import type { MeshSettings } from '../l7/mesh-config.js';
+import { HELM_VALUES_KIND, type K8sObject, type ObjectPath } from '../manifests/types.js';
+import type { ClusterModel } from '../model/types.js';
+import { type InstallSource, meshConfigSources, valuesSources } from './mesh-sources.js';
+
+type Json = Readonly<Record<string, unknown>>;
+
+/** A proxy request default as the install writes it (findings parse the quantity). */
+export interface ProxyRequestDefault {
+  readonly text: string;
+  /** `IstioOperator istio-system/main spec.values.global.proxy.resources`, `Helm values x global.proxy.resources`. */
+  readonly from: string;
+  readonly location: SourceLocation;
+}
+
+/**
+ * Everything a revision's Istio install says that decides the matrix or a finding (SEMANTICS V5),
+ * read once from IstioOperators, Helm values of the istiod chart, HelmReleases, Argo CD Applications
+ * and the rendered `istio` / `istio-sidecar-injector` ConfigMaps. Each setting comes from the first
+ * source that sets it; sources that disagree are a warning.
+ */
+export interface MeshInstall extends MeshSettings {
+  readonly trustDomain: string | undefined;
+  readonly trustDomainAliases: readonly string[];
+  /** `meshConfig.outboundTrafficPolicy.mode` (Istio's default is ALLOW_ANY). */
+  readonly outboundTrafficPolicy: string | undefined;
+  /** `values.global.proxy.resources.requests` (H2); the profile's defaults are not applied. */
+  readonly proxyRequests: { readonly cpu?: ProxyRequestDefault; readonly memory?: ProxyRequestDefault };
+  /** IstioOperator `spec.profile`. */
+  readonly profile: string | undefined;
+  /** `values.global.proxy.autoInject` (C4) and `values.sidecarInjectorWebhook.enableNamespacesByDefault` (C2). */
+  readonly injector: {
+    readonly policy: string | undefined;
+    readonly enableNamespacesByDefault: boolean | undefined;
+  };
+  /** Revisions the repository installs (IstioOperator `spec.revision`, values `revision`), sorted. */
+  readonly revisions: readonly string[];
+  /** IstioOperator `spec.tag`, values `global.tag`. */
+  readonly release: string | undefined;
+  /** Some IstioOperator points proxies at plaintext xDS (`defaultConfig.discoveryAddress` on :15010). */
+  readonly plaintextXds: boolean;
+}
+
+/** The one reader of the Istio install: every consumer (L7 engine, findings) reads its answer. */
+export function readMeshInstall(model: ClusterModel, istioNamespace: string): MeshInstall {
+  const diagnostics: Diagnostic[] = [];
+  const meshConfigs = meshConfigSources(model, istioNamespace, diagnostics);
+  const values = valuesSources(model, istioNamespace);
+  const first = meshConfigs[0];
+  if (meshConfigs.length > 1) {
+    diagnostics.push({
+      severity: 'warning',
+      code: 'istio-mesh-config-ambiguous',
+      message: `${meshConfigs.length} mesh configurations found; using ${first!.object.kind} ${first!.object.namespace ?? ''}/${first!.object.name}`,
+      location: meshConfigs[1]!.object.location,
+    });
+  }
+  const mesh = first?.json;
+  const setting = <T>(name: string, read: (v: Json) => T | undefined) =>
+    firstSetting(values, name, read, diagnostics);
+  const operators = model.objectsByKind.get('IstioOperator') ?? [];
+  const spec = (o: K8sObject) => (isRecord(o.body.spec) ? o.body.spec : {});
+  const revisions = new Set<string>();
+  for (const o of operators) addString(revisions, spec(o).revision);
+  for (const s of values) addString(revisions, s.json.revision);
+  return {
+    rootNamespace: nonEmpty(mesh?.rootNamespace),
+    providers: mesh ? readProviders(mesh) : undefined,
+    trustDomain: nonEmpty(mesh?.trustDomain),
+    trustDomainAliases: strings(mesh?.trustDomainAliases),
+    outboundTrafficPolicy: nonEmpty(at(mesh, ['outboundTrafficPolicy', 'mode'])),
+    proxyRequests: proxyRequests(values, diagnostics),
+    profile: firstString(operators.map((o) => spec(o).profile)),
+    injector: {
+      policy: setting('global.proxy.autoInject', (v) => nonEmpty(at(v, ['global', 'proxy', 'autoInject']))),
+      enableNamespacesByDefault: setting('sidecarInjectorWebhook.enableNamespacesByDefault', (v) => {
+        const b = at(v, ['sidecarInjectorWebhook', 'enableNamespacesByDefault']);
+        return typeof b === 'boolean' ? b : undefined;
+      }),
+    },
+    revisions: [...revisions].sort(),
+    release:
+      firstString(operators.map((o) => spec(o).tag)) ??
+      setting('global.tag', (v) => nonEmpty(at(v, ['global', 'tag']))),
+    plaintextXds: operators.some((o) =>
+      /:15010"?$/.test(String(at(spec(o), ['meshConfig', 'defaultConfig', 'discoveryAddress']) ?? '')),
+    ),
+    diagnostics,
+  };
+}
+
+/**
+ * H2: the first source with `global.proxy.resources.requests` gives both requests (a source that
+ * sets only one leaves the other to the built-in default, as before); later sources with other
+ * requests are a conflict.
+ */
+function proxyRequests(
+  values: readonly InstallSource[],
+  diagnostics: Diagnostic[],
+): MeshInstall['proxyRequests'] {
+  const path = ['global', 'proxy', 'resources', 'requests'];
+  const found = values.filter((s) => isRecord(at(s.json, path)));
+  const chosen = found[0];
+  if (!chosen) return {};
+  const requests = at(chosen.json, path) as Json;
+  warnConflict(found, 'global.proxy.resources.requests', (s) => canonical(at(s.json, path)), diagnostics);
+  const from =
+    chosen.object.kind === HELM_VALUES_KIND
+      ? `Helm values ${chosen.object.name} global.proxy.resources`
+      : `${chosen.object.kind} ${chosen.object.namespace ?? 'default'}/${chosen.object.name} ${chosen.label}.global.proxy.resources`;
+  const read = (key: 'cpu' | 'memory'): ProxyRequestDefault | undefined => {
+    const raw = requests[key];
+    if (raw === undefined || raw === null) return undefined;
+    // The injector ConfigMap holds JSON in one string: its lines say nothing about the field.
+    const fieldPath: ObjectPath = chosen.opaque ? chosen.path : [...chosen.path, ...path, key];
+    return { text: String(raw), from, location: chosen.object.locate(fieldPath) };
+  };
+  const cpu = read('cpu');
+  const memory = read('memory');
+  return { ...(cpu ? { cpu } : {}), ...(memory ? { memory } : {}) };
+}
+
+/** The first source's value of a setting; a later source with another value is a conflict. */
+function firstSetting<T>(
+  sources: readonly InstallSource[],
+  name: string,
+  read: (v: Json) => T | undefined,
+  diagnostics: Diagnostic[],
+): T | undefined {
+  const found = sources.filter((s) => read(s.json) !== undefined);
+  warnConflict(found, name, (s) => canonical(read(s.json)), diagnostics);
+  return found[0] ? read(found[0].json) : undefined;
+}
+
+function warnConflict(
+  found: readonly InstallSource[],
+  name: string,
+  value: (s: InstallSource) => string,
+  diagnostics: Diagnostic[],
+): void {
+  const chosen = found[0];
+  const other = found.find((s) => value(s) !== value(chosen!));
+  if (!chosen || !other) return;
+  diagnostics.push({
+    severity: 'warning',
+    code: 'istio-mesh-install-conflict',
+    message: `${sourceLabel(other)} sets ${name} to ${value(other)}, but ${sourceLabel(chosen)} sets it to ${value(chosen)}; using the latter`,
+    location: other.object.location,
+  });
+}
+
+function sourceLabel(s: InstallSource): string {
+  return s.object.kind === HELM_VALUES_KIND
+    ? `Helm values ${s.object.name}`
+    : `${s.object.kind} ${s.object.namespace ?? 'default'}/${s.object.name}`;
+}
+
+function readProviders(meshConfig: Json): Map<string, 'http' | 'grpc' | 'other'> {
+  const out = new Map<string, 'http' | 'grpc' | 'other'>();
+  const list = meshConfig.extensionProviders;
+  if (!Array.isArray(list)) return out;
+  for (const entry of list) {
+    if (!isRecord(entry) || typeof entry.name !== 'string') continue;
+    out.set(entry.name, entry.envoyExtAuthzHttp ? 'http' : entry.envoyExtAuthzGrpc ? 'grpc' : 'other');
+  }
+  return out;
+}
+
+function at(root: unknown, path: readonly string[]): unknown {
+  let v = root;
+  for (const k of path) {
+    if (!isRecord(v)) return undefined;
+    v = v[k];
+  }
+  return v;
+}
+
+function nonEmpty(v: unknown): string | undefined {
+  return typeof v === 'string' && v !== '' ? v : undefined;
+}
+
+function strings(v: unknown): string[] {
+  return Array.isArray(v) ? v.filter((s): s is string => typeof s === 'string') : [];
+}
+
+function firstString(values: readonly unknown[]): string | undefined {
+  return values.map(nonEmpty).find((v) => v !== undefined);
+}
+
+function addString(set: Set<string>, v: unknown): void {
+  const s = nonEmpty(v);
+  if (s) set.add(s);
+}
+
+function canonical(v: unknown): string {
+  return JSON.stringify(v) ?? String(v);
+}

@@ -1,0 +1,109 @@
+import { parse as parseYaml } from 'yaml';
+import { isRecord } from '../core/decode.js';
+import type { Diagnostic } from '../core/diagnostics.js';
+import { HELM_VALUES_KIND, type K8sObject, type ObjectPath } from '../manifests/types.js';
+import type { ClusterModel } from '../model/types.js';
+
+type Json = Readonly<Record<string, unknown>>;
+
+/** One object of the repository that states part of the Istio install: a meshConfig or chart values. */
+export interface InstallSource {
+  readonly object: K8sObject;
+  readonly json: Json;
+  /** Where `json` sits inside the object. */
+  readonly path: ObjectPath;
+  /** How messages name that place: `spec.values`, `helm.valuesObject`, `data.values`, '' for a values file. */
+  readonly label: string;
+  /** `json` was parsed from a string field, so only `path` (the string) can be located. */
+  readonly opaque: boolean;
+}
+
+const obj = (v: unknown): Json | undefined => (isRecord(v) ? v : undefined);
+
+function source(object: K8sObject, json: unknown, path: ObjectPath, label: string, opaque = false) {
+  const found = obj(json);
+  return found ? [{ object, json: found, path, label, opaque }] : [];
+}
+
+const objects = (model: ClusterModel, kind: string) => model.objectsByKind.get(kind) ?? [];
+
+/** `^istio(-.+)?$`-style ConfigMaps of the Istio namespace only: other namespaces' are not the install's. */
+function installConfigMaps(model: ClusterModel, istioNamespace: string, name: RegExp): K8sObject[] {
+  return objects(model, 'ConfigMap').filter(
+    (o) => name.test(o.name) && (o.namespace ?? 'default') === istioNamespace,
+  );
+}
+
+/**
+ * Where mesh config lives, in the order that decides which one wins: an IstioOperator
+ * (`spec.meshConfig`), the `istio` ConfigMap (`data.mesh`, a YAML string), a Helm values file of the
+ * istiod chart (`meshConfig`), a Flux HelmRelease or an Argo CD Application (`values.meshConfig`).
+ */
+export function meshConfigSources(
+  model: ClusterModel,
+  istioNamespace: string,
+  diagnostics: Diagnostic[],
+): InstallSource[] {
+  const out: InstallSource[] = [];
+  for (const o of objects(model, 'IstioOperator'))
+    out.push(...source(o, obj(o.body.spec)?.meshConfig, ['spec', 'meshConfig'], 'spec.meshConfig'));
+  for (const o of installConfigMaps(model, istioNamespace, /^istio(-.+)?$/)) {
+    const text = obj(o.body.data)?.mesh;
+    if (typeof text !== 'string') continue;
+    try {
+      out.push(...source(o, parseYaml(text), ['data', 'mesh'], 'data.mesh', true));
+    } catch {
+      diagnostics.push({
+        severity: 'warning',
+        code: 'istio-mesh-config-unreadable',
+        message: `ConfigMap ${o.namespace}/${o.name}: data.mesh is not valid YAML; mesh defaults assumed`,
+        location: o.locate(['data', 'mesh']),
+      });
+    }
+  }
+  for (const o of objects(model, HELM_VALUES_KIND))
+    out.push(...source(o, o.body.meshConfig, ['meshConfig'], 'meshConfig'));
+  for (const o of objects(model, 'HelmRelease'))
+    out.push(
+      ...source(
+        o,
+        obj(obj(o.body.spec)?.values)?.meshConfig,
+        ['spec', 'values', 'meshConfig'],
+        'spec.values.meshConfig',
+      ),
+    );
+  for (const o of objects(model, 'Application')) {
+    const helm = obj(obj(obj(o.body.spec)?.source)?.helm);
+    const path = ['spec', 'source', 'helm', 'valuesObject', 'meshConfig'];
+    out.push(...source(o, obj(helm?.valuesObject)?.meshConfig, path, 'helm.valuesObject.meshConfig'));
+  }
+  return out;
+}
+
+/**
+ * Where chart values live, in the order that decides which one wins: an IstioOperator
+ * (`spec.values`), a Helm values file, a Flux HelmRelease (`spec.values`), an Argo CD Application
+ * (`spec.source.helm.valuesObject`), the rendered `istio-sidecar-injector` ConfigMap (`data.values`, JSON).
+ */
+export function valuesSources(model: ClusterModel, istioNamespace: string): InstallSource[] {
+  const out: InstallSource[] = [];
+  for (const o of objects(model, 'IstioOperator'))
+    out.push(...source(o, obj(o.body.spec)?.values, ['spec', 'values'], 'spec.values'));
+  for (const o of objects(model, HELM_VALUES_KIND)) out.push(...source(o, o.body, [], ''));
+  for (const o of objects(model, 'HelmRelease'))
+    out.push(...source(o, obj(o.body.spec)?.values, ['spec', 'values'], 'spec.values'));
+  for (const o of objects(model, 'Application')) {
+    const values = obj(obj(obj(o.body.spec)?.source)?.helm)?.valuesObject;
+    out.push(...source(o, values, ['spec', 'source', 'helm', 'valuesObject'], 'helm.valuesObject'));
+  }
+  for (const o of installConfigMaps(model, istioNamespace, /^istio-sidecar-injector(-.+)?$/)) {
+    const text = obj(o.body.data)?.values;
+    if (typeof text !== 'string') continue;
+    try {
+      out.push(...source(o, JSON.parse(text), ['data', 'values'], 'data.values', true));
+    } catch {
+      // Not JSON: ignored, the other sources (or the built-in default) apply.
+    }
+  }
+  return out;
+}
