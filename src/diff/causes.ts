@@ -2,8 +2,8 @@ import type { RuleRef } from '../core/refs.js';
 import { ruleLabel } from '../core/refs.js';
 import type { SideVerdict } from '../l4/verdict.js';
 import type { CellVerdict, L7CellLike } from '../matrix/matrix.js';
-import type { Cause } from '../report/types.js';
 import type { ConnSet } from '../values/conn-set.js';
+import type { Cause } from './changes.js';
 
 type Revision = Cause['revision'];
 

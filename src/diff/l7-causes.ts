@@ -2,7 +2,7 @@ import { ruleKey, ruleLabel } from '../core/refs.js';
 import { RequestSet } from '../l7/request-set.js';
 import type { L7Cell, L7Chain, L7Outcome, L7Reason, L7Segment } from '../l7/types.js';
 import type { CellVerdict } from '../matrix/matrix.js';
-import type { Cause, L7Change } from '../report/types.js';
+import type { Cause, L7Change } from './changes.js';
 
 /**
  * What L7 lets through, in words: one entry per port segment, e.g. `TCP 8080 (http): {methods:GET}`,

@@ -1,7 +1,7 @@
 import type { AccessMatrix, CellVerdict, L7CellLike } from '../matrix/matrix.js';
 import type { Peer, WorkloadPeer } from '../model/peers.js';
-import type { ChangeKind } from '../report/types.js';
 import type { ConnSet } from '../values/conn-set.js';
+import type { ChangeKind } from './changes.js';
 
 /** One pair whose connections differ. `before`/`after` are undefined when a peer is missing on that side. */
 export interface PairDiff<C extends L7CellLike = L7CellLike> {
