@@ -1,3 +1,13 @@
+import {
+  formatPath,
+  Issues,
+  readElement,
+  readList,
+  readString,
+  readStringMap,
+  readStruct,
+  show,
+} from '../core/decode.js';
 import type { Diagnostic } from '../core/diagnostics.js';
 import type { PolicyRef, RuleRef } from '../core/refs.js';
 import type { K8sObject, Labels, ObjectPath } from '../manifests/types.js';
@@ -18,13 +28,48 @@ import {
 type Json = Readonly<Record<string, unknown>>;
 const ACTIONS: readonly AuthzAction[] = ['ALLOW', 'DENY', 'CUSTOM', 'AUDIT'];
 
-function obj(v: unknown): Json | undefined {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Json) : undefined;
-}
+// The fields of Istio's AuthorizationPolicy (security.istio.io v1/v1beta1, istio/api
+// security/v1beta1/authorization_policy.proto and type/v1beta1/selector.proto). Anything else is
+// an unknown field the API server rejects under strict field validation (SEMANTICS R4).
+const SPEC_FIELDS = ['selector', 'targetRef', 'targetRefs', 'action', 'provider', 'rules'];
+const SELECTOR_FIELDS = ['matchLabels'];
+const TARGET_REF_FIELDS = ['group', 'kind', 'name', 'namespace'];
+const PROVIDER_FIELDS = ['name'];
+const RULE_FIELDS = ['from', 'to', 'when'];
+const FROM_FIELDS = ['source'];
+const TO_FIELDS = ['operation'];
+const SOURCE_FIELDS = [
+  'principals',
+  'notPrincipals',
+  'requestPrincipals',
+  'notRequestPrincipals',
+  'namespaces',
+  'notNamespaces',
+  'ipBlocks',
+  'notIpBlocks',
+  'remoteIpBlocks',
+  'notRemoteIpBlocks',
+];
+const OPERATION_FIELDS = [
+  'hosts',
+  'notHosts',
+  'ports',
+  'notPorts',
+  'methods',
+  'notMethods',
+  'paths',
+  'notPaths',
+];
+const CONDITION_FIELDS = ['key', 'values', 'notValues'];
 
-/** Collects problems of one policy, each located on its node, as `error` diagnostics (D22). */
+/**
+ * Collects problems of one policy, each located on its node, as `error` diagnostics (D22).
+ * `issues` holds what the shared decoder finds (unknown fields, wrong types): the API server
+ * rejects such an object, so it takes no effect at all (R4).
+ */
 class Problems {
   readonly list: Diagnostic[] = [];
+  readonly issues = new Issues({ suggest: true });
   constructor(
     private readonly o: K8sObject,
     private readonly label: string,
@@ -43,6 +88,16 @@ class Problems {
       dropped: severity === 'error' ? this.label : undefined,
     });
   }
+  /** Errors so far, decoder issues included: a rule is invalid when this grows while reading it. */
+  errorCount(): number {
+    return this.list.filter((d) => d.severity === 'error').length + this.issues.count;
+  }
+  /** All of them, the decoder's issues last: `spec.rules[0]...: unknown field "x" (did you mean "y"?)`. */
+  finish(): Diagnostic[] {
+    for (const issue of this.issues.items)
+      this.add(issue.path, `${formatPath(issue.path)}: ${issue.message}`);
+    return this.list;
+  }
 }
 
 /** `strconv.ParseBool` as istiod uses it for `istio.io/dry-run` (I-bld `isDryRun`). */
@@ -59,20 +114,19 @@ export function compileAuthorizationPolicy(
   const namespace = o.namespace ?? 'default';
   const ref: PolicyRef = { kind: 'AuthorizationPolicy', namespace, name: o.name, location: o.location };
   const p = new Problems(o, `AuthorizationPolicy ${namespace}/${o.name}`);
-  const spec = obj(o.body.spec) ?? {};
-  const rawAction = spec.action ?? 'ALLOW';
-  const action = ACTIONS.find((a) => a === rawAction);
-  if (!action) p.add(['spec', 'action'], `unknown action ${JSON.stringify(rawAction)}`);
-  const provider =
-    typeof obj(spec.provider)?.name === 'string' ? (obj(spec.provider)!.name as string) : undefined;
+  const spec = readStruct(o.body.spec, ['spec'], p.issues, SPEC_FIELDS) ?? {};
+  const action = readAction(spec, p);
+  const provider = readString(
+    readStruct(spec.provider, ['spec', 'provider'], p.issues, PROVIDER_FIELDS)?.name,
+    ['spec', 'provider', 'name'],
+    p.issues,
+  );
   if (action === 'CUSTOM' && !provider) p.add(['spec', 'provider'], 'CUSTOM action requires provider.name');
   if (action !== 'CUSTOM' && spec.provider !== undefined)
     p.add(['spec', 'provider'], 'provider is only allowed with action CUSTOM');
   const dryRun = readDryRun(o, p);
   const scope = readScope(spec, namespace, rootNamespace, p);
-  const rawRules = spec.rules;
-  if (rawRules !== undefined && !Array.isArray(rawRules)) p.add(['spec', 'rules'], 'rules must be a list');
-  const list = Array.isArray(rawRules) ? rawRules : [];
+  const list = readList(spec.rules, ['spec', 'rules'], p.issues) ?? [];
   if (list.length === 0 && (action === 'DENY' || action === 'CUSTOM')) {
     p.add(
       ['spec'],
@@ -80,7 +134,8 @@ export function compileAuthorizationPolicy(
     );
   }
   const rules = list.map((r, i) => compileRule(o, ref, r, i, p));
-  const invalid = p.list.some((d) => d.severity === 'error');
+  const rejected = p.issues.count > 0;
+  const diagnostics = p.finish();
   const model: PolicyModel = {
     ref,
     action: action ?? 'ALLOW',
@@ -88,10 +143,19 @@ export function compileAuthorizationPolicy(
     dryRun,
     scope,
     rules,
-    invalid,
-    unusable: !action,
+    invalid: diagnostics.some((d) => d.severity === 'error'),
+    unusable: !action || rejected,
   };
-  return { model, diagnostics: p.list };
+  return { model, diagnostics };
+}
+
+/** `action` defaults to ALLOW when absent or null; an unknown one leaves the policy unusable. */
+function readAction(spec: Json, p: Problems): AuthzAction | undefined {
+  const raw = readString(spec.action, ['spec', 'action'], p.issues);
+  if (raw === undefined) return spec.action === undefined || spec.action === null ? 'ALLOW' : undefined;
+  const action = ACTIONS.find((a) => a === raw);
+  if (!action) p.add(['spec', 'action'], `unknown action ${JSON.stringify(raw)}`);
+  return action;
 }
 
 function readDryRun(o: K8sObject, p: Problems): boolean {
@@ -110,9 +174,17 @@ function readDryRun(o: K8sObject, p: Problems): boolean {
 }
 
 function readScope(spec: Json, ns: string, root: string, p: Problems): PolicyScope {
+  readStruct(spec.targetRef, ['spec', 'targetRef'], p.issues, TARGET_REF_FIELDS);
+  (readList(spec.targetRefs, ['spec', 'targetRefs'], p.issues) ?? []).forEach((t, i) => {
+    readElement(t, ['spec', 'targetRefs', i], p.issues, TARGET_REF_FIELDS);
+  });
   const hasTarget = spec.targetRef !== undefined || spec.targetRefs !== undefined;
-  const selector = obj(spec.selector);
-  const matchLabels = readLabels(obj(selector?.matchLabels));
+  const selector = readStruct(spec.selector, ['spec', 'selector'], p.issues, SELECTOR_FIELDS);
+  const matchLabels: Labels | undefined = readStringMap(
+    selector?.matchLabels,
+    ['spec', 'selector', 'matchLabels'],
+    p.issues,
+  );
   if (hasTarget) {
     if (selector) p.add(['spec', 'selector'], 'selector and targetRef(s) cannot be combined (D3)');
     p.add(
@@ -128,31 +200,23 @@ function readScope(spec: Json, ns: string, root: string, p: Problems): PolicySco
   return { kind: 'namespace', namespace: ns, matchLabels: hasLabels ? matchLabels : undefined };
 }
 
-function readLabels(raw: Json | undefined): Labels | undefined {
-  if (!raw) return undefined;
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(raw)) out[k] = String(v);
-  return out;
-}
-
 function compileRule(o: K8sObject, policy: PolicyRef, raw: unknown, i: number, p: Problems): RuleModel {
   const path = ['spec', 'rules', i];
   const ref: RuleRef = { policy, rule: `rules[${i}]`, location: o.locate(path) };
-  const before = p.list.length;
-  const rule = obj(raw);
-  if (!rule) p.add(path, `rules[${i}] must be an object`);
+  const before = p.errorCount();
+  const rule = readElement(raw, path, p.issues, RULE_FIELDS);
   const from = listOf(rule?.from, [...path, 'from'], p, (s, sp) =>
-    readSource(obj(s)?.source, [...sp, 'source'], p),
+    readSource(readElement(s, sp, p.issues, FROM_FIELDS)?.source, [...sp, 'source'], p),
   );
   const to = listOf(rule?.to, [...path, 'to'], p, (s, sp) =>
-    readOperation(obj(s)?.operation, [...sp, 'operation'], p),
+    readOperation(readElement(s, sp, p.issues, TO_FIELDS)?.operation, [...sp, 'operation'], p),
   );
   const when = readWhen(rule?.when, [...path, 'when'], p);
   const httpOnly =
     (from ?? []).some((s) => hasField(s.requestPrincipals)) ||
     (to ?? []).some((op) => hasField(op.hosts) || hasField(op.methods) || hasField(op.paths)) ||
     when.some((c) => isHttpOnlyKey(c.key));
-  const invalid = p.list.slice(before).some((d) => d.severity === 'error');
+  const invalid = p.errorCount() > before;
   return { ref, from, to, when, httpOnly, invalid };
 }
 
@@ -167,26 +231,28 @@ function listOf<T>(
   p: Problems,
   read: (x: unknown, path: ObjectPath) => T,
 ): T[] | undefined {
-  if (raw === undefined || raw === null) return undefined;
-  if (!Array.isArray(raw) || raw.length === 0) {
-    p.add(path, `${String(path[path.length - 1])} must be a non-empty list (D7)`);
-    return Array.isArray(raw) ? [] : undefined;
-  }
-  return raw.map((x, j) => read(x, [...path, j]));
+  const list = readList(raw, path, p.issues);
+  if (list === undefined) return raw === undefined || raw === null ? undefined : [];
+  if (list.length === 0) p.add(path, `${String(path[path.length - 1])} must be a non-empty list (D7)`);
+  return list.map((x, j) => read(x, [...path, j]));
 }
 
+/**
+ * A `[]string` field. A list of the wrong type matches nothing (the policy is rejected anyway);
+ * YAML numbers are taken as their decimal text, as `ports: [80]` has always been read here.
+ */
 function strings(raw: unknown, path: ObjectPath, p: Problems): readonly string[] | undefined {
-  if (raw === undefined || raw === null) return undefined;
-  if (!Array.isArray(raw)) {
-    p.add(path, `${String(path[path.length - 1])} must be a list of strings`);
-    return [];
-  }
-  const out = raw.map((v) => (typeof v === 'number' ? String(v) : v));
-  out.forEach((v, k) => {
-    if (typeof v !== 'string' || v === '')
+  const list = readList(raw, path, p.issues);
+  if (list === undefined) return raw === undefined || raw === null ? undefined : [];
+  const out: string[] = [];
+  list.forEach((item, k) => {
+    const v = typeof item === 'number' ? String(item) : item;
+    if (typeof v !== 'string') p.issues.add([...path, k], `must be a string, got ${show(v)}`);
+    else if (v === '')
       p.add([...path, k], `${String(path[path.length - 1])}[${k}] must be a non-empty string (D7)`);
+    else out.push(v);
   });
-  return out.filter((v): v is string => typeof v === 'string' && v !== '');
+  return out;
 }
 
 function field(raw: Json, name: string, notName: string, path: ObjectPath, p: Problems): ValueField {
@@ -202,7 +268,7 @@ function requireNonEmpty(raw: Json | undefined, path: ObjectPath, p: Problems, w
 }
 
 function readSource(raw: unknown, path: ObjectPath, p: Problems): SourceModel {
-  const s = requireNonEmpty(obj(raw), path, p, 'source');
+  const s = requireNonEmpty(readStruct(raw, path, p.issues, SOURCE_FIELDS), path, p, 'source');
   const src: SourceModel = {
     principals: field(s, 'principals', 'notPrincipals', path, p),
     requestPrincipals: field(s, 'requestPrincipals', 'notRequestPrincipals', path, p),
@@ -231,7 +297,7 @@ function checkCidrs(values: readonly string[] | undefined, path: ObjectPath, p: 
 }
 
 function readOperation(raw: unknown, path: ObjectPath, p: Problems): OperationModel {
-  const s = requireNonEmpty(obj(raw), path, p, 'operation');
+  const s = requireNonEmpty(readStruct(raw, path, p.issues, OPERATION_FIELDS), path, p, 'operation');
   const ports = (name: string) => {
     const list = strings(s[name], [...path, name], p);
     return list
@@ -253,16 +319,14 @@ function readOperation(raw: unknown, path: ObjectPath, p: Problems): OperationMo
 }
 
 function readWhen(raw: unknown, path: ObjectPath, p: Problems): ConditionModel[] {
-  if (raw === undefined || raw === null) return [];
-  if (!Array.isArray(raw)) {
-    p.add(path, 'when must be a list');
-    return [];
-  }
-  return raw.map((c, j) => {
+  const list = readList(raw, path, p.issues) ?? [];
+  return list.map((c, j) => {
     const cp = [...path, j];
-    const entry = obj(c) ?? {};
-    const key = typeof entry.key === 'string' ? entry.key : '';
-    if (!isKnownKey(key)) p.add([...cp, 'key'], `unknown condition key "${key}" (D15)`);
+    const entry = readElement(c, cp, p.issues, CONDITION_FIELDS) ?? {};
+    const key = readString(entry.key, [...cp, 'key'], p.issues) ?? '';
+    // A mistyped key is already an issue; only a string key can be an unknown one.
+    if (!isKnownKey(key) && typeof (entry.key ?? '') === 'string')
+      p.add([...cp, 'key'], `unknown condition key "${key}" (D15)`);
     const values = strings(entry.values, [...cp, 'values'], p);
     const notValues = strings(entry.notValues, [...cp, 'notValues'], p);
     if (!values?.length && !notValues?.length) p.add(cp, `condition "${key}" needs values or notValues`);
