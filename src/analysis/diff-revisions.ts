@@ -1,8 +1,9 @@
 import { type Config, DEFAULT_CONFIG } from '../config/types.js';
-import { l7Causes, l7Scope, l7ScopeChange } from '../diff/l7-causes.js';
+import { explainL7 } from '../diff/l7-causes.js';
 import { diffMatrices, type MatrixDiff } from '../diff/pair-diff.js';
 import { computeFindings, type FindingsResult } from '../findings/index.js';
 import type { L7Cell } from '../l7/types.js';
+import { scopeText } from '../render/l7-scope.js';
 import { buildReport } from '../report/build-report.js';
 import type { Layer, Report } from '../report/types.js';
 import type { AnalysedRevision } from './analyze-revision.js';
@@ -61,9 +62,16 @@ export function diffReport(
     diagnostics: [...base.diagnostics, ...head.diagnostics, ...found.diagnostics],
     ...(layer !== 'l4'
       ? {
-          extraCauses: (p) => l7Causes(p.before, p.after),
-          l7Scopes: (p) => ({ before: l7Scope(p.before?.l7), after: l7Scope(p.after?.l7) }),
-          l7Change: (p) => l7ScopeChange(p.before?.l7, p.after?.l7),
+          l7: (p) => {
+            const e = explainL7(p.before, p.after);
+            return {
+              causes: e.causes,
+              ...(e.scopes
+                ? { scopes: { before: scopeText(e.scopes.before), after: scopeText(e.scopes.after) } }
+                : {}),
+              ...(e.change ? { change: e.change } : {}),
+            };
+          },
         }
       : {}),
   });

@@ -1,4 +1,5 @@
 import type { DiffLens } from '../diff/pair-diff.js';
+import { l7Scope, scopesDiffer } from '../explain/l7-scope.js';
 import type { L4Engine } from '../l4/engine-api.js';
 import type { SideVerdict } from '../l4/verdict.js';
 import type { L7Cell } from '../l7/types.js';
@@ -52,20 +53,9 @@ export function lensFor(layer: Layer): DiffLens<L7Cell> {
   }
   return {
     conns: (v) => v?.effective ?? ConnSet.none,
+    // The same decision the report makes about printing the scopes (explain/l7-scope.ts).
     differs: (a, b) =>
       !(a?.effective ?? ConnSet.none).equals(b?.effective ?? ConnSet.none) ||
-      l7ScopeKey(a?.l7) !== l7ScopeKey(b?.l7),
+      scopesDiffer(l7Scope(a?.l7), l7Scope(b?.l7)),
   };
-}
-
-/** A canonical key of what L7 lets through, per port segment. */
-export function l7ScopeKey(cell: L7Cell | undefined): string {
-  if (!cell) return '';
-  return cell.segments
-    .filter((s) => s.verdict !== 'none')
-    .map(
-      (s) =>
-        `${s.protocol} ${s.ports.toString()} ${s.verdict} ${s.outcomes.map((o) => `${o.chain}:${o.requests.key()}`).join('|')}`,
-    )
-    .join(';');
 }

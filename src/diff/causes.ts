@@ -1,6 +1,6 @@
 import type { RuleRef } from '../core/refs.js';
 import { ruleLabel } from '../core/refs.js';
-import type { SideVerdict } from '../l4/verdict.js';
+import { type Direction, grantsFor, isolation, sides } from '../explain/policies.js';
 import type { CellVerdict, L7CellLike } from '../matrix/matrix.js';
 import type { ConnSet } from '../values/conn-set.js';
 import type { Cause } from './changes.js';
@@ -32,38 +32,24 @@ export function l4Causes(
   return dedupe(causes);
 }
 
-type Direction = 'egress' | 'ingress';
-
-function sides(v: CellVerdict<L7CellLike> | undefined): [Direction, SideVerdict][] {
-  if (!v) return [];
-  const out: [Direction, SideVerdict][] = [];
-  if (v.l4.egress) out.push(['egress', v.l4.egress]);
-  if (v.l4.ingress) out.push(['ingress', v.l4.ingress]);
-  return out;
-}
-
 function grantCauses(v: CellVerdict<L7CellLike> | undefined, revision: Revision, part: ConnSet): Cause[] {
   return sides(v).flatMap(([direction, side]) =>
-    side.isolatedBy.length === 0
-      ? []
-      : side.grants
-          .filter((g) => g.conns.overlaps(part))
-          .map((g) => ruleCause(g.rule, revision, direction, g.conns.intersect(part))),
+    grantsFor(side, part).map((g) => ruleCause(g.rule, revision, direction, g.conns)),
   );
 }
 
 /** Policies that isolate a direction and do not allow (all of) `part`. */
 function isolationCauses(v: CellVerdict<L7CellLike> | undefined, revision: Revision, part: ConnSet): Cause[] {
   return sides(v).flatMap(([direction, side]) => {
-    if (side.isolatedBy.length === 0 || part.subtract(side.allowed).isEmpty()) return [];
-    const blocked = part.subtract(side.allowed);
-    return side.isolatedBy.map((p) => ({
+    const iso = isolation(side, part);
+    if (!iso) return [];
+    return iso.by.map((p) => ({
       revision,
       layer: 'l4' as const,
       effect: 'isolates' as const,
       direction,
       rule: ruleLabel({ policy: p, rule: '', location: p.location }),
-      conns: blocked.toString(),
+      conns: iso.blocked.toString(),
       location: p.location,
     }));
   });
@@ -92,10 +78,6 @@ function ruleCause(rule: RuleRef, revision: Revision, direction: Direction, conn
     conns: conns.toString(),
     location: rule.location,
   };
-}
-
-export function isUncertain(v: CellVerdict<L7CellLike> | undefined): boolean {
-  return sides(v).some(([, s]) => s.uncertainBy.length > 0);
 }
 
 function dedupe(causes: Cause[]): Cause[] {

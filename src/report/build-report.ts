@@ -1,6 +1,7 @@
 import { compareDiagnostics, type Diagnostic, isIncomplete } from '../core/diagnostics.js';
-import { isUncertain, l4Causes } from '../diff/causes.js';
+import { l4Causes } from '../diff/causes.js';
 import { changeKind, type PairDiff } from '../diff/pair-diff.js';
+import { isUncertain } from '../explain/policies.js';
 import type { L7CellLike } from '../matrix/matrix.js';
 import { externalPeer, type Peer } from '../model/peers.js';
 import { compareRanges, type IpRange } from '../values/ip-range.js';
@@ -28,12 +29,17 @@ export interface ReportInput<C extends L7CellLike = L7CellLike> {
   readonly headWorkloads: readonly string[];
   readonly findings: readonly Finding[];
   readonly diagnostics: readonly Diagnostic[];
-  /** Extra causes per pair (the L7 layer); called only for pairs that changed. */
-  readonly extraCauses?: (pair: PairDiff<C>) => Cause[];
-  /** What L7 lets through before and after (the L7 layer), for pairs that changed. */
-  readonly l7Scopes?: (pair: PairDiff<C>) => { before: string; after: string };
-  /** Whether the L7 scope widened or narrowed on the ports allowed in both (the L7 layer). */
-  readonly l7Change?: (pair: PairDiff<C>) => L7Change | undefined;
+  /** What the L7 layer says about a pair that changed (the L7 layers), decided by the diff. */
+  readonly l7?: (pair: PairDiff<C>) => PairL7;
+}
+
+/** The L7 part of a change, already decided and worded: the report only assembles it. */
+export interface PairL7 {
+  readonly causes: readonly Cause[];
+  /** The printed scopes, present only when a reader sees them differ. */
+  readonly scopes?: { readonly before: string; readonly after: string };
+  /** Whether the L7 scope widened or narrowed on the ports allowed in both; only with `scopes`. */
+  readonly change?: L7Change;
 }
 
 export function buildReport<C extends L7CellLike>(input: ReportInput<C>): Report {
@@ -139,15 +145,15 @@ function toRangedChange<C extends L7CellLike>(
   pair: PairDiff<C>,
   baseSet: ReadonlySet<string>,
   headSet: ReadonlySet<string>,
-  input: Pick<ReportInput<C>, 'extraCauses' | 'l7Scopes' | 'l7Change'>,
+  input: Pick<ReportInput<C>, 'l7'>,
 ): RangedChange {
   const added = pair.afterConns.subtract(pair.beforeConns);
   const removed = pair.beforeConns.subtract(pair.afterConns);
   const kind = changeKind(pair.beforeConns, pair.afterConns);
-  const scopes = input.l7Scopes?.(pair);
-  const causes = [...l4Causes(pair.before, pair.after, added, removed), ...(input.extraCauses?.(pair) ?? [])];
+  const l7 = input.l7?.(pair);
+  const causes = [...l4Causes(pair.before, pair.after, added, removed), ...(l7?.causes ?? [])];
   const workloadsDiff = workloadsDiffInfo(pair.src, pair.dst, baseSet, headSet);
-  const l7Change = kind === 'changed' ? input.l7Change?.(pair) : undefined;
+  const l7Change = kind === 'changed' ? l7?.change : undefined;
   const change: PathChange = {
     kind,
     source: peerInfo(pair.src),
@@ -159,22 +165,13 @@ function toRangedChange<C extends L7CellLike>(
     causes,
     uncertain: isUncertain(pair.before) || isUncertain(pair.after),
     ...(workloadsDiff ? { workloadsDiff } : {}),
-    ...(scopes &&
-    scopes.before !== scopes.after &&
-    !(unrestricted(scopes.before) && unrestricted(scopes.after))
-      ? { l7Before: scopes.before, l7After: scopes.after }
-      : {}),
+    ...(l7?.scopes ? { l7Before: l7.scopes.before, l7After: l7.scopes.after } : {}),
     ...(l7Change ? { l7Change } : {}),
   };
   if (pair.src.kind === 'external') return { change, external: { range: pair.src.range, side: 'source' } };
   if (pair.dst.kind === 'external')
     return { change, external: { range: pair.dst.range, side: 'destination' } };
   return { change };
-}
-
-/** An L7 scope that restricts nothing (every segment lets all through, or Istio is not involved). */
-function unrestricted(scope: string): boolean {
-  return scope === '' || scope.split('; ').every((s) => /: (all requests|not enforced by Istio)$/.test(s));
 }
 
 /** netpol-analyzer's `workloads-diff-info`: `workload a added`, `workload a and b added`, `... removed`. */

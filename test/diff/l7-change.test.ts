@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { l7ScopeChange } from '../../src/diff/l7-causes.js';
+import { compareScopes, l7Scope } from '../../src/explain/l7-scope.js';
 import { RequestSet } from '../../src/l7/request-set.js';
 import { StringSet } from '../../src/l7/string-set.js';
 import type { L7Cell, L7Outcome, L7Segment } from '../../src/l7/types.js';
@@ -108,6 +108,12 @@ describe('L7 scope change on the ports allowed in both revisions', () => {
     ],
     ['no L7 cell on one side', undefined, cell([8080, 8080, GET_API]), undefined],
   ];
+
+  /** The comparison in the report's vocabulary: `same` is no L7 change. */
+  const l7ScopeChange = (before: L7Cell | undefined, after: L7Cell | undefined): L7Change | undefined => {
+    const c = compareScopes(l7Scope(before), l7Scope(after));
+    return c === 'same' ? undefined : c;
+  };
 
   it.each(cases)('%s', (_name, before, after, want) => {
     expect(l7ScopeChange(before, after)).toBe(want);

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { l7ScopeKey } from '../../src/analysis/layers.js';
+import { l7Scope, scopeKey } from '../../src/explain/l7-scope.js';
 import type { L4Engine } from '../../src/l4/engine-api.js';
 import type { L7Engine } from '../../src/l7/engine.js';
 import type { L7Cell } from '../../src/l7/types.js';
@@ -36,7 +36,7 @@ function cells(m: AccessMatrix<L7Cell>): string[] {
       const v = m.verdict(src, dst);
       expect(l4).toBe(v.l4);
       out.push(
-        `${src.id} > ${dst.id}: l4 ${v.l4.allowed.toString()} | effective ${v.effective.toString()} | l7 ${l7ScopeKey(v.l7)}`,
+        `${src.id} > ${dst.id}: l4 ${v.l4.allowed.toString()} | effective ${v.effective.toString()} | l7 ${scopeKey(l7Scope(v.l7))}`,
       );
     }
   }

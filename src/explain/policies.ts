@@ -1,0 +1,98 @@
+import type { PolicyRef, RuleRef } from '../core/refs.js';
+import { ruleKey } from '../core/refs.js';
+import type { SideVerdict } from '../l4/verdict.js';
+import type { L7Cell, L7Reason } from '../l7/types.js';
+import type { CellVerdict, L7CellLike } from '../matrix/matrix.js';
+import type { ConnSet } from '../values/conn-set.js';
+import type { PortSet } from '../values/port-set.js';
+import type { Protocol } from '../values/protocol.js';
+
+/** Which policies allow or block a part of a cell, and whether the cell can be trusted. */
+
+export type Direction = 'egress' | 'ingress';
+
+/** The directions of a cell that policy applies to: the source's egress, the destination's ingress. */
+export function sides(v: CellVerdict<L7CellLike> | undefined): [Direction, SideVerdict][] {
+  if (!v) return [];
+  const out: [Direction, SideVerdict][] = [];
+  if (v.l4.egress) out.push(['egress', v.l4.egress]);
+  if (v.l4.ingress) out.push(['ingress', v.l4.ingress]);
+  return out;
+}
+
+/** The rules of an isolated direction that allow some of `part`, each with the share it allows. */
+export function grantsFor(side: SideVerdict, part: ConnSet): { rule: RuleRef; conns: ConnSet }[] {
+  if (side.isolatedBy.length === 0) return [];
+  return side.grants
+    .filter((g) => g.conns.overlaps(part))
+    .map((g) => ({ rule: g.rule, conns: g.conns.intersect(part) }));
+}
+
+/** The policies that isolate a direction, and what of the part they leave blocked. */
+export interface Isolation {
+  readonly by: readonly PolicyRef[];
+  readonly blocked: ConnSet;
+}
+
+/**
+ * Who blocks `part` in one direction: the isolating policies together (none alone is the reason),
+ * when some of `part` is not allowed; with `whole`, only when none of it is. A direction that is
+ * not isolated allows everything and blocks nothing.
+ */
+export function isolation(
+  side: SideVerdict | null | undefined,
+  part: ConnSet,
+  options: { whole?: boolean } = {},
+): Isolation | undefined {
+  if (!side || side.isolatedBy.length === 0) return undefined;
+  if (options.whole ? side.allowed.overlaps(part) : part.subtract(side.allowed).isEmpty()) return undefined;
+  return { by: side.isolatedBy, blocked: part.subtract(side.allowed) };
+}
+
+/** A direction whose answer may be wrong either way: a policy that might apply was not understood. */
+export function sideUncertain(side: SideVerdict | null | undefined): boolean {
+  return (side?.uncertainBy.length ?? 0) > 0;
+}
+
+/** Whether the L4 answer of a cell may be wrong (see `sideUncertain`). */
+export function isUncertain(v: Pick<CellVerdict<L7CellLike>, 'l4'> | undefined): boolean {
+  return sideUncertain(v?.l4.egress) || sideUncertain(v?.l4.ingress);
+}
+
+/** One Istio rule behind a segment of a cell: it allows (part of) it, or denies it, with the reason. */
+export interface L7Part {
+  readonly protocol: Protocol;
+  readonly ports: PortSet;
+  readonly effect: 'allows' | 'denies';
+  readonly rule: RuleRef;
+  /** Why it denies (a transport mismatch, a DENY rule, ...), when the engine said. */
+  readonly reason?: L7Reason;
+}
+
+/**
+ * The Istio rules behind each segment of a cell, in the engine's order: the rules of each outcome
+ * (allowing unless nothing gets through), then the reasons that name a rule (denying). A rule that
+ * also comes with a reason is named once, with the reason.
+ */
+export function l7Parts(cell: L7Cell | undefined): L7Part[] {
+  if (!cell) return [];
+  const out: L7Part[] = [];
+  for (const { protocol, ports, outcomes } of cell.segments) {
+    for (const outcome of outcomes) {
+      const effect = outcome.verdict === 'none' ? 'denies' : 'allows';
+      const explained = new Set(outcome.reasons.flatMap((r) => (r.rule ? [ruleKey(r.rule)] : [])));
+      for (const rule of outcome.rules)
+        if (!explained.has(ruleKey(rule))) out.push({ protocol, ports, effect, rule });
+      for (const reason of outcome.reasons)
+        if (reason.rule) out.push({ protocol, ports, effect: 'denies', rule: reason.rule, reason });
+    }
+  }
+  return out;
+}
+
+/** Every rule an outcome of the cell names, as rules or through reasons, in the engine's order. */
+export function l7Rules(cell: L7Cell | undefined): RuleRef[] {
+  return (cell?.segments ?? []).flatMap((s) =>
+    s.outcomes.flatMap((o) => [...o.rules, ...o.reasons.flatMap((r) => (r.rule ? [r.rule] : []))]),
+  );
+}
