@@ -1,26 +1,16 @@
-import { type CompiledPolicies, compilePolicies } from '../compile/compile-policies.js';
+import { compilePolicies } from '../compile/compile-policies.js';
 import type { Config } from '../config/types.js';
 import type { Diagnostic } from '../core/diagnostics.js';
 import { compileNetworkPolicies } from '../l4/engine.js';
-import type { L4Engine } from '../l4/engine-api.js';
-import { compileIstio, type L7Engine } from '../l7/engine.js';
+import { compileIstio } from '../l7/engine.js';
 import { parseSourceFile } from '../manifests/parse.js';
 import type { ParseCache } from '../manifests/parse-cache.js';
 import type { SourceFile } from '../manifests/types.js';
 import { buildModel } from '../model/build.js';
-import type { ClusterModel } from '../model/types.js';
+import type { AnalysedRevision } from '../revision/analysed-revision.js';
 
-/** One revision, parsed, modelled and compiled: everything before the matrix. */
-export interface AnalysedRevision {
-  readonly label: string;
-  readonly commit?: string;
-  readonly model: ClusterModel;
-  /** Every policy of the revision, decoded and compiled once; the engines evaluate it. */
-  readonly policies: CompiledPolicies;
-  readonly l4: L4Engine;
-  readonly l7: L7Engine;
-  readonly diagnostics: readonly Diagnostic[];
-}
+// Its own folder, so findings read it without importing the analysis that runs them.
+export type { AnalysedRevision } from '../revision/analysed-revision.js';
 
 export interface RevisionFilesInput {
   readonly label: string;

@@ -1,4 +1,3 @@
-import type { AnalysedRevision } from '../analysis/analyze-revision.js';
 import type { Config } from '../config/types.js';
 import type { Diagnostic } from '../core/diagnostics.js';
 import type { SourceLocation } from '../core/location.js';
@@ -10,6 +9,7 @@ import type { L7Cell } from '../l7/types.js';
 import type { K8sObject, Labels } from '../manifests/types.js';
 import type { AccessMatrix } from '../matrix/matrix.js';
 import type { ContainerPort, Workload } from '../model/types.js';
+import type { AnalysedRevision } from '../revision/analysed-revision.js';
 import { namespaceMatcher, principalCandidates, principalMatcher } from './identity.js';
 import type { ResourceRef } from './types.js';
 

@@ -1,9 +1,9 @@
-import type { AnalysedRevision } from '../analysis/analyze-revision.js';
 import type { Config, FindingSeverity } from '../config/types.js';
 import type { Diagnostic } from '../core/diagnostics.js';
 import type { L7Cell } from '../l7/types.js';
 import type { AccessMatrix } from '../matrix/matrix.js';
 import type { Finding, FindingStatus } from '../report/types.js';
+import type { AnalysedRevision } from '../revision/analysed-revision.js';
 import { acceptanceReason } from './accept.js';
 import { type RevisionContext, revisionContext } from './context.js';
 import { meshAllowsNetworkBlocksFindings, networkAllowsMeshDeniesFindings } from './mesh-network.js';
