@@ -3,7 +3,6 @@ import type { Diagnostic } from '../core/diagnostics.js';
 import type { SourceLocation } from '../core/location.js';
 import type { PolicyRef } from '../core/refs.js';
 import type { Candidates } from '../l4/engine-api.js';
-import { compileAuthorizationPolicy } from '../l7/authz-compile.js';
 import { type PolicyModel, policyApplies } from '../l7/authz-model.js';
 import type { L7Cell } from '../l7/types.js';
 import type { K8sObject, Labels } from '../manifests/types.js';
@@ -13,15 +12,13 @@ import type { AnalysedRevision } from '../revision/analysed-revision.js';
 import { namespaceMatcher, principalCandidates, principalMatcher } from './identity.js';
 import type { ResourceRef } from './types.js';
 
-const SECURITY_VERSIONS = new Set(['security.istio.io/v1', 'security.istio.io/v1beta1']);
-
 /** One revision as the rules see it: the analysed revision, its effective matrix and shared lookups. */
 export interface RevisionContext {
   readonly rev: AnalysedRevision;
   /** The effective-layer matrix (L4 and L7 cells). */
   readonly matrix: AccessMatrix<L7Cell>;
   readonly config: Config;
-  /** AuthorizationPolicies compiled again (the engine keeps its own private), with their objects. */
+  /** The revision's compiled AuthorizationPolicies (the ones the engine evaluates), with their objects. */
   readonly authz: readonly { readonly model: PolicyModel; readonly object: K8sObject }[];
   /**
    * Answers shared by both revisions' rules, keyed by what they depend on (matrix fingerprints):
@@ -33,8 +30,8 @@ export interface RevisionContext {
   injected(w: Workload): boolean;
   /** Workloads an AuthorizationPolicy applies to (D1–D3). */
   authzTargets(p: PolicyModel): readonly Workload[];
-  /** The istio-security objects of a kind (v1/v1beta1 only, as the engine reads them). */
-  security(kind: string): readonly K8sObject[];
+  /** The istio-security objects of a kind (v1/v1beta1 only), as the compile stage read them. */
+  security(kind: 'AuthorizationPolicy' | 'PeerAuthentication'): readonly K8sObject[];
   /**
    * The workloads NetworkPolicy may let reach `dst` (a superset: the matrix decides; never `dst`
    * itself): candidates of dst's ingress rules that dst is a candidate of, by their egress rules.
@@ -67,12 +64,11 @@ export function revisionContext(
   config: Config,
   shared: Map<string, unknown> = new Map(),
 ): RevisionContext {
-  const security = (kind: string) =>
-    (rev.model.objectsByKind.get(kind) ?? []).filter((o) => SECURITY_VERSIONS.has(o.apiVersion));
-  const authz = security('AuthorizationPolicy').map((object) => ({
-    model: compileAuthorizationPolicy(object, rev.l7.rootNamespace).model,
-    object,
-  }));
+  const istio = rev.policies.istio;
+  const authz = istio.authorization;
+  const authzObjects = authz.map((a) => a.object);
+  const security = (kind: 'AuthorizationPolicy' | 'PeerAuthentication') =>
+    kind === 'AuthorizationPolicy' ? authzObjects : istio.peerAuthentications;
   const targets = new Map<PolicyModel, Workload[]>();
   const l4 = rev.l4;
   // Candidates answer membership from their rules' sets, and are shared by workloads of one class.

@@ -30,7 +30,7 @@ export function resourceFindings(ctx: RevisionContext): RawFinding[] {
         dropped: `the ${key} threshold of the sidecar resource check`,
       });
   }
-  const mesh = readMeshProxyDefaults(rev.model, config.mesh.istioNamespace);
+  const mesh = readMeshProxyDefaults(rev.policies.mesh);
   const reported = new Set<string>();
   const out: RawFinding[] = [];
   for (const w of rev.model.workloads) {

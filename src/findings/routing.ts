@@ -1,7 +1,7 @@
+import type { MeshVirtualService, RouteDest, Subset } from '../compile/traffic.js';
 import type { SourceLocation } from '../core/location.js';
 import { policyLabel, ruleLabel } from '../core/refs.js';
 import { matchesLabels } from '../manifests/label-match.js';
-import type { K8sObject, Labels } from '../manifests/types.js';
 import { workloadPeer } from '../model/peers.js';
 import type { Service, Workload } from '../model/types.js';
 import { ConnSet } from '../values/conn-set.js';
@@ -15,107 +15,10 @@ import {
 } from './context.js';
 import type { RawFinding, ResourceRef } from './types.js';
 
-type Json = Readonly<Record<string, unknown>>;
-function obj(v: unknown): Json | undefined {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Json) : undefined;
-}
-function list(v: unknown): unknown[] {
-  return Array.isArray(v) ? v : [];
-}
-
-const NETWORKING = /^networking\.istio\.io\//;
-
-/** A host name as written, resolved in the namespace of the object that names it (F1). */
-function fqdn(host: string, namespace: string): string {
-  if (host.includes('*')) return host;
-  const parts = host.split('.');
-  if (parts.length === 1) return `${host}.${namespace}.svc.cluster.local`;
-  if (parts.length === 2) return `${host}.svc.cluster.local`;
-  return host;
-}
-
 function serviceOf(ctx: RevisionContext, name: string): Service | undefined {
   const m = /^([^.]+)\.([^.]+)\.svc\.cluster\.local$/.exec(name);
   if (!m) return undefined;
   return ctx.rev.model.services.find((s) => s.name === m[1] && s.namespace === m[2]);
-}
-
-interface Subset {
-  readonly labels: Labels;
-  readonly location: SourceLocation;
-  readonly object: K8sObject;
-}
-
-/** Subsets by host FQDN, then name; for a duplicated subset the first definition wins (F5). */
-function subsets(ctx: RevisionContext): Map<string, Map<string, Subset>> {
-  const out = new Map<string, Map<string, Subset>>();
-  for (const o of ctx.rev.model.objectsByKind.get('DestinationRule') ?? []) {
-    if (!NETWORKING.test(o.apiVersion)) continue;
-    const spec = obj(o.body.spec) ?? {};
-    if (typeof spec.host !== 'string') continue;
-    const host = fqdn(spec.host, o.namespace ?? 'default');
-    const byName = out.get(host) ?? new Map<string, Subset>();
-    out.set(host, byName);
-    for (const [i, raw] of list(spec.subsets).entries()) {
-      const s = obj(raw);
-      if (!s || typeof s.name !== 'string' || byName.has(s.name)) continue;
-      const labels = Object.fromEntries(Object.entries(obj(s.labels) ?? {}).map(([k, v]) => [k, String(v)]));
-      byName.set(s.name, { labels, location: o.locate(['spec', 'subsets', i]), object: o });
-    }
-  }
-  return out;
-}
-
-interface RouteDest {
-  readonly host: string;
-  readonly subset: string | undefined;
-  readonly port: number | undefined;
-  readonly weight: number;
-  readonly location: SourceLocation;
-}
-
-interface MeshVirtualService {
-  readonly object: K8sObject;
-  readonly hosts: readonly string[];
-  readonly destinations: readonly RouteDest[];
-}
-
-function meshVirtualServices(ctx: RevisionContext): MeshVirtualService[] {
-  const out: MeshVirtualService[] = [];
-  for (const o of ctx.rev.model.objectsByKind.get('VirtualService') ?? []) {
-    if (!NETWORKING.test(o.apiVersion)) continue;
-    const ns = o.namespace ?? 'default';
-    const spec = obj(o.body.spec) ?? {};
-    const gateways = list(spec.gateways);
-    // F1: gateways omitted means `mesh`; a list without `mesh` does not apply to sidecars.
-    if (gateways.length > 0 && !gateways.includes('mesh')) continue;
-    const hosts = list(spec.hosts)
-      .filter((h): h is string => typeof h === 'string')
-      .map((h) => fqdn(h, ns));
-    const destinations: RouteDest[] = [];
-    for (const kind of ['http', 'tcp', 'tls'] as const) {
-      for (const [i, r] of list(spec[kind]).entries()) {
-        const route = list(obj(r)?.route);
-        const weighted = route.some((d) => typeof obj(d)?.weight === 'number');
-        for (const [j, d] of route.entries()) {
-          const dest = obj(obj(d)?.destination);
-          if (!dest || typeof dest.host !== 'string') continue;
-          const w = obj(d)?.weight;
-          const weight = route.length === 1 ? 100 : typeof w === 'number' ? w : weighted ? 0 : 1;
-          const port = obj(dest.port)?.number;
-          destinations.push({
-            host: fqdn(dest.host, ns),
-            subset: typeof dest.subset === 'string' ? dest.subset : undefined,
-            port: typeof port === 'number' ? port : undefined,
-            weight,
-            location: o.locate(['spec', kind, i, 'route', j]),
-          });
-        }
-      }
-    }
-    out.push({ object: o, hosts, destinations });
-  }
-  return out;
 }
 
 /** TCP container ports a Service port (or every port) reaches on one pod. */
@@ -145,8 +48,8 @@ interface Target {
  */
 export function routingFindings(ctx: RevisionContext): RawFinding[] {
   const out: RawFinding[] = [];
-  const dr = subsets(ctx);
-  const vss = meshVirtualServices(ctx);
+  const dr = ctx.rev.policies.traffic.subsets;
+  const vss = ctx.rev.policies.traffic.meshVirtualServices;
   const clients = ctx.rev.model.workloads.filter((w) => ctx.injected(w));
   for (const vs of vss) {
     const vsRes = objectResource(vs.object);

@@ -74,20 +74,7 @@ function prometheusPeers(ctx: RevisionContext): Workload[] {
 /** Whether plaintext xDS (15010) is configured: a discoveryAddress on :15010 in the pod or the mesh. */
 function plaintextXds(ctx: RevisionContext, w: Workload): boolean {
   if (/discoveryAddress:\s*\S+:15010\b/.test(w.podAnnotations['proxy.istio.io/config'] ?? '')) return true;
-  return (ctx.rev.model.objectsByKind.get('IstioOperator') ?? []).some((o) =>
-    /:15010"?$/.test(
-      String(readPath(o.body, ['spec', 'meshConfig', 'defaultConfig', 'discoveryAddress']) ?? ''),
-    ),
-  );
-}
-
-function readPath(root: unknown, path: readonly string[]): unknown {
-  let v = root;
-  for (const k of path) {
-    if (typeof v !== 'object' || v === null) return undefined;
-    v = (v as Record<string, unknown>)[k];
-  }
-  return v;
+  return ctx.rev.policies.mesh.plaintextXds;
 }
 
 /** Policies isolating the side that blocks `needed`, with their locations. */

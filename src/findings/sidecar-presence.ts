@@ -1,5 +1,4 @@
 import { type RuleRef, ruleLabel } from '../core/refs.js';
-import { buildPolicyIndex } from '../l4/policy-index.js';
 import { istioSelectorMatches, matchesLabels } from '../manifests/label-match.js';
 import type { K8sObject, Labels } from '../manifests/types.js';
 import { workloadPeer } from '../model/peers.js';
@@ -209,18 +208,13 @@ export function selectsNothingFindings(ctx: RevisionContext): RawFinding[] {
       locations: [o.locate(['spec', o.kind === 'NetworkPolicy' ? 'podSelector' : 'selector'])],
       resources: [objectResource(o)],
     });
-  const index = buildPolicyIndex(ctx.rev.model, ctx.config.cni);
-  const npObjects = new Map(
-    (ctx.rev.model.objectsByKind.get('NetworkPolicy') ?? []).map((o) => [
-      `${o.namespace ?? 'default'}/${o.name}`,
-      o,
-    ]),
-  );
+  // The index the L4 engine evaluates: its policies, compiled once, with their objects.
+  const index = ctx.rev.policies.networkPolicies;
   for (const [ns, list] of index.valid) {
     for (const p of list) {
       if (p.podSelector.matchesAll) continue;
       if (ctx.workloadsIn(ns).some((w) => !w.hostNetwork && p.podSelector.matches(w.podLabels))) continue;
-      const o = npObjects.get(`${ns}/${p.ref.name}`);
+      const o = index.objects.get(p.ref);
       if (o) report(o, `podSelector ${p.podSelector.canonical}`);
     }
   }

@@ -1,9 +1,10 @@
+import type { MeshInstall } from '../compile/mesh-install.js';
 import type { Config } from '../config/types.js';
 import type { Diagnostic } from '../core/diagnostics.js';
 import type { SourceLocation } from '../core/location.js';
-import { HELM_VALUES_KIND, type K8sObject, type ObjectPath } from '../manifests/types.js';
+import type { ObjectPath } from '../manifests/types.js';
 import { TEMPLATE_PATHS } from '../model/pod-template.js';
-import type { ClusterModel, Workload } from '../model/types.js';
+import type { Workload } from '../model/types.js';
 import { parseQuantity, type Quantity } from './quantity.js';
 
 export type ResourceName = 'cpu' | 'memory';
@@ -53,80 +54,23 @@ export interface MeshProxyDefaults {
   readonly memory?: EffectiveRequest;
 }
 
-/**
- * `values.global.proxy.resources.requests` from an Istio Helm values file, an IstioOperator (`spec.values`), a Flux HelmRelease
- * (`spec.values`), an Argo CD Application (`spec.source.helm.valuesObject`) or the rendered
- * `istio-sidecar-injector` ConfigMap (`data.values`, JSON). First found in file order wins.
- */
-export function readMeshProxyDefaults(model: ClusterModel, istioNamespace: string): MeshProxyDefaults {
-  const candidates: { values: Json | undefined; object: K8sObject; path: ObjectPath; label: string }[] = [];
-  for (const o of model.objectsByKind.get('IstioOperator') ?? [])
-    candidates.push({
-      values: obj(obj(o.body.spec)?.values),
-      object: o,
-      path: ['spec', 'values'],
-      label: 'spec.values',
-    });
-  for (const o of model.objectsByKind.get(HELM_VALUES_KIND) ?? [])
-    candidates.push({ values: o.body, object: o, path: [], label: '' });
-  for (const o of model.objectsByKind.get('HelmRelease') ?? [])
-    candidates.push({
-      values: obj(obj(o.body.spec)?.values),
-      object: o,
-      path: ['spec', 'values'],
-      label: 'spec.values',
-    });
-  for (const o of model.objectsByKind.get('Application') ?? []) {
-    const values = obj(obj(obj(obj(o.body.spec)?.source)?.helm)?.valuesObject);
-    candidates.push({
-      values,
-      object: o,
-      path: ['spec', 'source', 'helm', 'valuesObject'],
-      label: 'helm.valuesObject',
-    });
-  }
-  for (const o of model.objectsByKind.get('ConfigMap') ?? []) {
-    if (!/^istio-sidecar-injector(-.+)?$/.test(o.name) || (o.namespace ?? 'default') !== istioNamespace)
-      continue;
-    const text = obj(o.body.data)?.values;
-    if (typeof text !== 'string') continue;
-    try {
-      candidates.push({
-        values: obj(JSON.parse(text)),
-        object: o,
-        path: ['data', 'values'],
-        label: 'data.values',
-      });
-    } catch {
-      // Not JSON: ignored, the other sources (or the built-in default) apply.
-    }
-  }
-  for (const c of candidates) {
-    const requests = obj(obj(obj(obj(c.values?.global)?.proxy)?.resources)?.requests);
-    if (!requests) continue;
-    const base = [...c.path, 'global', 'proxy', 'resources', 'requests'];
-    const from =
-      c.object.kind === HELM_VALUES_KIND
-        ? `Helm values ${c.object.name} global.proxy.resources`
-        : `${c.object.kind} ${c.object.namespace ?? 'default'}/${c.object.name} ${c.label}.global.proxy.resources`;
-    const read = (key: ResourceName): EffectiveRequest | undefined => {
-      const raw = requests[key];
-      if (raw === undefined || raw === null) return undefined;
-      const text = String(raw);
-      const parsed = parseQuantity(text);
-      return {
-        text,
-        value: parsed.ok ? parsed.value : undefined,
-        origin: 'mesh',
-        from,
-        location: c.object.locate(c.label === 'data.values' ? c.path : [...base, key]),
-      };
+/** The mesh-wide proxy requests of the revision's Istio install (H2), as effective requests. */
+export function readMeshProxyDefaults(mesh: MeshInstall): MeshProxyDefaults {
+  const read = (key: ResourceName): EffectiveRequest | undefined => {
+    const found = mesh.proxyRequests[key];
+    if (!found) return undefined;
+    const parsed = parseQuantity(found.text);
+    return {
+      text: found.text,
+      value: parsed.ok ? parsed.value : undefined,
+      origin: 'mesh',
+      from: found.from,
+      location: found.location,
     };
-    const cpu = read('cpu');
-    const memory = read('memory');
-    return { ...(cpu ? { cpu } : {}), ...(memory ? { memory } : {}) };
-  }
-  return {};
+  };
+  const cpu = read('cpu');
+  const memory = read('memory');
+  return { ...(cpu ? { cpu } : {}), ...(memory ? { memory } : {}) };
 }
 
 function templatePath(w: Workload): ObjectPath {

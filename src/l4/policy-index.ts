@@ -35,6 +35,8 @@ export interface PolicyIndex {
    * revisions: equal digests, equal policies. For the diff's fingerprints.
    */
   readonly contents: ReadonlyMap<PolicyRef, string>;
+  /** The object each policy (valid and invalid alike) was compiled from, for findings' locations. */
+  readonly objects: ReadonlyMap<PolicyRef, K8sObject>;
 }
 
 /** A digest of an object's content, comparable across revisions (locations left out). */
@@ -49,6 +51,7 @@ export function buildPolicyIndex(model: ClusterModel, options: L4Options): Polic
   const invalid = new Map<string, InvalidPolicy[]>();
   const diagnostics: Diagnostic[] = [];
   const contents = new Map<PolicyRef, string>();
+  const objects = new Map<PolicyRef, K8sObject>();
   for (const object of model.objectsByKind.get('NetworkPolicy') ?? []) {
     const apiProblem = apiVersionProblem(object);
     if (apiProblem === 'foreign') {
@@ -57,6 +60,7 @@ export function buildPolicyIndex(model: ClusterModel, options: L4Options): Polic
     }
     const result = compileNetworkPolicy(object, ctx);
     contents.set(result.policy.ref, contentDigest(object));
+    objects.set(result.policy.ref, object);
     if (result.valid && !apiProblem) {
       push(valid, result.policy.ref.namespace, result.policy);
       continue;
@@ -79,6 +83,7 @@ export function buildPolicyIndex(model: ClusterModel, options: L4Options): Polic
     labelValues: mentionedValues(selectors),
     namedPorts: new Set(all.flatMap((p) => p.namedPorts)),
     contents,
+    objects,
   };
 }
 
