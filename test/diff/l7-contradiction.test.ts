@@ -64,40 +64,55 @@ describe('the L7 scope line cannot contradict itself', () => {
   const cases: [string, string, string][] = [
     ['a DENY on a port removed', DENY_8080, ''],
     ['a DENY on a port added', '', DENY_8080],
-    ['a DENY for requests ALLOW already excludes', ALLOW_GET, ALLOW_GET + DENY_POST],
-    ['a DENY on a port beside a restricted port', ALLOW_GET + DENY_8080, ALLOW_GET],
   ];
   for (const layer of ['effective', 'l7'] as const) {
     it.each(cases)(`%s (${layer})`, (_name, before, after) => {
-      const report = diff(before, after, layer);
-      expectNoContradiction(report);
+      expectNoContradiction(diff(before, after, layer));
       expectNoContradiction(diff(after, before, layer));
     });
   }
 
   it('a port that L7 opens is an added connection, explained by the rule that closed it', () => {
-    const report = diff(DENY_8080, '', 'effective');
-    const change = report.changes.find(
-      (c) => c.source.id === 'x/client[Pod]' && c.destination.id === 'x/server[Pod]',
-    );
+    const pair = (r: Report) =>
+      r.changes.find((c) => c.source.id === 'x/client[Pod]' && c.destination.id === 'x/server[Pod]');
+    const change = pair(diff(DENY_8080, '', 'effective'));
     expect(change).toMatchObject({ kind: 'changed', added: 'TCP 8080' });
     expect(change?.l7Change).toBeUndefined();
     expect(change?.l7Before).toBeUndefined();
     expect(change?.causes.map((c) => `${c.revision} ${c.effect} ${c.rule}`)).toContain(
       'base denies AuthorizationPolicy x/deny-8080 rules[0]: DENY rule matches all requests',
     );
+    // Beside a port L7 restricts, the same change is a widening the scopes show.
+    const restricted = pair(diff(ALLOW_GET + DENY_8080, ALLOW_GET, 'effective'));
+    expect(restricted?.l7Change).toBe('widened');
+    expect(restricted?.l7Before).toContain('TCP 80 (http): http {methods:GET}');
+    expect(restricted?.l7After).toContain('TCP 80,8080 (http): http {methods:GET}');
   });
+});
 
-  it('a DENY for requests ALLOW already excludes changes nothing', () => {
-    expect(diff(ALLOW_GET, ALLOW_GET + DENY_POST, 'effective').changes).toEqual([]);
-  });
+describe('a pair is listed for its L7 scope only when the printed scopes differ', () => {
+  const renamed = (name: string) =>
+    MESH.replace('{name: http-alt, port: 8080}', `{name: ${name}, port: 8080}`);
+  function diffMeshes(before: string, after: string, extra = '') {
+    const rev = (text: string, label: string) =>
+      analyseRevision(
+        { label, files: [{ path: 'all.yaml', text: text + extra }], diagnostics: [] },
+        DEFAULT_CONFIG,
+      );
+    return diffRevisions(rev(before, 'base'), rev(after, 'head'), { layer: 'effective' });
+  }
 
-  it('a restricted port beside it keeps the widening, with both scopes shown', () => {
-    const change = diff(ALLOW_GET + DENY_8080, ALLOW_GET, 'effective').changes.find(
+  it('a port declared http, then undeclared: listed only where an ALLOW rule makes the scopes differ', () => {
+    // Istio lets every request through either way: nothing to show, so nothing to list.
+    expect(diffMeshes(renamed('http-alt'), renamed('other')).changes).toEqual([]);
+    // Nor when a DENY only names requests that ALLOW already excludes.
+    expect(diffMeshes(MESH + ALLOW_GET, MESH + ALLOW_GET + DENY_POST).changes).toEqual([]);
+    const report = diffMeshes(renamed('http-alt'), renamed('other'), ALLOW_GET);
+    const change = report.changes.find(
       (c) => c.source.id === 'x/client[Pod]' && c.destination.id === 'x/server[Pod]',
     );
-    expect(change?.l7Change).toBe('widened');
-    expect(change?.l7Before).toContain('TCP 80 (http): http {methods:GET}');
-    expect(change?.l7After).toContain('TCP 80,8080 (http): http {methods:GET}');
+    expect(change?.l7Before).toContain('TCP 80,8080 (http): http {methods:GET}');
+    expect(change?.l7After).toContain('TCP 80 (http): http {methods:GET}');
+    expect(change?.l7After).not.toBe(change?.l7Before);
   });
 });
