@@ -1,5 +1,5 @@
 import { parse as parseYaml } from 'yaml';
-import { isRecord } from '../core/decode.js';
+import { asRecord } from '../core/decode.js';
 import type { Diagnostic } from '../core/diagnostics.js';
 import { HELM_VALUES_KIND, type K8sObject, type ObjectPath } from '../manifests/types.js';
 import type { ClusterModel } from '../model/types.js';
@@ -18,10 +18,8 @@ export interface InstallSource {
   readonly opaque: boolean;
 }
 
-const obj = (v: unknown): Json | undefined => (isRecord(v) ? v : undefined);
-
 function source(object: K8sObject, json: unknown, path: ObjectPath, label: string, opaque = false) {
-  const found = obj(json);
+  const found = asRecord(json);
   return found ? [{ object, json: found, path, label, opaque }] : [];
 }
 
@@ -46,9 +44,9 @@ export function meshConfigSources(
 ): InstallSource[] {
   const out: InstallSource[] = [];
   for (const o of objects(model, 'IstioOperator'))
-    out.push(...source(o, obj(o.body.spec)?.meshConfig, ['spec', 'meshConfig'], 'spec.meshConfig'));
+    out.push(...source(o, asRecord(o.body.spec)?.meshConfig, ['spec', 'meshConfig'], 'spec.meshConfig'));
   for (const o of installConfigMaps(model, istioNamespace, /^istio(-.+)?$/)) {
-    const text = obj(o.body.data)?.mesh;
+    const text = asRecord(o.body.data)?.mesh;
     if (typeof text !== 'string') continue;
     try {
       out.push(...source(o, parseYaml(text), ['data', 'mesh'], 'data.mesh', true));
@@ -67,15 +65,15 @@ export function meshConfigSources(
     out.push(
       ...source(
         o,
-        obj(obj(o.body.spec)?.values)?.meshConfig,
+        asRecord(asRecord(o.body.spec)?.values)?.meshConfig,
         ['spec', 'values', 'meshConfig'],
         'spec.values.meshConfig',
       ),
     );
   for (const o of objects(model, 'Application')) {
-    const helm = obj(obj(obj(o.body.spec)?.source)?.helm);
+    const helm = asRecord(asRecord(asRecord(o.body.spec)?.source)?.helm);
     const path = ['spec', 'source', 'helm', 'valuesObject', 'meshConfig'];
-    out.push(...source(o, obj(helm?.valuesObject)?.meshConfig, path, 'helm.valuesObject.meshConfig'));
+    out.push(...source(o, asRecord(helm?.valuesObject)?.meshConfig, path, 'helm.valuesObject.meshConfig'));
   }
   return out;
 }
@@ -88,16 +86,16 @@ export function meshConfigSources(
 export function valuesSources(model: ClusterModel, istioNamespace: string): InstallSource[] {
   const out: InstallSource[] = [];
   for (const o of objects(model, 'IstioOperator'))
-    out.push(...source(o, obj(o.body.spec)?.values, ['spec', 'values'], 'spec.values'));
+    out.push(...source(o, asRecord(o.body.spec)?.values, ['spec', 'values'], 'spec.values'));
   for (const o of objects(model, HELM_VALUES_KIND)) out.push(...source(o, o.body, [], ''));
   for (const o of objects(model, 'HelmRelease'))
-    out.push(...source(o, obj(o.body.spec)?.values, ['spec', 'values'], 'spec.values'));
+    out.push(...source(o, asRecord(o.body.spec)?.values, ['spec', 'values'], 'spec.values'));
   for (const o of objects(model, 'Application')) {
-    const values = obj(obj(obj(o.body.spec)?.source)?.helm)?.valuesObject;
+    const values = asRecord(asRecord(asRecord(o.body.spec)?.source)?.helm)?.valuesObject;
     out.push(...source(o, values, ['spec', 'source', 'helm', 'valuesObject'], 'helm.valuesObject'));
   }
   for (const o of installConfigMaps(model, istioNamespace, /^istio-sidecar-injector(-.+)?$/)) {
-    const text = obj(o.body.data)?.values;
+    const text = asRecord(o.body.data)?.values;
     if (typeof text !== 'string') continue;
     try {
       out.push(...source(o, JSON.parse(text), ['data', 'values'], 'data.values', true));

@@ -1,11 +1,10 @@
-import { isRecord } from '../core/decode.js';
+import { asRecord } from '../core/decode.js';
 import type { Diagnostic } from '../core/diagnostics.js';
 import type { SourceLocation } from '../core/location.js';
 import type { K8sObject, Labels } from '../manifests/types.js';
 import type { ClusterModel } from '../model/types.js';
 
 type Json = Readonly<Record<string, unknown>>;
-const obj = (v: unknown): Json | undefined => (isRecord(v) ? v : undefined);
 const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 
 const NETWORKING = /^networking\.istio\.io\//;
@@ -64,15 +63,17 @@ function subsets(model: ClusterModel): Map<string, Map<string, Subset>> {
   const out = new Map<string, Map<string, Subset>>();
   for (const o of model.objectsByKind.get('DestinationRule') ?? []) {
     if (!NETWORKING.test(o.apiVersion)) continue;
-    const spec = obj(o.body.spec) ?? {};
+    const spec = asRecord(o.body.spec) ?? {};
     if (typeof spec.host !== 'string') continue;
     const host = fqdn(spec.host, o.namespace ?? 'default');
     const byName = out.get(host) ?? new Map<string, Subset>();
     out.set(host, byName);
     for (const [i, raw] of list(spec.subsets).entries()) {
-      const s = obj(raw);
+      const s = asRecord(raw);
       if (!s || typeof s.name !== 'string' || byName.has(s.name)) continue;
-      const labels = Object.fromEntries(Object.entries(obj(s.labels) ?? {}).map(([k, v]) => [k, String(v)]));
+      const labels = Object.fromEntries(
+        Object.entries(asRecord(s.labels) ?? {}).map(([k, v]) => [k, String(v)]),
+      );
       byName.set(s.name, { labels, location: o.locate(['spec', 'subsets', i]), object: o });
     }
   }
@@ -84,7 +85,7 @@ function meshVirtualServices(model: ClusterModel): MeshVirtualService[] {
   for (const o of model.objectsByKind.get('VirtualService') ?? []) {
     if (!NETWORKING.test(o.apiVersion)) continue;
     const ns = o.namespace ?? 'default';
-    const spec = obj(o.body.spec) ?? {};
+    const spec = asRecord(o.body.spec) ?? {};
     const gateways = list(spec.gateways);
     // F1: gateways omitted means `mesh`; a list without `mesh` does not apply to sidecars.
     if (gateways.length > 0 && !gateways.includes('mesh')) continue;
@@ -100,14 +101,14 @@ function routeDestinations(o: K8sObject, spec: Json, ns: string): RouteDest[] {
   const destinations: RouteDest[] = [];
   for (const kind of ['http', 'tcp', 'tls'] as const) {
     for (const [i, r] of list(spec[kind]).entries()) {
-      const route = list(obj(r)?.route);
-      const weighted = route.some((d) => typeof obj(d)?.weight === 'number');
+      const route = list(asRecord(r)?.route);
+      const weighted = route.some((d) => typeof asRecord(d)?.weight === 'number');
       for (const [j, d] of route.entries()) {
-        const dest = obj(obj(d)?.destination);
+        const dest = asRecord(asRecord(d)?.destination);
         if (!dest || typeof dest.host !== 'string') continue;
-        const w = obj(d)?.weight;
+        const w = asRecord(d)?.weight;
         const weight = route.length === 1 ? 100 : typeof w === 'number' ? w : weighted ? 0 : 1;
-        const port = obj(dest.port)?.number;
+        const port = asRecord(dest.port)?.number;
         destinations.push({
           host: fqdn(dest.host, ns),
           subset: typeof dest.subset === 'string' ? dest.subset : undefined,

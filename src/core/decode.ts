@@ -38,8 +38,14 @@ export class Issues {
   }
 }
 
+/** The record guard of the whole code base: a JSON object (a YAML map), not null, not a list. */
 export function isRecord(value: unknown): value is Readonly<Record<string, unknown>> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** `value` when it is a record, else `undefined`: for optional chains into raw YAML (`asRecord(spec)?.selector`). */
+export function asRecord(value: unknown): Readonly<Record<string, unknown>> | undefined {
+  return isRecord(value) ? value : undefined;
 }
 
 /** `spec.ingress[0].from[1]`, the form `kubectl` prints in validation errors. */

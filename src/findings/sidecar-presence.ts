@@ -1,3 +1,4 @@
+import { asRecord } from '../core/decode.js';
 import { type RuleRef, ruleLabel } from '../core/refs.js';
 import { istioSelectorMatches, matchesLabels } from '../manifests/label-match.js';
 import type { K8sObject, Labels } from '../manifests/types.js';
@@ -13,13 +14,8 @@ import {
 } from './context.js';
 import type { RawFinding } from './types.js';
 
-type Json = Readonly<Record<string, unknown>>;
-function obj(v: unknown): Json | undefined {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Json) : undefined;
-}
-
 function paSelector(o: K8sObject): Labels | undefined {
-  const raw = obj(obj(obj(o.body.spec)?.selector)?.matchLabels);
+  const raw = asRecord(asRecord(asRecord(o.body.spec)?.selector)?.matchLabels);
   if (!raw || Object.keys(raw).length === 0) return undefined;
   return Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, String(v)]));
 }

@@ -1,5 +1,6 @@
 import type { MeshInstall } from '../compile/mesh-install.js';
 import type { Config } from '../config/types.js';
+import { asRecord } from '../core/decode.js';
 import type { Diagnostic } from '../core/diagnostics.js';
 import type { SourceLocation } from '../core/location.js';
 import type { ObjectPath } from '../manifests/types.js';
@@ -42,11 +43,6 @@ const ALL_ANNOTATIONS = [
 ];
 const STATUS = 'sidecar.istio.io/status';
 const BUILT_IN = { cpu: '100m', memory: '128Mi' } as const;
-
-type Json = Readonly<Record<string, unknown>>;
-function obj(v: unknown): Json | undefined {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Json) : undefined;
-}
 
 /** The mesh-wide proxy requests a revision's Istio install sets (H2), per resource. */
 export interface MeshProxyDefaults {
@@ -137,7 +133,7 @@ export function proxyRequests(w: Workload, mesh: MeshProxyDefaults, config: Conf
   }
   const found = findProxyContainer(w);
   if (!found) return withMissing(template, missingBecause);
-  const requests = obj(obj(found.container.resources)?.requests) ?? {};
+  const requests = asRecord(asRecord(found.container.resources)?.requests) ?? {};
   const literal = STATUS in w.podAnnotations;
   const out: Partial<Record<ResourceName, EffectiveRequest>> = literal ? {} : { ...template };
   for (const key of ['cpu', 'memory'] as const) {

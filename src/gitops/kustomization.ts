@@ -1,5 +1,5 @@
 import { type Document, isNode, LineCounter, parseDocument } from 'yaml';
-import { isRecord } from '../manifests/object.js';
+import { isRecord } from '../core/decode.js';
 
 /**
  * - `include`: resources/bases/components: a file, or a directory holding another kustomization.

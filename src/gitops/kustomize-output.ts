@@ -1,6 +1,6 @@
 import { posix } from 'node:path';
 import { type Document, isMap, parseAllDocuments, parse as parseYaml } from 'yaml';
-import { isRecord } from '../manifests/object.js';
+import { isRecord } from '../core/decode.js';
 import type { DocumentOrigin } from '../manifests/types.js';
 import { dirOf } from './graph.js';
 import type { ParsedKustomization } from './kustomization.js';

@@ -1,5 +1,5 @@
 import { parseAllDocuments } from 'yaml';
-import { isRecord } from '../manifests/object.js';
+import { isRecord } from '../core/decode.js';
 import type { Closure, Problem } from './graph.js';
 import type { ParsedKustomization } from './kustomization.js';
 

@@ -1,6 +1,6 @@
 import { type Document, LineCounter, type Node, parseAllDocuments } from 'yaml';
+import { isRecord } from '../core/decode.js';
 import { offsetOf } from '../manifests/locate.js';
-import { isRecord } from '../manifests/object.js';
 import type { DocumentOrigin, ObjectPath } from '../manifests/types.js';
 
 /** One document of an original (pre-render) file, to find lines in. */

@@ -1,3 +1,4 @@
+import { asRecord } from '../core/decode.js';
 import type { Diagnostic } from '../core/diagnostics.js';
 import type { PolicyRef, RuleRef } from '../core/refs.js';
 import { istioSelectorMatches } from '../manifests/label-match.js';
@@ -23,11 +24,6 @@ export interface EffectiveMode {
   readonly mode: Exclude<MtlsMode, 'UNSET'>;
   /** `undefined` when nothing set it (the PERMISSIVE default, E2). */
   readonly rule: RuleRef | undefined;
-}
-
-type Json = Readonly<Record<string, unknown>>;
-function obj(v: unknown): Json | undefined {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Json) : undefined;
 }
 
 /** PeerAuthentication compiled once (SEMANTICS E1–E5). */
@@ -171,8 +167,8 @@ function compile(o: K8sObject, root: string, out: Diagnostic[]): PaModel | undef
   const namespace = o.namespace ?? 'default';
   const ref: PolicyRef = { kind: 'PeerAuthentication', namespace, name: o.name, location: o.location };
   const label = `PeerAuthentication ${namespace}/${o.name}`;
-  const spec = obj(o.body.spec) ?? {};
-  const rawLabels = obj(obj(spec.selector)?.matchLabels);
+  const spec = asRecord(o.body.spec) ?? {};
+  const rawLabels = asRecord(asRecord(spec.selector)?.matchLabels);
   const matchLabels =
     rawLabels && Object.keys(rawLabels).length > 0
       ? Object.fromEntries(Object.entries(rawLabels).map(([k, v]) => [k, String(v)]))
@@ -195,13 +191,13 @@ function compile(o: K8sObject, root: string, out: Diagnostic[]): PaModel | undef
     return undefined;
   }
   let invalid = false;
-  const mode = readMode(obj(spec.mtls)?.mode);
+  const mode = readMode(asRecord(spec.mtls)?.mode);
   if (!mode) {
-    error(['spec', 'mtls', 'mode'], `unknown mTLS mode ${JSON.stringify(obj(spec.mtls)?.mode)}`);
+    error(['spec', 'mtls', 'mode'], `unknown mTLS mode ${JSON.stringify(asRecord(spec.mtls)?.mode)}`);
     invalid = true;
   }
   const portModes = new Map<number, MtlsMode>();
-  const rawPorts = obj(spec.portLevelMtls);
+  const rawPorts = asRecord(spec.portLevelMtls);
   if (rawPorts && !matchLabels) {
     error(
       ['spec', 'portLevelMtls'],
@@ -211,7 +207,7 @@ function compile(o: K8sObject, root: string, out: Diagnostic[]): PaModel | undef
   }
   for (const [k, v] of Object.entries(rawPorts ?? {})) {
     const port = /^[0-9]+$/.test(k) ? Number(k) : Number.NaN;
-    const pm = readMode(obj(v)?.mode);
+    const pm = readMode(asRecord(v)?.mode);
     if (!(port >= 1 && port <= 65535) || !pm) {
       error(['spec', 'portLevelMtls', k], `portLevelMtls entry ${k} is invalid`);
       invalid = true;
@@ -219,8 +215,8 @@ function compile(o: K8sObject, root: string, out: Diagnostic[]): PaModel | undef
   }
   const level = namespace === root ? 'mesh' : matchLabels ? 'workload' : 'namespace';
   const created =
-    typeof obj(o.body.metadata)?.creationTimestamp === 'string'
-      ? (obj(o.body.metadata)!.creationTimestamp as string)
+    typeof asRecord(o.body.metadata)?.creationTimestamp === 'string'
+      ? (asRecord(o.body.metadata)!.creationTimestamp as string)
       : undefined;
   return { ref, object: o, level, matchLabels, mode: mode ?? 'UNSET', portModes, created, invalid };
 }

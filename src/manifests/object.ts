@@ -1,12 +1,9 @@
 import type { Document, Node } from 'yaml';
+import { isRecord } from '../core/decode.js';
 import type { Diagnostic } from '../core/diagnostics.js';
 import { fileLine } from '../core/location.js';
 import { type FilePosition, locator } from './locate.js';
 import type { K8sObject, Labels, OwnerReference } from './types.js';
-
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /** Labels were made strings in the AST already (labels.ts); anything else here is a structural mistake. */
 function stringMap(value: unknown): Labels | undefined {

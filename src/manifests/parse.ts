@@ -8,10 +8,11 @@ import {
   parseAllDocuments,
   type YAMLError,
 } from 'yaml';
+import { isRecord } from '../core/decode.js';
 import type { Diagnostic } from '../core/diagnostics.js';
 import { normaliseLabelMaps } from './labels.js';
 import { type FilePosition, locationAt, locator } from './locate.js';
-import { isRecord, type ObjectSource, toK8sObject } from './object.js';
+import { type ObjectSource, toK8sObject } from './object.js';
 import { relocateRendered } from './rendered.js';
 import { isHelmTemplate, isKustomizationFile, isKustomizeKind } from './skip.js';
 import {

@@ -1,8 +1,8 @@
+import { isRecord } from '../core/decode.js';
 import type { K8sObject, Labels, ObjectPath } from '../manifests/types.js';
 import {
   checkProtocol,
   isPortNumber,
-  isRecord,
   labelsAt,
   type ObjectDiagnostics,
   objectLabel,

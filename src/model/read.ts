@@ -1,9 +1,7 @@
+import { isRecord } from '../core/decode.js';
 import type { Diagnostic } from '../core/diagnostics.js';
-import { isRecord } from '../manifests/object.js';
 import type { K8sObject, Labels, ObjectPath } from '../manifests/types.js';
 import { PROTOCOLS, type Protocol } from './types.js';
-
-export { isRecord };
 
 /** The value at `path` inside a JSON value, or `undefined` when any step is missing. */
 export function valueAt(root: unknown, path: ObjectPath): unknown {

@@ -1,10 +1,10 @@
+import { isRecord } from '../core/decode.js';
 import type { Diagnostic } from '../core/diagnostics.js';
 import type { K8sObject, Labels, ObjectPath } from '../manifests/types.js';
 import {
   checkProtocol,
   compareStrings,
   isPortNumber,
-  isRecord,
   labelsAt,
   ObjectDiagnostics,
   objectLabel,
