@@ -1,7 +1,6 @@
-import { asRecord } from '../core/decode.js';
 import { type RuleRef, ruleLabel } from '../core/refs.js';
 import { istioSelectorMatches, matchesLabels } from '../manifests/label-match.js';
-import type { K8sObject, Labels } from '../manifests/types.js';
+import type { K8sObject } from '../manifests/types.js';
 import { workloadPeer } from '../model/peers.js';
 import type { Workload } from '../model/types.js';
 import {
@@ -14,11 +13,8 @@ import {
 } from './context.js';
 import type { RawFinding } from './types.js';
 
-function paSelector(o: K8sObject): Labels | undefined {
-  const raw = asRecord(asRecord(asRecord(o.body.spec)?.selector)?.matchLabels);
-  if (!raw || Object.keys(raw).length === 0) return undefined;
-  return Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, String(v)]));
-}
+/** PeerAuthentications as the L7 compile read them (selector decoded once, E1). */
+const peerAuthentications = (ctx: RevisionContext) => ctx.rev.policies.istio.peerAuthn.policies();
 
 /** policy-on-workload-without-sidecar: AuthorizationPolicy / PeerAuthentication on pods Istio does not see (E9). */
 export function policyWithoutSidecarFindings(ctx: RevisionContext): RawFinding[] {
@@ -45,14 +41,12 @@ export function policyWithoutSidecarFindings(ctx: RevisionContext): RawFinding[]
     if (!enforced(model) || model.scope.kind === 'mesh' || model.scope.kind === 'ignored') continue;
     report('AuthorizationPolicy', object, ctx.authzTargets(model));
   }
-  for (const o of ctx.security('PeerAuthentication')) {
-    const ns = o.namespace ?? 'default';
-    if (ns === root) continue;
-    const sel = paSelector(o);
+  for (const { ref, object, matchLabels } of peerAuthentications(ctx)) {
+    if (ref.namespace === root) continue;
     report(
       'PeerAuthentication',
-      o,
-      ctx.workloadsIn(ns).filter((w) => istioSelectorMatches(sel, w.podLabels)),
+      object,
+      ctx.workloadsIn(ref.namespace).filter((w) => istioSelectorMatches(matchLabels, w.podLabels)),
     );
   }
   return out;
@@ -221,37 +215,32 @@ export function selectsNothingFindings(ctx: RevisionContext): RawFinding[] {
     }
   }
   const root = ctx.rev.l7.rootNamespace;
-  for (const o of ctx.security('PeerAuthentication')) {
-    const sel = paSelector(o);
-    const ns = o.namespace ?? 'default';
-    if (!sel || ns === root) continue;
-    if (!ctx.workloadsIn(ns).some((w) => matchesLabels(sel, w.podLabels)))
-      report(o, `selector ${JSON.stringify(sel)}`);
+  for (const { ref, object, matchLabels } of peerAuthentications(ctx)) {
+    if (!matchLabels || ref.namespace === root) continue;
+    if (!ctx.workloadsIn(ref.namespace).some((w) => matchesLabels(matchLabels, w.podLabels)))
+      report(object, `selector ${JSON.stringify(matchLabels)}`);
   }
   return out;
 }
 
-/** duplicate-peerauthentication: several selector-less PeerAuthentications in one namespace (E3). */
+/**
+ * duplicate-peerauthentication: several selector-less PeerAuthentications in one namespace (E3).
+ * The one report of it (the L7 compile decides the winner and says nothing), so it can be accepted.
+ */
 export function duplicatePeerAuthFindings(ctx: RevisionContext): RawFinding[] {
-  const byNs = new Map<string, K8sObject[]>();
-  for (const o of ctx.security('PeerAuthentication')) {
-    if (paSelector(o)) continue;
-    const ns = o.namespace ?? 'default';
-    byNs.set(ns, [...(byNs.get(ns) ?? []), o]);
-  }
-  const out: RawFinding[] = [];
-  for (const [ns, list] of byNs) {
-    if (list.length < 2) continue;
-    const names = list.map((o) => o.name).sort();
-    out.push({
-      rule: 'duplicate-peerauthentication',
-      subject: `PeerAuthentication ${ns} ${names.join(',')}`,
-      message:
-        `${list.length} ${ns === ctx.rev.l7.rootNamespace ? 'mesh' : 'namespace'}-level PeerAuthentications in ${ns} (${names.join(', ')}): only the oldest applies (SEMANTICS E3), ` +
-        'and creation time is not in the repository, so the mTLS mode may differ from what reviewers read. Fix: keep one.',
-      locations: list.map((o) => o.location),
-      resources: list.map(objectResource),
+  return ctx.rev.policies.istio.peerAuthn
+    .duplicates()
+    .map(({ namespace, level, policies, winner, timed }) => {
+      const names = policies.map((m) => m.ref.name).sort();
+      const applies = timed
+        ? `the oldest, ${winner.ref.name}, applies (SEMANTICS E3).`
+        : `only the oldest applies (SEMANTICS E3), and creation time is not in the repository, so policy-diff assumes ${winner.ref.name} (first by name) and the mTLS mode may differ from what reviewers read.`;
+      return {
+        rule: 'duplicate-peerauthentication',
+        subject: `PeerAuthentication ${namespace} ${names.join(',')}`,
+        message: `${policies.length} ${level}-level PeerAuthentications in ${namespace} (${names.join(', ')}): ${applies} Fix: keep one.`,
+        locations: policies.map((m) => m.object.location),
+        resources: policies.map((m) => objectResource(m.object)),
+      };
     });
-  }
-  return out;
 }

@@ -1,4 +1,13 @@
-import { asRecord } from '../core/decode.js';
+import {
+  formatPath,
+  Issues,
+  isRecord,
+  type ObjectPath,
+  readString,
+  readStringMap,
+  readStruct,
+  show,
+} from '../core/decode.js';
 import type { Diagnostic } from '../core/diagnostics.js';
 import type { PolicyRef, RuleRef } from '../core/refs.js';
 import { istioSelectorMatches } from '../manifests/label-match.js';
@@ -8,7 +17,8 @@ import type { Workload } from '../model/types.js';
 export type MtlsMode = 'STRICT' | 'PERMISSIVE' | 'DISABLE' | 'UNSET';
 const MODES: readonly MtlsMode[] = ['STRICT', 'PERMISSIVE', 'DISABLE', 'UNSET'];
 
-interface PaModel {
+/** One PeerAuthentication as compiled (invalid ones included: they take no effect, E1-E5, R4). */
+export interface PaModel {
   readonly ref: PolicyRef;
   readonly object: K8sObject;
   readonly level: 'mesh' | 'namespace' | 'workload';
@@ -26,9 +36,31 @@ export interface EffectiveMode {
   readonly rule: RuleRef | undefined;
 }
 
+/**
+ * Several selector-less PeerAuthentications at one level of one namespace: only the oldest applies
+ * (E3). Decided here once; findings report it (`duplicate-peerauthentication`), so it can be accepted.
+ */
+export interface DuplicatePeerAuthn {
+  readonly namespace: string;
+  readonly level: 'mesh' | 'namespace';
+  /** In input order. */
+  readonly policies: readonly PaModel[];
+  /** The one assumed to apply: the oldest by creationTimestamp, else the first by name. */
+  readonly winner: PaModel;
+  /** Whether every one has a creationTimestamp, so the winner is known rather than assumed. */
+  readonly timed: boolean;
+}
+
+// istio/api security/v1beta1/peer_authentication.proto and type/v1beta1/selector.proto.
+const SPEC_FIELDS = ['selector', 'mtls', 'portLevelMtls'];
+const SELECTOR_FIELDS = ['matchLabels'];
+const MTLS_FIELDS = ['mode'];
+
 /** PeerAuthentication compiled once (SEMANTICS E1–E5). */
 export class PeerAuthn {
   readonly diagnostics: Diagnostic[] = [];
+  private readonly all: PaModel[] = [];
+  private readonly groups: DuplicatePeerAuthn[] = [];
   private readonly mesh: PaModel[] = [];
   private readonly byNamespace = new Map<string, PaModel[]>();
   private readonly workloadLevel = new Map<string, PaModel[]>();
@@ -37,32 +69,33 @@ export class PeerAuthn {
 
   constructor(objects: readonly K8sObject[], rootNamespace: string) {
     for (const o of objects) this.add(o, rootNamespace);
-    this.reportDuplicates(this.mesh, 'mesh');
-    for (const [ns, list] of this.byNamespace) this.reportDuplicates(list, `namespace ${ns}`);
+    this.addDuplicates(this.mesh, rootNamespace, 'mesh');
+    for (const [ns, list] of this.byNamespace) this.addDuplicates(list, ns, 'namespace');
   }
 
   private add(o: K8sObject, root: string): void {
     const m = compile(o, root, this.diagnostics);
     if (!m) return;
+    this.all.push(m);
     if (m.invalid) this.invalid.push(m);
     else if (m.level === 'mesh') this.mesh.push(m);
     else push(m.level === 'namespace' ? this.byNamespace : this.workloadLevel, m.ref.namespace, m);
   }
 
-  private reportDuplicates(list: readonly PaModel[], level: string): void {
+  private addDuplicates(list: readonly PaModel[], namespace: string, level: 'mesh' | 'namespace'): void {
     if (list.length < 2) return;
-    const winner = oldest(list)!;
     const timed = list.every((m) => m.created !== undefined);
-    this.diagnostics.push({
-      severity: 'warning',
-      code: 'istio-peerauthentication-ambiguous',
-      message:
-        `${list.length} ${level}-level PeerAuthentications (${list.map((m) => m.ref.name).join(', ')}): ` +
-        (timed
-          ? `the oldest, ${winner.ref.name}, wins (E3)`
-          : `the oldest wins (E3) but creation times are not in the repository; assuming ${winner.ref.name} (first by name)`),
-      location: winner.ref.location,
-    });
+    this.groups.push({ namespace, level, policies: list, winner: oldest(list)!, timed });
+  }
+
+  /** Every PeerAuthentication istiod reads, valid or not, in input order (not root ones with a selector, E1). */
+  policies(): readonly PaModel[] {
+    return this.all;
+  }
+
+  /** The mesh- and namespace-level duplicates, each with the policy assumed to win (E3). */
+  duplicates(): readonly DuplicatePeerAuthn[] {
+    return this.groups;
   }
 
   /** Workload-level policies selecting `w`, oldest first; more than one is ambiguous (E3). */
@@ -158,23 +191,27 @@ function oldest(list: readonly PaModel[]): PaModel | undefined {
   return [...list].sort(byAge)[0];
 }
 
-function readMode(raw: unknown): MtlsMode | undefined {
-  if (raw === undefined || raw === null) return 'UNSET';
-  return MODES.find((m) => m === raw);
+/** `mode` of `mtls` or of a port entry; absent is UNSET, an unknown one is `undefined`. */
+function readMode(raw: unknown, path: ObjectPath, issues: Issues): MtlsMode | undefined {
+  const mtls = readStruct(raw, path, issues, MTLS_FIELDS);
+  const mode = readString(mtls?.mode, [...path, 'mode'], issues);
+  if (mode === undefined) return mtls?.mode === undefined || mtls.mode === null ? 'UNSET' : undefined;
+  return MODES.find((m) => m === mode);
 }
 
 function compile(o: K8sObject, root: string, out: Diagnostic[]): PaModel | undefined {
   const namespace = o.namespace ?? 'default';
   const ref: PolicyRef = { kind: 'PeerAuthentication', namespace, name: o.name, location: o.location };
   const label = `PeerAuthentication ${namespace}/${o.name}`;
-  const spec = asRecord(o.body.spec) ?? {};
-  const rawLabels = asRecord(asRecord(spec.selector)?.matchLabels);
-  const matchLabels =
-    rawLabels && Object.keys(rawLabels).length > 0
-      ? Object.fromEntries(Object.entries(rawLabels).map(([k, v]) => [k, String(v)]))
-      : undefined;
-  const error = (path: (string | number)[], message: string) =>
-    out.push({
+  // Unknown fields and wrong types: the API server rejects the object, so it takes no effect (R4).
+  const issues = new Issues({ suggest: true });
+  const spec = readStruct(o.body.spec, ['spec'], issues, SPEC_FIELDS) ?? {};
+  const selector = readStruct(spec.selector, ['spec', 'selector'], issues, SELECTOR_FIELDS);
+  const labels = readStringMap(selector?.matchLabels, ['spec', 'selector', 'matchLabels'], issues);
+  const matchLabels = labels && Object.keys(labels).length > 0 ? labels : undefined;
+  const errors: Diagnostic[] = [];
+  const error = (path: ObjectPath, message: string) =>
+    errors.push({
       severity: 'error',
       code: 'istio-invalid-peerauthentication',
       message: `${label}: ${message}`,
@@ -190,33 +227,45 @@ function compile(o: K8sObject, root: string, out: Diagnostic[]): PaModel | undef
     });
     return undefined;
   }
-  let invalid = false;
-  const mode = readMode(asRecord(spec.mtls)?.mode);
-  if (!mode) {
-    error(['spec', 'mtls', 'mode'], `unknown mTLS mode ${JSON.stringify(asRecord(spec.mtls)?.mode)}`);
-    invalid = true;
-  }
-  const portModes = new Map<number, MtlsMode>();
-  const rawPorts = asRecord(spec.portLevelMtls);
-  if (rawPorts && !matchLabels) {
+  const mode = readMode(spec.mtls, ['spec', 'mtls'], issues);
+  if (!mode && isRecord(spec.mtls) && typeof spec.mtls.mode === 'string')
+    error(['spec', 'mtls', 'mode'], `unknown mTLS mode ${JSON.stringify(spec.mtls.mode)}`);
+  const portModes = readPortModes(spec.portLevelMtls, issues, error);
+  if (spec.portLevelMtls !== undefined && spec.portLevelMtls !== null && !matchLabels) {
     error(
       ['spec', 'portLevelMtls'],
       'portLevelMtls requires a non-empty selector (E4); the API server rejects this object',
     );
-    invalid = true;
   }
-  for (const [k, v] of Object.entries(rawPorts ?? {})) {
-    const port = /^[0-9]+$/.test(k) ? Number(k) : Number.NaN;
-    const pm = readMode(asRecord(v)?.mode);
-    if (!(port >= 1 && port <= 65535) || !pm) {
-      error(['spec', 'portLevelMtls', k], `portLevelMtls entry ${k} is invalid`);
-      invalid = true;
-    } else portModes.set(port, pm);
-  }
+  for (const issue of issues.items) error(issue.path, `${formatPath(issue.path)}: ${issue.message}`);
+  out.push(...errors);
   const level = namespace === root ? 'mesh' : matchLabels ? 'workload' : 'namespace';
-  const created =
-    typeof asRecord(o.body.metadata)?.creationTimestamp === 'string'
-      ? (asRecord(o.body.metadata)!.creationTimestamp as string)
-      : undefined;
+  const metadata = isRecord(o.body.metadata) ? o.body.metadata : {};
+  const created = typeof metadata.creationTimestamp === 'string' ? metadata.creationTimestamp : undefined;
+  const invalid = errors.length > 0;
   return { ref, object: o, level, matchLabels, mode: mode ?? 'UNSET', portModes, created, invalid };
+}
+
+/** `portLevelMtls: {<port>: {mode}}`, keyed by the container port number (E4). */
+function readPortModes(
+  raw: unknown,
+  issues: Issues,
+  error: (path: ObjectPath, message: string) => void,
+): Map<number, MtlsMode> {
+  const portModes = new Map<number, MtlsMode>();
+  if (raw === undefined || raw === null) return portModes;
+  if (!isRecord(raw)) {
+    issues.add(['spec', 'portLevelMtls'], `must be a map of port numbers to {mode}, got ${show(raw)}`);
+    return portModes;
+  }
+  for (const [k, v] of Object.entries(raw)) {
+    const path = ['spec', 'portLevelMtls', k];
+    const port = /^[0-9]+$/.test(k) ? Number(k) : Number.NaN;
+    const before = issues.count;
+    const pm = readMode(v, path, issues);
+    if (issues.count > before) continue;
+    if (!(port >= 1 && port <= 65535) || !pm) error(path, `portLevelMtls entry ${k} is invalid`);
+    else portModes.set(port, pm);
+  }
+  return portModes;
 }

@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { compilePolicies } from '../../src/compile/compile-policies.js';
 import { ruleLabel } from '../../src/core/refs.js';
-import { deploy, tcp } from './fixtures.js';
-import { ap, at, mesh, pa, segmentAt, show } from './helpers.js';
+import { config, deploy, tcp } from './fixtures.js';
+import { ap, at, mesh, pa, type Run, segmentAt, show } from './helpers.js';
+
+/** The compiled PeerAuthentications' duplicate groups (E3). */
+const duplicates = (run: Run) => compilePolicies(run.model, config()).istio.peerAuthn.duplicates();
 
 interface Row {
   id: string;
@@ -149,23 +153,26 @@ describe('PeerAuthentication (SEMANTICS E1–E9)', () => {
     expect(ruleLabel(o.reasons[0]!.rule!)).toBe('PeerAuthentication app/wl portLevelMtls[80]');
   });
 
-  it('E3 the oldest of several namespace-level policies wins, with a warning', () => {
+  // The duplicate is decided once here and reported once, as a finding (test/findings/duplicate-peerauthn).
+  it('E3 the oldest of several namespace-level policies wins, and the duplicate group names it', () => {
     const yaml =
       pa('b-new', 'app', 'mtls: {mode: PERMISSIVE}', '2024-02-01T00:00:00Z') +
       pa('a-old', 'app', 'mtls: {mode: STRICT}', '2024-01-01T00:00:00Z');
     const run = mesh(yaml);
     expect(show(at(run.cell('legacy'), 80))).toBe('none');
-    const w = run.engine.diagnostics.find((d) => d.code === 'istio-peerauthentication-ambiguous');
-    expect(w?.message).toContain('a-old');
+    const [group, ...more] = duplicates(run);
+    expect(more).toEqual([]);
+    expect(group).toMatchObject({ namespace: 'app', level: 'namespace', timed: true });
+    expect(group!.winner.ref.name).toBe('a-old');
+    expect(group!.policies.map((m) => m.ref.name)).toEqual(['b-new', 'a-old']);
   });
 
-  it('E3 without creation times the ambiguity is reported and the choice is deterministic', () => {
+  it('E3 without creation times the choice is deterministic (first by name) and marked as assumed', () => {
     const yaml = pa('zz', 'app', 'mtls: {mode: PERMISSIVE}') + pa('aa', 'app', 'mtls: {mode: STRICT}');
     const run = mesh(yaml);
     expect(show(at(run.cell('legacy'), 80))).toBe('none');
-    expect(
-      run.engine.diagnostics.find((d) => d.code === 'istio-peerauthentication-ambiguous')?.message,
-    ).toContain('creation times are not in the repository');
+    expect(duplicates(run).map((g) => [g.winner.ref.name, g.timed])).toEqual([['aa', false]]);
+    expect(run.engine.diagnostics.map((d) => d.code)).not.toContain('istio-peerauthentication-ambiguous');
   });
 
   it('E1 root-namespace PA with selector is reported', () => {
