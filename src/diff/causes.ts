@@ -1,6 +1,6 @@
 import type { RuleRef } from '../core/refs.js';
 import { ruleLabel } from '../core/refs.js';
-import { type Direction, grantsFor, isolation, sides } from '../explain/policies.js';
+import { type Direction, grantsFor, isolations, sides } from '../explain/policies.js';
 import type { CellVerdict, L7CellLike } from '../matrix/matrix.js';
 import type { ConnSet } from '../values/conn-set.js';
 import type { Cause } from './changes.js';
@@ -33,17 +33,15 @@ export function l4Causes(
 }
 
 function grantCauses(v: CellVerdict<L7CellLike> | undefined, revision: Revision, part: ConnSet): Cause[] {
-  return sides(v).flatMap(([direction, side]) =>
+  return sides(v?.l4).flatMap(([direction, side]) =>
     grantsFor(side, part).map((g) => ruleCause(g.rule, revision, direction, g.conns)),
   );
 }
 
 /** Policies that isolate a direction and do not allow (all of) `part`. */
 function isolationCauses(v: CellVerdict<L7CellLike> | undefined, revision: Revision, part: ConnSet): Cause[] {
-  return sides(v).flatMap(([direction, side]) => {
-    const iso = isolation(side, part);
-    if (!iso) return [];
-    return iso.by.map((p) => ({
+  return isolations(v?.l4, part).flatMap(([direction, iso]) =>
+    iso.by.map((p) => ({
       revision,
       layer: 'l4' as const,
       effect: 'isolates' as const,
@@ -51,12 +49,12 @@ function isolationCauses(v: CellVerdict<L7CellLike> | undefined, revision: Revis
       rule: ruleLabel({ policy: p, rule: '', location: p.location }),
       conns: iso.blocked.toString(),
       location: p.location,
-    }));
-  });
+    })),
+  );
 }
 
 function uncertainCauses(v: CellVerdict<L7CellLike> | undefined, revision: Revision): Cause[] {
-  return sides(v).flatMap(([direction, side]) =>
+  return sides(v?.l4).flatMap(([direction, side]) =>
     side.uncertainBy.map((p) => ({
       direction,
       revision,

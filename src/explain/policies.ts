@@ -1,6 +1,6 @@
 import type { PolicyRef, RuleRef } from '../core/refs.js';
 import { ruleKey } from '../core/refs.js';
-import type { SideVerdict } from '../l4/verdict.js';
+import type { L4Cell, SideVerdict } from '../l4/verdict.js';
 import type { L7Cell, L7Reason } from '../l7/types.js';
 import type { CellVerdict, L7CellLike } from '../matrix/matrix.js';
 import type { ConnSet } from '../values/conn-set.js';
@@ -12,11 +12,11 @@ import type { Protocol } from '../values/protocol.js';
 export type Direction = 'egress' | 'ingress';
 
 /** The directions of a cell that policy applies to: the source's egress, the destination's ingress. */
-export function sides(v: CellVerdict<L7CellLike> | undefined): [Direction, SideVerdict][] {
-  if (!v) return [];
+export function sides(l4: L4Cell | undefined): [Direction, SideVerdict][] {
+  if (!l4) return [];
   const out: [Direction, SideVerdict][] = [];
-  if (v.l4.egress) out.push(['egress', v.l4.egress]);
-  if (v.l4.ingress) out.push(['ingress', v.l4.ingress]);
+  if (l4.egress) out.push(['egress', l4.egress]);
+  if (l4.ingress) out.push(['ingress', l4.ingress]);
   return out;
 }
 
@@ -49,14 +49,31 @@ export function isolation(
   return { by: side.isolatedBy, blocked: part.subtract(side.allowed) };
 }
 
+/** `isolation` of each direction of a cell that blocks (some, or with `whole` all, of) `part`. */
+export function isolations(
+  l4: L4Cell | undefined,
+  part: ConnSet,
+  options: { whole?: boolean } = {},
+): [Direction, Isolation][] {
+  return sides(l4).flatMap(([direction, side]): [Direction, Isolation][] => {
+    const iso = isolation(side, part, options);
+    return iso ? [[direction, iso]] : [];
+  });
+}
+
 /** A direction whose answer may be wrong either way: a policy that might apply was not understood. */
 export function sideUncertain(side: SideVerdict | null | undefined): boolean {
   return (side?.uncertainBy.length ?? 0) > 0;
 }
 
 /** Whether the L4 answer of a cell may be wrong (see `sideUncertain`). */
-export function isUncertain(v: Pick<CellVerdict<L7CellLike>, 'l4'> | undefined): boolean {
-  return sideUncertain(v?.l4.egress) || sideUncertain(v?.l4.ingress);
+export function l4Uncertain(l4: L4Cell | undefined): boolean {
+  return sideUncertain(l4?.egress) || sideUncertain(l4?.ingress);
+}
+
+/** Whether a pair's verdict may be wrong (see `sideUncertain`); no verdict (a missing peer) is certain. */
+export function isUncertain(v: CellVerdict<L7CellLike> | undefined): boolean {
+  return l4Uncertain(v?.l4);
 }
 
 /** One Istio rule behind a segment of a cell: it allows (part of) it, or denies it, with the reason. */

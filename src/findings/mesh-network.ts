@@ -1,5 +1,6 @@
 import type { SourceLocation } from '../core/location.js';
 import { policyLabel, type RuleRef, ruleLabel } from '../core/refs.js';
+import { isolations, l4Uncertain, l7Rules } from '../explain/policies.js';
 import type { L4Cell } from '../l4/verdict.js';
 import type { RuleModel } from '../l7/authz-model.js';
 import { workloadPeer } from '../model/peers.js';
@@ -26,25 +27,14 @@ function rulePorts(rule: RuleModel, d: Workload): ConnSet {
   return own.length > 0 ? ConnSet.of('TCP', PortSet.of(own)) : ConnSet.of('TCP', PortSet.all);
 }
 
-function l4Uncertain(c: L4Cell): boolean {
-  return (c.egress?.uncertainBy.length ?? 0) > 0 || (c.ingress?.uncertainBy.length ?? 0) > 0;
-}
-
 /** Policies that isolate a side of the cell without allowing `part`. */
 function isolation(
   c: L4Cell,
   part: ConnSet,
 ): { text: string; location: SourceLocation; ref: RuleRef['policy'] }[] {
-  const out: { text: string; location: SourceLocation; ref: RuleRef['policy'] }[] = [];
-  for (const [dir, side] of [
-    ['egress', c.egress],
-    ['ingress', c.ingress],
-  ] as const) {
-    if (!side || side.isolatedBy.length === 0 || side.allowed.overlaps(part)) continue;
-    for (const ref of side.isolatedBy)
-      out.push({ text: `${policyLabel(ref)} (${dir})`, location: ref.location, ref });
-  }
-  return out;
+  return isolations(c, part, { whole: true }).flatMap(([dir, iso]) =>
+    iso.by.map((ref) => ({ text: `${policyLabel(ref)} (${dir})`, location: ref.location, ref })),
+  );
 }
 
 interface NamedValue {
@@ -242,9 +232,7 @@ function meshDeniesAll(ctx: RevisionContext, s: Workload, d: Workload): RawFindi
   if (l4Uncertain(l4) || l4.allowed.isEmpty() || grants.length === 0) return undefined;
   const v = ctx.matrix.verdict(workloadPeer(s), workloadPeer(d));
   if (!v.l7 || v.l7.uncertain || !v.effective.isEmpty()) return undefined;
-  const denying = v.l7.segments.flatMap((seg) =>
-    seg.outcomes.flatMap((o) => [...o.rules, ...o.reasons.flatMap((r) => (r.rule ? [r.rule] : []))]),
-  );
+  const denying = l7Rules(v.l7);
   const why = [
     ...new Set(v.l7.segments.flatMap((seg) => seg.outcomes.flatMap((o) => o.reasons.map((r) => r.message)))),
   ];

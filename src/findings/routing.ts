@@ -1,6 +1,7 @@
 import type { MeshVirtualService, RouteDest, Subset } from '../compile/traffic.js';
 import type { SourceLocation } from '../core/location.js';
 import { policyLabel, ruleLabel } from '../core/refs.js';
+import { isolations, l7Parts } from '../explain/policies.js';
 import { matchesLabels } from '../manifests/label-match.js';
 import { workloadPeer } from '../model/peers.js';
 import type { Service, Workload } from '../model/types.js';
@@ -140,27 +141,20 @@ function blockedTargets(
         const ports = targetPorts(t.svc, t.dest.port, pod);
         const v = ctx.matrix.verdict(workloadPeer(c), workloadPeer(pod));
         const blockers: { text: string; location: SourceLocation; ref: ResourceRef }[] = [];
-        for (const [dir, side] of [
-          ['egress', v.l4.egress],
-          ['ingress', v.l4.ingress],
-        ] as const) {
-          if (side && side.isolatedBy.length > 0 && !side.allowed.overlaps(ports))
-            for (const p of side.isolatedBy)
-              blockers.push({
-                text: `${policyLabel(p)} (${dir})`,
-                location: p.location,
-                ref: policyResource(p),
-              });
-        }
-        for (const seg of v.l7?.segments ?? [])
-          for (const o of seg.outcomes)
-            for (const r of o.reasons)
-              if (r.rule)
-                blockers.push({
-                  text: `${ruleLabel(r.rule)} (Istio)`,
-                  location: r.rule.location,
-                  ref: policyResource(r.rule.policy),
-                });
+        for (const [dir, iso] of isolations(v.l4, ports, { whole: true }))
+          for (const p of iso.by)
+            blockers.push({
+              text: `${policyLabel(p)} (${dir})`,
+              location: p.location,
+              ref: policyResource(p),
+            });
+        for (const { rule, reason } of l7Parts(v.l7))
+          if (reason)
+            blockers.push({
+              text: `${ruleLabel(rule)} (Istio)`,
+              location: rule.location,
+              ref: policyResource(rule.policy),
+            });
         const unique = [...new Map(blockers.map((b) => [b.text, b])).values()];
         const target = t.dest.subset ? `subset "${t.dest.subset}" of ${t.dest.host}` : t.dest.host;
         out.push({

@@ -1,5 +1,6 @@
 import type { SourceLocation } from '../core/location.js';
 import { policyLabel } from '../core/refs.js';
+import { isolation, sideUncertain } from '../explain/policies.js';
 import type { SideVerdict } from '../l4/verdict.js';
 import { type Peer, workloadPeer } from '../model/peers.js';
 import type { Protocol, Workload } from '../model/types.js';
@@ -82,8 +83,11 @@ function blockers(
   side: SideVerdict | null,
   needed: ConnSet,
 ): { label: string; location: SourceLocation; ref: SideVerdict['isolatedBy'][number] }[] {
-  if (!side || side.isolatedBy.length === 0 || needed.subtract(side.allowed).isEmpty()) return [];
-  return side.isolatedBy.map((ref) => ({ label: policyLabel(ref), location: ref.location, ref }));
+  return (isolation(side, needed)?.by ?? []).map((ref) => ({
+    label: policyLabel(ref),
+    location: ref.location,
+    ref,
+  }));
 }
 
 interface Check {
@@ -103,7 +107,7 @@ function egressCheck(ctx: RevisionContext, w: Workload, check: Check): RawFindin
   const synthetic = check.peer.location.line === 0;
   const egress = ctx.rev.l4.egress(w, workloadPeer(check.peer));
   const ingress = synthetic ? null : ctx.rev.l4.ingress(check.peer, workloadPeer(w));
-  if (egress.uncertainBy.length > 0 || (ingress?.uncertainBy.length ?? 0) > 0) return undefined;
+  if (sideUncertain(egress) || sideUncertain(ingress)) return undefined;
   const allowed = egress.allowed.intersect(ingress?.allowed ?? ConnSet.all);
   const missing = check.needed.subtract(allowed);
   if (missing.isEmpty()) return undefined;
@@ -193,7 +197,7 @@ export function sidecarPortFindings(ctx: RevisionContext): RawFinding[] {
     for (const prom of proms) {
       if (prom.id === w.id) continue;
       const side = ctx.rev.l4.ingress(w, workloadPeer(prom));
-      if (side.uncertainBy.length > 0) continue;
+      if (sideUncertain(side)) continue;
       const blocked = (port: number) => !side.allowed.intersect(tcp(port)).equals(tcp(port));
       const from = `Prometheus ${prom.namespace}/${prom.name}`;
       if (blocked(15090))
@@ -220,7 +224,7 @@ export function sidecarPortFindings(ctx: RevisionContext): RawFinding[] {
     if (GATEWAY(w)) {
       const externals: readonly Peer[] = ctx.matrix.externals;
       const sides = externals.map((e) => ctx.rev.l4.ingress(w, e));
-      if (sides.some((s) => s.uncertainBy.length > 0)) continue;
+      if (sides.some(sideUncertain)) continue;
       if (sides.some((s) => s.allowed.intersect(tcp(15021)).equals(tcp(15021)))) continue;
       const side = sides[0];
       if (side)
