@@ -2,9 +2,9 @@ import { isRecord } from '../core/decode.js';
 import type { Diagnostic } from '../core/diagnostics.js';
 import type { SourceLocation } from '../core/location.js';
 import type { MeshSettings } from '../l7/mesh-config.js';
-import { HELM_VALUES_KIND, type K8sObject, type ObjectPath } from '../manifests/types.js';
+import { HELM_VALUES_KIND, type ObjectPath } from '../manifests/types.js';
 import type { ClusterModel } from '../model/types.js';
-import { type InstallSource, meshConfigSources, valuesSources } from './mesh-sources.js';
+import { type InstallSource, meshConfigSources, operatorSpecs, valuesSources } from './mesh-sources.js';
 
 type Json = Readonly<Record<string, unknown>>;
 
@@ -61,10 +61,9 @@ export function readMeshInstall(model: ClusterModel, istioNamespace: string): Me
   const mesh = first?.json;
   const setting = <T>(name: string, read: (v: Json) => T | undefined) =>
     firstSetting(values, name, read, diagnostics);
-  const operators = model.objectsByKind.get('IstioOperator') ?? [];
-  const spec = (o: K8sObject) => (isRecord(o.body.spec) ? o.body.spec : {});
+  const operators = operatorSpecs(model);
   const revisions = new Set<string>();
-  for (const o of operators) addString(revisions, spec(o).revision);
+  for (const spec of operators) addString(revisions, spec.revision);
   for (const s of values) addString(revisions, s.json.revision);
   return {
     rootNamespace: nonEmpty(mesh?.rootNamespace),
@@ -73,7 +72,7 @@ export function readMeshInstall(model: ClusterModel, istioNamespace: string): Me
     trustDomainAliases: strings(mesh?.trustDomainAliases),
     outboundTrafficPolicy: nonEmpty(at(mesh, ['outboundTrafficPolicy', 'mode'])),
     proxyRequests: proxyRequests(values, diagnostics),
-    profile: firstString(operators.map((o) => spec(o).profile)),
+    profile: firstString(operators.map((spec) => spec.profile)),
     injector: {
       policy: setting('global.proxy.autoInject', (v) => nonEmpty(at(v, ['global', 'proxy', 'autoInject']))),
       enableNamespacesByDefault: setting('sidecarInjectorWebhook.enableNamespacesByDefault', (v) => {
@@ -83,10 +82,10 @@ export function readMeshInstall(model: ClusterModel, istioNamespace: string): Me
     },
     revisions: [...revisions].sort(),
     release:
-      firstString(operators.map((o) => spec(o).tag)) ??
+      firstString(operators.map((spec) => spec.tag)) ??
       setting('global.tag', (v) => nonEmpty(at(v, ['global', 'tag']))),
-    plaintextXds: operators.some((o) =>
-      /:15010"?$/.test(String(at(spec(o), ['meshConfig', 'defaultConfig', 'discoveryAddress']) ?? '')),
+    plaintextXds: operators.some((spec) =>
+      /:15010"?$/.test(String(at(spec, ['meshConfig', 'defaultConfig', 'discoveryAddress']) ?? '')),
     ),
     diagnostics,
   };

@@ -25,6 +25,11 @@ function source(object: K8sObject, json: unknown, path: ObjectPath, label: strin
 
 const objects = (model: ClusterModel, kind: string) => model.objectsByKind.get(kind) ?? [];
 
+/** Each IstioOperator's `spec` (`profile`, `revision`, `tag`, `meshConfig`), in file order. */
+export function operatorSpecs(model: ClusterModel): Json[] {
+  return objects(model, 'IstioOperator').map((o) => asRecord(o.body.spec) ?? {});
+}
+
 /** `^istio(-.+)?$`-style ConfigMaps of the Istio namespace only: other namespaces' are not the install's. */
 function installConfigMaps(model: ClusterModel, istioNamespace: string, name: RegExp): K8sObject[] {
   return objects(model, 'ConfigMap').filter(

@@ -1,11 +1,20 @@
-import { asRecord } from '../core/decode.js';
+import {
+  formatPath,
+  Issues,
+  readInteger,
+  readString,
+  readStringList,
+  readStringMap,
+  readStruct,
+  readStructList,
+} from '../core/decode.js';
 import type { Diagnostic } from '../core/diagnostics.js';
 import type { SourceLocation } from '../core/location.js';
 import type { K8sObject, Labels } from '../manifests/types.js';
 import type { ClusterModel } from '../model/types.js';
+import { DESTINATION_RULE_FIELDS as DR, VIRTUAL_SERVICE_FIELDS as VS } from './traffic-fields.js';
 
 type Json = Readonly<Record<string, unknown>>;
-const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 
 const NETWORKING = /^networking\.istio\.io\//;
 
@@ -36,18 +45,43 @@ export interface MeshVirtualService {
 
 /** A revision's VirtualServices and DestinationRules (networking.istio.io), decoded once. */
 export interface TrafficPolicies {
+  /** Valid VirtualServices that apply to sidecars, in input order. */
   readonly meshVirtualServices: readonly MeshVirtualService[];
-  /** Subsets by host FQDN, then name; for a duplicated subset the first definition wins (F5). */
+  /** Subsets of valid DestinationRules by host FQDN, then name; for a duplicated subset the first wins (F5). */
   readonly subsets: ReadonlyMap<string, ReadonlyMap<string, Subset>>;
+  /** Hosts (FQDN) of invalid DestinationRules: which subsets they define is unknown. */
+  readonly unknownSubsets: ReadonlySet<string>;
+  /** One error per problem of an invalid object (which then takes no effect). */
   readonly diagnostics: readonly Diagnostic[];
 }
 
+/**
+ * Strict, like every policy kind (core/decode): an unknown or mistyped field makes the object
+ * invalid, as the API server rejects it; an invalid object takes no effect and is said so.
+ * Only the fields the findings read are decoded; the rest are checked by name at the levels read.
+ */
 export function decodeTraffic(model: ClusterModel): TrafficPolicies {
-  return {
-    meshVirtualServices: meshVirtualServices(model),
-    subsets: subsets(model),
-    diagnostics: [],
-  };
+  const diagnostics: Diagnostic[] = [];
+  const meshVirtualServices: MeshVirtualService[] = [];
+  for (const o of model.objectsByKind.get('VirtualService') ?? []) {
+    if (!NETWORKING.test(o.apiVersion)) continue;
+    const issues = new Issues({ suggest: true });
+    const vs = decodeVirtualService(o, issues);
+    if (issues.count > 0) diagnostics.push(...invalidDiagnostics(o, issues));
+    else if (vs) meshVirtualServices.push(vs);
+  }
+  const subsets = new Map<string, Map<string, Subset>>();
+  const unknownSubsets = new Set<string>();
+  for (const o of model.objectsByKind.get('DestinationRule') ?? []) {
+    if (!NETWORKING.test(o.apiVersion)) continue;
+    const issues = new Issues({ suggest: true });
+    const rule = decodeDestinationRule(o, issues);
+    if (issues.count > 0) {
+      diagnostics.push(...invalidDiagnostics(o, issues));
+      if (rule) unknownSubsets.add(rule.host);
+    } else if (rule) addSubsets(subsets, rule);
+  }
+  return { meshVirtualServices, subsets, unknownSubsets, diagnostics };
 }
 
 /** A host name as written, resolved in the namespace of the object that names it (F1). */
@@ -59,65 +93,86 @@ export function fqdn(host: string, namespace: string): string {
   return host;
 }
 
-function subsets(model: ClusterModel): Map<string, Map<string, Subset>> {
-  const out = new Map<string, Map<string, Subset>>();
-  for (const o of model.objectsByKind.get('DestinationRule') ?? []) {
-    if (!NETWORKING.test(o.apiVersion)) continue;
-    const spec = asRecord(o.body.spec) ?? {};
-    if (typeof spec.host !== 'string') continue;
-    const host = fqdn(spec.host, o.namespace ?? 'default');
-    const byName = out.get(host) ?? new Map<string, Subset>();
-    out.set(host, byName);
-    for (const [i, raw] of list(spec.subsets).entries()) {
-      const s = asRecord(raw);
-      if (!s || typeof s.name !== 'string' || byName.has(s.name)) continue;
-      const labels = Object.fromEntries(
-        Object.entries(asRecord(s.labels) ?? {}).map(([k, v]) => [k, String(v)]),
-      );
-      byName.set(s.name, { labels, location: o.locate(['spec', 'subsets', i]), object: o });
-    }
-  }
-  return out;
+function invalidDiagnostics(o: K8sObject, issues: Issues): Diagnostic[] {
+  const label = `${o.kind} ${o.namespace ?? 'default'}/${o.name}`;
+  return issues.items.map((issue) => ({
+    severity: 'error',
+    code: o.kind === 'VirtualService' ? 'invalid-virtualservice' : 'invalid-destinationrule',
+    message: `${label}: ${formatPath(issue.path)}: ${issue.message}; the API server would reject this object, so it takes no effect and its routes are not checked`,
+    location: o.locate(issue.path),
+    dropped: label,
+  }));
 }
 
-function meshVirtualServices(model: ClusterModel): MeshVirtualService[] {
-  const out: MeshVirtualService[] = [];
-  for (const o of model.objectsByKind.get('VirtualService') ?? []) {
-    if (!NETWORKING.test(o.apiVersion)) continue;
-    const ns = o.namespace ?? 'default';
-    const spec = asRecord(o.body.spec) ?? {};
-    const gateways = list(spec.gateways);
-    // F1: gateways omitted means `mesh`; a list without `mesh` does not apply to sidecars.
-    if (gateways.length > 0 && !gateways.includes('mesh')) continue;
-    const hosts = list(spec.hosts)
-      .filter((h): h is string => typeof h === 'string')
-      .map((h) => fqdn(h, ns));
-    out.push({ object: o, hosts, destinations: routeDestinations(o, spec, ns) });
-  }
-  return out;
+interface DecodedRule {
+  readonly object: K8sObject;
+  readonly host: string;
+  readonly subsets: readonly { readonly name: string; readonly labels: Labels; readonly index: number }[];
 }
 
-function routeDestinations(o: K8sObject, spec: Json, ns: string): RouteDest[] {
+function decodeDestinationRule(o: K8sObject, issues: Issues): DecodedRule | undefined {
+  const spec = readStruct(o.body.spec, ['spec'], issues, DR.spec) ?? {};
+  const host = readString(spec.host, ['spec', 'host'], issues);
+  const list = readStructList(spec.subsets, ['spec', 'subsets'], issues, DR.subset) ?? [];
+  const subsets = list.flatMap((s, index) => {
+    const path = ['spec', 'subsets', index];
+    const name = readString(s.name, [...path, 'name'], issues);
+    const labels = readStringMap(s.labels, [...path, 'labels'], issues) ?? {};
+    return name === undefined ? [] : [{ name, labels, index }];
+  });
+  return host === undefined ? undefined : { object: o, host: fqdn(host, o.namespace ?? 'default'), subsets };
+}
+
+function addSubsets(out: Map<string, Map<string, Subset>>, rule: DecodedRule): void {
+  const byName = out.get(rule.host) ?? new Map<string, Subset>();
+  out.set(rule.host, byName);
+  for (const s of rule.subsets) {
+    if (byName.has(s.name)) continue;
+    const location = rule.object.locate(['spec', 'subsets', s.index]);
+    byName.set(s.name, { labels: s.labels, location, object: rule.object });
+  }
+}
+
+function decodeVirtualService(o: K8sObject, issues: Issues): MeshVirtualService | undefined {
+  const ns = o.namespace ?? 'default';
+  const spec = readStruct(o.body.spec, ['spec'], issues, VS.spec) ?? {};
+  const gateways = readStringList(spec.gateways, ['spec', 'gateways'], issues) ?? [];
+  const hosts = (readStringList(spec.hosts, ['spec', 'hosts'], issues) ?? []).map((h) => fqdn(h, ns));
+  const destinations = routeDestinations(o, spec, ns, issues);
+  // F1: gateways omitted means `mesh`; a list without `mesh` does not apply to sidecars.
+  if (gateways.length > 0 && !gateways.includes('mesh')) return undefined;
+  return { object: o, hosts, destinations };
+}
+
+function routeDestinations(o: K8sObject, spec: Json, ns: string, issues: Issues): RouteDest[] {
   const destinations: RouteDest[] = [];
   for (const kind of ['http', 'tcp', 'tls'] as const) {
-    for (const [i, r] of list(spec[kind]).entries()) {
-      const route = list(asRecord(r)?.route);
-      const weighted = route.some((d) => typeof asRecord(d)?.weight === 'number');
-      for (const [j, d] of route.entries()) {
-        const dest = asRecord(asRecord(d)?.destination);
-        if (!dest || typeof dest.host !== 'string') continue;
-        const w = asRecord(d)?.weight;
-        const weight = route.length === 1 ? 100 : typeof w === 'number' ? w : weighted ? 0 : 1;
-        const port = asRecord(dest.port)?.number;
+    const routes = readStructList(spec[kind], ['spec', kind], issues, VS.route[kind]) ?? [];
+    routes.forEach((r, i) => {
+      const base = ['spec', kind, i, 'route'];
+      const known = kind === 'http' ? VS.httpDestination : VS.routeDestination;
+      const route = readStructList(r.route, base, issues, known) ?? [];
+      const weights = route.map((d, j) => readInteger(d.weight, [...base, j, 'weight'], issues));
+      const weighted = weights.some((w) => w !== undefined);
+      route.forEach((d, j) => {
+        const path = [...base, j, 'destination'];
+        const dest = readStruct(d.destination, path, issues, VS.destination);
+        const host = readString(dest?.host, [...path, 'host'], issues);
+        const subset = readString(dest?.subset, [...path, 'subset'], issues);
+        const portSel = readStruct(dest?.port, [...path, 'port'], issues, VS.port);
+        const port = readInteger(portSel?.number, [...path, 'port', 'number'], issues);
+        if (host === undefined) return;
+        const w = weights[j];
+        const weight = route.length === 1 ? 100 : w !== undefined ? w : weighted ? 0 : 1;
         destinations.push({
-          host: fqdn(dest.host, ns),
-          subset: typeof dest.subset === 'string' ? dest.subset : undefined,
-          port: typeof port === 'number' ? port : undefined,
+          host: fqdn(host, ns),
+          subset,
+          port,
           weight,
-          location: o.locate(['spec', kind, i, 'route', j]),
+          location: o.locate([...base, j]),
         });
-      }
-    }
+      });
+    });
   }
   return destinations;
 }

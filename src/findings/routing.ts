@@ -64,6 +64,8 @@ export function routingFindings(ctx: RevisionContext): RawFinding[] {
       let subset: Subset | undefined;
       if (dest.subset !== undefined) {
         subset = dr.get(dest.host)?.get(dest.subset);
+        // An invalid DestinationRule of that host is an error already: its subsets are unknown.
+        if (!subset && ctx.rev.policies.traffic.unknownSubsets.has(dest.host)) continue;
         if (!subset) {
           out.push({
             rule: 'route-to-undefined-subset',
