@@ -73,7 +73,8 @@ export function l4Uncertain(l4: L4Cell | undefined): boolean {
 
 /** Whether a pair's verdict may be wrong (see `sideUncertain`); no verdict (a missing peer) is certain. */
 export function isUncertain(v: CellVerdict<L7CellLike> | undefined): boolean {
-  return l4Uncertain(v?.l4);
+  // An invalid AuthorizationPolicy or PeerAuthentication takes no effect: L7 may be wrong too (R4).
+  return l4Uncertain(v?.l4) || v?.l7?.uncertain === true;
 }
 
 /** One Istio rule behind a segment of a cell: it allows (part of) it, or denies it, with the reason. */

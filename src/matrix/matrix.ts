@@ -27,6 +27,8 @@ export interface L7Layer<C extends L7CellLike = L7CellLike> {
 /** What the matrix needs from an L7 cell: the connections where some request gets through. */
 export interface L7CellLike {
   readonly effective: ConnSet;
+  /** An Istio policy that applies here could not be understood (L7Cell.uncertain). */
+  readonly uncertain?: boolean;
 }
 
 /** The verdict for one (source, destination) pair; shared by every pair of the same classes. */
