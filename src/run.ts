@@ -2,6 +2,7 @@ import { type AnalysedRevision, analyseRevision } from './analysis/analyze-revis
 import { diffRevisions } from './analysis/diff-revisions.js';
 import { loadConfig } from './config/load.js';
 import type { Config, InjectionAssumption } from './config/types.js';
+import { inStageAsync, type StageObserver } from './core/stages.js';
 import { type BlobReads, readRevision, resolveRevisionInput } from './git/read-revision.js';
 import type { RevisionFiles } from './git/types.js';
 import { renderRevision, withRendered } from './gitops/render-revision.js';
@@ -38,42 +39,62 @@ export interface DiffRun {
 }
 
 /**
- * Reads both sides, analyses them and diffs them. Throws ConfigurationError for user mistakes
- * (unknown revision, invalid config); everything found in the input is in report.diagnostics.
+ * The pipeline: reads both sides, analyses them and diffs them, stage by stage (src/core/stages.ts);
+ * the CLI, the Action and the benchmark all run it, the benchmark with an observer that times the
+ * stages. Throws ConfigurationError for user mistakes (unknown revision, invalid config);
+ * everything found in the input is in report.diagnostics.
  */
-export async function runDiff(options: DiffRunOptions): Promise<DiffRun> {
-  const config = await effectiveConfig(options);
-  const parseCache = new ParseCache();
-  const blobs: BlobReads = new Map();
-  const [base, head] = await Promise.all([
-    readSide(options.base, 'base', options.repo, config, blobs),
-    readSide(options.head, 'head', options.repo, config, blobs),
-  ]);
-  // Head is mostly base's files again: only what the pull request changed is parsed twice.
-  await parseCache.prefill(base.files, base.label, options.parallel);
-  await parseCache.prefill(head.files, head.label, options.parallel);
-  return {
-    report: diffRevisions(
-      analyseRevision({ ...base, parseCache }, config),
-      analyseRevision({ ...head, parseCache }, config),
-      {
-        layer: options.layer ?? 'effective',
-        config,
-      },
-    ),
-    config,
-  };
+export async function runDiff(options: DiffRunOptions, observer?: StageObserver): Promise<DiffRun> {
+  const { config, sides } = await readInputs(options, [options.base, options.head], observer);
+  const [base, head] = await analyseSides(sides, config, options.parallel, observer);
+  const layer = options.layer ?? 'effective';
+  return { report: diffRevisions(base!, head!, { layer, config }, observer), config };
 }
 
 export async function runAnalysis(
   side: string,
   options: InputOptions,
 ): Promise<{ revision: AnalysedRevision; config: Config }> {
-  const config = await effectiveConfig(options);
-  const files = await readSide(side, 'revision', options.repo, config);
+  const { config, sides } = await readInputs(options, [side]);
+  const [revision] = await analyseSides(sides, config, options.parallel);
+  return { revision: revision!, config };
+}
+
+/**
+ * The read stage: the effective config and the files of each side (a git revision or a directory).
+ * A blob that several sides list is read from git once.
+ */
+export async function readInputs(
+  options: InputOptions,
+  revisions: readonly string[],
+  observer?: StageObserver,
+): Promise<{ config: Config; sides: RevisionFiles[] }> {
+  return inStageAsync(observer, 'read', async () => {
+    const config = await effectiveConfig(options);
+    const blobs: BlobReads = new Map();
+    const roles = revisions.length === 2 ? ['base', 'head'] : ['revision'];
+    const sides = await Promise.all(
+      revisions.map((rev, i) => readSide(rev, roles[i] ?? 'revision', options.repo, config, blobs)),
+    );
+    return { config, sides };
+  });
+}
+
+/**
+ * The parse, model and compile stages of every side, with one parse cache: head is mostly base's
+ * files again, so only what the pull request changed is parsed twice.
+ */
+async function analyseSides(
+  sides: readonly RevisionFiles[],
+  config: Config,
+  parallel: ParallelParse | undefined,
+  observer?: StageObserver,
+): Promise<AnalysedRevision[]> {
   const parseCache = new ParseCache();
-  await parseCache.prefill(files.files, files.label, options.parallel);
-  return { revision: analyseRevision({ ...files, parseCache }, config), config };
+  await inStageAsync(observer, 'parse', async () => {
+    for (const side of sides) await parseCache.prefill(side.files, side.label, parallel);
+  });
+  return sides.map((side) => analyseRevision({ ...side, parseCache }, config, observer));
 }
 
 export async function effectiveConfig(options: InputOptions): Promise<Config> {

@@ -1,6 +1,7 @@
 import { compilePolicies } from '../compile/compile-policies.js';
 import type { Config } from '../config/types.js';
 import type { Diagnostic } from '../core/diagnostics.js';
+import { inStage, type StageObserver } from '../core/stages.js';
 import { compileNetworkPolicies } from '../l4/engine.js';
 import { compileIstio } from '../l7/engine.js';
 import { parseSourceFile } from '../manifests/parse.js';
@@ -21,22 +22,34 @@ export interface RevisionFilesInput {
   readonly parseCache?: ParseCache;
 }
 
-/** Pure: files in, compiled revision out. Every problem becomes a diagnostic; nothing throws on bad input. */
-export function analyseRevision(input: RevisionFilesInput, config: Config): AnalysedRevision {
+/**
+ * Pure: files in, compiled revision out. Every problem becomes a diagnostic; nothing throws on bad
+ * input. The parse, model and compile stages of the pipeline; `observer` sees each (the benchmark).
+ */
+export function analyseRevision(
+  input: RevisionFilesInput,
+  config: Config,
+  observer?: StageObserver,
+): AnalysedRevision {
   const diagnostics: Diagnostic[] = [...input.diagnostics];
-  const objects = input.files.flatMap((file) => {
-    const parsed = input.parseCache
-      ? input.parseCache.parse(file, input.label)
-      : parseSourceFile(file, input.label);
-    diagnostics.push(...parsed.diagnostics);
-    return parsed.objects;
-  });
-  const built = buildModel(objects, config, input.label);
+  const objects = inStage(observer, 'parse', () =>
+    input.files.flatMap((file) => {
+      const parsed = input.parseCache
+        ? input.parseCache.parse(file, input.label)
+        : parseSourceFile(file, input.label);
+      diagnostics.push(...parsed.diagnostics);
+      return parsed.objects;
+    }),
+  );
+  const built = inStage(observer, 'model', () => buildModel(objects, config, input.label));
   diagnostics.push(...built.diagnostics);
-  const policies = compilePolicies(built.model, config);
+  const { policies, l4, l7 } = inStage(observer, 'compile', () => {
+    const policies = compilePolicies(built.model, config);
+    const l4 = compileNetworkPolicies(built.model, config.cni, policies.networkPolicies);
+    const l7 = compileIstio(built.model, config, policies.istio);
+    return { policies, l4, l7 };
+  });
   diagnostics.push(...policies.diagnostics);
-  const l4 = compileNetworkPolicies(built.model, config.cni, policies.networkPolicies);
-  const l7 = compileIstio(built.model, config, policies.istio);
   return {
     label: input.label,
     ...(input.commit ? { commit: input.commit } : {}),

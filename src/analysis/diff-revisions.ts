@@ -1,8 +1,10 @@
 import { type Config, DEFAULT_CONFIG } from '../config/types.js';
+import { inStage, type StageObserver } from '../core/stages.js';
 import { explainL7 } from '../diff/l7-causes.js';
 import { diffMatrices, type MatrixDiff } from '../diff/pair-diff.js';
 import { computeFindings, type FindingsResult } from '../findings/index.js';
 import type { L7Cell } from '../l7/types.js';
+import type { AccessMatrix } from '../matrix/matrix.js';
 import { scopeText } from '../render/l7-scope.js';
 import { buildReport } from '../report/build-report.js';
 import type { Layer, Report } from '../report/types.js';
@@ -23,27 +25,53 @@ export interface DiffSettings {
  */
 export const MAX_LISTED_PAIRS = 20_000;
 
-/** Builds both matrices of the layer over the same external cuts and reports what differs. Pure. */
+/**
+ * Builds both matrices of the layer over the same external cuts and reports what differs. Pure.
+ * The matrix, diff, findings and report stages of the pipeline; `observer` sees each.
+ */
 export function diffRevisions(
   base: AnalysedRevision,
   head: AnalysedRevision,
   settings: DiffSettings,
+  observer?: StageObserver,
 ): Report {
-  const [baseMatrix, headMatrix] = buildLayerMatrices(base, head, settings.layer);
-  const diff = diffMatrices(baseMatrix, headMatrix, lensFor(settings.layer), {
-    maxPairs: settings.maxListedPairs ?? MAX_LISTED_PAIRS,
-  });
-  // Findings look at both layers whatever the reported one: they need the effective matrices.
-  const effective =
-    settings.layer === 'effective'
-      ? ([baseMatrix, headMatrix] as const)
-      : buildLayerMatrices(base, head, 'effective');
-  const found = computeFindings(base, head, effective, settings.config ?? DEFAULT_CONFIG);
-  return diffReport(base, head, settings.layer, diff, found);
+  const matrices = inStage(
+    observer,
+    'matrix',
+    () => buildLayerMatrices(base, head, settings.layer),
+    (built) => ({ classes: built.map(classCount) }),
+  );
+  const cells = () => ({ cells: matrices[0].computedCells() + matrices[1].computedCells() });
+  const diff = inStage(
+    observer,
+    'diff',
+    () =>
+      diffMatrices(matrices[0], matrices[1], lensFor(settings.layer), {
+        maxPairs: settings.maxListedPairs ?? MAX_LISTED_PAIRS,
+      }),
+    cells,
+  );
+  const found = inStage(
+    observer,
+    'findings',
+    () => {
+      // Findings look at both layers whatever the reported one: they need the effective matrices.
+      const effective =
+        settings.layer === 'effective' ? matrices : buildLayerMatrices(base, head, 'effective');
+      return computeFindings(base, head, effective, settings.config ?? DEFAULT_CONFIG);
+    },
+    cells,
+  );
+  return inStage(observer, 'report', () => diffReport(base, head, settings.layer, diff, found));
 }
 
-/** The last step of diffRevisions, on its own for the benchmark: the report of a diff and its findings. */
-export function diffReport(
+/** How many classes of workloads the matrix computes cells for (the benchmark prints it). */
+function classCount(m: AccessMatrix<L7Cell>): number {
+  return new Set(m.workloads.map((w) => m.classOf(w))).size;
+}
+
+/** The last step of diffRevisions: the report of a diff and its findings. */
+function diffReport(
   base: AnalysedRevision,
   head: AnalysedRevision,
   layer: Layer,
