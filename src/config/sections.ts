@@ -1,7 +1,8 @@
 import { posix } from 'node:path';
 import { isMap, isScalar, isSeq } from 'yaml';
+import { namespaceNameError } from '../core/k8s-names.js';
 import type { Labels } from '../manifests/types.js';
-import { labelKeyProblem, labelValueProblem, namespaceNameProblem } from './k8s-names.js';
+import { labelKeyProblem, labelValueProblem } from './k8s-names.js';
 import type {
   Acceptance,
   Config,
@@ -27,7 +28,7 @@ export function readGlobs(r: YamlReader, field: Field, allowEmpty: boolean): str
 
 export function readNamespaceName(r: YamlReader, field: Field): string {
   const name = r.string(field);
-  const problem = namespaceNameProblem(name);
+  const problem = namespaceNameError(name);
   if (problem) r.fail(field.node, `${field.path}: invalid namespace '${name}': ${problem}`);
   return name;
 }
@@ -35,7 +36,7 @@ export function readNamespaceName(r: YamlReader, field: Field): string {
 export function readNamespaces(r: YamlReader, field: Field): Record<string, DeclaredNamespace> {
   const result: Record<string, DeclaredNamespace> = {};
   for (const entry of r.entries(field)) {
-    const problem = namespaceNameProblem(entry.key);
+    const problem = namespaceNameError(entry.key);
     if (problem) r.fail(entry.keyNode, `${field.path}: invalid namespace '${entry.key}': ${problem}`);
     const section = r.section(entry.value, ['labels', 'annotations'], `put labels under 'labels:'`);
     const labels = section.get('labels');

@@ -7,8 +7,8 @@ import {
   readStruct,
   show,
 } from '../core/decode.js';
+import { labelKeyError, labelValueError } from '../core/k8s-names.js';
 import type { Labels, ObjectPath } from '../manifests/types.js';
-import { labelKeyError, labelValueError } from './k8s-names.js';
 
 export const SELECTOR_OPERATORS = ['In', 'NotIn', 'Exists', 'DoesNotExist'] as const;
 export type SelectorOperator = (typeof SELECTOR_OPERATORS)[number];

@@ -1,9 +1,9 @@
 import { type Issues, readElement, readList, show } from '../core/decode.js';
+import { portNameError } from '../core/k8s-names.js';
 import type { ObjectPath } from '../manifests/types.js';
 import { type ContainerPort, PROTOCOLS, type Protocol } from '../model/types.js';
 import { ConnSet } from '../values/conn-set.js';
 import { MAX_PORT, MIN_PORT, PortSet } from '../values/port-set.js';
-import { portNameError } from './k8s-names.js';
 
 /**
  * The `ports` of one rule. `dstPorts` are the container ports of the DESTINATION pod (the selected
