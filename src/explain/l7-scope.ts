@@ -33,9 +33,21 @@ export type ScopeComparison = 'widened' | 'narrowed' | 'changed' | 'same';
 
 const ABSENT: L7Scope = { absent: true, segments: [] };
 
+/**
+ * Cells are shared by every pair of two classes, and the diff asks about each pair (listing,
+ * causes, printing): the scope and its key are computed once per cell.
+ */
+const scopes = new WeakMap<L7Cell, L7Scope>();
+const keys = new WeakMap<L7Scope, string>();
+
 export function l7Scope(cell: L7Cell | undefined): L7Scope {
   if (!cell) return ABSENT;
-  return { absent: false, segments: cell.segments.map(scopeSegment) };
+  let scope = scopes.get(cell);
+  if (!scope) {
+    scope = { absent: false, segments: cell.segments.map(scopeSegment) };
+    scopes.set(cell, scope);
+  }
+  return scope;
 }
 
 function scopeSegment(s: L7Segment): ScopeSegment {
@@ -63,7 +75,12 @@ export function shownChains(segment: ScopeSegment): readonly ChainScope[] {
  * print the same (render/l7-scope.ts prints the same fields, the requests in canonical form).
  */
 export function scopeKey(scope: L7Scope): string {
-  return shownSegments(scope).map(segmentKey).join(';');
+  let key = keys.get(scope);
+  if (key === undefined) {
+    key = shownSegments(scope).map(segmentKey).join(';');
+    keys.set(scope, key);
+  }
+  return key;
 }
 
 function segmentKey(s: ScopeSegment): string {
@@ -107,8 +124,7 @@ export function compareScopes(before: L7Scope, after: L7Scope): ScopeComparison 
   for (const a of before.segments) {
     for (const b of after.segments) {
       if (a.protocol !== b.protocol || a.ports.intersect(b.ports).isEmpty()) continue;
-      const chains = new Set<L7Chain>([...a.chains, ...b.chains].map((c) => c.chain));
-      for (const chain of chains) {
+      for (const chain of comparedChains(a, b)) {
         const ra = chainRequests(a, chain);
         const rb = chainRequests(b, chain);
         if (ra.equals(rb)) continue;
@@ -122,6 +138,15 @@ export function compareScopes(before: L7Scope, after: L7Scope): ScopeComparison 
     }
   }
   return widened && narrowed ? 'changed' : widened ? 'widened' : narrowed ? 'narrowed' : 'same';
+}
+
+/**
+ * The filter chains to compare two segments on: those either judges traffic with. A port Istio
+ * does not see (chain `none`) answers for every chain, so it is no chain of its own unless both are.
+ */
+function comparedChains(a: ScopeSegment, b: ScopeSegment): Set<L7Chain> {
+  const chains = new Set<L7Chain>([...a.chains, ...b.chains].map((c) => c.chain).filter((c) => c !== 'none'));
+  return chains.size > 0 ? chains : new Set<L7Chain>(['none']);
 }
 
 /** What one chain of a segment lets through; a segment with a single chain answers for every chain. */

@@ -163,3 +163,35 @@ describe('L7 scope laws', () => {
     );
   });
 });
+
+describe('comparing a port Istio does not see', () => {
+  const segment = (portClass: PortClass, outcomes: L7Outcome[]): L7Cell => ({
+    segments: [
+      {
+        protocol: 'TCP',
+        ports: PortSet.range(8080, 8080),
+        portClass,
+        verdict: summary(outcomes),
+        outcomes,
+        approximate: false,
+        uncertain: false,
+      },
+    ],
+    effective: ConnSet.of('TCP', PortSet.range(8080, 8080)),
+    conditional: false,
+    external: false,
+    approximate: false,
+    uncertain: false,
+  });
+  const bypass = segment('bypass', [{ ...outcome('none', RequestSet.all, false), verdict: 'not-enforced' }]);
+  const auto = (http: RequestSet) =>
+    segment('auto', [outcome('http', http, false), outcome('tcp', RequestSet.all, false)]);
+  const GET = RequestSet.cube({ methods: StringSet.of(['GET']) });
+
+  it('is the same as every chain letting all through, and wider than a restricted chain', () => {
+    expect(compareScopes(l7Scope(bypass), l7Scope(auto(RequestSet.all)))).toBe('same');
+    expect(compareScopes(l7Scope(auto(RequestSet.all)), l7Scope(bypass))).toBe('same');
+    expect(compareScopes(l7Scope(bypass), l7Scope(auto(GET)))).toBe('narrowed');
+    expect(compareScopes(l7Scope(auto(GET)), l7Scope(bypass))).toBe('widened');
+  });
+});
