@@ -4,7 +4,13 @@ import type { SourceLocation } from '../core/location.js';
 import type { MeshSettings } from '../l7/mesh-config.js';
 import { HELM_VALUES_KIND, type ObjectPath } from '../manifests/types.js';
 import type { ClusterModel } from '../model/types.js';
-import { type InstallSource, meshConfigSources, operatorSpecs, valuesSources } from './mesh-sources.js';
+import {
+  type InstallSource,
+  istiodChartVersions,
+  meshConfigSources,
+  operatorSpecs,
+  valuesSources,
+} from './mesh-sources.js';
 
 type Json = Readonly<Record<string, unknown>>;
 
@@ -38,7 +44,7 @@ export interface MeshInstall extends MeshSettings {
   };
   /** Revisions the repository installs (IstioOperator `spec.revision`, values `revision`), sorted. */
   readonly revisions: readonly string[];
-  /** IstioOperator `spec.tag`, values `global.tag`. */
+  /** IstioOperator `spec.tag`, values `global.tag`, else the istiod chart version a HelmRelease or Application installs. */
   readonly release: string | undefined;
   /** Some IstioOperator points proxies at plaintext xDS (`defaultConfig.discoveryAddress` on :15010). */
   readonly plaintextXds: boolean;
@@ -83,7 +89,8 @@ export function readMeshInstall(model: ClusterModel, istioNamespace: string): Me
     revisions: [...revisions].sort(),
     release:
       firstString(operators.map((spec) => spec.tag)) ??
-      setting('global.tag', (v) => nonEmpty(at(v, ['global', 'tag']))),
+      setting('global.tag', (v) => nonEmpty(at(v, ['global', 'tag']))) ??
+      firstString(istiodChartVersions(model)),
     plaintextXds: operators.some((spec) =>
       /:15010"?$/.test(String(at(spec, ['meshConfig', 'defaultConfig', 'discoveryAddress']) ?? '')),
     ),

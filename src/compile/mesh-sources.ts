@@ -30,6 +30,24 @@ export function operatorSpecs(model: ClusterModel): Json[] {
   return objects(model, 'IstioOperator').map((o) => asRecord(o.body.spec) ?? {});
 }
 
+/**
+ * Versions of the istiod chart that Flux HelmReleases (`spec.chart.spec.version`) and Argo CD
+ * Applications (`spec.source.targetRevision`) install, in file order.
+ */
+export function istiodChartVersions(model: ClusterModel): string[] {
+  const out: string[] = [];
+  for (const o of objects(model, 'HelmRelease')) {
+    const chart = asRecord(asRecord(asRecord(o.body.spec)?.chart)?.spec);
+    if (chart?.chart === 'istiod' && typeof chart.version === 'string') out.push(chart.version);
+  }
+  for (const o of objects(model, 'Application')) {
+    const source = asRecord(asRecord(o.body.spec)?.source);
+    if (source?.chart === 'istiod' && typeof source.targetRevision === 'string')
+      out.push(source.targetRevision);
+  }
+  return out;
+}
+
 /** `^istio(-.+)?$`-style ConfigMaps of the Istio namespace only: other namespaces' are not the install's. */
 function installConfigMaps(model: ClusterModel, istioNamespace: string, name: RegExp): K8sObject[] {
   return objects(model, 'ConfigMap').filter(

@@ -81,6 +81,18 @@ describe('one reader of the Istio install (SEMANTICS V5)', () => {
     expect(codes(revision(OPERATOR + HELM_RELEASE('50m')))).not.toContain('istio-mesh-install-conflict');
   });
 
+  it('the Istio release from the istiod chart a HelmRelease installs, when no IstioOperator names it', () => {
+    const release = `
+apiVersion: helm.toolkit.fluxcd.io/v2
+kind: HelmRelease
+metadata: { name: istiod, namespace: istio-system }
+spec:
+  chart: { spec: { chart: istiod, version: 1.23.2 } }
+  values: { revision: canary }
+`;
+    expect(revision(release).policies.mesh).toMatchObject({ release: '1.23.2', revisions: ['canary'] });
+  });
+
   it('the configured root namespace wins over the repository', () => {
     const cfg = { ...DEFAULT_CONFIG, mesh: { ...DEFAULT_CONFIG.mesh, rootNamespace: 'configured' } };
     const rev = revision(OPERATOR, cfg);
