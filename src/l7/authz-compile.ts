@@ -1,13 +1,4 @@
-import {
-  formatPath,
-  Issues,
-  readElement,
-  readList,
-  readString,
-  readStringMap,
-  readStruct,
-  show,
-} from '../core/decode.js';
+import { formatPath, Issues, readList, readString, readStringMap, readStruct, show } from '../core/decode.js';
 import type { Diagnostic } from '../core/diagnostics.js';
 import type { PolicyRef, RuleRef } from '../core/refs.js';
 import type { K8sObject, Labels, ObjectPath } from '../manifests/types.js';
@@ -176,7 +167,7 @@ function readDryRun(o: K8sObject, p: Problems): boolean {
 function readScope(spec: Json, ns: string, root: string, p: Problems): PolicyScope {
   readStruct(spec.targetRef, ['spec', 'targetRef'], p.issues, TARGET_REF_FIELDS);
   (readList(spec.targetRefs, ['spec', 'targetRefs'], p.issues) ?? []).forEach((t, i) => {
-    readElement(t, ['spec', 'targetRefs', i], p.issues, TARGET_REF_FIELDS);
+    element(t, ['spec', 'targetRefs', i], p, TARGET_REF_FIELDS);
   });
   const hasTarget = spec.targetRef !== undefined || spec.targetRefs !== undefined;
   const selector = readStruct(spec.selector, ['spec', 'selector'], p.issues, SELECTOR_FIELDS);
@@ -204,12 +195,12 @@ function compileRule(o: K8sObject, policy: PolicyRef, raw: unknown, i: number, p
   const path = ['spec', 'rules', i];
   const ref: RuleRef = { policy, rule: `rules[${i}]`, location: o.locate(path) };
   const before = p.errorCount();
-  const rule = readElement(raw, path, p.issues, RULE_FIELDS);
+  const rule = element(raw, path, p, RULE_FIELDS);
   const from = listOf(rule?.from, [...path, 'from'], p, (s, sp) =>
-    readSource(readElement(s, sp, p.issues, FROM_FIELDS)?.source, [...sp, 'source'], p),
+    readSource(element(s, sp, p, FROM_FIELDS)?.source, [...sp, 'source'], p),
   );
   const to = listOf(rule?.to, [...path, 'to'], p, (s, sp) =>
-    readOperation(readElement(s, sp, p.issues, TO_FIELDS)?.operation, [...sp, 'operation'], p),
+    readOperation(element(s, sp, p, TO_FIELDS)?.operation, [...sp, 'operation'], p),
   );
   const when = readWhen(rule?.when, [...path, 'when'], p);
   const httpOnly =
@@ -218,6 +209,15 @@ function compileRule(o: K8sObject, policy: PolicyRef, raw: unknown, i: number, p
     when.some((c) => isHttpOnlyKey(c.key));
   const invalid = p.errorCount() > before;
   return { ref, from, to, when, httpOnly, invalid };
+}
+
+/**
+ * A list element of struct type. Unlike a built-in kind (where Go decodes `null` to `{}`), a CRD's
+ * schema rejects `null` where an object is expected, and `{}` would silently match everything.
+ */
+function element(value: unknown, path: ObjectPath, p: Problems, known: readonly string[]): Json | undefined {
+  if (value === null) p.issues.add(path, 'must be an object, got null');
+  return readStruct(value, path, p.issues, known);
 }
 
 function hasField(f: ValueField): boolean {
@@ -322,7 +322,7 @@ function readWhen(raw: unknown, path: ObjectPath, p: Problems): ConditionModel[]
   const list = readList(raw, path, p.issues) ?? [];
   return list.map((c, j) => {
     const cp = [...path, j];
-    const entry = readElement(c, cp, p.issues, CONDITION_FIELDS) ?? {};
+    const entry = element(c, cp, p, CONDITION_FIELDS) ?? {};
     const key = readString(entry.key, [...cp, 'key'], p.issues) ?? '';
     // A mistyped key is already an issue; only a string key can be an unknown one.
     if (!isKnownKey(key) && typeof (entry.key ?? '') === 'string')

@@ -117,6 +117,11 @@ describe('AuthorizationPolicy schema errors make the policy take no effect', () 
     ['a mistyped action', 'action: [DENY]\nrules: [{}]', 'spec.action: must be a string, got ["DENY"]'],
     ['a mistyped selector', 'selector: [app]\nrules: [{}]', 'spec.selector: must be an object, got ["app"]'],
     [
+      'a null rule (not `{}`, which would match everything)',
+      'rules: [null]',
+      'spec.rules[0]: must be an object, got null',
+    ],
+    [
       'a mistyped list',
       'rules: [{from: [{source: {principals: "cluster.local/ns/app/sa/client"}}]}]',
       'spec.rules[0].from[0].source.principals: must be a list, got "cluster.local/ns/app/sa/client"',
