@@ -69,7 +69,10 @@ export interface PolicyModel {
   readonly rules: readonly RuleModel[];
   /** Something in the policy is invalid (admission would reject it): cells it touches are uncertain. */
   readonly invalid: boolean;
-  /** istiod cannot use it at all (unknown action): left out, but still makes cells uncertain. */
+  /**
+   * It takes no effect: the API server rejects it (an unknown or mistyped field, R4) or istiod
+   * cannot use it (unknown action). Left out, but still makes the cells it touches uncertain.
+   */
   readonly unusable: boolean;
 }
 
