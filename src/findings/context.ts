@@ -30,8 +30,6 @@ export interface RevisionContext {
   injected(w: Workload): boolean;
   /** Workloads an AuthorizationPolicy applies to (D1–D3). */
   authzTargets(p: PolicyModel): readonly Workload[];
-  /** The istio-security objects of a kind (v1/v1beta1 only), as the compile stage read them. */
-  security(kind: 'AuthorizationPolicy' | 'PeerAuthentication'): readonly K8sObject[];
   /**
    * The workloads NetworkPolicy may let reach `dst` (a superset: the matrix decides; never `dst`
    * itself): candidates of dst's ingress rules that dst is a candidate of, by their egress rules.
@@ -64,11 +62,7 @@ export function revisionContext(
   config: Config,
   shared: Map<string, unknown> = new Map(),
 ): RevisionContext {
-  const istio = rev.policies.istio;
-  const authz = istio.authorization;
-  const authzObjects = authz.map((a) => a.object);
-  const security = (kind: 'AuthorizationPolicy' | 'PeerAuthentication') =>
-    kind === 'AuthorizationPolicy' ? authzObjects : istio.peerAuthentications;
+  const authz = rev.policies.istio.authorization;
   const targets = new Map<PolicyModel, Workload[]>();
   const l4 = rev.l4;
   // Candidates answer membership from their rules' sets, and are shared by workloads of one class.
@@ -113,7 +107,6 @@ export function revisionContext(
     shared,
     diagnostics: [],
     injected,
-    security,
     namedWorkloads(field, value) {
       const key = `${field}\u0000${value}`;
       let found = named.get(key);

@@ -47,7 +47,7 @@ describe('one compiled policy model per revision', () => {
     const ctx = revisionContext(rev, noMatrix, DEFAULT_CONFIG);
     expect(ctx.authz).toBe(rev.policies.istio.authorization);
     expect(ctx.authz.map((a) => a.object.name)).toEqual(['allow-web']);
-    expect(ctx.security('PeerAuthentication')).toBe(rev.policies.istio.peerAuthentications);
+    expect(rev.policies.istio.peerAuthentications.map((o) => o.name)).toEqual(['strict']);
     expect(rev.l4.diagnostics).toBe(rev.policies.networkPolicies.diagnostics);
     expect(rev.l7.diagnostics).toBe(rev.policies.istio.diagnostics);
     expect(rev.l7.rootNamespace).toBe(rev.policies.istio.rootNamespace);
