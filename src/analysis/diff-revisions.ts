@@ -1,6 +1,6 @@
 import { type Config, DEFAULT_CONFIG } from '../config/types.js';
 import { inStage, type StageObserver } from '../core/stages.js';
-import { explainL7 } from '../diff/l7-causes.js';
+import { explainPair } from '../diff/explain-pair.js';
 import { diffMatrices, type MatrixDiff } from '../diff/pair-diff.js';
 import { computeFindings, type FindingsResult } from '../findings/index.js';
 import type { L7Cell } from '../l7/types.js';
@@ -88,20 +88,7 @@ function diffReport(
     headWorkloads: head.model.workloads.map((w) => w.id),
     findings: found.findings,
     diagnostics: [...base.diagnostics, ...head.diagnostics, ...found.diagnostics],
-    ...(layer !== 'l4'
-      ? {
-          l7: (p) => {
-            const e = explainL7(p.before, p.after);
-            return {
-              causes: e.causes,
-              ...(e.scopes
-                ? { scopes: { before: scopeText(e.scopes.before), after: scopeText(e.scopes.after) } }
-                : {}),
-              ...(e.change ? { change: e.change } : {}),
-            };
-          },
-        }
-      : {}),
+    explain: (p) => explainPair(p, layer === 'l4' ? undefined : scopeText),
   });
 }
 

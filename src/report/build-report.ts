@@ -1,21 +1,10 @@
 import { compareDiagnostics, type Diagnostic, isIncomplete } from '../core/diagnostics.js';
-import { l4Causes } from '../diff/causes.js';
+import type { PairExplanation } from '../diff/explain-pair.js';
 import { changeKind, type PairDiff } from '../diff/pair-diff.js';
-import { isUncertain } from '../explain/policies.js';
 import type { L7CellLike } from '../matrix/matrix.js';
 import { externalPeer, type Peer } from '../model/peers.js';
 import { compareRanges, type IpRange } from '../values/ip-range.js';
-import type {
-  Cause,
-  ChangeKind,
-  Finding,
-  L7Change,
-  Layer,
-  PathChange,
-  PeerInfo,
-  Report,
-  RevisionInfo,
-} from './types.js';
+import type { ChangeKind, Finding, Layer, PathChange, PeerInfo, Report, RevisionInfo } from './types.js';
 import { VERSION } from './version.js';
 
 export interface ReportInput<C extends L7CellLike = L7CellLike> {
@@ -29,17 +18,8 @@ export interface ReportInput<C extends L7CellLike = L7CellLike> {
   readonly headWorkloads: readonly string[];
   readonly findings: readonly Finding[];
   readonly diagnostics: readonly Diagnostic[];
-  /** What the L7 layer says about a pair that changed (the L7 layers), decided by the diff. */
-  readonly l7?: (pair: PairDiff<C>) => PairL7;
-}
-
-/** The L7 part of a change, already decided and worded: the report only assembles it. */
-export interface PairL7 {
-  readonly causes: readonly Cause[];
-  /** The printed scopes, present only when a reader sees them differ. */
-  readonly scopes?: { readonly before: string; readonly after: string };
-  /** Whether the L7 scope widened or narrowed on the ports allowed in both; only with `scopes`. */
-  readonly change?: L7Change;
+  /** Causes, uncertainty and L7 scopes of a pair that changed, decided and worded by the diff. */
+  readonly explain: (pair: PairDiff<C>) => PairExplanation;
 }
 
 export function buildReport<C extends L7CellLike>(input: ReportInput<C>): Report {
@@ -145,15 +125,13 @@ function toRangedChange<C extends L7CellLike>(
   pair: PairDiff<C>,
   baseSet: ReadonlySet<string>,
   headSet: ReadonlySet<string>,
-  input: Pick<ReportInput<C>, 'l7'>,
+  input: Pick<ReportInput<C>, 'explain'>,
 ): RangedChange {
   const added = pair.afterConns.subtract(pair.beforeConns);
   const removed = pair.beforeConns.subtract(pair.afterConns);
   const kind = changeKind(pair.beforeConns, pair.afterConns);
-  const l7 = input.l7?.(pair);
-  const causes = [...l4Causes(pair.before, pair.after, added, removed), ...(l7?.causes ?? [])];
+  const why = input.explain(pair);
   const workloadsDiff = workloadsDiffInfo(pair.src, pair.dst, baseSet, headSet);
-  const l7Change = kind === 'changed' ? l7?.change : undefined;
   const change: PathChange = {
     kind,
     source: peerInfo(pair.src),
@@ -162,11 +140,11 @@ function toRangedChange<C extends L7CellLike>(
     after: pair.afterConns.toString(),
     added: added.isEmpty() ? '' : added.toString(),
     removed: removed.isEmpty() ? '' : removed.toString(),
-    causes,
-    uncertain: isUncertain(pair.before) || isUncertain(pair.after),
+    causes: [...why.causes],
+    uncertain: why.uncertain,
     ...(workloadsDiff ? { workloadsDiff } : {}),
-    ...(l7?.scopes ? { l7Before: l7.scopes.before, l7After: l7.scopes.after } : {}),
-    ...(l7Change ? { l7Change } : {}),
+    ...(why.scopes ? { l7Before: why.scopes.before, l7After: why.scopes.after } : {}),
+    ...(why.l7Change ? { l7Change: why.l7Change } : {}),
   };
   if (pair.src.kind === 'external') return { change, external: { range: pair.src.range, side: 'source' } };
   if (pair.dst.kind === 'external')

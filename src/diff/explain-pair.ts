@@ -1,0 +1,42 @@
+import type { L7Scope } from '../explain/l7-scope.js';
+import { isUncertain } from '../explain/policies.js';
+import type { L7Cell } from '../l7/types.js';
+import { l4Causes } from './causes.js';
+import type { Cause, L7Change } from './changes.js';
+import { explainL7 } from './l7-causes.js';
+import { changeKind, type PairDiff } from './pair-diff.js';
+
+/** Everything the report says about one changed pair beyond its connections, decided here once. */
+export interface PairExplanation {
+  /** The L4 causes, then (on the L7 layers) the Istio ones. */
+  readonly causes: readonly Cause[];
+  /** A policy that may apply to the pair was not understood: the answer may be wrong. */
+  readonly uncertain: boolean;
+  /** The printed L7 scopes, present only when a reader sees them differ. */
+  readonly scopes?: { readonly before: string; readonly after: string };
+  /** How the L7 scope moved on the ports allowed in both; only on `changed` pairs, only with `scopes`. */
+  readonly l7Change?: L7Change;
+}
+
+/**
+ * Explains a pair from the structured verdicts (src/explain). `print` words an L7 scope (render
+ * owns the wording); without it the pair is explained at L4 only (the `l4` layer).
+ */
+export function explainPair(
+  pair: PairDiff<L7Cell>,
+  print: ((scope: L7Scope) => string) | undefined,
+): PairExplanation {
+  const added = pair.afterConns.subtract(pair.beforeConns);
+  const removed = pair.beforeConns.subtract(pair.afterConns);
+  const causes = l4Causes(pair.before, pair.after, added, removed);
+  const uncertain = isUncertain(pair.before) || isUncertain(pair.after);
+  if (!print) return { causes, uncertain };
+  const l7 = explainL7(pair.before, pair.after);
+  const changed = changeKind(pair.beforeConns, pair.afterConns) === 'changed';
+  return {
+    causes: [...causes, ...l7.causes],
+    uncertain,
+    ...(l7.scopes ? { scopes: { before: print(l7.scopes.before), after: print(l7.scopes.after) } } : {}),
+    ...(changed && l7.change ? { l7Change: l7.change } : {}),
+  };
+}
