@@ -25,7 +25,7 @@ export interface CompiledPolicies {
 
 export function compilePolicies(model: ClusterModel, config: Config): CompiledPolicies {
   const networkPolicies = buildPolicyIndex(model, config.cni);
-  const mesh = readMeshInstall(model, config.mesh.istioNamespace);
+  const mesh = readMeshInstall(model, config.mesh);
   const istio = compileIstioPolicies(model, mesh, config.mesh.rootNamespace);
   const traffic = decodeTraffic(model);
   return {

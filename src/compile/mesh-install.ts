@@ -1,14 +1,17 @@
+import type { Config } from '../config/types.js';
 import { isRecord } from '../core/decode.js';
 import type { Diagnostic } from '../core/diagnostics.js';
 import type { SourceLocation } from '../core/location.js';
 import type { MeshSettings } from '../l7/mesh-config.js';
 import { HELM_VALUES_KIND, type ObjectPath } from '../manifests/types.js';
 import type { ClusterModel } from '../model/types.js';
+import { configMismatches, type Found } from './install-vs-config.js';
 import {
   type InstallSource,
   istiodChartVersions,
   meshConfigSources,
-  operatorSpecs,
+  operatorSources,
+  sourceLabel,
   valuesSources,
 } from './mesh-sources.js';
 
@@ -51,10 +54,10 @@ export interface MeshInstall extends MeshSettings {
 }
 
 /** The one reader of the Istio install: every consumer (L7 engine, findings) reads its answer. */
-export function readMeshInstall(model: ClusterModel, istioNamespace: string): MeshInstall {
+export function readMeshInstall(model: ClusterModel, configured: Config['mesh']): MeshInstall {
   const diagnostics: Diagnostic[] = [];
-  const meshConfigs = meshConfigSources(model, istioNamespace, diagnostics);
-  const values = valuesSources(model, istioNamespace);
+  const meshConfigs = meshConfigSources(model, configured.istioNamespace, diagnostics);
+  const values = valuesSources(model, configured.istioNamespace);
   const first = meshConfigs[0];
   if (meshConfigs.length > 1) {
     diagnostics.push({
@@ -65,12 +68,26 @@ export function readMeshInstall(model: ClusterModel, istioNamespace: string): Me
     });
   }
   const mesh = first?.json;
-  const setting = <T>(name: string, read: (v: Json) => T | undefined) =>
-    firstSetting(values, name, read, diagnostics);
-  const operators = operatorSpecs(model);
+  const setting = <T>(name: string, read: (v: Json) => T | undefined, from = values) =>
+    firstSetting(from, name, read, diagnostics);
+  const operators = operatorSources(model);
   const revisions = new Set<string>();
-  for (const spec of operators) addString(revisions, spec.revision);
-  for (const s of values) addString(revisions, s.json.revision);
+  for (const s of [...operators, ...values]) addString(revisions, s.json.revision);
+  const policy = setting('global.proxy.autoInject', (v) =>
+    nonEmpty(at(v, ['global', 'proxy', 'autoInject'])),
+  );
+  const byDefault = setting('sidecarInjectorWebhook.enableNamespacesByDefault', (v) => {
+    const b = at(v, ['sidecarInjectorWebhook', 'enableNamespacesByDefault']);
+    return typeof b === 'boolean' ? b : undefined;
+  });
+  diagnostics.push(
+    ...configMismatches(configured, {
+      // Only the winning mesh config counts (the others are the ambiguity warned above).
+      trustDomain: setting('meshConfig.trustDomain', (v) => nonEmpty(v.trustDomain), first ? [first] : []),
+      policy,
+      byDefault,
+    }),
+  );
   return {
     rootNamespace: nonEmpty(mesh?.rootNamespace),
     providers: mesh ? readProviders(mesh) : undefined,
@@ -78,21 +95,15 @@ export function readMeshInstall(model: ClusterModel, istioNamespace: string): Me
     trustDomainAliases: strings(mesh?.trustDomainAliases),
     outboundTrafficPolicy: nonEmpty(at(mesh, ['outboundTrafficPolicy', 'mode'])),
     proxyRequests: proxyRequests(values, diagnostics),
-    profile: firstString(operators.map((spec) => spec.profile)),
-    injector: {
-      policy: setting('global.proxy.autoInject', (v) => nonEmpty(at(v, ['global', 'proxy', 'autoInject']))),
-      enableNamespacesByDefault: setting('sidecarInjectorWebhook.enableNamespacesByDefault', (v) => {
-        const b = at(v, ['sidecarInjectorWebhook', 'enableNamespacesByDefault']);
-        return typeof b === 'boolean' ? b : undefined;
-      }),
-    },
+    profile: setting('profile', (v) => nonEmpty(v.profile), operators)?.value,
+    injector: { policy: policy?.value, enableNamespacesByDefault: byDefault?.value },
     revisions: [...revisions].sort(),
     release:
-      firstString(operators.map((spec) => spec.tag)) ??
-      setting('global.tag', (v) => nonEmpty(at(v, ['global', 'tag']))) ??
+      setting('tag', (v) => nonEmpty(v.tag), operators)?.value ??
+      setting('global.tag', (v) => nonEmpty(at(v, ['global', 'tag'])))?.value ??
       firstString(istiodChartVersions(model)),
-    plaintextXds: operators.some((spec) =>
-      /:15010"?$/.test(String(at(spec, ['meshConfig', 'defaultConfig', 'discoveryAddress']) ?? '')),
+    plaintextXds: operators.some((s) =>
+      /:15010"?$/.test(String(at(s.json, ['meshConfig', 'defaultConfig', 'discoveryAddress']) ?? '')),
     ),
     diagnostics,
   };
@@ -135,10 +146,11 @@ function firstSetting<T>(
   name: string,
   read: (v: Json) => T | undefined,
   diagnostics: Diagnostic[],
-): T | undefined {
+): Found<T> | undefined {
   const found = sources.filter((s) => read(s.json) !== undefined);
   warnConflict(found, name, (s) => canonical(read(s.json)), diagnostics);
-  return found[0] ? read(found[0].json) : undefined;
+  const source = found[0];
+  return source ? { value: read(source.json) as T, source } : undefined;
 }
 
 function warnConflict(
@@ -156,12 +168,6 @@ function warnConflict(
     message: `${sourceLabel(other)} sets ${name} to ${value(other)}, but ${sourceLabel(chosen)} sets it to ${value(chosen)}; using the latter`,
     location: other.object.location,
   });
-}
-
-function sourceLabel(s: InstallSource): string {
-  return s.object.kind === HELM_VALUES_KIND
-    ? `Helm values ${s.object.name}`
-    : `${s.object.kind} ${s.object.namespace ?? 'default'}/${s.object.name}`;
 }
 
 function readProviders(meshConfig: Json): Map<string, 'http' | 'grpc' | 'other'> {

@@ -26,8 +26,8 @@ function source(object: K8sObject, json: unknown, path: ObjectPath, label: strin
 const objects = (model: ClusterModel, kind: string) => model.objectsByKind.get(kind) ?? [];
 
 /** Each IstioOperator's `spec` (`profile`, `revision`, `tag`, `meshConfig`), in file order. */
-export function operatorSpecs(model: ClusterModel): Json[] {
-  return objects(model, 'IstioOperator').map((o) => asRecord(o.body.spec) ?? {});
+export function operatorSources(model: ClusterModel): InstallSource[] {
+  return objects(model, 'IstioOperator').flatMap((o) => source(o, o.body.spec, ['spec'], 'spec'));
 }
 
 /**
@@ -127,4 +127,11 @@ export function valuesSources(model: ClusterModel, istioNamespace: string): Inst
     }
   }
   return out;
+}
+
+/** `IstioOperator istio-system/main`, `Helm values values.yaml`. */
+export function sourceLabel(s: InstallSource): string {
+  return s.object.kind === HELM_VALUES_KIND
+    ? `Helm values ${s.object.name}`
+    : `${s.object.kind} ${s.object.namespace ?? 'default'}/${s.object.name}`;
 }

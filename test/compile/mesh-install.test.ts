@@ -56,6 +56,23 @@ describe('one reader of the Istio install (SEMANTICS V5)', () => {
     expect(mesh.proxyRequests.cpu?.location.line).toBe(18);
   });
 
+  it('settings the analysis takes from the config instead are a warning where they differ', () => {
+    const warnings = revision(OPERATOR).diagnostics.filter(
+      (d) => d.code === 'istio-mesh-install-config-mismatch',
+    );
+    expect(warnings.map((d) => d.message)).toEqual([
+      'IstioOperator istio-system/main sets meshConfig.trustDomain to "corp.example", but the analysis uses config mesh.trustDomain "cluster.local" (set it to match)',
+      'IstioOperator istio-system/main sets global.proxy.autoInject to "disabled", but the analysis uses the injector policy enabled (SEMANTICS C4)',
+      'IstioOperator istio-system/main sets sidecarInjectorWebhook.enableNamespacesByDefault to true, but the analysis uses config mesh.enableNamespacesByDefault false (set it to match)',
+    ]);
+    const cfg = {
+      ...DEFAULT_CONFIG,
+      mesh: { ...DEFAULT_CONFIG.mesh, trustDomain: 'corp.example', enableNamespacesByDefault: true },
+    };
+    const agreeing = OPERATOR.replace('autoInject: disabled', 'autoInject: enabled');
+    expect(codes(revision(agreeing, cfg))).not.toContain('istio-mesh-install-config-mismatch');
+  });
+
   it('the L7 engine and the findings read the same install', () => {
     const rev = revision(OPERATOR);
     expect(rev.l7.rootNamespace).toBe('mesh-root');
