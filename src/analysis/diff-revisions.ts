@@ -5,7 +5,7 @@ import { diffMatrices, type MatrixDiff } from '../diff/pair-diff.js';
 import { computeFindings, type FindingsResult } from '../findings/index.js';
 import type { L7Cell } from '../l7/types.js';
 import type { AccessMatrix } from '../matrix/matrix.js';
-import { scopeText } from '../render/l7-scope.js';
+import { L7_WORDS } from '../render/l7-scope.js';
 import { buildReport } from '../report/build-report.js';
 import type { Layer, Report } from '../report/types.js';
 import type { AnalysedRevision } from './analyze-revision.js';
@@ -88,7 +88,7 @@ function diffReport(
     headWorkloads: head.model.workloads.map((w) => w.id),
     findings: found.findings,
     diagnostics: [...base.diagnostics, ...head.diagnostics, ...found.diagnostics],
-    explain: (p) => explainPair(p, layer === 'l4' ? undefined : scopeText),
+    explain: (p) => explainPair(p, layer === 'l4' ? undefined : L7_WORDS),
   });
 }
 

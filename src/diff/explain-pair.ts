@@ -3,7 +3,7 @@ import { isUncertain } from '../explain/policies.js';
 import type { L7Cell } from '../l7/types.js';
 import { l4Causes } from './causes.js';
 import type { Cause, L7Change } from './changes.js';
-import { explainL7 } from './l7-causes.js';
+import { explainL7, type ReasonText } from './l7-causes.js';
 import { changeKind, type PairDiff } from './pair-diff.js';
 
 /** Everything the report says about one changed pair beyond its connections, decided here once. */
@@ -18,25 +18,30 @@ export interface PairExplanation {
   readonly l7Change?: L7Change;
 }
 
+/** How to word L7 scopes and reasons (render/l7-scope.ts `L7_WORDS`). */
+export interface L7Words {
+  scope(scope: L7Scope): string;
+  reason: ReasonText;
+}
+
 /**
- * Explains a pair from the structured verdicts (src/explain). `print` words an L7 scope (render
- * owns the wording); without it the pair is explained at L4 only (the `l4` layer).
+ * Explains a pair from the structured verdicts (src/explain), with render's words; without them
+ * the pair is explained at L4 only (the `l4` layer).
  */
-export function explainPair(
-  pair: PairDiff<L7Cell>,
-  print: ((scope: L7Scope) => string) | undefined,
-): PairExplanation {
+export function explainPair(pair: PairDiff<L7Cell>, words: L7Words | undefined): PairExplanation {
   const added = pair.afterConns.subtract(pair.beforeConns);
   const removed = pair.beforeConns.subtract(pair.afterConns);
   const causes = l4Causes(pair.before, pair.after, added, removed);
   const uncertain = isUncertain(pair.before) || isUncertain(pair.after);
-  if (!print) return { causes, uncertain };
-  const l7 = explainL7(pair.before, pair.after);
+  if (!words) return { causes, uncertain };
+  const l7 = explainL7(pair.before, pair.after, words.reason);
   const changed = changeKind(pair.beforeConns, pair.afterConns) === 'changed';
   return {
     causes: [...causes, ...l7.causes],
     uncertain,
-    ...(l7.scopes ? { scopes: { before: print(l7.scopes.before), after: print(l7.scopes.after) } } : {}),
+    ...(l7.scopes
+      ? { scopes: { before: words.scope(l7.scopes.before), after: words.scope(l7.scopes.after) } }
+      : {}),
     ...(changed && l7.change ? { l7Change: l7.change } : {}),
   };
 }

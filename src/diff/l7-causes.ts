@@ -14,14 +14,18 @@ export interface L7PairExplanation {
   readonly change?: L7Change;
 }
 
+/** Words a reason into a cause's rule text (render owns the wording). */
+export type ReasonText = (reason: L7Reason) => string;
+
 /** Decides once, from the structured scopes, what the report says about a pair's L7 layer. */
 export function explainL7(
   before: CellVerdict<L7Cell> | undefined,
   after: CellVerdict<L7Cell> | undefined,
+  reasonText: ReasonText,
 ): L7PairExplanation {
   const scopes = scopeChange(before?.l7, after?.l7);
   return {
-    causes: sameAnswer(scopes.before, scopes.after) ? [] : l7Causes(before, after),
+    causes: sameAnswer(scopes.before, scopes.after) ? [] : l7Causes(before, after, reasonText),
     ...(scopes.differs ? { scopes: { before: scopes.before, after: scopes.after } } : {}),
     ...(scopes.change ? { change: scopes.change } : {}),
   };
@@ -31,15 +35,19 @@ export function explainL7(
  * The Istio rules behind a change: in head for what is now allowed or denied, in base for what
  * was. Only when L7 changed; the L4 causes explain the rest.
  */
-function l7Causes(before: CellVerdict<L7Cell> | undefined, after: CellVerdict<L7Cell> | undefined): Cause[] {
-  return [...cellCauses(after?.l7, 'head'), ...cellCauses(before?.l7, 'base')];
+function l7Causes(
+  before: CellVerdict<L7Cell> | undefined,
+  after: CellVerdict<L7Cell> | undefined,
+  reasonText: ReasonText,
+): Cause[] {
+  return [...cellCauses(after?.l7, 'head', reasonText), ...cellCauses(before?.l7, 'base', reasonText)];
 }
 
-function cellCauses(cell: L7Cell | undefined, revision: Cause['revision']): Cause[] {
+function cellCauses(cell: L7Cell | undefined, revision: Cause['revision'], reasonText: ReasonText): Cause[] {
   const out: Cause[] = [];
   const seen = new Set<string>();
   for (const part of l7Parts(cell)) {
-    const c = partCause(part, revision);
+    const c = partCause(part, revision, reasonText);
     const key = `${c.effect}|${c.rule}|${c.conns}`;
     if (seen.has(key)) continue;
     seen.add(key);
@@ -48,7 +56,7 @@ function cellCauses(cell: L7Cell | undefined, revision: Cause['revision']): Caus
   return out;
 }
 
-function partCause(part: L7Part, revision: Cause['revision']): Cause {
+function partCause(part: L7Part, revision: Cause['revision'], reasonText: ReasonText): Cause {
   return {
     revision,
     layer: 'l7',
@@ -57,17 +65,4 @@ function partCause(part: L7Part, revision: Cause['revision']): Cause {
     conns: `${part.protocol} ${part.ports.toString()}`,
     location: part.rule.location,
   };
-}
-
-/**
- * Short wording for the reasons a reviewer meets most; the pair line already names the client and
- * the server, so the engine's full sentence (kept in `matrix --format json`) would repeat them.
- */
-const SHORT_REASONS: Readonly<Record<string, string>> = {
-  'mtls-strict-plaintext': 'STRICT mTLS rejects plaintext from a client without a sidecar (E5, E7)',
-  'mtls-disable-rejects-mtls': 'DISABLE rejects the mTLS that auto-mTLS sends (E5, E6)',
-};
-
-function reasonText(reason: L7Reason): string {
-  return SHORT_REASONS[reason.code] ?? reason.message;
 }

@@ -5,6 +5,7 @@ import {
   shownChains,
   shownSegments,
 } from '../explain/l7-scope.js';
+import type { L7Reason } from '../l7/types.js';
 
 /**
  * What L7 lets through, in words: one entry per shown segment, e.g. `TCP 8080 (http): http
@@ -27,3 +28,19 @@ function chainText(c: ChainScope): string {
   const who = c.verdict === 'external' ? ' (decided by an external authorizer)' : '';
   return `${c.chain === 'none' ? '' : `${c.chain} `}${what}${who}`;
 }
+
+/**
+ * Short wording for the reasons a reviewer meets most; the pair line already names the client and
+ * the server, so the engine's full sentence (kept in `matrix --format json`) would repeat them.
+ */
+const SHORT_REASONS: Readonly<Record<string, string>> = {
+  'mtls-strict-plaintext': 'STRICT mTLS rejects plaintext from a client without a sidecar (E5, E7)',
+  'mtls-disable-rejects-mtls': 'DISABLE rejects the mTLS that auto-mTLS sends (E5, E6)',
+};
+
+export function reasonText(reason: L7Reason): string {
+  return SHORT_REASONS[reason.code] ?? reason.message;
+}
+
+/** The L7 wording the diff asks for: scopes and the reasons behind causes. */
+export const L7_WORDS = { scope: scopeText, reason: reasonText };

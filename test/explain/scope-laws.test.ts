@@ -14,7 +14,7 @@ import { RequestSet } from '../../src/l7/request-set.js';
 import { StringSet } from '../../src/l7/string-set.js';
 import type { L7Cell, L7Chain, L7Outcome, L7Segment, L7Verdict, PortClass } from '../../src/l7/types.js';
 import type { CellVerdict } from '../../src/matrix/matrix.js';
-import { scopeText } from '../../src/render/l7-scope.js';
+import { reasonText, scopeText } from '../../src/render/l7-scope.js';
 import { ConnSet } from '../../src/values/conn-set.js';
 import { PortSet } from '../../src/values/port-set.js';
 
@@ -149,7 +149,7 @@ describe('L7 scope laws', () => {
     const lens = lensFor('effective');
     fc.assert(
       fc.property(cellArb, cellArb, (a, b) => {
-        const e = explainL7(verdict(a), verdict(b));
+        const e = explainL7(verdict(a), verdict(b), reasonText);
         if (!lens.differs(verdict(a), verdict(b))) expect(e.change).toBeUndefined();
         if (e.change) {
           expect(e.scopes).toBeDefined();
