@@ -63,7 +63,7 @@ export function readMeshInstall(model: ClusterModel, configured: Config['mesh'])
     diagnostics.push({
       severity: 'warning',
       code: 'istio-mesh-config-ambiguous',
-      message: `${meshConfigs.length} mesh configurations found; using ${first!.object.kind} ${first!.object.namespace ?? ''}/${first!.object.name}`,
+      message: `${meshConfigs.length} mesh configurations found; using ${first!.object.kind} ${first!.object.namespace}/${first!.object.name}`,
       location: meshConfigs[1]!.object.location,
     });
   }
@@ -127,7 +127,7 @@ function proxyRequests(
   const from =
     chosen.object.kind === HELM_VALUES_KIND
       ? `Helm values ${chosen.object.name} global.proxy.resources`
-      : `${chosen.object.kind} ${chosen.object.namespace ?? 'default'}/${chosen.object.name} ${chosen.label}.global.proxy.resources`;
+      : `${chosen.object.kind} ${chosen.object.namespace}/${chosen.object.name} ${chosen.label}.global.proxy.resources`;
   const read = (key: 'cpu' | 'memory'): ProxyRequestDefault | undefined => {
     const raw = requests[key];
     if (raw === undefined || raw === null) return undefined;

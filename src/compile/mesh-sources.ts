@@ -50,9 +50,7 @@ export function istiodChartVersions(model: ClusterModel): string[] {
 
 /** `^istio(-.+)?$`-style ConfigMaps of the Istio namespace only: other namespaces' are not the install's. */
 function installConfigMaps(model: ClusterModel, istioNamespace: string, name: RegExp): K8sObject[] {
-  return objects(model, 'ConfigMap').filter(
-    (o) => name.test(o.name) && (o.namespace ?? 'default') === istioNamespace,
-  );
+  return objects(model, 'ConfigMap').filter((o) => name.test(o.name) && o.namespace === istioNamespace);
 }
 
 /**
@@ -133,5 +131,5 @@ export function valuesSources(model: ClusterModel, istioNamespace: string): Inst
 export function sourceLabel(s: InstallSource): string {
   return s.object.kind === HELM_VALUES_KIND
     ? `Helm values ${s.object.name}`
-    : `${s.object.kind} ${s.object.namespace ?? 'default'}/${s.object.name}`;
+    : `${s.object.kind} ${s.object.namespace}/${s.object.name}`;
 }

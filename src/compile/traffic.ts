@@ -94,7 +94,7 @@ export function fqdn(host: string, namespace: string): string {
 }
 
 function invalidDiagnostics(o: K8sObject, issues: Issues): Diagnostic[] {
-  const label = `${o.kind} ${o.namespace ?? 'default'}/${o.name}`;
+  const label = `${o.kind} ${o.namespace}/${o.name}`;
   return issues.items.map((issue) => ({
     severity: 'error',
     code: o.kind === 'VirtualService' ? 'invalid-virtualservice' : 'invalid-destinationrule',
@@ -120,7 +120,7 @@ function decodeDestinationRule(o: K8sObject, issues: Issues): DecodedRule | unde
     const labels = readStringMap(s.labels, [...path, 'labels'], issues) ?? {};
     return name === undefined ? [] : [{ name, labels, index }];
   });
-  return host === undefined ? undefined : { object: o, host: fqdn(host, o.namespace ?? 'default'), subsets };
+  return host === undefined ? undefined : { object: o, host: fqdn(host, o.namespace), subsets };
 }
 
 function addSubsets(out: Map<string, Map<string, Subset>>, rule: DecodedRule): void {
@@ -134,7 +134,7 @@ function addSubsets(out: Map<string, Map<string, Subset>>, rule: DecodedRule): v
 }
 
 function decodeVirtualService(o: K8sObject, issues: Issues): MeshVirtualService | undefined {
-  const ns = o.namespace ?? 'default';
+  const ns = o.namespace;
   const spec = readStruct(o.body.spec, ['spec'], issues, VS.spec) ?? {};
   const gateways = readStringList(spec.gateways, ['spec', 'gateways'], issues) ?? [];
   const hosts = (readStringList(spec.hosts, ['spec', 'hosts'], issues) ?? []).map((h) => fqdn(h, ns));

@@ -182,7 +182,7 @@ function group<T>(items: readonly T[], key: (t: T) => string): Map<string, T[]> 
 }
 
 export function objectResource(o: K8sObject): ResourceRef {
-  return { kind: o.kind, namespace: o.namespace ?? 'default', name: o.name, annotations: o.annotations };
+  return { kind: o.kind, namespace: o.namespace, name: o.name, annotations: o.annotations };
 }
 
 export function policyResource(ref: PolicyRef, object?: K8sObject): ResourceRef {

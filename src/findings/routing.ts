@@ -194,7 +194,7 @@ function duplicateVirtualServices(vss: readonly MeshVirtualService[]): RawFindin
   const out: RawFinding[] = [];
   for (const [host, list] of byHost) {
     if (list.length < 2) continue;
-    const names = list.map((v) => `${v.object.namespace ?? 'default'}/${v.object.name}`).sort();
+    const names = list.map((v) => `${v.object.namespace}/${v.object.name}`).sort();
     out.push({
       rule: 'duplicate-virtualservice',
       subject: `host ${host}`,

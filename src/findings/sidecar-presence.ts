@@ -23,7 +23,7 @@ export function policyWithoutSidecarFindings(ctx: RevisionContext): RawFinding[]
   const report = (kind: string, o: K8sObject, selected: readonly Workload[]) => {
     const bare = selected.filter((w) => !ctx.injected(w) && !w.hostNetwork);
     if (bare.length === 0) return;
-    const ns = o.namespace ?? 'default';
+    const ns = o.namespace;
     const reason = (w: Workload) => `${w.id} (${ctx.rev.l7.sidecar(w).reason})`;
     out.push({
       rule: 'policy-on-workload-without-sidecar',
@@ -191,9 +191,9 @@ export function selectsNothingFindings(ctx: RevisionContext): RawFinding[] {
   const report = (o: K8sObject, selector: string) =>
     out.push({
       rule: 'policy-selects-nothing',
-      subject: `${o.kind} ${o.namespace ?? 'default'}/${o.name}`,
+      subject: `${o.kind} ${o.namespace}/${o.name}`,
       message:
-        `${o.kind} ${o.namespace ?? 'default'}/${o.name} selects ${selector}, which matches no workload in this revision: it has no effect. ` +
+        `${o.kind} ${o.namespace}/${o.name} selects ${selector}, which matches no workload in this revision: it has no effect. ` +
         'Usually a typo in a label or the wrong namespace. Fix: correct the selector, or delete the policy.',
       locations: [o.locate(['spec', o.kind === 'NetworkPolicy' ? 'podSelector' : 'selector'])],
       resources: [objectResource(o)],

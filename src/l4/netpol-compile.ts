@@ -52,7 +52,7 @@ const SPEC_FIELDS = ['podSelector', 'ingress', 'egress', 'policyTypes'];
 const POLICY_TYPES = ['Ingress', 'Egress'] as const;
 
 export function policyRef(object: K8sObject): PolicyRef {
-  const namespace = object.namespace ?? 'default';
+  const namespace = object.namespace;
   return { kind: 'NetworkPolicy', namespace, name: object.name, location: object.location };
 }
 

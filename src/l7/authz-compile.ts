@@ -102,7 +102,7 @@ export function compileAuthorizationPolicy(
   o: K8sObject,
   rootNamespace: string,
 ): { model: PolicyModel; diagnostics: Diagnostic[] } {
-  const namespace = o.namespace ?? 'default';
+  const namespace = o.namespace;
   const ref: PolicyRef = { kind: 'AuthorizationPolicy', namespace, name: o.name, location: o.location };
   const p = new Problems(o, `AuthorizationPolicy ${namespace}/${o.name}`);
   const spec = readStruct(o.body.spec, ['spec'], p.issues, SPEC_FIELDS) ?? {};

@@ -47,7 +47,7 @@ export function compileIstioPolicies(
   const peerAuthn = new PeerAuthn(peerAuthentications, rootNamespace);
   diagnostics.push(...peerAuthn.diagnostics);
   const peerAuthnDigests = new Map<string, string[]>();
-  for (const o of peerAuthentications) push(peerAuthnDigests, o.namespace ?? 'default', contentDigest(o));
+  for (const o of peerAuthentications) push(peerAuthnDigests, o.namespace, contentDigest(o));
   const authorization: AuthorizationEntry[] = [];
   for (const object of securityObjects(model, 'AuthorizationPolicy', diagnostics)) {
     const compiled = compileAuthorizationPolicy(object, rootNamespace);
@@ -75,7 +75,7 @@ function securityObjects(model: ClusterModel, kind: string, diagnostics: Diagnos
       diagnostics.push({
         severity: 'warning',
         code: 'istio-unsupported-version',
-        message: `${kind} ${o.namespace ?? 'default'}/${o.name}: apiVersion ${o.apiVersion} is not security.istio.io v1/v1beta1; ignored`,
+        message: `${kind} ${o.namespace}/${o.name}: apiVersion ${o.apiVersion} is not security.istio.io v1/v1beta1; ignored`,
         location: o.location,
       });
     }

@@ -200,7 +200,7 @@ function readMode(raw: unknown, path: ObjectPath, issues: Issues): MtlsMode | un
 }
 
 function compile(o: K8sObject, root: string, out: Diagnostic[]): PaModel | undefined {
-  const namespace = o.namespace ?? 'default';
+  const namespace = o.namespace;
   const ref: PolicyRef = { kind: 'PeerAuthentication', namespace, name: o.name, location: o.location };
   const label = `PeerAuthentication ${namespace}/${o.name}`;
   // Unknown fields and wrong types: the API server rejects the object, so it takes no effect (R4).

@@ -3,6 +3,7 @@ import { isRecord } from '../core/decode.js';
 import type { Diagnostic } from '../core/diagnostics.js';
 import { fileLine } from '../core/location.js';
 import { type FilePosition, locator } from './locate.js';
+import { effectiveNamespace } from './namespace.js';
 import type { K8sObject, Labels, OwnerReference } from './types.js';
 
 /** Labels were made strings in the AST already (labels.ts); anything else here is a structural mistake. */
@@ -56,7 +57,8 @@ export function toK8sObject(
     });
     return undefined;
   }
-  const namespace = metadata.namespace;
+  const written =
+    typeof metadata.namespace === 'string' && metadata.namespace !== '' ? metadata.namespace : undefined;
   const labels = stringMap(metadata.labels);
   const annotations = stringMap(metadata.annotations);
   for (const [field, value] of [
@@ -77,7 +79,8 @@ export function toK8sObject(
     apiVersion: String(body.apiVersion),
     kind,
     name,
-    namespace: typeof namespace === 'string' && namespace !== '' ? namespace : undefined,
+    namespace: effectiveNamespace(kind, written),
+    ...(written !== undefined ? { declaredNamespace: written } : {}),
     labels: labels ?? {},
     annotations: annotations ?? {},
     ownerReferences: ownerReferences(metadata.ownerReferences),

@@ -12,6 +12,7 @@ import { isRecord } from '../core/decode.js';
 import type { Diagnostic } from '../core/diagnostics.js';
 import { normaliseLabelMaps } from './labels.js';
 import { type FilePosition, locationAt, locator } from './locate.js';
+import { effectiveNamespace } from './namespace.js';
 import { type ObjectSource, toK8sObject } from './object.js';
 import { relocateRendered } from './rendered.js';
 import { isHelmTemplate, isKustomizationFile, isKustomizeKind } from './skip.js';
@@ -152,7 +153,7 @@ function addHelmValues(ctx: DocContext, body: Record<string, unknown>, node: Nod
     apiVersion: HELM_VALUES_API,
     kind: HELM_VALUES_KIND,
     name: ctx.pos.file,
-    namespace: undefined,
+    namespace: effectiveNamespace(HELM_VALUES_KIND, undefined),
     labels: {},
     annotations: {},
     ownerReferences: [],

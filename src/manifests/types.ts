@@ -40,8 +40,13 @@ export interface K8sObject {
   readonly apiVersion: string;
   readonly kind: string;
   readonly name: string;
-  /** As written; `undefined` when the manifest has none (the model puts it in `default`). */
-  readonly namespace: string | undefined;
+  /**
+   * The namespace the object lands in, decided once when it is read (manifests/namespace.ts): as
+   * written, else `default`; '' for a cluster-scoped kind. Readers never default it again.
+   */
+  readonly namespace: string;
+  /** `metadata.namespace` as written; absent when the manifest has none. */
+  readonly declaredNamespace?: string;
   readonly labels: Labels;
   readonly annotations: Labels;
   readonly ownerReferences: readonly OwnerReference[];

@@ -17,7 +17,7 @@ export interface BuiltModel {
 function identity(obj: K8sObject): string {
   const slash = obj.apiVersion.indexOf('/');
   const group = slash < 0 ? '' : obj.apiVersion.slice(0, slash);
-  return `${group}/${obj.kind}/${obj.namespace ?? 'default'}/${obj.name}`;
+  return `${group}/${obj.kind}/${obj.namespace}/${obj.name}`;
 }
 
 /**

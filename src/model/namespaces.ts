@@ -1,31 +1,11 @@
 import type { Config } from '../config/types.js';
 import type { Diagnostic } from '../core/diagnostics.js';
+import { isClusterScoped } from '../manifests/namespace.js';
 import type { K8sObject, Labels } from '../manifests/types.js';
 import { compareStrings } from './read.js';
 import type { Namespace } from './types.js';
 
 export const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
-
-/** Kinds that live outside any namespace, so they do not make `default` (or any other) exist. */
-const CLUSTER_SCOPED = new Set([
-  'Namespace',
-  'Node',
-  'PersistentVolume',
-  'StorageClass',
-  'ClusterRole',
-  'ClusterRoleBinding',
-  'CustomResourceDefinition',
-  'APIService',
-  'PriorityClass',
-  'IngressClass',
-  'RuntimeClass',
-  'MutatingWebhookConfiguration',
-  'ValidatingWebhookConfiguration',
-  'AdminNetworkPolicy',
-  'BaselineAdminNetworkPolicy',
-  'GatewayClass',
-  'ClusterIssuer',
-]);
 
 function sortedLabels(labels: Record<string, string>): Labels {
   const out: Record<string, string> = {};
@@ -87,8 +67,9 @@ export function buildNamespaces(
   for (const name of Object.keys(config.namespaces))
     if (!found.has(name)) found.set(name, fromConfig(name, config));
   for (const obj of objects) {
-    if (CLUSTER_SCOPED.has(obj.kind)) continue;
-    const name = obj.namespace ?? 'default';
+    // Cluster-scoped kinds make no namespace exist, `default` included.
+    if (isClusterScoped(obj.kind)) continue;
+    const name = obj.namespace;
     if (!found.has(name))
       found.set(name, { name, labels: withNameLabel(name, {}), annotations: {}, origin: 'implicit' });
   }

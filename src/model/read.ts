@@ -13,9 +13,9 @@ export function valueAt(root: unknown, path: ObjectPath): unknown {
   return node;
 }
 
-/** `Deployment prod/web`, the way diagnostics name an object. */
+/** `Deployment prod/web` (`ClusterRole admin`), the way diagnostics name an object. */
 export function objectLabel(obj: K8sObject): string {
-  return `${obj.kind} ${obj.namespace ?? 'default'}/${obj.name}`;
+  return obj.namespace === '' ? `${obj.kind} ${obj.name}` : `${obj.kind} ${obj.namespace}/${obj.name}`;
 }
 
 /** A label-like map as strings, sorted by key (labels were made strings at parse time already). */

@@ -71,7 +71,7 @@ function readService(obj: K8sObject, out: Diagnostic[]): Service | undefined {
   }
   return {
     name: obj.name,
-    namespace: obj.namespace ?? 'default',
+    namespace: obj.namespace,
     selector: selectorOf(obj),
     ports: ports.flatMap((p, i) => readServicePort(p, ['spec', 'ports', i], owner, diag) ?? []),
     type: typeof spec.type === 'string' ? spec.type : 'ClusterIP',

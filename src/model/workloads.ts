@@ -19,7 +19,7 @@ export function podController(pod: K8sObject): OwnerReference | undefined {
 
 /** `ns/name[Kind]`: a pod's controller (kind `Pod` when the reference has none), or the pod itself. */
 export function podWorkloadId(pod: K8sObject): string {
-  const ns = pod.namespace ?? 'default';
+  const ns = pod.namespace;
   const owner = podController(pod);
   return owner ? `${ns}/${owner.name}[${owner.kind || 'Pod'}]` : `${ns}/${pod.name}[Pod]`;
 }
@@ -35,7 +35,7 @@ function workloadFrom(
     id,
     kind,
     name,
-    namespace: obj.namespace ?? 'default',
+    namespace: obj.namespace,
     podLabels: t.labels,
     podAnnotations: t.annotations,
     containers: t.containers,
@@ -142,7 +142,7 @@ export function buildWorkloads(objects: readonly K8sObject[], out: Diagnostic[])
   for (const obj of objects) {
     if (obj.kind === 'Pod' || !isWorkloadKind(obj.kind)) continue;
     const template = readPodTemplate(obj, new ObjectDiagnostics(obj, out));
-    const id = `${obj.namespace ?? 'default'}/${obj.name}[${obj.kind}]`;
+    const id = `${obj.namespace}/${obj.name}[${obj.kind}]`;
     if (template) byId.set(id, workloadFrom(obj, template, id, obj.kind, obj.name));
   }
   const groups = groupPods(

@@ -72,9 +72,9 @@ export function find(
   namespace: string | undefined,
   name: string,
 ): K8sObject {
-  const found = objects.find((o) => o.kind === kind && o.namespace === namespace && o.name === name);
+  const found = objects.find((o) => o.kind === kind && o.declaredNamespace === namespace && o.name === name);
   if (!found) {
-    const have = objects.map((o) => `${o.kind} ${o.namespace}/${o.name}`).join(', ');
+    const have = objects.map((o) => `${o.kind} ${o.declaredNamespace}/${o.name}`).join(', ');
     throw new Error(`no ${kind} ${namespace}/${name}; have ${have}`);
   }
   return found;

@@ -164,7 +164,7 @@ describe.skipIf(!hasKustomize)('rendering with kubectl / kustomize', () => {
     });
     const out = await render({ kind: 'directory', path });
     expect(out.result.files.map((f) => f.path)).toEqual(['infra/np.yaml']);
-    expect(out.objects.map((o) => `${o.namespace}/${o.name} ${o.location.file}`).sort()).toEqual([
+    expect(out.objects.map((o) => `${o.declaredNamespace}/${o.name} ${o.location.file}`).sort()).toEqual([
       'undefined/infra infra/np.yaml',
       'web/deny apps/web/np.yaml',
     ]);

@@ -8,6 +8,7 @@ import type { PolicyRef } from '../../src/core/refs.js';
 import { compileNetworkPolicies } from '../../src/l4/engine.js';
 import type { L4Engine, L4Options } from '../../src/l4/engine-api.js';
 import type { SideVerdict } from '../../src/l4/verdict.js';
+import { effectiveNamespace } from '../../src/manifests/namespace.js';
 import type { K8sObject, Labels, ObjectPath } from '../../src/manifests/types.js';
 import { externalPeer, type Peer, workloadPeer } from '../../src/model/peers.js';
 import type { ClusterModel, ContainerPort, Namespace, Protocol, Workload } from '../../src/model/types.js';
@@ -27,6 +28,7 @@ export function objectsFromYaml(text: string, file = FILE): K8sObject[] {
       if (doc.errors.length > 0) throw new Error(doc.errors.map((e) => e.message).join('\n'));
       const body = doc.toJS() as Record<string, unknown>;
       const metadata = (body.metadata ?? {}) as Record<string, unknown>;
+      const written = metadata.namespace === undefined ? undefined : String(metadata.namespace);
       const at = (offset: number): SourceLocation => {
         const pos = lineCounter.linePos(offset);
         return { revision: REVISION, file, line: pos.line, column: pos.col };
@@ -42,7 +44,8 @@ export function objectsFromYaml(text: string, file = FILE): K8sObject[] {
         apiVersion: String(body.apiVersion ?? ''),
         kind: String(body.kind ?? ''),
         name: String(metadata.name ?? ''),
-        namespace: metadata.namespace === undefined ? undefined : String(metadata.namespace),
+        namespace: effectiveNamespace(String(body.kind ?? ''), written),
+        ...(written === undefined ? {} : { declaredNamespace: written }),
         labels: (metadata.labels ?? {}) as Labels,
         annotations: (metadata.annotations ?? {}) as Labels,
         ownerReferences: [],

@@ -6,7 +6,7 @@ import { objectsFromYaml } from '../helpers/yaml.js';
 const parse = (text: string, path = 'deploy/app.yaml') => parseSourceFile({ path, text }, 'main');
 const codes = (ds: readonly Diagnostic[]) => ds.map((d) => `${d.severity}:${d.code}`);
 const ids = (text: string, path?: string) =>
-  parse(text, path).objects.map((o) => `${o.kind}/${o.namespace ?? '-'}/${o.name}`);
+  parse(text, path).objects.map((o) => `${o.kind}/${o.declaredNamespace ?? '-'}/${o.name}`);
 
 describe('parseSourceFile: documents and lists', () => {
   it.each([
