@@ -54,7 +54,7 @@ function toWorkload(o: K8sObject): Workload | undefined {
   const podSpec = asObj(asObj(tpl).spec);
   const podMeta = asObj(asObj(tpl).metadata);
   const cs = containers(podSpec.containers);
-  const namespace = o.namespace ?? 'default';
+  const namespace = o.namespace;
   return {
     id: `${namespace}/${o.name}[${kind}]`,
     kind,
@@ -76,7 +76,7 @@ function toService(o: K8sObject): Service {
   const spec = asObj(o.body.spec);
   return {
     name: o.name,
-    namespace: o.namespace ?? 'default',
+    namespace: o.namespace,
     selector: spec.selector ? asLabels(spec.selector) : undefined,
     ports: (Array.isArray(spec.ports) ? spec.ports : []).map((p) => {
       const po = asObj(p);
