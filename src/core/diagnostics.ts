@@ -16,6 +16,31 @@ export interface Diagnostic {
   readonly location?: SourceLocation;
   /** For errors: what was dropped from the analysis because of it (`NetworkPolicy prod/allow-web`). */
   readonly dropped?: string;
+  /**
+   * Which pairs the not-understood input could touch, so exactly those changes are marked uncertain.
+   * An error without it counts as `{ kind: 'all' }` (fail closed); warnings and notes make nothing
+   * uncertain unless they carry it explicitly. See `reachOf`.
+   */
+  readonly reach?: DiagnosticReach;
+}
+
+/**
+ * - `all`: nothing is known about what the input would have said: every change is uncertain.
+ * - `namespaces`: pairs whose source or destination workload is in one of these namespaces
+ *   (an external peer counts as outside every namespace).
+ * - `workloads`: pairs with one of these workload ids at either end.
+ */
+export type DiagnosticReach =
+  | { readonly kind: 'all' }
+  | { readonly kind: 'namespaces'; readonly namespaces: readonly string[] }
+  | { readonly kind: 'workloads'; readonly workloads: readonly string[] };
+
+export const REACH_ALL: DiagnosticReach = { kind: 'all' };
+
+/** The pairs a diagnostic makes uncertain: an error fails closed to `all`; others only if they say. */
+export function reachOf(d: Diagnostic): DiagnosticReach | undefined {
+  if (d.reach) return d.reach;
+  return d.severity === 'error' ? REACH_ALL : undefined;
 }
 
 export function formatDiagnostic(d: Diagnostic): string {
