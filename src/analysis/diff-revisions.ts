@@ -2,6 +2,7 @@ import { type Config, DEFAULT_CONFIG } from '../config/types.js';
 import { inStage, type StageObserver } from '../core/stages.js';
 import { explainPair } from '../diff/explain-pair.js';
 import { diffMatrices, type MatrixDiff } from '../diff/pair-diff.js';
+import { InputUncertainty } from '../diff/uncertainty.js';
 import { computeFindings, type FindingsResult } from '../findings/index.js';
 import type { L7Cell } from '../l7/types.js';
 import type { AccessMatrix } from '../matrix/matrix.js';
@@ -78,6 +79,9 @@ function diffReport(
   diff: MatrixDiff<L7Cell>,
   found: FindingsResult,
 ): Report {
+  // Only what the revisions' input says reaches pairs: the findings' own problems (a threshold
+  // in the config) do not change what the matrices answer.
+  const input = new InputUncertainty([...base.diagnostics, ...head.diagnostics]);
   return buildReport<L7Cell>({
     base: revisionInfo(base),
     head: revisionInfo(head),
@@ -88,7 +92,7 @@ function diffReport(
     headWorkloads: head.model.workloads.map((w) => w.id),
     findings: found.findings,
     diagnostics: [...base.diagnostics, ...head.diagnostics, ...found.diagnostics],
-    explain: (p) => explainPair(p, layer === 'l4' ? undefined : L7_WORDS),
+    explain: (p) => explainPair(p, layer === 'l4' ? undefined : L7_WORDS, input),
   });
 }
 

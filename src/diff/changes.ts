@@ -18,8 +18,13 @@ export interface PathChange {
   readonly removed: string;
   /** The rules behind the change: what allows the added part in head, what allowed the removed part in base, what isolates. */
   readonly causes: readonly Cause[];
-  /** A policy that could not be understood touches this pair: the change may be wrong. */
+  /**
+   * A policy that could not be understood touches this pair, or input that could not be read or
+   * understood may (a diagnostic's reach covers it): the change may be wrong.
+   */
   readonly uncertain: boolean;
+  /** The diagnostics that reach this pair, `revision:file:line code` (capped with `and N more`). */
+  readonly uncertainBecause?: readonly string[];
   /** `workload default/x[Deployment] added`, when the pair exists because a workload appeared or vanished. */
   readonly workloadsDiff?: string;
   /** What Istio lets through before and after, per port (`TCP 8080 (http): {methods:GET}`), when it differs. */

@@ -1,5 +1,5 @@
 import { formatPath, type Issue } from '../core/decode.js';
-import { compareDiagnostics, type Diagnostic } from '../core/diagnostics.js';
+import { compareDiagnostics, type Diagnostic, type DiagnosticReach } from '../core/diagnostics.js';
 import { digest } from '../core/digest.js';
 import { type PolicyRef, policyLabel } from '../core/refs.js';
 import type { K8sObject } from '../manifests/types.js';
@@ -132,6 +132,7 @@ function foreignApiDiagnostic(object: K8sObject): Diagnostic {
     message: `NetworkPolicy of apiVersion "${object.apiVersion}" is not Kubernetes NetworkPolicy (${SERVED_API}) and is not analysed; the traffic it controls is unknown`,
     location: object.locate(['apiVersion']),
     dropped: policyLabel(ref),
+    reach: namespaceReach(object),
   };
 }
 
@@ -143,7 +144,13 @@ function invalidDiagnostics(object: K8sObject, policy: InvalidPolicy): Diagnosti
     message: `${label}: ${formatPath(issue.path)}: ${issue.message}; the API server would reject this policy, so it is not enforced and the pods it may select are uncertain`,
     location: object.locate(issue.path),
     dropped: label,
+    reach: namespaceReach(object),
   }));
+}
+
+/** A namespaced policy selects pods of its own namespace only: only pairs with an end there. */
+function namespaceReach(object: K8sObject): DiagnosticReach {
+  return { kind: 'namespaces', namespaces: [object.namespace] };
 }
 
 function push<T>(map: Map<string, T[]>, key: string, value: T): void {

@@ -1,5 +1,5 @@
 import { formatPath, Issues, readList, readString, readStringMap, readStruct, show } from '../core/decode.js';
-import type { Diagnostic } from '../core/diagnostics.js';
+import type { Diagnostic, DiagnosticReach } from '../core/diagnostics.js';
 import type { PolicyRef, RuleRef } from '../core/refs.js';
 import type { K8sObject, Labels, ObjectPath } from '../manifests/types.js';
 import { parseCidr } from '../values/ip-range.js';
@@ -64,6 +64,8 @@ class Problems {
   constructor(
     private readonly o: K8sObject,
     private readonly label: string,
+    /** The pairs the policy could touch, when provable (core/diagnostics DiagnosticReach). */
+    private readonly reach?: DiagnosticReach,
   ) {}
   add(
     path: ObjectPath,
@@ -77,6 +79,7 @@ class Problems {
       message: `${this.label}: ${message}`,
       location: this.o.locate(path),
       dropped: severity === 'error' ? this.label : undefined,
+      ...(severity === 'error' && this.reach ? { reach: this.reach } : {}),
     });
   }
   /** Errors so far, decoder issues included: a rule is invalid when this grows while reading it. */
@@ -104,7 +107,10 @@ export function compileAuthorizationPolicy(
 ): { model: PolicyModel; diagnostics: Diagnostic[] } {
   const namespace = o.namespace;
   const ref: PolicyRef = { kind: 'AuthorizationPolicy', namespace, name: o.name, location: o.location };
-  const p = new Problems(o, `AuthorizationPolicy ${namespace}/${o.name}`);
+  // Outside the root namespace a policy only selects workloads of its own namespace (D1).
+  const reach: DiagnosticReach | undefined =
+    namespace === rootNamespace ? undefined : { kind: 'namespaces', namespaces: [namespace] };
+  const p = new Problems(o, `AuthorizationPolicy ${namespace}/${o.name}`, reach);
   const spec = readStruct(o.body.spec, ['spec'], p.issues, SPEC_FIELDS) ?? {};
   const action = readAction(spec, p);
   const provider = readString(

@@ -217,6 +217,8 @@ function compile(o: K8sObject, root: string, out: Diagnostic[]): PaModel | undef
       message: `${label}: ${message}`,
       location: o.locate(path),
       dropped: label,
+      // Outside the root namespace it only applies to workloads of its own namespace (E1).
+      ...(namespace === root ? {} : { reach: { kind: 'namespaces', namespaces: [namespace] } as const }),
     });
   if (namespace === root && matchLabels) {
     out.push({

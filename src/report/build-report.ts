@@ -142,6 +142,7 @@ function toRangedChange<C extends L7CellLike>(
     removed: removed.isEmpty() ? '' : removed.toString(),
     causes: [...why.causes],
     uncertain: why.uncertain,
+    ...(why.uncertainBecause ? { uncertainBecause: [...why.uncertainBecause] } : {}),
     ...(workloadsDiff ? { workloadsDiff } : {}),
     ...(why.scopes ? { l7Before: why.scopes.before, l7After: why.scopes.after } : {}),
     ...(why.l7Change ? { l7Change: why.l7Change } : {}),
