@@ -3,6 +3,7 @@ import type { PathChange, Report } from '../report/types.js';
 import { sanitize } from './escape.js';
 import { findingTextLines } from './findings.js';
 import { groupByDestinationNamespace } from './group.js';
+import { incompleteHeadline, moreProblemsText, uncertainBecauseText } from './uncertainty.js';
 import {
   causeLines,
   KIND_TITLE,
@@ -21,12 +22,7 @@ export function renderText(report: Report): string {
     `policy-diff ${revisionText(report.base)} -> ${revisionText(report.head)} [${LAYER_TEXT[report.layer]}]`,
   );
   out.push(summaryLine(report));
-  if (report.incomplete) {
-    out.push(
-      '',
-      'ANALYSIS INCOMPLETE: some input could not be read or understood (see errors below); the check fails closed.',
-    );
-  }
+  out.push(...incompleteLines(report));
   out.push(...findingTextLines(report));
   for (const kind of ['opened', 'closed', 'changed'] as const) {
     const changes = report.changes.filter((c) => c.kind === kind);
@@ -59,6 +55,19 @@ export function renderText(report: Report): string {
   return `${out.join('\n')}\n`;
 }
 
+/** First after the summary: that the result is incomplete, and what was not understood. */
+function incompleteLines(report: Report): string[] {
+  const h = incompleteHeadline(report);
+  if (!h) return [];
+  const more = moreProblemsText(h);
+  return [
+    '',
+    `ANALYSIS INCOMPLETE: ${h.lead}`,
+    ...h.problems.map((d) => `  ${sanitize(formatDiagnostic(d), 300)}`),
+    ...(more ? [`  ${more}`] : []),
+  ];
+}
+
 function changeLines(c: PathChange): string[] {
   const delta =
     c.kind === 'changed'
@@ -73,6 +82,8 @@ function changeLines(c: PathChange): string[] {
     c.workloadsDiff ? ` (${sanitize(c.workloadsDiff)})` : '',
   ].join('');
   const lines = [`    ${sanitize(c.source.id)} -> ${sanitize(c.destination.id)} : ${delta}${flags}`];
+  const because = uncertainBecauseText(c);
+  if (because) lines.push(`      ${sanitize(because, 1000)}`);
   if (c.l7Change) {
     lines.push(
       `      ${l7ChangeText(c.l7Change)}:`,
