@@ -5,7 +5,7 @@ const COMMON = `Input options:
   --layer l4|l7|effective    which layer to report (default: effective)
   --assume-injection labelled|all|none
                              which workloads have an Istio sidecar (default: labelled, from namespace and pod labels)
-  -o, --output FILE          write the result to FILE instead of stdout
+  -o, --output FILE          write the result to FILE instead of stdout ('-': stdout)
   -h, --help                 show help
 
 Exit codes: 0 done, 1 findings fail the configured policy, 2 usage or configuration error,

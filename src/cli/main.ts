@@ -1,4 +1,5 @@
 import { writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { buildLayerMatrices } from '../analysis/layers.js';
 import { formatDiagnostic } from '../core/diagnostics.js';
 import { ConfigurationError, ExitCode } from '../core/errors.js';
@@ -106,9 +107,19 @@ function inputOptions(command: Extract<Command, { name: 'diff' | 'matrix' }>, io
   };
 }
 
+/** `-o FILE` writes FILE (relative to the working directory); no `-o`, or `-o -`, is stdout. */
 async function emit(body: string, output: string | undefined, io: Io): Promise<void> {
-  if (output) await writeFile(output, body);
-  else io.stdout(body);
+  if (!output || output === '-') {
+    io.stdout(body);
+    return;
+  }
+  try {
+    await writeFile(resolve(io.cwd, output), body);
+  } catch (e) {
+    // A path the user gave that cannot be written is their mistake to fix, not a crash.
+    const why = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
+    throw new ConfigurationError(`cannot write the output file ${output} (${why})`);
+  }
 }
 
 /** Machine formats keep stdout clean; problems go to stderr so a user still sees them. */
