@@ -1,6 +1,7 @@
 import { type Document, isMap, isPair, isScalar, isSeq, type Pair, Scalar, type YAMLMap } from 'yaml';
 import type { Diagnostic } from '../core/diagnostics.js';
 import { compareLocations } from '../core/location.js';
+import { isAnalysedKind } from './kinds.js';
 import { type FilePosition, locationAt } from './locate.js';
 
 /** Keys whose value is a map of label (or annotation) values, which Kubernetes requires to be strings. */
@@ -71,13 +72,33 @@ function normaliseMap(pos: FilePosition, mapKey: string, map: YAMLMap, out: Diag
   }
 }
 
-/**
- * Makes every label/annotation/selector value a string before conversion to JSON, warning for each
- * one that was not. Walks iteratively: hostile input can nest thousands of levels deep.
- */
-export function normaliseLabelMaps(doc: Document, pos: FilePosition): Diagnostic[] {
-  const out: Diagnostic[] = [];
-  const stack: unknown[] = [doc.contents];
+function pairValue(map: YAMLMap, key: string): unknown {
+  return map.items.find((p) => isPair(p) && keyText(p) === key)?.value;
+}
+
+function scalarText(node: unknown): string | undefined {
+  return isScalar(node) && typeof node.value === 'string' ? node.value : undefined;
+}
+
+/** The object maps of a document with their kinds: the document itself, or each item of a `...List`. */
+function objectMaps(root: unknown): { object: YAMLMap; kind: string | undefined }[] {
+  if (!isMap(root)) return [];
+  const kind = scalarText(pairValue(root, 'kind'));
+  if (scalarText(pairValue(root, 'apiVersion')) === undefined || kind === undefined) return [];
+  const items = pairValue(root, 'items');
+  if (kind.endsWith('List') && isSeq(items)) {
+    // `PodList` items usually omit their kind; a plain `List` names each.
+    const itemKind = kind === 'List' ? undefined : kind.slice(0, -'List'.length);
+    return items.items
+      .filter((i): i is YAMLMap => isMap(i))
+      .map((object) => ({ object, kind: scalarText(pairValue(object, 'kind')) ?? itemKind }));
+  }
+  return [{ object: root, kind }];
+}
+
+/** Label maps of every map under `start` (pod templates, selectors): only in kinds we analyse. */
+function normaliseWithin(start: unknown, pos: FilePosition, out: Diagnostic[]): void {
+  const stack: unknown[] = [start];
   while (stack.length > 0) {
     const node = stack.pop();
     if (isMap(node)) {
@@ -88,6 +109,29 @@ export function normaliseLabelMaps(doc: Document, pos: FilePosition): Diagnostic
       }
     } else if (isSeq(node)) {
       for (const item of node.items) stack.push(item);
+    }
+  }
+}
+
+/**
+ * Makes label/annotation/selector values strings before conversion to JSON, warning for each one
+ * that was not, where Kubernetes has labels: every object's `metadata.labels`/`annotations`, and
+ * pod templates and selectors of the kinds we analyse (manifests/kinds.ts). Inside other kinds
+ * (a CRD schema's `properties: {labels: ...}`, a Flux schema file) nothing is judged: a key named
+ * `labels` there is no label map. Walks iteratively: hostile input can nest thousands of levels deep.
+ */
+export function normaliseLabelMaps(doc: Document, pos: FilePosition): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  for (const { object, kind } of objectMaps(doc.contents)) {
+    if (kind !== undefined && isAnalysedKind(kind)) {
+      normaliseWithin(object, pos, out);
+      continue;
+    }
+    const metadata = pairValue(object, 'metadata');
+    if (!isMap(metadata)) continue;
+    for (const key of ['labels', 'annotations']) {
+      const map = pairValue(metadata, key);
+      if (isMap(map)) normaliseMap(pos, key, map, out);
     }
   }
   // The walk is depth-first from the end; report in reading order.

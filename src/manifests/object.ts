@@ -1,10 +1,12 @@
 import type { Document, Node } from 'yaml';
 import { isRecord } from '../core/decode.js';
-import type { Diagnostic } from '../core/diagnostics.js';
+import { type Diagnostic, type DiagnosticReach, REACH_ALL } from '../core/diagnostics.js';
+import { namespaceNameError } from '../core/k8s-names.js';
 import { fileLine } from '../core/location.js';
+import { isAnalysedKind, isIstioGroup, servedKindError } from './kinds.js';
 import { type FilePosition, locator } from './locate.js';
-import { effectiveNamespace } from './namespace.js';
-import type { K8sObject, Labels, OwnerReference } from './types.js';
+import { effectiveNamespace, isClusterScoped } from './namespace.js';
+import type { K8sObject, Labels, ObjectPath, OwnerReference } from './types.js';
 
 /** Labels were made strings in the AST already (labels.ts); anything else here is a structural mistake. */
 function stringMap(value: unknown): Labels | undefined {
@@ -31,9 +33,60 @@ export interface ObjectSource {
   readonly node: Node;
 }
 
+const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const DNS1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
+
+/** What the API server says of an object's name (apimachinery ValidateObjectMeta), or `undefined`. */
+function objectNameError(kind: string, name: string): string | undefined {
+  if (kind === 'Namespace') return namespaceNameError(name);
+  if (kind === 'Service') {
+    return name.length <= 63 && DNS1035_LABEL.test(name)
+      ? undefined
+      : 'a Service name is a DNS-1035 label: at most 63 lowercase letters, digits and -, starting with a letter';
+  }
+  return name.length <= 253 && DNS1123_SUBDOMAIN.test(name)
+    ? undefined
+    : 'a name is a DNS subdomain: at most 253 lowercase letters, digits, - and ., starting and ending with a letter or digit';
+}
+
 /**
- * Turns one JSON value with `apiVersion`/`kind` into a `K8sObject`, or explains why not.
- * Objects without a name cannot be addressed by any policy or report, so they are dropped.
+ * The pairs an object the API server rejects could have touched: its namespace, or all for
+ * cluster-scoped kinds and Istio kinds (which, in the root namespace, apply mesh-wide).
+ */
+function rejectedReach(namespace: string | undefined): DiagnosticReach {
+  return namespace ? { kind: 'namespaces', namespaces: [namespace] } : REACH_ALL;
+}
+
+/** Why the API server rejects the object as a whole, before anything of its body is read. */
+function rejection(
+  kind: string,
+  apiVersion: string,
+  name: string,
+  written: string | undefined,
+): { code: string; message: string; path: ObjectPath } | undefined {
+  const served = servedKindError(apiVersion, kind);
+  if (served) return { code: 'unknown-kind', message: served, path: ['kind'] };
+  if (!isAnalysedKind(kind)) return undefined;
+  const nameError = name === '' ? undefined : objectNameError(kind, name);
+  if (nameError)
+    return { code: 'invalid-name', message: `${kind} "${name}": ${nameError}`, path: ['metadata', 'name'] };
+  const nsError = written === undefined ? undefined : namespaceNameError(written);
+  if (nsError) {
+    return {
+      code: 'invalid-name',
+      message: `${kind} ${name}: namespace "${written}": ${nsError}`,
+      path: ['metadata', 'namespace'],
+    };
+  }
+  return undefined;
+}
+
+/**
+ * Turns one JSON value with `apiVersion`/`kind` into a `K8sObject`, or explains why not. What the
+ * API server rejects (a kind its group does not serve, an invalid name or namespace of a kind we
+ * analyse) takes no effect: an error, reaching the object's namespace. A name is required only of
+ * kinds we analyse (a nameless IstioOperator read as install input, a kind `Cluster` config are
+ * fine); `generateName` stands for the name the API server would generate.
  */
 export function toK8sObject(
   body: Record<string, unknown>,
@@ -43,22 +96,40 @@ export function toK8sObject(
   const locate = locator(src.pos, src.doc, src.node);
   const location = locate([]);
   const kind = String(body.kind);
+  const apiVersion = String(body.apiVersion);
   const metadata = isRecord(body.metadata) ? body.metadata : {};
-  const name = metadata.name;
-  if (typeof name !== 'string' || name === '') {
-    const hint =
-      typeof metadata.generateName === 'string' ? ' (generateName is not enough for an analysis)' : '';
+  const written =
+    typeof metadata.namespace === 'string' && metadata.namespace !== '' ? metadata.namespace : undefined;
+  const generated = typeof metadata.generateName === 'string' ? metadata.generateName : '';
+  const writtenName = typeof metadata.name === 'string' ? metadata.name : '';
+  // The API server appends random characters to generateName: the prefix is how reports name it.
+  const name = writtenName !== '' ? writtenName : generated;
+  const rejected = rejection(kind, apiVersion, writtenName, written);
+  // An invalid namespace exists nowhere: which one was meant is unknown.
+  const wide = isClusterScoped(kind) || isIstioGroup(apiVersion) || rejected?.path[1] === 'namespace';
+  const reach = rejectedReach(wide ? undefined : (written ?? 'default'));
+  if (rejected) {
     out.push({
       severity: 'error',
-      code: 'missing-name',
-      message: `${kind} has no metadata.name${hint}`,
-      location: locate(['metadata', 'name']),
-      dropped: `${kind} at ${fileLine(location)}`,
+      code: rejected.code,
+      message: `${rejected.message}; the API server rejects the object, so it takes no effect`,
+      location: locate(rejected.path),
+      dropped: `${kind} ${name || '(unnamed)'} at ${fileLine(location)}`,
+      reach,
     });
     return undefined;
   }
-  const written =
-    typeof metadata.namespace === 'string' && metadata.namespace !== '' ? metadata.namespace : undefined;
+  if (name === '' && isAnalysedKind(kind)) {
+    out.push({
+      severity: 'error',
+      code: 'missing-name',
+      message: `${kind} has no metadata.name (nor generateName); the API server rejects it`,
+      location: locate(['metadata', 'name']),
+      dropped: `${kind} at ${fileLine(location)}`,
+      reach,
+    });
+    return undefined;
+  }
   const labels = stringMap(metadata.labels);
   const annotations = stringMap(metadata.annotations);
   for (const [field, value] of [
@@ -76,7 +147,7 @@ export function toK8sObject(
     }
   }
   return {
-    apiVersion: String(body.apiVersion),
+    apiVersion,
     kind,
     name,
     namespace: effectiveNamespace(kind, written),

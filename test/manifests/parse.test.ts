@@ -200,8 +200,8 @@ describe('parseSourceFile: errors', () => {
     ]);
   });
 
-  it('drops objects without a name', () => {
-    const parsed = parse('apiVersion: v1\nkind: Pod\nmetadata:\n  generateName: web-\n');
+  it('drops analysed objects with neither name nor generateName', () => {
+    const parsed = parse('apiVersion: v1\nkind: Pod\nmetadata:\n  labels: {app: web}\n');
     expect(parsed.objects).toEqual([]);
     expect(parsed.diagnostics).toMatchObject([
       { severity: 'error', code: 'missing-name', dropped: 'Pod at deploy/app.yaml:1' },

@@ -191,8 +191,8 @@ metadata: {name: w-a, namespace: prod, labels: {app: w, extra: y}, ownerReferenc
   it('sorts workloads by id', () => {
     const pod = (ns: string, name: string) =>
       `apiVersion: v1\nkind: Pod\nmetadata: {name: ${name}, namespace: ${ns}}\n`;
-    const { model } = build([pod('b', 'x'), pod('a', 'z'), pod('a', 'B'), pod('a', 'a')].join('---\n'));
-    expect(model.workloads.map((w) => w.id)).toEqual(['a/B[Pod]', 'a/a[Pod]', 'a/z[Pod]', 'b/x[Pod]']);
+    const { model } = build([pod('b', 'x'), pod('a', 'z'), pod('a', '0b'), pod('a', 'a')].join('---\n'));
+    expect(model.workloads.map((w) => w.id)).toEqual(['a/0b[Pod]', 'a/a[Pod]', 'a/z[Pod]', 'b/x[Pod]']);
   });
 });
 
