@@ -1,9 +1,13 @@
+import { neutralise } from '../core/safe-text.js';
+
 const MAX_NAME = 200;
 
-/** Removes control characters and line breaks, and caps the length of untrusted text. */
+/**
+ * Untrusted text on one line with control characters, ANSI escapes and bidi overrides shown as
+ * `\uXXXX` (core/safe-text), capped in length.
+ */
 export function sanitize(text: string, max = MAX_NAME): string {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: stripping control characters is the point
-  const flat = text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ');
+  const flat = neutralise(text);
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 }
 
@@ -18,6 +22,19 @@ export function code(text: string): string {
   const fence = '`'.repeat(longest + 1);
   const pad = clean.startsWith('`') || clean.endsWith('`') || clean === '' ? ' ' : '';
   return `${fence}${pad}${clean}${pad}${fence}`;
+}
+
+/**
+ * Untrusted text inside raw HTML (`<summary>`): Markdown is not interpreted there, so only HTML is
+ * escaped (a Markdown backslash would show literally); `@` is broken so it does not mention.
+ */
+export function escapeHtml(text: string, max = MAX_NAME): string {
+  return sanitize(text, max)
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/@/g, '@\u200b');
 }
 
 /** Escapes untrusted text meant to be read as prose (not code): HTML, Markdown and mentions. */

@@ -1,6 +1,7 @@
 import type { SourceLocation } from '../core/location.js';
 import { RULES, type RuleId } from '../findings/rules.js';
 import type { Finding, FindingStatus, Report } from '../report/types.js';
+import type { Section } from './budget.js';
 import { code, escapeMarkdown, sanitize } from './escape.js';
 
 /** `revision:file:line`, the form findings cite. */
@@ -48,13 +49,6 @@ export function findingTextLines(report: Report): string[] {
   );
   brief('Existing findings', byStatus(report, 'existing'), () => '');
   return out;
-}
-
-/** A titled block of Markdown items, the shape renderMarkdown fits into its size budget. */
-export interface FindingSection {
-  readonly head: string;
-  readonly items: readonly string[];
-  readonly tail: string;
 }
 
 const ICON = { error: '⛔', warning: '⚠️', info: 'ℹ️' } as const;
@@ -114,27 +108,37 @@ function briefItem(f: Finding): string {
   return `- ${f.severity} ${code(f.rule)}: ${escapeMarkdown(f.title)}${reason}`;
 }
 
-/** The PR comment's findings: new ones open and in full; fixed, accepted and existing collapsed. */
-export function findingMarkdownSections(report: Report): FindingSection[] {
-  if (report.findings.length === 0) return [];
-  const out: FindingSection[] = [];
+/** Existing findings are the report's noise: this many are listed, the rest counted. */
+export const EXISTING_SHOWN = 50;
+
+/**
+ * The PR comment's findings: new ones open and in full (`fresh`, placed right after the openings);
+ * fixed, accepted and existing collapsed (`rest`, last), existing capped at EXISTING_SHOWN.
+ */
+export function findingMarkdownSections(report: Report): { fresh: Section[]; rest: Section[] } {
   const fresh = byStatus(report, 'new');
-  if (fresh.length)
-    out.push({
-      head: `\n\n#### 🔎 New findings (${fresh.length})\n`,
-      items: groupedMarkdownItems(fresh),
-      tail: '',
+  const rest: Section[] = [];
+  const collapsed = (title: string, noun: string, list: readonly Finding[], cap = list.length) => {
+    if (!list.length) return;
+    const more = list.length - Math.min(cap, list.length);
+    rest.push({
+      head: `\n<details><summary>${title} (${list.length})</summary>\n`,
+      items: [
+        ...list.slice(0, cap).map(briefItem),
+        ...(more > 0 ? [`- … and ${more.toLocaleString('en-US')} more (all are in the JSON report)`] : []),
+      ],
+      tail: '\n\n</details>\n',
+      noun,
     });
-  const collapsed = (title: string, list: readonly Finding[]) => {
-    if (list.length)
-      out.push({
-        head: `\n<details><summary>${title} (${list.length})</summary>\n`,
-        items: list.map(briefItem),
-        tail: '\n\n</details>\n',
-      });
   };
-  collapsed('Fixed findings', byStatus(report, 'fixed'));
-  collapsed('Accepted findings', byStatus(report, 'accepted'));
-  collapsed('Existing findings', byStatus(report, 'existing'));
-  return out;
+  collapsed('Fixed findings', 'fixed finding', byStatus(report, 'fixed'));
+  collapsed('Accepted findings', 'accepted finding', byStatus(report, 'accepted'));
+  collapsed('Existing findings', 'existing finding', byStatus(report, 'existing'), EXISTING_SHOWN);
+  if (!fresh.length) return { fresh: [], rest };
+  const head = {
+    head: `\n\n#### 🔎 New findings (${fresh.length})\n`,
+    items: groupedMarkdownItems(fresh),
+    tail: '',
+  };
+  return { fresh: [{ ...head, noun: 'new finding' }], rest };
 }

@@ -1,6 +1,8 @@
+import type { Diagnostic } from '../core/diagnostics.js';
 import { fullLocation } from '../core/location.js';
 import type { PathChange, Report } from '../report/types.js';
-import { code, escapeMarkdown } from './escape.js';
+import { fitSections, type Section } from './budget.js';
+import { code, escapeHtml, escapeMarkdown } from './escape.js';
 import { findingMarkdownSections } from './findings.js';
 import { groupByDestinationNamespace } from './group.js';
 import {
@@ -15,36 +17,58 @@ import {
 } from './wording.js';
 
 export interface MarkdownOptions {
-  /** Hard cap on the length of the result (GitHub comments: 65,536). Default: unlimited. */
+  /** Hard cap on the length of the result in characters (GitHub comments: 65,536). Default: unlimited. */
   readonly maxChars?: number;
+  /** Hard cap in UTF-8 bytes instead (the job summary: 1 MiB). */
+  readonly maxBytes?: number;
   /** Where the full report is when this one is cut (e.g. "the job summary"). */
   readonly fullReportHint?: string;
 }
 
-/** A titled block of items; when the budget runs out, items are dropped from the end with a note. */
-interface Section {
-  readonly head: string;
-  readonly items: readonly string[];
-  readonly tail: string;
+const ICON = { opened: '🟢', widened: '🟢', closed: '🔴', changed: '🟡' } as const;
+
+/** A changed pair that only gained: it reads with the openings, since that is what a reviewer must check. */
+function isWidened(c: PathChange): boolean {
+  if (c.kind !== 'changed' || c.removed !== '') return false;
+  return c.l7Change === 'widened' || (c.added !== '' && c.l7Change === undefined);
 }
 
-const ICON = { opened: '🟢', closed: '🔴', changed: '🟡' } as const;
-
-/** The PR comment / job summary: summary first, then collapsible sections by namespace. */
+/**
+ * The PR comment / job summary, in the order a reviewer needs it, which is also the order the size
+ * budget keeps: summary and what could not be understood, openings and widenings, new findings,
+ * closings and other changes, then fixed and existing findings (noise last, so it is cut first).
+ */
 export function renderMarkdown(report: Report, options: MarkdownOptions = {}): string {
+  const widened = report.changes.filter(isWidened);
+  const changed = report.changes.filter((c) => c.kind === 'changed' && !isWidened(c));
+  const findings = findingMarkdownSections(report);
   const sections = [
     headerSection(report),
-    ...findingMarkdownSections(report),
-    ...changeSections(report),
+    ...(report.incomplete ? diagnosticSections(report) : []),
+    ...omittedSections(report),
+    ...changeSections(
+      'opened',
+      report.changes.filter((c) => c.kind === 'opened'),
+    ),
+    ...changeSections('widened', widened),
+    ...findings.fresh,
+    ...changeSections(
+      'closed',
+      report.changes.filter((c) => c.kind === 'closed'),
+    ),
+    ...changeSections('changed', changed),
     ...workloadSections(report),
-    ...diagnosticSections(report),
+    ...(report.incomplete ? [] : diagnosticSections(report)),
+    ...findings.rest,
   ];
-  return fitSections(
-    sections,
-    options.maxChars ?? Number.POSITIVE_INFINITY,
-    options.fullReportHint ?? 'the full report (`--format markdown` without a limit)',
-  );
+  const hint =
+    options.fullReportHint ?? 'the full report (`--format markdown --max-chars 0`, or `--format json`)';
+  if (options.maxBytes !== undefined)
+    return fitSections(sections, { max: options.maxBytes, measure: utf8Length, hint });
+  return fitSections(sections, { max: options.maxChars ?? Number.POSITIVE_INFINITY, hint });
 }
+
+const utf8Length = (text: string) => Buffer.byteLength(text, 'utf8');
 
 function headerSection(report: Report): Section {
   const s = report.summary;
@@ -66,21 +90,31 @@ function headerSection(report: Report): Section {
   return { head: lines.join('\n'), items: [], tail: '' };
 }
 
-function changeSections(report: Report): Section[] {
-  const out: Section[] = [];
+function omittedSections(report: Report): Section[] {
   const omitted = omittedText(report);
-  if (omitted) out.push({ head: `\n\n> [!NOTE]\n> ${escapeMarkdown(omitted)}`, items: [], tail: '' });
-  for (const kind of ['opened', 'closed', 'changed'] as const) {
-    const changes = report.changes.filter((c) => c.kind === kind);
-    if (changes.length === 0) continue;
-    out.push({ head: `\n\n#### ${ICON[kind]} ${KIND_TITLE[kind]} (${changes.length})`, items: [], tail: '' });
-    for (const [ns, group] of groupByDestinationNamespace(changes)) {
-      out.push({
-        head: `\n<details${kind === 'opened' ? ' open' : ''}><summary>to namespace <b>${escapeMarkdown(ns)}</b> (${group.length})</summary>\n`,
-        items: group.map(changeItem),
-        tail: '\n\n</details>\n',
-      });
-    }
+  return omitted ? [{ head: `\n\n> [!NOTE]\n> ${escapeMarkdown(omitted)}`, items: [], tail: '' }] : [];
+}
+
+const NOUN = {
+  opened: 'opened path',
+  widened: 'widened path',
+  closed: 'closed path',
+  changed: 'changed path',
+};
+
+function changeSections(kind: keyof typeof ICON, changes: readonly PathChange[]): Section[] {
+  if (changes.length === 0) return [];
+  const title = kind === 'widened' ? 'Widened' : KIND_TITLE[kind];
+  const out: Section[] = [
+    { head: `\n\n#### ${ICON[kind]} ${title} (${changes.length})`, items: [], tail: '' },
+  ];
+  for (const [ns, group] of groupByDestinationNamespace(changes)) {
+    out.push({
+      head: `\n<details${kind === 'opened' || kind === 'widened' ? ' open' : ''}><summary>to namespace <b>${escapeHtml(ns)}</b> (${group.length})</summary>\n`,
+      items: group.map(changeItem),
+      tail: '\n\n</details>\n',
+      noun: NOUN[kind],
+    });
   }
   return out;
 }
@@ -116,59 +150,41 @@ function workloadSections(report: Report): Section[] {
       head: `\n<details><summary>Workloads: ${added.length} added, ${removed.length} removed</summary>\n`,
       items: [...added.map((w) => `- added ${code(w)}`), ...removed.map((w) => `- removed ${code(w)}`)],
       tail: '\n\n</details>\n',
+      noun: 'added or removed workload',
     },
   ];
 }
 
-function diagnosticSections(report: Report): Section[] {
-  const shown = report.diagnostics.filter((d) => d.severity !== 'note');
-  const notes = report.diagnostics.length - shown.length;
-  if (!shown.length && !notes) return [];
-  return [
-    {
-      head: `\n<details${report.incomplete ? ' open' : ''}><summary>Input problems: ${shown.filter((d) => d.severity === 'error').length} errors, ${shown.filter((d) => d.severity === 'warning').length} warnings, ${notes} skipped</summary>\n`,
-      items: shown.map(
-        (d) =>
-          `- **${d.severity}** ${d.location ? code(fullLocation(d.location)) : ''} ${escapeMarkdown(d.message)}${d.dropped ? ` (dropped: ${code(d.dropped)})` : ''}`,
-      ),
-      tail: '\n\n</details>\n',
-    },
-  ];
+function diagnosticItem(d: Diagnostic): string {
+  const where = d.location ? `${code(fullLocation(d.location))} ` : '';
+  const dropped = d.dropped ? ` (dropped: ${code(d.dropped)})` : '';
+  return `- **${d.severity}** ${where}${escapeMarkdown(d.message)}${dropped}`;
 }
 
 /**
- * Joins sections within `max` characters. Whole sections first; the section that does not fit
- * keeps the items that do, closes its tags, and a note says what was left out and where to find it.
+ * Errors and warnings in one block (open when the analysis is incomplete), skipped files in
+ * another; a block is only there when it lists something.
  */
-function fitSections(sections: readonly Section[], max: number, hint: string): string {
-  const note = (n: number) =>
-    `\n\n> [!NOTE]\n> ${n} more item${n === 1 ? '' : 's'} not shown to stay within the size limit; see ${hint}.`;
-  const reserve = note(Number.MAX_SAFE_INTEGER).length;
-  const total = sections.reduce((n, s) => n + s.items.length, 0);
-  let out = '';
-  let shown = 0;
-  for (const s of sections) {
-    const whole = joinSection(s, s.items);
-    if (
-      out.length + whole.length + reserve <= max ||
-      (out.length + whole.length <= max && shown + s.items.length === total)
-    ) {
-      out += whole;
-      shown += s.items.length;
-      continue;
-    }
-    const kept: string[] = [];
-    for (const item of s.items) {
-      if (out.length + joinSection(s, [...kept, item]).length + reserve > max) break;
-      kept.push(item);
-    }
-    if (kept.length || s.items.length === 0) out += joinSection(s, kept);
-    shown += kept.length;
-    return `${out}${note(total - shown)}\n`.slice(0, max);
+function diagnosticSections(report: Report): Section[] {
+  const problems = report.diagnostics.filter((d) => d.severity !== 'note');
+  const skipped = report.diagnostics.filter((d) => d.severity === 'note');
+  const out: Section[] = [];
+  if (problems.length) {
+    const errors = problems.filter((d) => d.severity === 'error').length;
+    const warnings = problems.length - errors;
+    out.push({
+      head: `\n<details${report.incomplete ? ' open' : ''}><summary>Input problems: ${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}</summary>\n`,
+      items: problems.map(diagnosticItem),
+      tail: '\n\n</details>\n',
+      noun: 'input problem',
+    });
   }
-  return `${out}\n`;
-}
-
-function joinSection(s: Section, items: readonly string[]): string {
-  return `${s.head}${items.length ? `\n${items.join('\n')}` : ''}${s.tail}`;
+  if (skipped.length)
+    out.push({
+      head: `\n<details><summary>Skipped input (${skipped.length})</summary>\n`,
+      items: skipped.map((d) => diagnosticItem(d).replace('**note** ', '')),
+      tail: '\n\n</details>\n',
+      noun: 'skipped file',
+    });
+  return out;
 }

@@ -32,7 +32,15 @@ describe('the comment for a huge report', () => {
     });
     expect(body.length).toBeLessThanOrEqual(COMMENT_MAX_CHARS);
     expect(body.startsWith(`${marker}\n${verdictLine(verdict)}`)).toBe(true);
-    expect(body).toMatch(/more items? not shown.*job summary/);
+    // The note counts what the comment left out and comes after every block is closed.
+    const note = body.match(
+      /Not shown, to stay within the size limit\*\*: ([\d,]+) opened paths\. .*job summary/,
+    );
+    expect(note).not.toBeNull();
+    const shown = body.match(/^- `team-/gm)?.length ?? 0;
+    expect(shown + Number(note![1]!.replace(/,/g, ''))).toBe(4000);
+    const beforeNote = body.slice(0, note!.index);
+    expect(beforeNote.match(/<details/g)?.length).toBe(beforeNote.match(/<\/details>/g)?.length);
   });
 
   it('is complete in the job summary (no budget)', () => {

@@ -16,7 +16,7 @@ const pair = (source: string, destination: string, rule = 'network-allows-mesh-d
 
 function items(findings: Finding[]): readonly string[] {
   const report = { findings, summary: { findings: { new: findings.length } } } as unknown as Report;
-  return findingMarkdownSections(report)[0]!.items;
+  return findingMarkdownSections(report).fresh[0]!.items;
 }
 
 describe('new pair findings in the PR comment', () => {
