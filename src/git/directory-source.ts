@@ -1,18 +1,13 @@
 import { constants, type Dirent } from 'node:fs';
-import { type FileHandle, lstat, open, readdir } from 'node:fs/promises';
-import { join } from 'node:path';
-import type { Diagnostic } from '../core/diagnostics.js';
+import { type FileHandle, lstat, open, readdir, readlink, realpath } from 'node:fs/promises';
+import { dirname, join, relative, sep } from 'node:path';
+import { type Diagnostic, REACH_ALL } from '../core/diagnostics.js';
 import type { SourceFile } from '../manifests/types.js';
-import {
-  binarySkipped,
-  type Candidate,
-  decodeText,
-  fileTooLarge,
-  type Limits,
-  planReads,
-  symlinkSkipped,
-} from './file-limits.js';
+import { decodeText } from './decode-text.js';
+import { type Candidate, fileTooLarge, type Limits, planReads } from './file-limits.js';
 import type { PathFilter } from './path-filter.js';
+import { invalidUtf8, linkProblem, textRefused } from './read-diagnostics.js';
+import { expandLinks, joinPath, type LinkTree } from './symlinks.js';
 import type { RevisionFiles } from './types.js';
 
 /** Never descended into: VCS internals and dependency trees hold no manifests of the repo. */
@@ -28,7 +23,11 @@ interface DirectoryCandidate extends Candidate {
   readonly absolute: string;
 }
 
-/** Reads a directory tree without following symlinks; `label` is the directory as the user gave it. */
+/**
+ * Reads a directory tree; `label` is the directory as the user gave it. Symbolic links are read
+ * with readlink and resolved inside the walked snapshot (src/git/symlinks.ts), exactly as in a git
+ * revision, so a link out of the directory is never opened.
+ */
 export async function readDirectory(
   root: string,
   label: string,
@@ -36,48 +35,92 @@ export async function readDirectory(
   limits: Limits,
 ): Promise<RevisionFiles> {
   const diagnostics: Diagnostic[] = [];
-  const candidates: DirectoryCandidate[] = [];
   const onUnreadable = (path: string, error: unknown) => diagnostics.push(unreadable(label, path, error));
-  const visit: Visit = async (entry, absolute, path) => {
-    if (!filter(path)) return;
-    if (entry.isSymbolicLink()) diagnostics.push(symlinkSkipped(label, path));
-    // Sockets, FIFOs and devices are not files to read (a FIFO would block forever).
-    else if (entry.isFile()) {
-      try {
-        candidates.push({ path, absolute, size: (await lstat(absolute)).size });
-      } catch (error) {
-        onUnreadable(path, error);
-      }
+  const tree = await snapshot(root, onUnreadable);
+  const { files: linked, problems } = expandLinks(tree, filter);
+  diagnostics.push(...problems.map((problem) => linkProblem(label, problem)));
+  const candidates: DirectoryCandidate[] = [];
+  for (const { path, file: absolute } of linked) {
+    try {
+      candidates.push({ path, absolute, size: (await lstat(absolute)).size });
+    } catch (error) {
+      onUnreadable(path, error);
     }
-  };
-  await walk(root, '', visit, onUnreadable);
+  }
   const plan = planReads(candidates, label, limits);
   diagnostics.push(...plan.diagnostics);
   const files: SourceFile[] = [];
   for (const candidate of plan.toRead) {
     const read = await readRegularFile(candidate.absolute, limits.maxFileBytes);
     if (read.kind === 'too-large') diagnostics.push(fileTooLarge(label, candidate, limits.maxFileBytes));
-    else if (read.kind === 'not-regular') diagnostics.push(symlinkSkipped(label, candidate.path));
+    else if (read.kind === 'not-regular')
+      diagnostics.push(unreadable(label, candidate.path, 'changed while read'));
     else if (read.kind === 'unreadable') diagnostics.push(unreadable(label, candidate.path, read.error));
     else {
-      const text = decodeText(read.content);
-      if (text === undefined) diagnostics.push(binarySkipped(label, candidate.path));
-      else files.push({ path: candidate.path, text });
+      const decoded = decodeText(read.content);
+      if (decoded.kind === 'refused') diagnostics.push(textRefused(label, candidate.path, decoded));
+      else {
+        files.push({ path: candidate.path, text: decoded.text });
+        if (decoded.replacedAtLine)
+          diagnostics.push(invalidUtf8(label, candidate.path, decoded.replacedAtLine));
+      }
     }
   }
   return { label, files, diagnostics };
 }
 
-type Visit = (entry: Dirent, absolute: string, path: string) => Promise<void>;
 type OnUnreadable = (path: string, error: unknown) => void;
 
 /**
+ * The directory as a link tree: regular files (by absolute path), links with their targets and
+ * every directory's entries. Sockets, FIFOs and devices are left out (a FIFO would block forever).
+ * An absolute link target inside the root is made relative, so it resolves inside the snapshot.
+ */
+async function snapshot(root: string, onUnreadable: OnUnreadable): Promise<LinkTree<string>> {
+  const files = new Map<string, string>();
+  const links = new Map<string, string>();
+  const dirs = new Map<string, string[]>();
+  const roots = [root, await realpath(root).catch(() => root)];
+  const visit = async (entry: Dirent, absolute: string, path: string): Promise<boolean> => {
+    if (entry.isFile()) files.set(path, absolute);
+    else if (entry.isSymbolicLink()) {
+      try {
+        links.set(path, relativeTarget(await readlink(absolute), absolute, roots));
+      } catch (error) {
+        onUnreadable(path, error);
+        return false;
+      }
+    } else return false;
+    return true;
+  };
+  await walk(root, '', dirs, visit, onUnreadable);
+  return { files, links, dirs };
+}
+
+function relativeTarget(target: string, link: string, roots: readonly string[]): string {
+  if (!target.startsWith('/')) return target;
+  for (const root of roots) {
+    if (target === root || target.startsWith(`${root}${sep}`)) {
+      const inRoot = relative(root, target);
+      // The link's own place is always under the walked root (roots[0]).
+      const fromLink = relative(dirname(relative(roots[0] ?? root, link)), inRoot);
+      return fromLink === '' ? '.' : fromLink.split(sep).join('/');
+    }
+  }
+  return target;
+}
+
+type Visit = (entry: Dirent, absolute: string, path: string) => Promise<boolean>;
+
+/**
  * Depth-first walk; Dirent types come from readdir, which reports a symlink as a symlink, so a
- * symlinked directory is never entered. An unreadable subdirectory is reported, not fatal.
+ * symlinked directory is never entered here (symlinks.ts expands it). An unreadable subdirectory
+ * is reported, not fatal.
  */
 async function walk(
   absolute: string,
-  relative: string,
+  relativePath: string,
+  dirs: Map<string, string[]>,
   visit: Visit,
   onUnreadable: OnUnreadable,
 ): Promise<void> {
@@ -85,17 +128,21 @@ async function walk(
   try {
     entries = await readdir(absolute, { withFileTypes: true });
   } catch (error) {
-    if (relative === '') throw error;
-    onUnreadable(relative, error);
+    if (relativePath === '') throw error;
+    onUnreadable(relativePath, error);
     return;
   }
-  for (const entry of entries) {
+  const names: string[] = [];
+  dirs.set(relativePath, names);
+  for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
     const childAbsolute = join(absolute, entry.name);
-    const childRelative = relative === '' ? entry.name : `${relative}/${entry.name}`;
+    const childRelative = joinPath(relativePath, entry.name);
     if (entry.isDirectory()) {
-      if (!SKIPPED_DIRECTORIES.has(entry.name)) await walk(childAbsolute, childRelative, visit, onUnreadable);
-    } else {
-      await visit(entry, childAbsolute, childRelative);
+      if (SKIPPED_DIRECTORIES.has(entry.name)) continue;
+      names.push(entry.name);
+      await walk(childAbsolute, childRelative, dirs, visit, onUnreadable);
+    } else if (await visit(entry, childAbsolute, childRelative)) {
+      names.push(entry.name);
     }
   }
 }
@@ -138,5 +185,6 @@ function unreadable(revision: string, file: string, error: unknown): Diagnostic 
     message: `cannot read: ${code ?? (error instanceof Error ? error.message : String(error))}`,
     location: { revision, file, line: 1, column: 1 },
     dropped: file,
+    reach: REACH_ALL,
   };
 }

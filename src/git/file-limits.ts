@@ -1,4 +1,4 @@
-import type { Diagnostic } from '../core/diagnostics.js';
+import { type Diagnostic, REACH_ALL } from '../core/diagnostics.js';
 import type { SourceLocation } from '../core/location.js';
 import { comparePaths } from './path-filter.js';
 
@@ -18,24 +18,6 @@ export interface Candidate {
 
 function at(revision: string, file: string): SourceLocation {
   return { revision, file, line: 1, column: 1 };
-}
-
-export function symlinkSkipped(revision: string, file: string): Diagnostic {
-  return {
-    severity: 'note',
-    code: 'symlink-skipped',
-    message: 'symbolic link not followed',
-    location: at(revision, file),
-  };
-}
-
-export function binarySkipped(revision: string, file: string): Diagnostic {
-  return {
-    severity: 'warning',
-    code: 'binary-skipped',
-    message: 'file is not UTF-8 text (invalid UTF-8 or a NUL byte); skipped',
-    location: at(revision, file),
-  };
 }
 
 /**
@@ -73,6 +55,7 @@ export function fileTooLarge(revision: string, candidate: Candidate, max: number
     message: `file is ${candidate.size} bytes, over the limit of ${max} bytes; not read`,
     location: at(revision, candidate.path),
     dropped: candidate.path,
+    reach: REACH_ALL,
   };
 }
 
@@ -83,17 +66,6 @@ function totalExceeded(revision: string, file: string, remaining: number, max: n
     message: `stopped reading: the files together exceed the limit of ${max} bytes`,
     location: at(revision, file),
     dropped: `${remaining} file(s) from ${file} on`,
+    reach: REACH_ALL,
   };
-}
-
-const utf8 = new TextDecoder('utf-8', { fatal: true });
-
-/** The file's text, or undefined for binary content (NUL bytes or invalid UTF-8). A BOM is dropped. */
-export function decodeText(content: Uint8Array): string | undefined {
-  if (content.includes(0)) return undefined;
-  try {
-    return utf8.decode(content);
-  } catch {
-    return undefined;
-  }
 }

@@ -3,14 +3,19 @@ import { ConfigurationError } from '../core/errors.js';
 import type { SourceFile } from '../manifests/types.js';
 import { type BatchObject, CatFileBatch } from './cat-file-batch.js';
 import { resolveCommit } from './commits.js';
-import { binarySkipped, decodeText, type Limits, planReads, symlinkSkipped } from './file-limits.js';
+import { type DecodedText, decodeText } from './decode-text.js';
+import { fileTooLarge, type Limits, planReads } from './file-limits.js';
 import { listTree, type TreeEntry } from './ls-tree.js';
 import type { PathFilter } from './path-filter.js';
+import { blobMissing, invalidUtf8, linkProblem, textRefused, treeUnreadable } from './read-diagnostics.js';
+import { directoriesOf, expandLinks, type LinkTree } from './symlinks.js';
 import type { BlobReads, RevisionFiles } from './types.js';
 
 /**
  * Reads a revision straight from git objects: the tree from ls-tree, the blobs through one
- * cat-file process. Nothing is checked out and tree paths never touch the filesystem.
+ * cat-file process. Nothing is checked out and tree paths never touch the filesystem; symbolic
+ * links are resolved inside the tree (src/git/symlinks.ts), so a link out of it is never read.
+ * A damaged or partial clone costs the files git cannot give, each an error, never the run.
  */
 export async function readGitRevision(
   repo: string,
@@ -21,27 +26,67 @@ export async function readGitRevision(
 ): Promise<RevisionFiles> {
   const commit = await resolveCommit(repo, rev);
   if (!commit) throw new ConfigurationError(`'${rev}' is not a revision of ${repo}`);
-  const diagnostics: Diagnostic[] = [];
-  const candidates: TreeEntry[] = [];
-  for (const entry of await listTree(repo, commit)) {
-    if (!filter(entry.path)) continue;
-    // Symlinks are never followed: their target could be anything on the machine running us.
-    if (entry.kind === 'symlink') diagnostics.push(symlinkSkipped(rev, entry.path));
-    // Submodules are other repositories, and 'other' modes do not exist in valid trees.
-    if (entry.kind === 'file') candidates.push(entry);
+  let entries: TreeEntry[];
+  try {
+    entries = await listTree(repo, commit);
+  } catch (error) {
+    const why = error instanceof Error ? error.message : String(error);
+    return { label: rev, commit, files: [], diagnostics: [treeUnreadable(rev, why)] };
   }
+  const diagnostics: Diagnostic[] = [];
+  const tree = await linkTree(repo, rev, entries, filter, blobs, diagnostics);
+  const { files: linked, problems } = expandLinks(tree, filter);
+  diagnostics.push(...problems.map((problem) => linkProblem(rev, problem)));
+  const candidates = linked.map(({ path, file }) => ({ path, size: file.size, entry: file }));
   const plan = planReads(candidates, rev, limits);
   diagnostics.push(...plan.diagnostics);
-  const objects = await readBlobs(repo, plan.toRead, blobs);
+  const objects = await readBlobs(
+    repo,
+    plan.toRead.map((c) => c.entry),
+    blobs,
+  );
   const files: SourceFile[] = [];
-  for (const [index, entry] of plan.toRead.entries()) {
+  for (const [index, candidate] of plan.toRead.entries()) {
     const object = objects[index];
-    const text = object?.kind === 'found' && object.type === 'blob' ? textOf(object) : null;
-    if (text === null) diagnostics.push(blobMissing(rev, entry.path));
-    else if (text === undefined) diagnostics.push(binarySkipped(rev, entry.path));
-    else files.push({ path: entry.path, text });
+    if (object?.kind !== 'found' || object.type !== 'blob') {
+      diagnostics.push(blobMissing(rev, candidate.path));
+    } else if (object.content.length > limits.maxFileBytes) {
+      // Only for a blob whose size the listing could not learn (fetched on demand).
+      diagnostics.push(fileTooLarge(rev, { ...candidate, size: object.content.length }, limits.maxFileBytes));
+    } else {
+      const decoded = textOf(object);
+      if (decoded.kind === 'refused') diagnostics.push(textRefused(rev, candidate.path, decoded));
+      else {
+        files.push({ path: candidate.path, text: decoded.text });
+        if (decoded.replacedAtLine)
+          diagnostics.push(invalidUtf8(rev, candidate.path, decoded.replacedAtLine));
+      }
+    }
   }
   return { label: rev, commit, files, diagnostics };
+}
+
+/** The tree with every symlink's target read (a link's blob is its target path). */
+async function linkTree(
+  repo: string,
+  rev: string,
+  entries: readonly TreeEntry[],
+  filter: PathFilter,
+  blobs: BlobReads,
+  diagnostics: Diagnostic[],
+): Promise<LinkTree<TreeEntry>> {
+  const files = new Map<string, TreeEntry>();
+  for (const entry of entries) if (entry.kind === 'file') files.set(entry.path, entry);
+  const symlinks = entries.filter((e) => e.kind === 'symlink');
+  const targets = await readBlobs(repo, symlinks, blobs);
+  const links = new Map<string, string>();
+  for (const [index, entry] of symlinks.entries()) {
+    const object = targets[index];
+    if (object?.kind === 'found') links.set(entry.path, object.content.toString('utf8'));
+    // A link git cannot give might lead anywhere; named by the globs, it is a missing file.
+    else if (filter(entry.path)) diagnostics.push(blobMissing(rev, entry.path));
+  }
+  return { files, links, dirs: directoriesOf(entries.map((e) => e.path)) };
 }
 
 /**
@@ -73,19 +118,13 @@ async function readBlobs(
 }
 
 /** Decoded once per blob, so both revisions hold the same string for a file they share. */
-const texts = new WeakMap<BatchObject, string | undefined>();
+const texts = new WeakMap<BatchObject, DecodedText>();
 
-function textOf(object: Extract<BatchObject, { kind: 'found' }>): string | undefined {
-  if (!texts.has(object)) texts.set(object, decodeText(object.content));
-  return texts.get(object);
-}
-
-function blobMissing(revision: string, file: string): Diagnostic {
-  return {
-    severity: 'error',
-    code: 'blob-missing',
-    message: 'the file is listed in the tree but git has no content for it (partial or damaged clone)',
-    location: { revision, file, line: 1, column: 1 },
-    dropped: file,
-  };
+function textOf(object: Extract<BatchObject, { kind: 'found' }>): DecodedText {
+  let decoded = texts.get(object);
+  if (!decoded) {
+    decoded = decodeText(object.content);
+    texts.set(object, decoded);
+  }
+  return decoded;
 }

@@ -1,4 +1,5 @@
 import { gitStdout } from './git-client.js';
+import { objectSizes } from './object-sizes.js';
 
 export type TreeEntryKind = 'file' | 'symlink' | 'submodule' | 'other';
 
@@ -8,12 +9,14 @@ export interface TreeEntry {
   readonly kind: TreeEntryKind;
   readonly mode: string;
   readonly sha: string;
-  /** Blob size in bytes; 0 for submodules (ls-tree prints `-`). */
+  /** Blob size in bytes; 0 for submodules (ls-tree prints `-`) and for blobs git does not have. */
   readonly size: number;
+  /** Set when git has no such blob (a partial or damaged clone): its size is not known. */
+  readonly missing?: true;
 }
 
-// `<mode> SP <type> SP <object> SP+ <size> TAB <path>`; the size column is padded with spaces.
-const ENTRY = /^([0-7]{6}) ([a-z]+) ([0-9a-f]{40,64}) +(-|\d+)\t(.+)$/s;
+// `<mode> SP <type> SP <object> [SP+ <size>] TAB <path>`; with --long the size column is padded.
+const ENTRY = /^([0-7]{6}) ([a-z]+) ([0-9a-f]{40,64})(?: +(-|\d+))?\t(.+)$/s;
 
 function kindOf(mode: string, type: string): TreeEntryKind {
   if (mode === '120000') return 'symlink';
@@ -32,14 +35,34 @@ export function parseLsTree(output: string): TreeEntry[] {
     const match = ENTRY.exec(record);
     if (!match) throw new Error(`unexpected git ls-tree output: '${record.slice(0, 200)}'`);
     const [, mode = '', type = '', sha = '', size = '', path = ''] = match;
-    entries.push({ path, kind: kindOf(mode, type), mode, sha, size: size === '-' ? 0 : Number(size) });
+    entries.push({
+      path,
+      kind: kindOf(mode, type),
+      mode,
+      sha,
+      size: size === '-' || size === '' ? 0 : Number(size),
+    });
   }
   return entries;
 }
 
-/** Every entry of a commit's tree, recursively, relative to the repository root. */
+/**
+ * Every entry of a commit's tree, recursively, relative to the repository root. Sizes come from
+ * one batch-check rather than `ls-tree --long`, which dies on the first blob a partial or damaged
+ * clone lacks (even one no include glob names): such a blob is listed with `missing`.
+ */
 export async function listTree(repo: string, commit: string): Promise<TreeEntry[]> {
   // --full-tree: paths relative to the repository root even when `repo` is a subdirectory of it.
-  const output = await gitStdout(repo, ['ls-tree', '-r', '-z', '--long', '--full-tree', commit]);
-  return parseLsTree(output.toString('utf8'));
+  const output = await gitStdout(repo, ['ls-tree', '-r', '-z', '--full-tree', commit]);
+  const entries = parseLsTree(output.toString('utf8'));
+  const blobs = entries.filter((e) => e.kind === 'file' || e.kind === 'symlink');
+  const sizes = await objectSizes(
+    repo,
+    blobs.map((e) => e.sha),
+  );
+  return entries.map((entry) => {
+    if (entry.kind !== 'file' && entry.kind !== 'symlink') return entry;
+    const size = sizes.get(entry.sha);
+    return size === undefined ? { ...entry, size: 0, missing: true } : { ...entry, size };
+  });
 }

@@ -50,19 +50,27 @@ describe('readRevision (directory)', () => {
     ]);
   });
 
-  it('never follows symlinks to files or directories outside the tree', async () => {
+  it('never follows symlinks to files or directories outside the tree: each is an error', async () => {
     const result = await readRevision(
       { kind: 'directory', path: dir },
       { include: ['**'], exclude: ['*.txt'] },
     );
     expect(result.files.map((f) => f.path)).not.toContain('linked-dir/secret.yaml');
     expect(result.files.some((f) => f.text.includes('secret') || f.text.includes('root:'))).toBe(false);
+    const target = (file: string) =>
+      ({
+        'apps/secret.yaml': join(tmp, 'outside/secret.yaml'),
+        'linked-dir': join(tmp, 'outside'),
+        'passwd.yaml': '/etc/passwd',
+      })[file];
     expect(result.diagnostics).toEqual(
       ['apps/secret.yaml', 'linked-dir', 'passwd.yaml'].map((file) => ({
-        severity: 'note',
-        code: 'symlink-skipped',
-        message: 'symbolic link not followed',
+        severity: 'error',
+        code: 'symlink-outside-repository',
+        message: `symlink to ${target(file)} leaves the repository; not read`,
         location: { revision: dir, file, line: 1, column: 1 },
+        dropped: file,
+        reach: { kind: 'all' },
       })),
     );
   });

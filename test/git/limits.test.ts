@@ -45,11 +45,13 @@ function inputs(): [string, RevisionInput, string][] {
 describe.each(['git', 'directory'])('size and content limits (%s)', (mode) => {
   const pick = () => inputs().find(([m]) => m === mode)!;
 
-  it('reports a too-large file as an error, binary files as warnings, and reads the rest', async () => {
+  it('reports a too-large file and a NUL byte as errors, reads invalid UTF-8 as kubectl does', async () => {
     const [, input, label] = pick();
     const result = await readRevision(input, options);
     expect(result.files).toEqual([
       { path: 'a-small.yaml', text: 'a: 1\n' },
+      // kubectl (x/text's UTF-8 decoder) reads the Latin-1 byte as U+FFFD and applies the file.
+      { path: 'd-latin1.yaml', text: 'k: \uFFFD\n' },
       { path: 'e-bom.yaml', text: 'e: 1\n' },
       { path: 'f-small.yaml', text: 'f: 1\n' },
     ]);
@@ -61,17 +63,21 @@ describe.each(['git', 'directory'])('size and content limits (%s)', (mode) => {
         message: 'file is 2008 bytes, over the limit of 1000 bytes; not read',
         location: at('b-big.yaml'),
         dropped: 'b-big.yaml',
+        reach: { kind: 'all' },
       },
       {
-        severity: 'warning',
-        code: 'binary-skipped',
-        message: 'file is not UTF-8 text (invalid UTF-8 or a NUL byte); skipped',
+        severity: 'error',
+        code: 'control-character',
+        message:
+          'the file holds the control character U+0000, which kubectl refuses (YAML and JSON allow none); not read',
         location: at('c-nul.yaml'),
+        dropped: 'c-nul.yaml',
+        reach: { kind: 'all' },
       },
       {
-        severity: 'warning',
-        code: 'binary-skipped',
-        message: 'file is not UTF-8 text (invalid UTF-8 or a NUL byte); skipped',
+        severity: 'note',
+        code: 'invalid-utf8',
+        message: 'bytes that are not valid UTF-8 are read as U+FFFD, as kubectl reads them',
         location: at('d-latin1.yaml'),
       },
     ]);
@@ -95,6 +101,7 @@ describe.each(['git', 'directory'])('size and content limits (%s)', (mode) => {
         message: 'stopped reading: the files together exceed the limit of 14 bytes',
         location: { revision: label, file: 'f-small.yaml', line: 1, column: 1 },
         dropped: '1 file(s) from f-small.yaml on',
+        reach: { kind: 'all' },
       },
     ]);
   });

@@ -50,7 +50,8 @@ describe('readRevision (git)', () => {
     expect(head).toEqual(await readRevision({ kind: 'git', repo, rev: 'HEAD' }, all));
     // Shared files are one read and one string; changed files were read apart.
     const distinct = new Set([...base.files, ...head.files].map((f) => f.text));
-    expect(blobs.size).toBe(distinct.size);
+    // Plus the one blob of the symlink passwd.yaml (its target path), read once for both.
+    expect(blobs.size).toBe(distinct.size + 1);
     const shared = (r: typeof base) => r.files.find((f) => f.path === 'ci/pipeline.yaml')!;
     expect(shared(base).text).toBe(shared(head).text);
   });
@@ -78,14 +79,16 @@ describe('readRevision (git)', () => {
     ]);
   });
 
-  it('skips a symlink (to a file outside the repo) with a note and never reads it', async () => {
+  it('never reads a symlink to a file outside the repo: an error, the result is incomplete', async () => {
     const head = await readRevision({ kind: 'git', repo, rev: 'HEAD' }, all);
     expect(head.diagnostics).toEqual([
       {
-        severity: 'note',
-        code: 'symlink-skipped',
-        message: 'symbolic link not followed',
+        severity: 'error',
+        code: 'symlink-outside-repository',
+        message: 'symlink to /etc/passwd leaves the repository; not read',
         location: { revision: 'HEAD', file: 'passwd.yaml', line: 1, column: 1 },
+        dropped: 'passwd.yaml',
+        reach: { kind: 'all' },
       },
     ]);
     expect(head.files.some((f) => f.text.includes('root:'))).toBe(false);
