@@ -3,12 +3,14 @@ import { diffRevisions } from './analysis/diff-revisions.js';
 import { loadConfig } from './config/load.js';
 import type { Config, InjectionAssumption } from './config/types.js';
 import { inStageAsync, type StageObserver } from './core/stages.js';
+import { RULE_IDS } from './findings/rules.js';
 import { type BlobReads, readRevision, resolveRevisionInput } from './git/read-revision.js';
 import type { RevisionFiles } from './git/types.js';
 import { renderRevision, withRendered } from './gitops/render-revision.js';
 import { ParseCache } from './manifests/parse-cache.js';
 import type { ParallelParse } from './manifests/parse-pool.js';
 import type { Layer, Report } from './report/types.js';
+import { checkIncludeMatches, checkRevisionsHaveObjects } from './run-checks.js';
 
 /** What the CLI and the Action share to read the inputs. */
 export interface InputOptions {
@@ -41,12 +43,14 @@ export interface DiffRun {
 /**
  * The pipeline: reads both sides, analyses them and diffs them, stage by stage (src/core/stages.ts);
  * the CLI, the Action and the benchmark all run it, the benchmark with an observer that times the
- * stages. Throws ConfigurationError for user mistakes (unknown revision, invalid config);
+ * stages. Throws ConfigurationError for user mistakes (unknown revision, invalid config, an
+ * include glob that matches nothing, a revision without Kubernetes objects: run-checks.ts);
  * everything found in the input is in report.diagnostics.
  */
 export async function runDiff(options: DiffRunOptions, observer?: StageObserver): Promise<DiffRun> {
   const { config, sides } = await readInputs(options, [options.base, options.head], observer);
   const [base, head] = await analyseSides(sides, config, options.parallel, observer);
+  checkRevisionsHaveObjects(config, [base!, head!]);
   const layer = options.layer ?? 'effective';
   return { report: diffRevisions(base!, head!, { layer, config }, observer), config };
 }
@@ -57,6 +61,7 @@ export async function runAnalysis(
 ): Promise<{ revision: AnalysedRevision; config: Config }> {
   const { config, sides } = await readInputs(options, [side]);
   const [revision] = await analyseSides(sides, config, options.parallel);
+  checkRevisionsHaveObjects(config, [revision!]);
   return { revision: revision!, config };
 }
 
@@ -76,6 +81,7 @@ export async function readInputs(
     const sides = await Promise.all(
       revisions.map((rev, i) => readSide(rev, roles[i] ?? 'revision', options.repo, config, blobs)),
     );
+    checkIncludeMatches(config, sides);
     return { config, sides };
   });
 }
@@ -98,10 +104,10 @@ async function analyseSides(
 }
 
 export async function effectiveConfig(options: InputOptions): Promise<Config> {
-  const loaded = await loadConfig({
-    repo: options.repo,
-    ...(options.configPath ? { configPath: options.configPath } : {}),
-  });
+  const loaded = await loadConfig(
+    { repo: options.repo, ...(options.configPath ? { configPath: options.configPath } : {}) },
+    { ruleIds: RULE_IDS },
+  );
   return {
     ...loaded,
     ...(options.include?.length ? { include: options.include } : {}),

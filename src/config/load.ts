@@ -28,10 +28,17 @@ const TOP_KEYS = [
   'sidecar',
   'findings',
   'render',
+  'allowEmptyRevision',
 ] as const;
 
+/** What the config is checked against that other stages own. */
+export interface ConfigVocabulary {
+  /** The findings' rule ids: `findings.severity` and `findings.accept` may name only these. */
+  readonly ruleIds?: readonly string[];
+}
+
 /** Validates a `.policy-diff.yaml` and applies defaults; any mistake is a ConfigurationError at `file:line`. */
-export function parseConfig(text: string, file: string): Config {
+export function parseConfig(text: string, file: string, vocabulary: ConfigVocabulary = {}): Config {
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false });
   const error = doc.errors[0];
@@ -49,6 +56,7 @@ export function parseConfig(text: string, file: string): Config {
   const include = s.get('include');
   const exclude = s.get('exclude');
   const namespaces = s.get('namespaces');
+  const allowEmpty = s.get('allowEmptyRevision');
   return {
     include: include ? readGlobs(r, include, false) : DEFAULT_CONFIG.include,
     exclude: exclude ? readGlobs(r, exclude, true) : DEFAULT_CONFIG.exclude,
@@ -56,8 +64,9 @@ export function parseConfig(text: string, file: string): Config {
     cni: readCni(r, s.get('cni')),
     mesh: readMesh(r, s.get('mesh')),
     sidecar: readSidecar(r, s.get('sidecar')),
-    findings: readFindings(r, s.get('findings')),
+    findings: readFindings(r, s.get('findings'), vocabulary.ruleIds),
     render: readRender(r, s.get('render')),
+    ...(allowEmpty ? { allowEmptyRevision: r.boolean(allowEmpty) } : {}),
     location,
   };
 }
@@ -78,17 +87,20 @@ async function readConfigFile(path: string): Promise<string | undefined> {
  * The config named by `configPath` (relative to the current directory; it must exist), else
  * `<repo>/.policy-diff.yaml` or `.policy-diff.yml` when present, else the defaults.
  */
-export async function loadConfig(options: { repo: string; configPath?: string }): Promise<Config> {
+export async function loadConfig(
+  options: { repo: string; configPath?: string },
+  vocabulary: ConfigVocabulary = {},
+): Promise<Config> {
   if (options.configPath !== undefined) {
     const text = await readConfigFile(options.configPath);
     if (text === undefined)
       throw new ConfigurationError(`config file '${options.configPath}' does not exist`);
-    return parseConfig(text, options.configPath);
+    return parseConfig(text, options.configPath, vocabulary);
   }
   for (const name of CONFIG_NAMES) {
     const path = join(options.repo, name);
     const text = await readConfigFile(path);
-    if (text !== undefined) return parseConfig(text, path);
+    if (text !== undefined) return parseConfig(text, path, vocabulary);
   }
   return DEFAULT_CONFIG;
 }

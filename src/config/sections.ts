@@ -1,6 +1,7 @@
 import { posix } from 'node:path';
 import { isMap, isScalar, isSeq } from 'yaml';
 import { namespaceNameError } from '../core/k8s-names.js';
+import { suggestKey } from '../core/suggest.js';
 import type { Labels } from '../manifests/types.js';
 import { labelKeyProblem, labelValueProblem } from './k8s-names.js';
 import type {
@@ -139,29 +140,45 @@ export function readSidecar(r: YamlReader, field: Field | undefined): Sidecar {
   return result;
 }
 
-export function readFindings(r: YamlReader, field: Field | undefined): Config['findings'] {
+/**
+ * `ruleIds`: the findings' rule ids (src/findings/rules.ts, handed in by the caller: findings
+ * depends on config, not the reverse); a rule outside them is a mistake, with a suggestion.
+ */
+export function readFindings(
+  r: YamlReader,
+  field: Field | undefined,
+  ruleIds?: readonly string[],
+): Config['findings'] {
   const s = r.section(field, ['severity', 'accept']);
   const severityField = s.get('severity');
   const acceptField = s.get('accept');
   const severity: Record<string, FindingSeverity | 'off'> = {};
-  for (const entry of severityField ? r.entries(severityField) : []) {
+  for (const entry of severityField ? r.entries(severityField, ruleIds, 'finding rule ids') : []) {
     const value =
       entry.value ?? r.fail(entry.keyNode, `${severityField?.path}.${entry.key}: missing severity`);
     severity[entry.key] = r.oneOf(value, SEVERITIES);
   }
-  const accept = acceptField ? r.items(acceptField).map((item) => readAcceptance(r, item)) : [];
+  const accept = acceptField ? r.items(acceptField).map((item) => readAcceptance(r, item, ruleIds)) : [];
   return { severity, accept };
 }
 
 const ACCEPT_KEYS = ['rule', 'resource', 'source', 'destination', 'reason'] as const;
 
-function readAcceptance(r: YamlReader, field: Field): Acceptance {
+function readAcceptance(r: YamlReader, field: Field, ruleIds?: readonly string[]): Acceptance {
   const s = r.section(field, ACCEPT_KEYS);
   const text = (key: (typeof ACCEPT_KEYS)[number]): string | undefined => {
     const f = s.get(key);
     return f ? r.string(f) : undefined;
   };
   const rule = text('rule') ?? r.fail(field.node, `${field.path}: missing 'rule'`);
+  // `*` accepts the finding whatever its rule (findings/accept.ts).
+  if (ruleIds && rule !== '*' && !ruleIds.includes(rule)) {
+    const suggestion = suggestKey(rule, ruleIds);
+    r.fail(
+      s.get('rule')?.node,
+      `${field.path}.rule: unknown rule '${rule}'; ${suggestion ? `did you mean '${suggestion}'?` : "expected a finding rule id (docs/findings.md) or '*'"}`,
+    );
+  }
   const reason =
     text('reason') ?? r.fail(field.node, `${field.path}: missing 'reason' (say why it is accepted)`);
   const resource = text('resource');

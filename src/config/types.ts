@@ -88,6 +88,11 @@ export interface Config {
     readonly accept: readonly Acceptance[];
   };
   readonly render: RenderConfig;
+  /**
+   * A revision without a single Kubernetes object is a configuration error (exit 2) unless this
+   * is true: a first pull request that adds the manifests, or one that deletes them all.
+   */
+  readonly allowEmptyRevision?: boolean;
   /** Where the config came from, for messages; undefined when defaults only. */
   readonly location?: SourceLocation;
 }

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/load.js';
 import { type Config, DEFAULT_CONFIG } from '../../src/config/types.js';
 import { ConfigurationError } from '../../src/core/errors.js';
+import { RULE_IDS } from '../../src/findings/rules.js';
 
 const FILE = 'repo/.policy-diff.yaml';
 const location = { revision: 'working-tree', file: FILE, line: 1, column: 1 };
@@ -135,7 +136,7 @@ describe('parseConfig: errors name the file and line', () => {
     [
       'unknown key far from any',
       'frobnicate: 1\n',
-      "1: unknown key 'frobnicate' at the top level; expected 'include', 'exclude', 'namespaces', 'cni', 'mesh', 'sidecar', 'findings' or 'render'",
+      "1: unknown key 'frobnicate' at the top level; expected 'include', 'exclude', 'namespaces', 'cni', 'mesh', 'sidecar', 'findings', 'render' or 'allowEmptyRevision'",
     ],
     [
       'kebab-case key',
@@ -274,5 +275,45 @@ describe('parseConfig: errors name the file and line', () => {
     ],
   ])('%s', (_name, text, message) => {
     expect(parseError(text)).toBe(`${FILE}:${message}`);
+  });
+});
+
+describe("parseConfig: rule ids are the findings' rules", () => {
+  const parse = (text: string) => () => parseConfig(text, FILE, { ruleIds: RULE_IDS });
+
+  it.each([
+    [
+      'a misspelt severity rule',
+      'findings:\n  severity:\n    policy-select-nothing: off\n',
+      "3: unknown key 'policy-select-nothing' in findings.severity; did you mean 'policy-selects-nothing'? (finding rule ids)",
+    ],
+    [
+      'a misspelt accepted rule',
+      'findings:\n  accept:\n    - { rule: sidecar-dns-block, resource: a/b, reason: why }\n',
+      "3: findings.accept[0].rule: unknown rule 'sidecar-dns-block'; did you mean 'sidecar-dns-blocked'?",
+    ],
+    [
+      'an accepted rule far from any',
+      'findings:\n  accept:\n    - { rule: frobnicate, resource: a/b, reason: why }\n',
+      "3: findings.accept[0].rule: unknown rule 'frobnicate'; expected a finding rule id (docs/findings.md) or '*'",
+    ],
+  ])('%s is a config error with a suggestion', (_name, text, message) => {
+    expect(parse(text)).toThrow(new ConfigurationError(`${FILE}:${message}`));
+  });
+
+  it('accepts every rule id, and * in accept', () => {
+    const severity = RULE_IDS.map((id) => `    ${id}: info`).join('\n');
+    const config = parse(
+      `findings:\n  severity:\n${severity}\n  accept:\n    - { rule: '*', resource: a/b, reason: why }\n`,
+    )();
+    expect(Object.keys(config.findings.severity)).toEqual(RULE_IDS);
+  });
+});
+
+describe('parseConfig: allowEmptyRevision', () => {
+  it('is absent by default and read as a boolean', () => {
+    expect(parseConfig('', FILE).allowEmptyRevision).toBeUndefined();
+    expect(parseConfig('allowEmptyRevision: true\n', FILE).allowEmptyRevision).toBe(true);
+    expect(parseError('allowEmptyRevision: yes please\n')).toMatch(/expected true or false/);
   });
 });
