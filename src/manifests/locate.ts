@@ -1,6 +1,17 @@
-import { type Document, isAlias, isMap, isScalar, isSeq, LineCounter, type Node } from 'yaml';
+import {
+  type Document,
+  isAlias,
+  isMap,
+  isScalar,
+  isSeq,
+  LineCounter,
+  type Node,
+  type Pair,
+  type YAMLMap,
+} from 'yaml';
 import type { SourceLocation } from '../core/location.js';
 import type { ObjectPath } from './types.js';
+import { isMergeKey } from './yaml-schema.js';
 
 /** Everything needed to turn a byte offset of one file into a `SourceLocation`. */
 export interface FilePosition {
@@ -23,6 +34,28 @@ function keyMatches(key: unknown, segment: string | number): boolean {
   return isScalar(key) ? String(key.value) === String(segment) : false;
 }
 
+/** The maps a `<<` entry merges in, in the order go-yaml v2 applies them (a list: last first). */
+function mergeSources(doc: Document, value: unknown): YAMLMap[] {
+  const items = isSeq(value) ? [...value.items].reverse() : [value];
+  return items.map((item) => deref(doc, item)).filter((m): m is YAMLMap => isMap(m));
+}
+
+/**
+ * The pairs of a map as kubectl applies them: merged pairs in place of their `<<` key. A key
+ * applied later wins, so the last pair of a key is the one a path goes through.
+ */
+function appliedPairs(doc: Document, map: YAMLMap, seen = new Set<YAMLMap>()): Pair[] {
+  if (seen.has(map)) return [];
+  seen.add(map);
+  const out: Pair[] = [];
+  for (const pair of map.items as Pair[]) {
+    if (!isMergeKey(pair.key)) out.push(pair);
+    else for (const source of mergeSources(doc, pair.value)) out.push(...appliedPairs(doc, source, seen));
+  }
+  seen.delete(map);
+  return out;
+}
+
 /**
  * Offset of the node at `path` under `root`, or of the nearest ancestor that exists. A map entry is
  * located at its key (`ingress:` is where a reviewer looks), a sequence item at the item itself.
@@ -33,7 +66,7 @@ export function offsetOf(doc: Document, root: Node, path: ObjectPath): number {
   for (const segment of path) {
     const current = deref(doc, node);
     if (isMap(current)) {
-      const pair = current.items.find((p) => keyMatches(p.key, segment));
+      const pair = appliedPairs(doc, current).findLast((p) => keyMatches(p.key, segment));
       if (!pair) return offset;
       const key = pair.key as Node | null;
       offset = key?.range?.[0] ?? offset;
@@ -82,7 +115,7 @@ function positionsOf(
     const children: (Positions | undefined)[] = [];
     const out: Positions = { keys, offsets, children };
     seen.set(current, out);
-    for (const pair of current.items) {
+    for (const pair of appliedPairs(doc, current)) {
       const key = pair.key as Node | null;
       keys.push(isScalar(key) ? String(key.value) : undefined);
       offsets.push(key?.range?.[0] ?? -1);
@@ -112,7 +145,7 @@ function offsetIn(start: number, root: Positions | undefined, path: ObjectPath):
     if (!node) return offset;
     let index: number;
     if (node.keys) {
-      index = node.keys.indexOf(String(segment));
+      index = node.keys.lastIndexOf(String(segment));
     } else if (typeof segment === 'number' && segment < node.offsets.length) {
       index = segment;
     } else {

@@ -9,7 +9,7 @@ import {
   type YAMLError,
 } from 'yaml';
 import { isRecord } from '../core/decode.js';
-import type { Diagnostic } from '../core/diagnostics.js';
+import { type Diagnostic, REACH_ALL } from '../core/diagnostics.js';
 import { normaliseLabelMaps } from './labels.js';
 import { type FilePosition, locationAt, locator } from './locate.js';
 import { effectiveNamespace } from './namespace.js';
@@ -23,14 +23,14 @@ import {
   type RenderedOrigins,
   type SourceFile,
 } from './types.js';
+import { KubeJsonError, toKubeJson } from './yaml-json.js';
+import { KUBE_YAML } from './yaml-schema.js';
 
 export interface ParsedFile {
   objects: K8sObject[];
   diagnostics: Diagnostic[];
 }
 
-/** More aliases than this in one document is a "billion laughs" bomb, not a manifest. */
-export const MAX_ALIAS_COUNT = 100;
 /** Syntax errors reported per document; the rest add nothing a reader can act on. */
 const MAX_ERRORS_PER_DOCUMENT = 5;
 
@@ -50,9 +50,16 @@ function docOffset(doc: Document): number {
   return (doc.contents as Node | null)?.range?.[0] ?? doc.range?.[0] ?? 0;
 }
 
+/** A message quoting user text is cut: a huge scalar must not become a huge report line. */
+const MAX_MESSAGE = 200;
+
+function cut(message: string): string {
+  return message.length > MAX_MESSAGE ? `${message.slice(0, MAX_MESSAGE - 3)}...` : message;
+}
+
 function plainMessage(err: YAMLError): string {
   // yaml catches its own stack overflow on absurdly deep nesting; say what it means.
-  return /call stack/i.test(err.message) ? 'nested too deeply to read' : err.message;
+  return /call stack/i.test(err.message) ? 'nested too deeply to read' : cut(err.message);
 }
 
 function syntaxErrors(ctx: DocContext, errors: readonly YAMLError[]): void {
@@ -69,20 +76,28 @@ function syntaxErrors(ctx: DocContext, errors: readonly YAMLError[]): void {
   }
 }
 
-/** Converts to plain JSON; a bomb or a stack-exhausting structure becomes a diagnostic. */
+/**
+ * Converts to the JSON kubectl would send (yaml-json.ts); what kubectl refuses, an alias bomb
+ * beyond go-yaml's own budget included, becomes an error for the document, which nothing of the
+ * document survives, so any pair may be affected.
+ */
 function toJson(ctx: DocContext): { ok: true; value: unknown } | { ok: false } {
   try {
-    return { ok: true, value: ctx.doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) };
+    return { ok: true, value: toKubeJson(ctx.doc) };
   } catch (e) {
-    const bomb = e instanceof ReferenceError;
+    const known = e instanceof KubeJsonError;
+    const deep = e instanceof RangeError;
     ctx.out.diagnostics.push({
       severity: 'error',
-      code: bomb ? 'yaml-alias-limit' : 'yaml-too-complex',
-      message: bomb
-        ? `more than ${MAX_ALIAS_COUNT} alias expansions (a "billion laughs" YAML bomb?)`
-        : `document could not be converted: ${e instanceof Error ? e.message : String(e)}`,
-      location: locationAt(ctx.pos, docOffset(ctx.doc)),
+      code: known ? e.code : 'yaml-too-complex',
+      message: known
+        ? cut(e.message)
+        : deep
+          ? 'nested too deeply to read'
+          : cut(`document could not be converted: ${e instanceof Error ? e.message : String(e)}`),
+      location: locationAt(ctx.pos, known ? e.offset : docOffset(ctx.doc)),
       dropped: ctx.label,
+      reach: REACH_ALL,
     });
     return { ok: false };
   }
@@ -237,9 +252,9 @@ export function parseSourceFile(file: SourceFile, revision: string): ParsedFile 
   const pos: FilePosition = { revision, file: file.path, lineCounter };
   let docs: Document[];
   try {
-    docs = parseAllDocuments(file.text, { lineCounter, prettyErrors: false, uniqueKeys: true }) as Document[];
+    docs = parseAllDocuments(file.text, { ...KUBE_YAML, lineCounter }) as Document[];
   } catch (e) {
-    const message = `file could not be parsed: ${e instanceof Error ? e.message : String(e)}`;
+    const message = cut(`file could not be parsed: ${e instanceof Error ? e.message : String(e)}`);
     const location = { revision, file: file.path, line: 1, column: 1 };
     return {
       objects: [],
@@ -272,11 +287,7 @@ export function parseSourceFile(file: SourceFile, revision: string): ParsedFile 
 function parseRendered(file: SourceFile, origins: RenderedOrigins, revision: string): ParsedFile {
   const lineCounter = new LineCounter();
   const pos: FilePosition = { revision, file: file.path, lineCounter };
-  const docs = parseAllDocuments(file.text, {
-    lineCounter,
-    prettyErrors: false,
-    uniqueKeys: true,
-  }) as Document[];
+  const docs = parseAllDocuments(file.text, { ...KUBE_YAML, lineCounter }) as Document[];
   const out: ParsedFile = { objects: [], diagnostics: [] };
   docs.forEach((doc, index) => {
     const origin = origins.documents[index] ?? { file: file.path, line: 1 };

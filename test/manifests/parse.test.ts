@@ -27,8 +27,8 @@ describe('parseSourceFile: documents and lists', () => {
     ],
     [
       'PodList items without kind',
-      'apiVersion: v1\nkind: PodList\nitems:\n- metadata: {name: p1}\n- metadata: {name: p2, namespace: n}\n',
-      ['Pod/-/p1', 'Pod/n/p2'],
+      'apiVersion: v1\nkind: PodList\nitems:\n- metadata: {name: p1}\n- metadata: {name: p2, namespace: ns}\n',
+      ['Pod/-/p1', 'Pod/ns/p2'],
     ],
     [
       'NamespaceList in JSON',
