@@ -3,6 +3,7 @@ import type { Diagnostic } from '../core/diagnostics.js';
 import { buildPolicyIndex, type PolicyIndex } from '../l4/policy-index.js';
 import { compileIstioPolicies, type IstioPolicies } from '../l7/istio-policies.js';
 import type { ClusterModel } from '../model/types.js';
+import { checkKinds, withoutRejected } from './kinds.js';
 import { type MeshInstall, readMeshInstall } from './mesh-install.js';
 import { decodeTraffic, type TrafficPolicies } from './traffic.js';
 
@@ -19,20 +20,29 @@ export interface CompiledPolicies {
   readonly traffic: TrafficPolicies;
   /** The Istio install: root namespace, proxy defaults, injector, providers, release. */
   readonly mesh: MeshInstall;
-  /** Every problem found while decoding and compiling, in stage order (L4, then Istio, then traffic). */
+  /** Every problem found while decoding and compiling, in stage order (L4, kinds, Istio, traffic). */
   readonly diagnostics: readonly Diagnostic[];
 }
 
 export function compilePolicies(model: ClusterModel, config: Config): CompiledPolicies {
   const networkPolicies = buildPolicyIndex(model, config.cni);
   const mesh = readMeshInstall(model, config.mesh);
-  const istio = compileIstioPolicies(model, mesh, config.mesh.rootNamespace);
-  const traffic = decodeTraffic(model);
+  // What the Istio release does not serve takes no effect: the Istio stages never see it.
+  const root = config.mesh.rootNamespace ?? mesh.rootNamespace ?? 'istio-system';
+  const kinds = checkKinds(model, mesh.release, root);
+  const served = withoutRejected(model, kinds.rejected);
+  const istio = compileIstioPolicies(served, mesh, config.mesh.rootNamespace);
+  const traffic = decodeTraffic(served);
   return {
     networkPolicies,
     istio,
     traffic,
     mesh,
-    diagnostics: [...networkPolicies.diagnostics, ...istio.diagnostics, ...traffic.diagnostics],
+    diagnostics: [
+      ...networkPolicies.diagnostics,
+      ...kinds.diagnostics,
+      ...istio.diagnostics,
+      ...traffic.diagnostics,
+    ],
   };
 }

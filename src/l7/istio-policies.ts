@@ -66,7 +66,11 @@ export function compileIstioPolicies(
   };
 }
 
-/** Only security.istio.io v1/v1beta1 is read; other versions are a warning and ignored. */
+/**
+ * Only security.istio.io v1/v1beta1 is read. Versions of that group the Istio release does not
+ * serve never get here (compile/kinds.ts rejects them with an error); a same-named kind of another
+ * group is no Istio policy: a warning, ignored.
+ */
 function securityObjects(model: ClusterModel, kind: string, diagnostics: Diagnostic[]): K8sObject[] {
   const out: K8sObject[] = [];
   for (const o of model.objectsByKind.get(kind) ?? []) {

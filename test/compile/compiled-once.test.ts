@@ -33,7 +33,7 @@ spec:
   selector: { matchLabels: { app: web } }
   rules: [{ to: [{ operation: { ports: ["8080"] } }] }]
 ---
-apiVersion: security.istio.io/v1
+apiVersion: security.istio.io/v1beta1
 kind: PeerAuthentication
 metadata: { name: strict, namespace: shop }
 spec: { mtls: { mode: STRICT } }
@@ -92,8 +92,9 @@ describe('findings read the compiled policies, never the YAML', () => {
       .filter((s) => s.text.includes('objectsByKind') && !s.file.startsWith('./model/'))
       .map((s) => s.file.replace('./', ''))
       .sort();
-    // NetworkPolicy; AuthorizationPolicy and PeerAuthentication; the Istio install; VirtualService and DestinationRule.
+    // Served versions and unmodelled kinds; NetworkPolicy; AuthorizationPolicy and PeerAuthentication; the Istio install; VirtualService and DestinationRule.
     expect(readers).toEqual([
+      'compile/kinds.ts',
       'compile/mesh-sources.ts',
       'compile/traffic.ts',
       'l4/policy-index.ts',

@@ -4,7 +4,7 @@ import { DEFAULT_CONFIG } from '../../src/config/types.js';
 import { revision } from './helpers.js';
 
 const RULE = `
-apiVersion: networking.istio.io/v1
+apiVersion: networking.istio.io/v1beta1
 kind: DestinationRule
 metadata: { name: reviews, namespace: shop }
 spec:
@@ -34,7 +34,7 @@ spec:
 
 const ROUTE = (route: string) => `
 ---
-apiVersion: networking.istio.io/v1
+apiVersion: networking.istio.io/v1beta1
 kind: VirtualService
 metadata: { name: reviews, namespace: shop }
 spec:

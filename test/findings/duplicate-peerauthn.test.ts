@@ -3,7 +3,7 @@ import { config, deployment, diff, NAMESPACES } from './helpers.js';
 
 const pa = (name: string, mode: string, created?: string) => `
 ---
-apiVersion: security.istio.io/v1
+apiVersion: security.istio.io/v1beta1
 kind: PeerAuthentication
 metadata:
   name: ${name}

@@ -26,7 +26,7 @@ spec:
   selector: { app: reviews }
   ports: [{ name: http, port: 80, targetPort: http }]
 ---
-apiVersion: networking.istio.io/v1
+apiVersion: networking.istio.io/v1beta1
 kind: DestinationRule
 metadata: { name: reviews, namespace: shop }
 spec:
@@ -37,7 +37,7 @@ spec:
     - name: v2
       labels: { version: v2 }
 ---
-apiVersion: networking.istio.io/v1
+apiVersion: networking.istio.io/v1beta1
 kind: VirtualService
 metadata: { name: reviews, namespace: shop }
 spec:
@@ -100,7 +100,7 @@ describe('route-to-blocked-destination (SEMANTICS F)', () => {
   });
 
   it('quiet without a VirtualService', () => {
-    const noVs = APPS.split('---\napiVersion: networking.istio.io/v1\nkind: VirtualService')[0]!;
+    const noVs = APPS.split('---\napiVersion: networking.istio.io/v1beta1\nkind: VirtualService')[0]!;
     expect(rules(findings(noVs + V1_ONLY), 'route-to-blocked-destination')).toEqual([]);
   });
 });
@@ -115,7 +115,7 @@ describe('route-to-undefined-subset and duplicate-virtualservice', () => {
   it('two VirtualServices for one host', () => {
     const second = `
 ---
-apiVersion: networking.istio.io/v1
+apiVersion: networking.istio.io/v1beta1
 kind: VirtualService
 metadata: { name: reviews-2, namespace: shop }
 spec:

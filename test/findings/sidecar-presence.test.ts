@@ -27,7 +27,7 @@ describe('policy-on-workload-without-sidecar', () => {
   it('a PeerAuthentication in a namespace without injection', () => {
     const pa = `
 ---
-apiVersion: security.istio.io/v1
+apiVersion: security.istio.io/v1beta1
 kind: PeerAuthentication
 metadata: { name: strict, namespace: legacy }
 spec: { mtls: { mode: STRICT } }
@@ -67,7 +67,7 @@ describe('identity-from-workload-without-sidecar', () => {
   it('STRICT port with an L4-allowed client without a sidecar', () => {
     const pa = `
 ---
-apiVersion: security.istio.io/v1
+apiVersion: security.istio.io/v1beta1
 kind: PeerAuthentication
 metadata: { name: strict, namespace: shop }
 spec: { mtls: { mode: STRICT } }
@@ -94,7 +94,7 @@ spec: { mtls: { mode: STRICT } }
       deployment('legacy', 'closed') +
       `
 ---
-apiVersion: security.istio.io/v1
+apiVersion: security.istio.io/v1beta1
 kind: PeerAuthentication
 metadata: { name: strict, namespace: shop }
 spec: { mtls: { mode: STRICT } }
@@ -127,7 +127,7 @@ spec:
   it('STRICT port: a client the ingress rule names is reported as a pair', () => {
     const pa = `
 ---
-apiVersion: security.istio.io/v1
+apiVersion: security.istio.io/v1beta1
 kind: PeerAuthentication
 metadata: { name: strict, namespace: shop }
 spec: { mtls: { mode: STRICT } }
@@ -189,7 +189,7 @@ spec:
   it('a NetworkPolicy, an AuthorizationPolicy and a PeerAuthentication whose selectors match nothing', () => {
     const pa = `
 ---
-apiVersion: security.istio.io/v1
+apiVersion: security.istio.io/v1beta1
 kind: PeerAuthentication
 metadata: { name: pa, namespace: shop }
 spec: { selector: { matchLabels: { app: typo } }, mtls: { mode: STRICT } }

@@ -150,7 +150,7 @@ export function toYaml(r: RandomRepo): string {
   });
   r.peerAuthn.forEach((p, i) => {
     docs.push(
-      `apiVersion: security.istio.io/v1\nkind: PeerAuthentication\nmetadata: {name: pa${i}, namespace: ${p.ns}}\nspec:\n${p.target && p.ns !== 'istio-system' ? `  selector: {matchLabels: {app: ${p.target}}}\n` : ''}  mtls: {mode: ${p.mode}}`,
+      `apiVersion: security.istio.io/v1beta1\nkind: PeerAuthentication\nmetadata: {name: pa${i}, namespace: ${p.ns}}\nspec:\n${p.target && p.ns !== 'istio-system' ? `  selector: {matchLabels: {app: ${p.target}}}\n` : ''}  mtls: {mode: ${p.mode}}`,
     );
   });
   return docs.join('\n---\n');
