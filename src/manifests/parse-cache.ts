@@ -1,5 +1,6 @@
 import type { Diagnostic } from '../core/diagnostics.js';
 import type { SourceLocation } from '../core/location.js';
+import { AliasBudget } from './alias-budget.js';
 import { type ParsedFile, parseSourceFile } from './parse.js';
 import { type ParallelParse, parseFiles } from './parse-pool.js';
 import type { K8sObject, SourceFile } from './types.js';
@@ -19,6 +20,9 @@ export class ParseCache {
     string,
     Map<string, { readonly revision: string; readonly parsed: ParsedFile }>
   >();
+
+  /** One budget of alias expansion for the whole run (alias-budget.ts). */
+  constructor(private readonly aliases = new AliasBudget()) {}
 
   /**
    * Parses ahead, in parallel when asked, the files of a revision the cache does not hold yet, so
@@ -44,7 +48,8 @@ export class ParseCache {
     return this.store(file, revision, parseSourceFile(file, revision));
   }
 
-  private store(file: SourceFile, revision: string, parsed: ParsedFile): ParsedFile {
+  private store(file: SourceFile, revision: string, fresh: ParsedFile): ParsedFile {
+    const parsed = this.aliases.charge(file.path, revision, fresh);
     let byText = this.entries.get(file.path);
     if (!byText) {
       byText = new Map();

@@ -54,6 +54,7 @@ type PortableObject = Omit<K8sObject, 'locate'> & { readonly locator: LocatorDat
 interface PortableParsed {
   readonly objects: readonly PortableObject[];
   readonly diagnostics: readonly Diagnostic[];
+  readonly aliased?: number;
 }
 
 /**
@@ -199,12 +200,16 @@ function portable(parsed: ParsedFile): PortableParsed | undefined {
     if (!locator) return undefined;
     objects.push({ ...rest, locator });
   }
-  return { objects, diagnostics: parsed.diagnostics };
+  return parsed.aliased === undefined
+    ? { objects, diagnostics: parsed.diagnostics }
+    : { objects, diagnostics: parsed.diagnostics, aliased: parsed.aliased };
 }
 
 function restore(p: PortableParsed, counters: WeakMap<object, LineCounter>): ParsedFile {
-  return {
+  const parsed: ParsedFile = {
     objects: p.objects.map(({ locator, ...rest }) => ({ ...rest, locate: locatorFrom(locator, counters) })),
     diagnostics: [...p.diagnostics],
   };
+  if (p.aliased !== undefined) parsed.aliased = p.aliased;
+  return parsed;
 }

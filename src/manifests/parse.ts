@@ -29,6 +29,8 @@ import { KUBE_YAML } from './yaml-schema.js';
 export interface ParsedFile {
   objects: K8sObject[];
   diagnostics: Diagnostic[];
+  /** Values of the kept documents that come from alias and merge expansion (the run's budget). */
+  aliased?: number;
 }
 
 /** Syntax errors reported per document; the rest add nothing a reader can act on. */
@@ -83,7 +85,9 @@ function syntaxErrors(ctx: DocContext, errors: readonly YAMLError[]): void {
  */
 function toJson(ctx: DocContext): { ok: true; value: unknown } | { ok: false } {
   try {
-    return { ok: true, value: toKubeJson(ctx.doc) };
+    const { value, aliased } = toKubeJson(ctx.doc);
+    if (aliased > 0) ctx.out.aliased = (ctx.out.aliased ?? 0) + aliased;
+    return { ok: true, value };
   } catch (e) {
     const known = e instanceof KubeJsonError;
     const deep = e instanceof RangeError;

@@ -48,9 +48,9 @@ class Conversion {
 
   constructor(private readonly doc: Document) {}
 
-  run(): unknown {
+  run(): KubeJson {
     this.count(this.doc.contents);
-    return this.value(this.doc.contents);
+    return { value: this.value(this.doc.contents), aliased: this.aliased };
   }
 
   private target(alias: Node): Node {
@@ -204,7 +204,13 @@ function set(out: Record<string, unknown>, key: string, value: unknown): void {
   }
 }
 
+export interface KubeJson {
+  readonly value: unknown;
+  /** Values that come from expanding aliases and merges (what go-yaml counts against its budget). */
+  readonly aliased: number;
+}
+
 /** The JSON value kubectl would send for `doc`; throws `KubeJsonError` where kubectl refuses it. */
-export function toKubeJson(doc: Document): unknown {
+export function toKubeJson(doc: Document): KubeJson {
   return new Conversion(doc).run();
 }
