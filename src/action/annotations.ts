@@ -1,5 +1,6 @@
 import * as core from '@actions/core';
 import type { SourceLocation } from '../core/location.js';
+import { uncertainBecauseText } from '../render/uncertainty.js';
 import type { FailOn } from '../report/fail-on.js';
 import type { Finding, PathChange, Report } from '../report/types.js';
 
@@ -59,8 +60,13 @@ function changeAnnotations(change: PathChange, ctx: MappingContext): Annotation[
   const widened = change.kind === 'changed' && change.added !== '';
   if (change.kind !== 'opened' && !widened) return [];
   const level = changeLevel(change, ctx.failOn);
-  const title = change.kind === 'opened' ? 'policy-diff: path opened' : 'policy-diff: path widened';
-  const what = `${change.source.id} → ${change.destination.id} now allows ${change.added || change.after}`;
+  const path = change.kind === 'opened' ? 'policy-diff: path opened' : 'policy-diff: path widened';
+  const title = change.uncertain ? `${path} (uncertain)` : path;
+  // An uncertain change says so on its own line of the diff view, not only in the comment.
+  const because = change.uncertain
+    ? ` [uncertain: ${uncertainBecauseText(change) ?? 'a policy that may apply was not understood'}]`
+    : '';
+  const what = `${change.source.id} → ${change.destination.id} now allows ${change.added || change.after}${because}`;
   const before = change.kind === 'opened' ? '' : ` (before: ${change.before})`;
   const allows = change.causes.filter((c) => c.effect === 'allows' && c.revision === 'head');
   if (allows.length === 0) {

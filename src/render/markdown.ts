@@ -5,6 +5,7 @@ import { fitSections, type Section } from './budget.js';
 import { code, escapeHtml, escapeMarkdown } from './escape.js';
 import { findingMarkdownSections } from './findings.js';
 import { groupByDestinationNamespace } from './group.js';
+import { incompleteMarkdown, uncertainBecauseMarkdown } from './uncertainty.js';
 import {
   causeLines,
   KIND_TITLE,
@@ -81,12 +82,9 @@ function headerSection(report: Report): Section {
     '',
     `${code(revisionText(report.base))} → ${code(revisionText(report.head))} · ${LAYER_TEXT[report.layer]} · ${escapeMarkdown(summaryLine(report))}`,
   ];
-  if (report.incomplete) {
-    lines.push(
-      '',
-      `> [!CAUTION]\n> **Analysis incomplete**: ${s.errors} input problem${s.errors === 1 ? '' : 's'} could not be understood (listed below). Paths they touch may be wrong, so this check fails.`,
-    );
-  }
+  // What was not understood comes first, named (render/uncertainty.ts).
+  const incomplete = incompleteMarkdown(report);
+  if (incomplete.length) lines.push('', incomplete.join('\n'));
   return { head: lines.join('\n'), items: [], tail: '' };
 }
 
@@ -131,6 +129,8 @@ function changeItem(c: PathChange): string {
     c.workloadsDiff ? ` _(${escapeMarkdown(c.workloadsDiff)})_` : '',
   ].join('');
   const lines = [`- ${code(c.source.id)} → ${code(c.destination.id)}: ${conns}${flags}`];
+  const because = uncertainBecauseMarkdown(c);
+  if (because) lines.push(because);
   if (c.l7Before !== undefined || c.l7After !== undefined) {
     const lead = c.l7Change ? `**${l7ChangeText(c.l7Change)}**` : 'L7';
     lines.push(`  - ${lead}: ${code(c.l7Before || 'nothing')} → ${code(c.l7After || 'nothing')}`);

@@ -1,5 +1,7 @@
 import type { Diagnostic } from '../core/diagnostics.js';
+import { fullLocation } from '../core/location.js';
 import type { PathChange, Report } from '../report/types.js';
+import { code, escapeMarkdown } from './escape.js';
 
 /** Errors named in the headline at most; the rest are counted (all are in the input problems list). */
 export const MAX_HEADLINE_PROBLEMS = 5;
@@ -45,4 +47,28 @@ export function moreProblemsText(h: IncompleteHeadline): string | undefined {
 export function uncertainBecauseText(c: PathChange): string | undefined {
   if (!c.uncertainBecause?.length) return undefined;
   return `could be explained by input not understood: ${c.uncertainBecause.join(', ')}`;
+}
+
+/** The Markdown caution block of an incomplete report (empty when complete): lead, then the list. */
+export function incompleteMarkdown(report: Report): string[] {
+  const h = incompleteHeadline(report);
+  if (!h) return [];
+  const more = moreProblemsText(h);
+  const item = (d: Diagnostic) =>
+    `> - ${d.location ? `${code(fullLocation(d.location))}: ` : ''}${escapeMarkdown(cut(d.message, 300))} ${code(d.code)}`;
+  return [
+    `> [!CAUTION]\n> **Analysis incomplete**: ${escapeMarkdown(h.lead)}`,
+    ...h.problems.map(item),
+    ...(more ? [`> - ${escapeMarkdown(more)}`] : []),
+  ];
+}
+
+/** The sub-item of an uncertain change naming what could explain it, in Markdown. */
+export function uncertainBecauseMarkdown(c: PathChange): string | undefined {
+  if (!c.uncertainBecause?.length) return undefined;
+  return `  - ⚠️ could be explained by input not understood: ${c.uncertainBecause.map(code).join(', ')}`;
+}
+
+function cut(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }

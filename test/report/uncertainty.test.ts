@@ -1,0 +1,83 @@
+import { describe, expect, it } from 'vitest';
+import { buildAnnotations } from '../../src/action/annotations.js';
+import { type Diagnostic, reachOf } from '../../src/core/diagnostics.js';
+import { InputUncertainty, MAX_UNCERTAIN_REASONS, reachesPair } from '../../src/diff/uncertainty.js';
+import { externalPeer, type Peer, workloadPeer } from '../../src/model/peers.js';
+import type { Workload } from '../../src/model/types.js';
+import { change, report } from '../action/report-fixture.js';
+
+const peer = (namespace: string, name: string): Peer =>
+  workloadPeer({ id: `${namespace}/${name}[Deployment]`, namespace, name } as unknown as Workload);
+const outside = externalPeer({ family: 4, from: 0n, to: 2n ** 32n - 1n } as never);
+const at = (file: string, line: number) => ({ revision: 'head', file, line, column: 1 });
+const error = (code: string, extra: Partial<Diagnostic> = {}): Diagnostic => ({
+  severity: 'error',
+  code,
+  message: code,
+  location: at('policies/bad.yaml', 3),
+  ...extra,
+});
+
+describe('reachOf: what an error could touch, failing closed', () => {
+  it('an error without reach reaches everything; a warning or note without one, nothing', () => {
+    expect(reachOf(error('yaml-syntax'))).toEqual({ kind: 'all' });
+    expect(reachOf({ ...error('x'), severity: 'warning' })).toBeUndefined();
+    expect(reachOf({ ...error('x'), severity: 'note' })).toBeUndefined();
+    const ns = { kind: 'namespaces', namespaces: ['a'] } as const;
+    expect(reachOf({ ...error('x'), severity: 'warning', reach: ns })).toBe(ns);
+  });
+});
+
+describe('reachesPair', () => {
+  const a = peer('a', 'api');
+  const b = peer('b', 'api');
+  it.each([
+    [{ kind: 'all' } as const, [a, b], true],
+    [{ kind: 'namespaces', namespaces: ['a'] } as const, [a, b], true],
+    [{ kind: 'namespaces', namespaces: ['a'] } as const, [b, a], true],
+    [{ kind: 'namespaces', namespaces: ['a'] } as const, [b, b], false],
+    // An external peer is in no namespace.
+    [{ kind: 'namespaces', namespaces: ['a'] } as const, [outside, b], false],
+    [{ kind: 'namespaces', namespaces: ['b'] } as const, [outside, b], true],
+    [{ kind: 'workloads', workloads: ['a/api[Deployment]'] } as const, [b, a], true],
+    [{ kind: 'workloads', workloads: ['a/api[Deployment]'] } as const, [b, outside], false],
+  ])('%j, case %#', (reach, [src, dst], expected) => {
+    expect(reachesPair(reach, src!, dst!), `${src!.id} -> ${dst!.id}`).toBe(expected);
+  });
+});
+
+describe('InputUncertainty', () => {
+  const a = peer('a', 'api');
+  const b = peer('b', 'api');
+
+  it('names each diagnostic whose reach covers the pair, once, as revision:file:line code', () => {
+    const input = new InputUncertainty([
+      error('invalid-networkpolicy', { reach: { kind: 'namespaces', namespaces: ['a'] } }),
+      error('invalid-networkpolicy', { reach: { kind: 'namespaces', namespaces: ['a'] } }),
+      { ...error('duplicate-key'), severity: 'warning' },
+    ]);
+    expect(input.reasons(a, a)).toEqual(['head:policies/bad.yaml:3 invalid-networkpolicy']);
+    expect(input.reasons(b, b)).toEqual([]);
+  });
+
+  it('caps the reasons with a count', () => {
+    const many = Array.from({ length: 8 }, (_, i) => error('yaml-syntax', { location: at(`f${i}.yaml`, 1) }));
+    const reasons = new InputUncertainty(many).reasons(a, b);
+    expect(reasons).toHaveLength(MAX_UNCERTAIN_REASONS);
+    expect(reasons.at(-1)).toBe(`and ${8 - MAX_UNCERTAIN_REASONS + 1} more`);
+  });
+});
+
+describe('annotations of an uncertain change', () => {
+  it('say uncertain in the title and why in the message', () => {
+    const uncertain = change({ uncertain: true, uncertainBecause: ['head:policies/bad.yaml:3 yaml-syntax'] });
+    const [annotation] = buildAnnotations(report({ changes: [uncertain], incomplete: true }), []);
+    expect(annotation?.title).toBe('policy-diff: path opened (uncertain)');
+    expect(annotation?.message).toContain(
+      '[uncertain: could be explained by input not understood: head:policies/bad.yaml:3 yaml-syntax]',
+    );
+    const [certain] = buildAnnotations(report({ changes: [change()] }), []);
+    expect(certain?.title).toBe('policy-diff: path opened');
+    expect(certain?.message).not.toContain('uncertain');
+  });
+});
