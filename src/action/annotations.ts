@@ -1,8 +1,10 @@
-import * as core from '@actions/core';
+import type * as core from '@actions/core';
 import type { SourceLocation } from '../core/location.js';
+import { neutralise } from '../core/safe-text.js';
 import { uncertainBecauseText } from '../render/uncertainty.js';
 import type { FailOn } from '../report/fail-on.js';
 import type { Finding, PathChange, Report } from '../report/types.js';
+import { safeLog } from './safe-log.js';
 
 export type AnnotationLevel = 'error' | 'warning' | 'notice';
 
@@ -136,16 +138,16 @@ export function capAnnotations(
   return kept;
 }
 
-const EMIT: Readonly<Record<AnnotationLevel, typeof core.error>> = {
-  error: core.error,
-  warning: core.warning,
-  notice: core.notice,
+const EMIT: Readonly<Record<AnnotationLevel, typeof safeLog.error>> = {
+  error: safeLog.error,
+  warning: safeLog.warning,
+  notice: safeLog.notice,
 };
 
 export function emitAnnotations(annotations: readonly Annotation[]): void {
   for (const a of annotations) {
     const properties: core.AnnotationProperties = {
-      title: a.title,
+      title: neutralise(a.title),
       ...(a.file !== undefined && { file: a.file }),
       ...(a.line !== undefined && { startLine: a.line }),
       ...(a.column !== undefined && { startColumn: a.column }),

@@ -37,7 +37,7 @@ function truncationNote(summaryUrl: string | undefined): string {
 }
 
 /** Closes what a cut may have left open, so the note renders as text and not inside a block. */
-function closeOpenBlocks(text: string): string {
+export function closeOpenBlocks(text: string): string {
   let closers = '';
   const fences = text.match(/^\s*```/gm)?.length ?? 0;
   if (fences % 2 === 1) closers += '\n```';

@@ -15,11 +15,12 @@ import { outputsOf, setOutputs, writeReportJson } from './outputs.js';
 import { publishComment } from './publish.js';
 import { renderReport } from './render.js';
 import { type GitOps, resolveRevisions } from './revisions.js';
-import { writeSummary } from './summary.js';
+import { safeLog } from './safe-log.js';
+import { SUMMARY_RENDER_BUDGET, writeSummary } from './summary.js';
 
 const git: GitOps = { ensureCommit, mergeBase, isShallow };
 
-const log = { info: core.info, warning: core.warning };
+const log = { info: safeLog.info, warning: safeLog.warning };
 
 function diffOptions(inputs: ActionInputs) {
   return {
@@ -33,9 +34,9 @@ function diffOptions(inputs: ActionInputs) {
 
 function logDiagnostics(report: Report): void {
   if (report.diagnostics.length === 0) return;
-  core.startGroup(`${report.diagnostics.length} diagnostics`);
-  for (const d of report.diagnostics) core.info(formatDiagnostic(d));
-  core.endGroup();
+  safeLog.startGroup(`${report.diagnostics.length} diagnostics`);
+  for (const d of report.diagnostics) safeLog.info(formatDiagnostic(d));
+  safeLog.endGroup();
 }
 
 async function runAction(parallel: ParallelParse | undefined): Promise<void> {
@@ -45,12 +46,12 @@ async function runAction(parallel: ParallelParse | undefined): Promise<void> {
   const ctx = await readRunnerContext(process.env, process.cwd());
   const plan = planRevisions(ctx.eventName, ctx.payload, inputs);
   if (plan.kind === 'skip') {
-    core.notice(`policy-diff: ${plan.reason}`);
+    safeLog.notice(`policy-diff: ${plan.reason}`);
     setOutputs({ opened: 0, closed: 0, changed: 0, newFindings: 0, result: 'pass' });
     return;
   }
   const revisions = await resolveRevisions(plan, ctx.workspace, ctx.runnerTemp || tmpdir(), git, log);
-  core.info(`policy-diff: comparing ${revisions.base} -> ${revisions.head} in ${ctx.workspace}`);
+  safeLog.info(`policy-diff: comparing ${revisions.base} -> ${revisions.head} in ${ctx.workspace}`);
   const { report } = await runDiff({
     repo: ctx.workspace,
     base: revisions.base,
@@ -61,11 +62,11 @@ async function runAction(parallel: ParallelParse | undefined): Promise<void> {
   const verdict = evaluateFailOn(report, inputs.failOn);
   logDiagnostics(report);
   setOutputs(outputsOf(report, verdict.result, await writeReportJson(report, ctx.runnerTemp)));
-  await writeSummary(renderReport(report, verdict));
+  await writeSummary(renderReport(report, verdict, { maxBytes: SUMMARY_RENDER_BUDGET }));
   emitAnnotations(capAnnotations(buildAnnotations(report, inputs.failOn, revisions.headDirectory)));
   await publishComment(inputs, ctx, plan.pullRequest, report, verdict);
-  if (verdict.failed) core.setFailed(`policy-diff ${verdict.result}: ${verdict.reason}`);
-  else core.info(`policy-diff pass: ${verdict.reason}`);
+  if (verdict.failed) safeLog.setFailed(`policy-diff ${verdict.result}: ${verdict.reason}`);
+  else safeLog.info(`policy-diff pass: ${verdict.reason}`);
 }
 
 /** The action's entry point: one place where a failure becomes the step's red cross. */
@@ -74,11 +75,11 @@ export async function run(parallel?: ParallelParse): Promise<void> {
     await runAction(parallel);
   } catch (error) {
     if (error instanceof ConfigurationError) {
-      core.setFailed(error.message);
+      safeLog.setFailed(error.message);
       return;
     }
     const err = error instanceof Error ? error : new Error(String(error));
-    core.setFailed(`policy-diff failed unexpectedly: ${err.message}`);
-    if (err.stack) core.debug(err.stack);
+    safeLog.setFailed(`policy-diff failed unexpectedly: ${err.message}`);
+    if (err.stack) safeLog.debug(err.stack);
   }
 }

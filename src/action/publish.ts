@@ -1,4 +1,3 @@
-import * as core from '@actions/core';
 import type { FailOnVerdict } from '../report/fail-on.js';
 import type { Report } from '../report/types.js';
 import { explainCommentError, upsertComment } from './comment.js';
@@ -7,6 +6,7 @@ import { isForkPullRequest, type RunnerContext } from './context.js';
 import type { ActionInputs } from './inputs.js';
 import { createOctokit } from './octokit.js';
 import { renderReport } from './render.js';
+import { safeLog } from './safe-log.js';
 
 /** Room kept for the marker, the banner and the truncation note around the rendered report. */
 export const COMMENT_RENDER_BUDGET = COMMENT_MAX_CHARS - 2_000;
@@ -34,19 +34,28 @@ export async function publishComment(
 ): Promise<void> {
   if (inputs.comment === 'never') return;
   if (pullRequest === undefined) {
-    core.info(`no pull request in the ${ctx.eventName} event: no comment (the job summary has the report)`);
+    safeLog.info(
+      `no pull request in the ${ctx.eventName} event: no comment (the job summary has the report)`,
+    );
     return;
   }
   if (inputs.token === '') {
-    core.warning('github-token is empty: no PR comment written (set it, or comment: never)');
+    safeLog.warning('github-token is empty: no PR comment written (set it, or comment: never)');
     return;
   }
   const changes = changesSomething(report);
   const marker = commentMarker(ctx.workflow, ctx.job);
-  const body = buildCommentBody(marker, renderReport(report, verdict, COMMENT_RENDER_BUDGET), {
-    ...(ctx.runUrl !== undefined && { summaryUrl: ctx.runUrl }),
-    noLongerChanges: inputs.comment === 'on-change' && !changes,
-  });
+  const body = buildCommentBody(
+    marker,
+    renderReport(report, verdict, {
+      maxChars: COMMENT_RENDER_BUDGET,
+      ...(ctx.runUrl !== undefined && { summaryUrl: ctx.runUrl }),
+    }),
+    {
+      ...(ctx.runUrl !== undefined && { summaryUrl: ctx.runUrl }),
+      noLongerChanges: inputs.comment === 'on-change' && !changes,
+    },
+  );
   const target = { owner: ctx.owner, repo: ctx.repo, issueNumber: pullRequest };
   try {
     const outcome = await upsertComment(
@@ -57,10 +66,10 @@ export async function publishComment(
       changes || inputs.comment === 'always',
     );
     if (outcome.action === 'skipped')
-      core.info('the pull request changes nothing: no comment (comment: on-change)');
-    else core.info(`PR comment ${outcome.action}: ${outcome.url}`);
+      safeLog.info('the pull request changes nothing: no comment (comment: on-change)');
+    else safeLog.info(`PR comment ${outcome.action}: ${outcome.url}`);
   } catch (error) {
-    core.warning(explainCommentError(error, isForkPullRequest(ctx.payload)));
-    if (error instanceof Error && error.stack) core.debug(error.stack);
+    safeLog.warning(explainCommentError(error, isForkPullRequest(ctx.payload)));
+    if (error instanceof Error && error.stack) safeLog.debug(error.stack);
   }
 }

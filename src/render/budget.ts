@@ -9,6 +9,8 @@ export interface Section {
   readonly tail: string;
   /** What one item is, for the note on what was left out ("opened path", "existing finding"). */
   readonly noun?: string;
+  /** How many things the items stand for, when the section already ends in "… and N more". */
+  readonly total?: number;
 }
 
 export interface Budget {
@@ -56,11 +58,11 @@ export function fitSections(sections: readonly Section[], budget: Budget): strin
     if (kept.length > 0 || (s.items.length === 0 && used + fixed <= room)) {
       out += joinSection({ ...s, items: kept });
     }
-    count(omitted, s, s.items.length - kept.length);
+    if (kept.length < s.items.length) count(omitted, s, (s.total ?? s.items.length) - kept.length);
     cut = i + 1;
     break;
   }
-  for (const s of sections.slice(cut)) count(omitted, s, s.items.length);
+  for (const s of sections.slice(cut)) count(omitted, s, s.total ?? s.items.length);
   const note = omissionNote(omitted, budget.hint);
   return `${out}${note}\n`;
 }

@@ -129,6 +129,7 @@ export function findingMarkdownSections(report: Report): { fresh: Section[]; res
       ],
       tail: '\n\n</details>\n',
       noun,
+      total: list.length,
     });
   };
   collapsed('Fixed findings', 'fixed finding', byStatus(report, 'fixed'));

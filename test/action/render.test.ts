@@ -27,7 +27,7 @@ describe('the comment for a huge report', () => {
     const r = hugeReport();
     const verdict = evaluateFailOn(r, ['opened']);
     const marker = commentMarker('Policy diff', 'policy-diff');
-    const body = buildCommentBody(marker, renderReport(r, verdict, COMMENT_RENDER_BUDGET), {
+    const body = buildCommentBody(marker, renderReport(r, verdict, { maxChars: COMMENT_RENDER_BUDGET }), {
       summaryUrl: 'https://github.com/o/r/actions/runs/1',
     });
     expect(body.length).toBeLessThanOrEqual(COMMENT_MAX_CHARS);

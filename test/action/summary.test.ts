@@ -21,4 +21,14 @@ describe('fitSummary', () => {
     expect(Buffer.byteLength(fitted)).toBeLessThanOrEqual(700);
     expect(fitted.match(/```/g)).toHaveLength(2);
   });
+
+  it('closes an open <details> before its note, so the note is not hidden in a collapsed block', () => {
+    const fitted = fitSummary(
+      `<details><summary>x</summary>\n\n${'- item\n'.repeat(1000)}\n</details>\n`,
+      2000,
+    );
+    expect(Buffer.byteLength(fitted)).toBeLessThanOrEqual(2000);
+    const beforeNote = fitted.slice(0, fitted.indexOf('Truncated'));
+    expect(beforeNote.match(/<\/details>/g)).toHaveLength(1);
+  });
 });
