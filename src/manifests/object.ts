@@ -57,6 +57,27 @@ function rejectedReach(namespace: string | undefined): DiagnosticReach {
   return namespace ? { kind: 'namespaces', namespaces: [namespace] } : REACH_ALL;
 }
 
+/**
+ * ObjectMeta is typed: `name: 1`, `namespace: n` (YAML 1.1 false), `metadata: []` fail to decode
+ * for every kind, and kubectl sends nothing.
+ */
+function metadataTypeError(body: Record<string, unknown>): { message: string; path: ObjectPath } | undefined {
+  const metadata = body.metadata;
+  if (metadata !== undefined && metadata !== null && !isRecord(metadata)) {
+    return { message: 'metadata is not a map', path: ['metadata'] };
+  }
+  for (const field of ['name', 'generateName', 'namespace']) {
+    const value = isRecord(metadata) ? metadata[field] : undefined;
+    if (value !== undefined && value !== null && typeof value !== 'string') {
+      return {
+        message: `metadata.${field} ${JSON.stringify(value)} is not a string`,
+        path: ['metadata', field],
+      };
+    }
+  }
+  return undefined;
+}
+
 /** Why the API server rejects the object as a whole, before anything of its body is read. */
 function rejection(
   kind: string,
@@ -104,9 +125,15 @@ export function toK8sObject(
   const writtenName = typeof metadata.name === 'string' ? metadata.name : '';
   // The API server appends random characters to generateName: the prefix is how reports name it.
   const name = writtenName !== '' ? writtenName : generated;
-  const rejected = rejection(kind, apiVersion, writtenName, written);
+  // Only where it matters: a ConfigMap the cluster refuses changes no reachability.
+  const judged = isAnalysedKind(kind) || isIstioGroup(apiVersion);
+  const typeError = judged ? metadataTypeError(body) : undefined;
+  const rejected = typeError
+    ? { code: 'invalid-metadata', message: `${kind}: ${typeError.message}`, path: typeError.path }
+    : rejection(kind, apiVersion, writtenName, written);
   // An invalid namespace exists nowhere: which one was meant is unknown.
-  const wide = isClusterScoped(kind) || isIstioGroup(apiVersion) || rejected?.path[1] === 'namespace';
+  const wide =
+    isClusterScoped(kind) || isIstioGroup(apiVersion) || rejected?.path[1] === 'namespace' || typeError;
   const reach = rejectedReach(wide ? undefined : (written ?? 'default'));
   if (rejected) {
     out.push({

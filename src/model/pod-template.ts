@@ -118,6 +118,15 @@ export function readPodTemplate(obj: K8sObject, diag: ObjectDiagnostics): PodTem
     diag.error('invalid-template', [...base, 'spec'], `pod spec of ${owner} is not an object`, owner);
     return undefined;
   }
+  for (const field of ['labels', 'annotations']) {
+    const value = valueAt(template, ['metadata', field]);
+    // `labels: [app=web]`: the API server rejects the object, so none of its pods exist.
+    if (value !== undefined && value !== null && !isRecord(value)) {
+      const path = [...base, 'metadata', field];
+      diag.error('invalid-template', path, `pod template ${field} of ${owner} is not a map`, owner);
+      return undefined;
+    }
+  }
   try {
     const containers = readContainers(spec, [...base, 'spec', 'containers'], owner, diag);
     const initContainers = readContainers(spec, [...base, 'spec', 'initContainers'], owner, diag);

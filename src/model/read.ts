@@ -1,5 +1,5 @@
 import { isRecord } from '../core/decode.js';
-import type { Diagnostic } from '../core/diagnostics.js';
+import { type Diagnostic, type DiagnosticReach, REACH_ALL } from '../core/diagnostics.js';
 import type { K8sObject, Labels, ObjectPath } from '../manifests/types.js';
 import { PROTOCOLS, type Protocol } from './types.js';
 
@@ -60,8 +60,14 @@ export class ObjectDiagnostics {
     private readonly out: Diagnostic[],
   ) {}
 
+  /**
+   * What an object of the model drops touches the pairs of its namespace (its workloads, the
+   * Services in front of them); a cluster-scoped one (a Namespace and its labels) every pair.
+   */
   error(code: string, path: ObjectPath, message: string, dropped: string): void {
-    this.out.push({ severity: 'error', code, message, location: this.obj.locate(path), dropped });
+    const ns = this.obj.namespace;
+    const reach: DiagnosticReach = ns === '' ? REACH_ALL : { kind: 'namespaces', namespaces: [ns] };
+    this.out.push({ severity: 'error', code, message, location: this.obj.locate(path), dropped, reach });
   }
 
   warning(code: string, path: ObjectPath, message: string): void {

@@ -74,6 +74,21 @@ describe('what the API server rejects takes no effect (issue 13 item 3)', () => 
     expect(errors(parsed.diagnostics)).toMatchObject([{ code: 'invalid-name', reach: { kind: 'all' } }]);
   });
 
+  it('a namespace that is no string (ObjectMeta is typed) rejects the object', () => {
+    // kubectl: json: cannot unmarshal number into Go struct field ObjectMeta.metadata.namespace of type string
+    const parsed = parse(
+      netpol('apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: p, namespace: 5}'),
+    );
+    expect(parsed.objects).toEqual([]);
+    expect(errors(parsed.diagnostics)).toMatchObject([
+      {
+        code: 'invalid-metadata',
+        message: expect.stringMatching(/metadata.namespace 5 is not a string/),
+        reach: { kind: 'all' },
+      },
+    ]);
+  });
+
   it('leaves kinds of groups it does not know alone', () => {
     expect(servedKindError('example.com/v1', 'Widget')).toBeUndefined();
     expect(servedKindError('networking.k8s.io/v1', 'NetworkPolicy')).toBeUndefined();
@@ -129,7 +144,7 @@ metadata: {name: w, labels: {version: 1}}
 spec:
   template: {metadata: {labels: {tiers: [a, b]}}}
 `;
-    expect(codes(parse(cr).diagnostics)).toEqual(['warning:non-string-label']);
+    expect(parse(cr).diagnostics.map((d) => d.code)).toEqual(['non-string-label']);
   });
 
   it('pod templates and selectors of analysed kinds are still checked', () => {

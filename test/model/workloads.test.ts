@@ -88,11 +88,11 @@ spec:
   });
 
   it.each([
-    ['no owner', 'metadata: {name: p1, namespace: n}', 'n/p1[Pod]'],
+    ['no owner', 'metadata: {name: p1, namespace: nsa}', 'nsa/p1[Pod]'],
     [
       'controller owner',
-      'metadata: {name: p1, namespace: n, ownerReferences: [{kind: ReplicaSet, name: web-5d9, controller: true}]}',
-      'n/web-5d9[ReplicaSet]',
+      'metadata: {name: p1, namespace: nsa, ownerReferences: [{kind: ReplicaSet, name: web-5d9, controller: true}]}',
+      'nsa/web-5d9[ReplicaSet]',
     ],
     [
       'controller among owners',
@@ -179,7 +179,7 @@ metadata: {name: w-5d9-a, namespace: prod, labels: {app: w}, ownerReferences: [{
     const { model, diagnostics } = build(`${controllers.ReplicaSet}---
 apiVersion: v1
 kind: Pod
-metadata: {name: w-a, namespace: prod, labels: {app: w, extra: y}, ownerReferences: [{kind: ReplicaSet, name: w, controller: true}]}
+metadata: {name: w-a, namespace: prod, labels: {app: w, extra: yy}, ownerReferences: [{kind: ReplicaSet, name: w, controller: true}]}
 `);
     expect(model.workloads).toHaveLength(1);
     expect(model.workloads[0]).toMatchObject({ id: 'prod/w[ReplicaSet]', podLabels: { app: 'w' } });
@@ -198,7 +198,7 @@ metadata: {name: w-a, namespace: prod, labels: {app: w, extra: y}, ownerReferenc
 
 describe('buildModel: validation', () => {
   const deployment = (spec: string) =>
-    `apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d, namespace: n}\nspec:\n  template:\n    metadata: {labels: {app: d}}\n    spec:\n${spec}`;
+    `apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d, namespace: nsa}\nspec:\n  template:\n    metadata: {labels: {app: d}}\n    spec:\n${spec}`;
 
   it.each([
     [
@@ -229,7 +229,7 @@ describe('buildModel: validation', () => {
   ])('%s: the port is dropped with an error, the workload kept', (_name, spec, code, ports) => {
     const { model, diagnostics } = build(deployment(spec));
     expect(codes(diagnostics)).toEqual([code]);
-    expect(diagnostics[0]?.dropped).toContain('of container c of Deployment n/d');
+    expect(diagnostics[0]?.dropped).toContain('of container c of Deployment nsa/d');
     expect(model.workloads[0]?.ports.map((p) => p.containerPort)).toEqual(ports);
   });
 
@@ -241,7 +241,7 @@ describe('buildModel: validation', () => {
   ])('%s: the workload is dropped with an error', (_name, spec) => {
     const { model, diagnostics } = build(deployment(spec));
     expect(model.workloads).toEqual([]);
-    expect(diagnostics).toMatchObject([{ severity: 'error', dropped: 'Deployment n/d' }]);
+    expect(diagnostics).toMatchObject([{ severity: 'error', dropped: 'Deployment nsa/d' }]);
   });
 
   it('a controller without a template is dropped, located at its spec', () => {
