@@ -23,13 +23,14 @@ function identity(obj: K8sObject): string {
 /**
  * The same object declared twice: the later one wins, as with `kubectl apply` of the files in
  * order, and a warning names both places. The earlier copy is removed everywhere (workloads,
- * policies), so it cannot add connections the cluster would never have.
+ * policies), so it cannot add connections the cluster would never have. An identical copy (a
+ * file read again through a symlink, as `kubectl apply -R` reads it) changes nothing: no warning.
  */
 function dropDuplicates(objects: readonly K8sObject[], out: Diagnostic[]): K8sObject[] {
   const last = new Map<string, K8sObject>();
   for (const obj of objects) {
     const earlier = last.get(identity(obj));
-    if (earlier) {
+    if (earlier && JSON.stringify(earlier.body) !== JSON.stringify(obj.body)) {
       out.push({
         severity: 'warning',
         code: 'duplicate-object',

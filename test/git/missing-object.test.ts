@@ -1,0 +1,91 @@
+import { rmSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_INCLUDE } from '../../src/config/types.js';
+import { listTree } from '../../src/git/ls-tree.js';
+import { readRevision } from '../../src/git/read-revision.js';
+import { commitAll, git, initRepo, writeFiles } from './helpers.js';
+
+/** Deletes a blob from the object store, as a damaged clone (or a blob:none partial clone) lacks it. */
+export function dropBlob(repo: string, rev: string, path: string): void {
+  const sha = git(repo, 'rev-parse', `${rev}:${path}`);
+  rmSync(join(repo, '.git', 'objects', sha.slice(0, 2), sha.slice(2)));
+}
+
+let tmp: string;
+let repo: string;
+
+beforeAll(async () => {
+  tmp = await mkdtemp(join(tmpdir(), 'policy-diff-missing-'));
+  repo = join(tmp, 'repo');
+  initRepo(repo);
+  writeFiles(repo, {
+    'policies/allow.yaml': 'kind: NetworkPolicy # allow\n',
+    'policies/deny.yaml': 'kind: NetworkPolicy # deny\n',
+    'docs/notes.txt': 'not a manifest\n',
+  });
+  commitAll(repo, 'c');
+  dropBlob(repo, 'HEAD', 'docs/notes.txt');
+  dropBlob(repo, 'HEAD', 'policies/deny.yaml');
+});
+
+afterAll(async () => {
+  await rm(tmp, { recursive: true, force: true });
+});
+
+describe('a git object missing from the clone', () => {
+  it('is listed (not a crash), marked missing', async () => {
+    const entries = await listTree(repo, 'HEAD');
+    expect(entries.map((e) => [e.path, e.missing ?? false])).toEqual([
+      ['docs/notes.txt', true],
+      ['policies/allow.yaml', false],
+      ['policies/deny.yaml', true],
+    ]);
+  });
+
+  it('is an error for that file only, with reach all; the other files are read', async () => {
+    const result = await readRevision(
+      { kind: 'git', repo, rev: 'HEAD' },
+      { include: DEFAULT_INCLUDE, exclude: [] },
+    );
+    expect(result.files).toEqual([{ path: 'policies/allow.yaml', text: 'kind: NetworkPolicy # allow\n' }]);
+    expect(result.diagnostics).toEqual([
+      {
+        severity: 'error',
+        code: 'blob-missing',
+        message: 'the file is listed in the tree but git has no content for it (partial or damaged clone)',
+        location: { revision: 'HEAD', file: 'policies/deny.yaml', line: 1, column: 1 },
+        dropped: 'policies/deny.yaml',
+        reach: { kind: 'all' },
+      },
+    ]);
+  });
+
+  it('says nothing when the file is outside include', async () => {
+    const result = await readRevision(
+      { kind: 'git', repo, rev: 'HEAD' },
+      { include: ['policies/allow.yaml', '**/*.md'], exclude: [] },
+    );
+    expect(result.files.map((f) => f.path)).toEqual(['policies/allow.yaml']);
+    expect(result.diagnostics).toEqual([]);
+  });
+
+  it('a missing tree: one error for the revision, no crash', async () => {
+    const damaged = join(tmp, 'damaged');
+    initRepo(damaged);
+    writeFiles(damaged, { 'a/b.yaml': 'kind: Pod\n' });
+    commitAll(damaged, 'c');
+    const tree = git(damaged, 'rev-parse', 'HEAD:a');
+    rmSync(join(damaged, '.git', 'objects', tree.slice(0, 2), tree.slice(2)));
+    const result = await readRevision(
+      { kind: 'git', repo: damaged, rev: 'HEAD' },
+      { include: DEFAULT_INCLUDE, exclude: [] },
+    );
+    expect(result.files).toEqual([]);
+    expect(result.diagnostics.map((d) => [d.severity, d.code, d.reach])).toEqual([
+      ['error', 'tree-unreadable', { kind: 'all' }],
+    ]);
+  });
+});
