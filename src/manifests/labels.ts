@@ -3,6 +3,7 @@ import type { Diagnostic } from '../core/diagnostics.js';
 import { compareLocations } from '../core/location.js';
 import { isAnalysedKind } from './kinds.js';
 import { type FilePosition, locationAt } from './locate.js';
+import { isMergeKey } from './yaml-schema.js';
 
 /** Keys whose value is a map of label (or annotation) values, which Kubernetes requires to be strings. */
 const LABEL_MAP_KEYS = new Set(['labels', 'annotations', 'matchLabels']);
@@ -24,7 +25,12 @@ function isLabelMap(key: string | undefined, value: unknown): value is YAMLMap {
   return LABEL_MAP_KEYS.has(key) || (key === 'selector' && isPlainSelector(value));
 }
 
-function nonStringWarning(
+/**
+ * kubectl sends `on`, `yes`, `true`, `1` unquoted as a boolean or a number (YAML 1.1,
+ * yaml-schema.ts), and the API server rejects an object whose label value is not a string: the
+ * object takes no effect. The value is left as it is, so the decoders of analysed kinds refuse it.
+ */
+function nonStringError(
   pos: FilePosition,
   what: string,
   key: string,
@@ -32,17 +38,19 @@ function nonStringWarning(
   text: string,
 ): Diagnostic {
   return {
-    severity: 'warning',
+    severity: 'error',
     code: 'non-string-label',
-    message: `${what} "${key}" has the non-string value ${scalar.source ?? String(scalar.value)}; Kubernetes rejects it (quote it: "${text}"); analysed as the string "${text}"`,
+    message: `${what} "${key}" has the value ${text}, which kubectl sends as ${typeof scalar.value === 'boolean' ? 'a boolean' : 'a number'} (${JSON.stringify(scalar.value)}); the API server rejects the object (quote it: "${text}")`,
     location: locationAt(pos, scalar.range?.[0] ?? 0),
   };
 }
 
-/** Rewrites non-string scalars of one label map to their source text, as a quoted value would read. */
+/** Makes empty values of one label map "" (as Kubernetes decodes them) and judges the others. */
 function normaliseMap(pos: FilePosition, mapKey: string, map: YAMLMap, out: Diagnostic[]): void {
   const what = mapKey === 'annotations' ? 'annotation' : 'label';
   for (const pair of [...map.items]) {
+    // `<<: *common` merges labels written elsewhere; the decoders judge the merged values.
+    if (isMergeKey(pair.key)) continue;
     const key = keyText(pair) ?? String(isScalar(pair.key) ? pair.key.value : '');
     const value = pair.value;
     if (value === null || (isScalar(value) && value.value === null)) {
@@ -57,8 +65,7 @@ function normaliseMap(pos: FilePosition, mapKey: string, map: YAMLMap, out: Diag
       });
     } else if (isScalar(value) && typeof value.value !== 'string') {
       const text = value.source ?? String(value.value);
-      out.push(nonStringWarning(pos, what, key, value, text));
-      value.value = text;
+      out.push(nonStringError(pos, what, key, value, text));
     } else if (!isScalar(value)) {
       out.push({
         severity: 'error',

@@ -216,7 +216,9 @@ describe('parseSourceFile: errors', () => {
 });
 
 describe('parseSourceFile: label values', () => {
-  it('turns non-string values into their source text and warns', () => {
+  // kubectl sends an unquoted 1.10 as the number 1.1, `true` as a boolean (YAML 1.1, go-yaml v2);
+  // the API server rejects an object whose label value is not a string, so it takes no effect.
+  it('a non-string value is sent as kubectl sends it, and is an error', () => {
     const text = `apiVersion: apps/v1
 kind: Deployment
 metadata:
@@ -231,25 +233,43 @@ spec:
 `;
     const parsed = parse(text);
     const [d] = parsed.objects;
-    expect(d?.labels).toEqual({ empty: '', enabled: 'true', version: '1.10' });
     expect(d?.body).toMatchObject({
       spec: {
-        selector: { matchLabels: { version: '1.10' } },
+        selector: { matchLabels: { version: 1.1 } },
         template: {
-          metadata: { labels: { port: '8080', app: 'web' }, annotations: { 'prometheus.io/port': '9090' } },
+          metadata: { labels: { port: 8080, app: 'web' }, annotations: { 'prometheus.io/port': 9090 } },
         },
       },
     });
-    expect(codes(parsed.diagnostics)).toEqual(Array(6).fill('warning:non-string-label'));
-    expect(parsed.diagnostics.map((d) => d.message).join('\n')).toContain('Kubernetes rejects it');
+    expect(codes(parsed.diagnostics)).toEqual([
+      'error:non-string-label',
+      'error:non-string-label',
+      // `empty:` is null, which Kubernetes' JSON decoding leaves as "": accepted, with a word
+      'warning:non-string-label',
+      'error:non-string-label',
+      'error:non-string-label',
+      'error:non-string-label',
+    ]);
+    expect(parsed.diagnostics[0]?.message).toBe(
+      'label "version" has the value 1.10, which kubectl sends as a number (1.1); the API server rejects the object (quote it: "1.10")',
+    );
     expect(parsed.diagnostics[0]?.location?.line).toBe(5);
   });
 
   it('treats a Service selector as a label map', () => {
-    const [svc] = objectsFromYaml(
-      'apiVersion: v1\nkind: Service\nmetadata: {name: s}\nspec:\n  selector: {tier: 2}\n',
+    const parsed = parse(
+      'apiVersion: v1\nkind: Service\nmetadata: {name: s}\nspec:\n  selector: {tier: on}\n',
     );
-    expect(svc?.body).toMatchObject({ spec: { selector: { tier: '2' } } });
+    expect(codes(parsed.diagnostics)).toEqual(['error:non-string-label']);
+    expect(parsed.objects[0]?.body).toMatchObject({ spec: { selector: { tier: true } } });
+  });
+
+  it('a merge key in a label map merges labels, it is no label', () => {
+    const parsed = parse(
+      'apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  annotations: &common {team: a}\n  labels: {<<: *common, app: web}\n',
+    );
+    expect(codes(parsed.diagnostics)).toEqual([]);
+    expect(parsed.objects[0]?.labels).toEqual({ app: 'web', team: 'a' });
   });
 
   it('rejects a structured label value', () => {
