@@ -29,29 +29,49 @@ export function diagnosticRef(d: Diagnostic): string {
 
 /**
  * The diagnostics that can make a pair's answer wrong, with their reach (core/diagnostics
- * `reachOf`: an error without one reaches every pair). Built once per report.
+ * `reachOf`: an error without one reaches every pair). Built once per report and indexed by
+ * namespace and workload: a big change asks for up to 20,000 pairs, a bad repository has
+ * hundreds of errors.
  */
 export class InputUncertainty {
-  private readonly reaching: readonly { readonly reach: DiagnosticReach; readonly ref: string }[];
+  /** Refs in diagnostic order; the indexes below point into it. */
+  private readonly refs: string[] = [];
+  private readonly everywhere: number[] = [];
+  private readonly byNamespace = new Map<string, number[]>();
+  private readonly byWorkload = new Map<string, number[]>();
 
   constructor(diagnostics: readonly Diagnostic[]) {
     const seen = new Set<string>();
-    const reaching: { reach: DiagnosticReach; ref: string }[] = [];
     for (const d of diagnostics) {
       const reach = reachOf(d);
       const ref = diagnosticRef(d);
       if (!reach || seen.has(ref)) continue;
       seen.add(ref);
-      reaching.push({ reach, ref });
+      const i = this.refs.push(ref) - 1;
+      if (reach.kind === 'all') this.everywhere.push(i);
+      else if (reach.kind === 'namespaces') for (const ns of reach.namespaces) push(this.byNamespace, ns, i);
+      else for (const w of reach.workloads) push(this.byWorkload, w, i);
     }
-    this.reaching = reaching;
   }
 
   /** Why `src` -> `dst` may be wrong (at most MAX_UNCERTAIN_REASONS, then `and N more`); empty if it cannot. */
   reasons(src: Peer, dst: Peer): string[] {
-    const refs = this.reaching.filter((r) => reachesPair(r.reach, src, dst)).map((r) => r.ref);
+    const hits = new Set(this.everywhere);
+    for (const p of [src, dst]) {
+      // An external peer is in no namespace and is no workload: only the other end can be reached.
+      if (p.kind !== 'workload') continue;
+      for (const i of this.byNamespace.get(p.workload.namespace) ?? []) hits.add(i);
+      for (const i of this.byWorkload.get(p.id) ?? []) hits.add(i);
+    }
+    const refs = [...hits].sort((a, b) => a - b).map((i) => this.refs[i]!);
     if (refs.length <= MAX_UNCERTAIN_REASONS) return refs;
     const shown = refs.slice(0, MAX_UNCERTAIN_REASONS - 1);
     return [...shown, `and ${refs.length - shown.length} more`];
   }
+}
+
+function push(map: Map<string, number[]>, key: string, value: number): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
 }

@@ -60,6 +60,24 @@ describe('InputUncertainty', () => {
     expect(input.reasons(b, b)).toEqual([]);
   });
 
+  it('its index answers as reachesPair does, for every kind of reach and end', () => {
+    const reaches = [
+      { kind: 'all' },
+      { kind: 'namespaces', namespaces: ['a'] },
+      { kind: 'namespaces', namespaces: ['b', 'c'] },
+      { kind: 'workloads', workloads: ['b/api[Deployment]'] },
+    ] as const;
+    const peers = [a, b, peer('c', 'x'), outside];
+    for (const reach of reaches) {
+      const input = new InputUncertainty([error('x', { reach })]);
+      for (const src of peers)
+        for (const dst of peers)
+          expect(input.reasons(src, dst).length > 0, `${reach.kind} ${src.id} -> ${dst.id}`).toBe(
+            reachesPair(reach, src, dst),
+          );
+    }
+  });
+
   it('caps the reasons with a count', () => {
     const many = Array.from({ length: 8 }, (_, i) => error('yaml-syntax', { location: at(`f${i}.yaml`, 1) }));
     const reasons = new InputUncertainty(many).reasons(a, b);
