@@ -114,7 +114,7 @@ describe('policy-diff CLI on a real git repository', () => {
     expect(r.stdout).not.toContain('root:');
   });
 
-  it('reports the symlink as skipped in JSON diagnostics', async () => {
+  it('reports the symlink out of the repository as an error in JSON diagnostics', async () => {
     const r = await run(['diff', head, broken, '--repo', repo.dir, '--format', 'json']);
     const report = JSON.parse(r.stdout) as {
       incomplete: boolean;
@@ -122,7 +122,7 @@ describe('policy-diff CLI on a real git repository', () => {
     };
     expect(report.incomplete).toBe(true);
     expect(report.diagnostics.map((d) => [d.code, d.location?.file])).toContainEqual([
-      'symlink-skipped',
+      'symlink-outside-repository',
       'policies/outside.yaml',
     ]);
   });
