@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildAnnotations } from '../../src/action/annotations.js';
+import { analyseRevision } from '../../src/analysis/analyze-revision.js';
+import { DEFAULT_CONFIG } from '../../src/config/types.js';
 import { type Diagnostic, reachOf } from '../../src/core/diagnostics.js';
 import { InputUncertainty, MAX_UNCERTAIN_REASONS, reachesPair } from '../../src/diff/uncertainty.js';
 import { externalPeer, type Peer, workloadPeer } from '../../src/model/peers.js';
@@ -97,5 +99,33 @@ describe('annotations of an uncertain change', () => {
     const [certain] = buildAnnotations(report({ changes: [change()] }), []);
     expect(certain?.title).toBe('policy-diff: path opened');
     expect(certain?.message).not.toContain('uncertain');
+  });
+});
+
+describe('the reach of invalid policies', () => {
+  const diagnosticsOf = (text: string) =>
+    analyseRevision({ label: 'head', diagnostics: [], files: [{ path: 'p.yaml', text }] }, DEFAULT_CONFIG)
+      .diagnostics.filter((d) => d.severity === 'error')
+      .map((d) => [d.code, d.reach]);
+  const shop = { kind: 'namespaces', namespaces: ['shop'] };
+
+  it('an invalid NetworkPolicy reaches its namespace only (it selects pods there)', () => {
+    const text =
+      'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: p, namespace: shop}\nspec:\n  podSelector: {}\n  ingress: [{ports: [{protocol: HTTP, port: 80}]}]\n';
+    expect(diagnosticsOf(text)).toEqual([['invalid-networkpolicy', shop]]);
+  });
+
+  it('an invalid AuthorizationPolicy reaches its namespace, or everything from the root namespace', () => {
+    const policy = (ns: string) =>
+      `apiVersion: security.istio.io/v1beta1\nkind: AuthorizationPolicy\nmetadata: {name: p, namespace: ${ns}}\nspec:\n  action: DENY\n`;
+    expect(diagnosticsOf(policy('shop'))).toEqual([['istio-invalid-authz', shop]]);
+    expect(diagnosticsOf(policy('istio-system'))).toEqual([['istio-invalid-authz', undefined]]);
+  });
+
+  it('an invalid PeerAuthentication likewise', () => {
+    const policy = (ns: string) =>
+      `apiVersion: security.istio.io/v1beta1\nkind: PeerAuthentication\nmetadata: {name: p, namespace: ${ns}}\nspec:\n  mtls: {mode: STRICTEST}\n`;
+    expect(diagnosticsOf(policy('shop'))).toEqual([['istio-invalid-peerauthentication', shop]]);
+    expect(diagnosticsOf(policy('istio-system'))).toEqual([['istio-invalid-peerauthentication', undefined]]);
   });
 });
