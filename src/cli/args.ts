@@ -28,6 +28,8 @@ export type Command =
       readonly format: (typeof DIFF_FORMATS)[number];
       /** Exit 1 when a new finding at or above this severity exists (default `error`). */
       readonly failOn: FindingThreshold;
+      /** `--format markdown` is cut to this many characters, noise first (0: no limit). */
+      readonly maxChars: number;
     })
   | (CommonArgs & {
       readonly name: 'matrix';
@@ -43,6 +45,7 @@ const OPTIONS = {
   layer: { type: 'string' },
   'assume-injection': { type: 'string' },
   'fail-on': { type: 'string' },
+  'max-chars': { type: 'string' },
   output: { type: 'string', short: 'o' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean' },
@@ -86,6 +89,7 @@ export function parseCommand(argv: readonly string[], cwd: string): Command {
       head: rest[1]!,
       format: oneOf('--format', values.format ?? 'text', DIFF_FORMATS),
       failOn: oneOf('--fail-on', values['fail-on'] ?? 'error', FINDING_THRESHOLDS),
+      maxChars: maxChars(values['max-chars']),
     };
   }
   if (rest.length !== 1)
@@ -98,6 +102,18 @@ export function parseCommand(argv: readonly string[], cwd: string): Command {
     revision: rest[0]!,
     format: oneOf('--format', values.format ?? 'text', MATRIX_FORMATS),
   };
+}
+
+/** The PR comment's limit by default, so `--format markdown` is what the comment would be. */
+export const DEFAULT_MAX_CHARS = 65_536;
+
+function maxChars(value: string | undefined): number {
+  if (value === undefined) return DEFAULT_MAX_CHARS;
+  if (!/^\d+$/.test(value))
+    throw new ConfigurationError(
+      `--max-chars must be a whole number of characters, 0 for no limit (got '${value}')`,
+    );
+  return Number(value);
 }
 
 function oneOf<T extends string>(flag: string, value: string, allowed: readonly T[]): T {

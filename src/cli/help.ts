@@ -32,6 +32,8 @@ opened, closed and changed paths with the policy rules (file:line) behind them.
   --format text|markdown|json|connlist-diff
                              text (default); markdown is the PR comment; json for machines;
                              connlist-diff is netpol-analyzer's diff format (L3/L4 only)
+  --max-chars N              cut --format markdown to N characters like the PR comment, changes
+                             kept before findings (default: 65536); 0: no limit
   --fail-on error|warning|info|none
                              exit 1 when the change introduces a finding of this severity or
                              higher (default: error); none: only an incomplete analysis fails

@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { buildLayerMatrices } from '../analysis/layers.js';
 import { formatDiagnostic } from '../core/diagnostics.js';
 import { ConfigurationError, ExitCode } from '../core/errors.js';
+import { safeLine } from '../core/safe-text.js';
 import type { ParallelParse } from '../manifests/parse-pool.js';
 import { renderConnlist, renderConnlistDiff } from '../render/connlist.js';
 import { renderMarkdown } from '../render/markdown.js';
@@ -30,7 +31,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     return await execute(command, io);
   } catch (e) {
     if (e instanceof ConfigurationError) {
-      io.stderr(`policy-diff: ${e.message}\nRun 'policy-diff --help' for usage.\n`);
+      io.stderr(`policy-diff: ${safeLine(e.message)}\nRun 'policy-diff --help' for usage.\n`);
       return ExitCode.usage;
     }
     io.stderr(`policy-diff: internal error: ${(e as Error).stack ?? String(e)}\n`);
@@ -63,7 +64,11 @@ async function diffCommand(command: Extract<Command, { name: 'diff' }>, io: Io):
   });
   const body = {
     text: () => renderText(report),
-    markdown: () => renderMarkdown(report),
+    markdown: () =>
+      renderMarkdown(report, {
+        ...(command.maxChars > 0 && { maxChars: command.maxChars }),
+        fullReportHint: '`--format markdown --max-chars 0` (no limit) or `--format json`',
+      }),
     json: () => `${JSON.stringify(report, null, 2)}\n`,
     'connlist-diff': () => renderConnlistDiff(report),
   }[command.format]();
@@ -72,7 +77,7 @@ async function diffCommand(command: Extract<Command, { name: 'diff' }>, io: Io):
   if (report.incomplete) return ExitCode.incomplete;
   const verdict = evaluateFailOn(report, failOnForThreshold(command.failOn));
   if (verdict.failed) {
-    io.stderr(`policy-diff: ${verdict.reason}\n`);
+    io.stderr(`policy-diff: ${safeLine(verdict.reason)}\n`);
     return ExitCode.failedPolicy;
   }
   return ExitCode.ok;
@@ -93,7 +98,7 @@ async function matrixCommand(command: Extract<Command, { name: 'matrix' }>, io: 
         : renderMatrixText(matrix, command.layer);
   await emit(body, command.output, io);
   const problems = revision.diagnostics.filter((d) => d.severity !== 'note');
-  for (const d of problems) io.stderr(`${formatDiagnostic(d)}\n`);
+  for (const d of problems) io.stderr(`${safeLine(formatDiagnostic(d))}\n`);
   return revision.diagnostics.some((d) => d.severity === 'error') ? ExitCode.incomplete : ExitCode.ok;
 }
 
@@ -124,5 +129,6 @@ async function emit(body: string, output: string | undefined, io: Io): Promise<v
 
 /** Machine formats keep stdout clean; problems go to stderr so a user still sees them. */
 function reportDiagnostics(report: Report, io: Io): void {
-  for (const d of report.diagnostics) if (d.severity !== 'note') io.stderr(`${formatDiagnostic(d)}\n`);
+  for (const d of report.diagnostics)
+    if (d.severity !== 'note') io.stderr(`${safeLine(formatDiagnostic(d))}\n`);
 }

@@ -1,4 +1,5 @@
 import { formatDiagnostic } from '../core/diagnostics.js';
+import { safeLine } from '../core/safe-text.js';
 import type { PathChange, Report } from '../report/types.js';
 import { sanitize } from './escape.js';
 import { findingTextLines } from './findings.js';
@@ -29,7 +30,7 @@ export function renderText(report: Report): string {
     if (changes.length === 0) continue;
     out.push('', `${KIND_TITLE[kind]} (${changes.length})`);
     for (const [ns, group] of groupByDestinationNamespace(changes)) {
-      out.push(`  ${ns}`);
+      out.push(`  ${sanitize(ns)}`);
       for (const c of group) out.push(...changeLines(c));
     }
   }
@@ -52,7 +53,8 @@ export function renderText(report: Report): string {
       `${notes} file${notes === 1 ? '' : 's'} or document${notes === 1 ? '' : 's'} skipped as not Kubernetes manifests (use --format json to list them).`,
     );
   if (noPathChanged(report) && !report.incomplete) out.push('', 'No change in who can reach whom.');
-  return `${out.join('\n')}\n`;
+  // In a workflow its lines are the step log: none may start a workflow command.
+  return `${out.map(safeLine).join('\n')}\n`;
 }
 
 /** First after the summary: that the result is incomplete, and what was not understood. */
