@@ -29,7 +29,7 @@ export function incompleteHeadline(report: Report): IncompleteHeadline | undefin
     listed === 0
       ? 'no change is listed, but what that input says is missing'
       : uncertain === 0
-        ? `none of the ${changes} could be explained by it`
+        ? `no listed change could be explained by it`
         : `${uncertain} of ${changes} could be explained by it and ${uncertain === 1 ? 'is' : 'are'} marked uncertain`;
   return {
     lead: `${what}: ${effect}, so the check fails closed.`,
