@@ -2,7 +2,7 @@ import type { Document, Node } from 'yaml';
 import { isRecord } from '../core/decode.js';
 import { type Diagnostic, type DiagnosticReach, REACH_ALL } from '../core/diagnostics.js';
 import { namespaceNameError } from '../core/k8s-names.js';
-import { fileLine } from '../core/location.js';
+import { fileLine, type SourceLocation } from '../core/location.js';
 import { isAnalysedKind, isIstioGroup, servedKindError } from './kinds.js';
 import { type FilePosition, locator } from './locate.js';
 import { effectiveNamespace, isClusterScoped } from './namespace.js';
@@ -185,5 +185,46 @@ export function toK8sObject(
     body,
     location,
     locate,
+  };
+}
+
+/** The policy kind a body without `apiVersion`/`kind` is shaped like, from its `spec`. */
+function policyShape(spec: unknown): string | undefined {
+  if (!isRecord(spec)) return undefined;
+  if ('podSelector' in spec || 'policyTypes' in spec) return 'NetworkPolicy';
+  if ('mtls' in spec || 'portLevelMtls' in spec) return 'PeerAuthentication';
+  if ('action' in spec || 'rules' in spec || 'provider' in spec) return 'AuthorizationPolicy';
+  return undefined;
+}
+
+/**
+ * A document kubectl refuses for want of `apiVersion` or `kind` ("apiVersion not set", "kind not
+ * set"), when it is plainly meant as an object we analyse: metadata and a kind we analyse, or
+ * metadata and a policy-shaped body. Anything else without them (a values file, a JSON
+ * schema, a CI config) is no Kubernetes object and stays a note.
+ */
+export function missingTypeError(value: unknown, location: SourceLocation): Diagnostic | undefined {
+  if (!isRecord(value)) return undefined;
+  const kind = typeof value.kind === 'string' && value.kind !== '' ? value.kind : undefined;
+  const apiVersion =
+    typeof value.apiVersion === 'string' && value.apiVersion !== '' ? value.apiVersion : undefined;
+  const shape = policyShape(value.spec);
+  // A Helm values file may well say `kind: Deployment`; an object has metadata.
+  if (!isRecord(value.metadata)) return undefined;
+  const meant = kind !== undefined ? isAnalysedKind(kind) && kind : shape;
+  if (!meant) return undefined;
+  const metadata = value.metadata;
+  const name = typeof metadata.name === 'string' ? metadata.name : '(unnamed)';
+  const ns =
+    typeof metadata.namespace === 'string' && metadata.namespace !== '' ? metadata.namespace : 'default';
+  const missing = [apiVersion ? undefined : 'apiVersion', kind ? undefined : 'kind'].filter(Boolean);
+  const istio = meant === 'AuthorizationPolicy' || meant === 'PeerAuthentication';
+  return {
+    severity: 'error',
+    code: 'missing-type',
+    message: `a ${meant} (${name}) has no ${missing.join(' and ')}; kubectl refuses it, so it takes no effect`,
+    location,
+    dropped: `${meant} ${name}`,
+    reach: istio || isClusterScoped(meant) ? REACH_ALL : { kind: 'namespaces', namespaces: [ns] },
   };
 }

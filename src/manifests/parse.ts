@@ -13,7 +13,7 @@ import { type Diagnostic, REACH_ALL } from '../core/diagnostics.js';
 import { normaliseLabelMaps } from './labels.js';
 import { type FilePosition, locationAt, locator } from './locate.js';
 import { effectiveNamespace } from './namespace.js';
-import { type ObjectSource, toK8sObject } from './object.js';
+import { missingTypeError, type ObjectSource, toK8sObject } from './object.js';
 import { relocateRendered } from './rendered.js';
 import { isHelmTemplate, isKustomizationFile, isKustomizeKind } from './skip.js';
 import {
@@ -121,17 +121,21 @@ function listItems(ctx: DocContext, list: Record<string, unknown>, items: readon
   const itemKind = listKind === 'List' ? undefined : listKind.slice(0, -'List'.length);
   const nodes = itemNodes(ctx.doc);
   const root = ctx.doc.contents as Node;
+  // kubectl refuses the whole List when an item is no object, so none of it takes effect.
+  const scalar = items.findIndex((item) => !isRecord(item));
+  if (scalar >= 0) {
+    ctx.out.diagnostics.push({
+      severity: 'error',
+      code: 'invalid-list-item',
+      message: `item ${scalar} of ${listKind} is not an object; kubectl refuses the whole List`,
+      location: locationAt(ctx.pos, (nodes[scalar] ?? root).range?.[0] ?? 0),
+      dropped: `${items.length} items of ${ctx.label}`,
+    });
+    return;
+  }
   items.forEach((item, index) => {
     const node = nodes[index] ?? root;
-    if (!isRecord(item)) {
-      note(
-        ctx,
-        'not-kubernetes',
-        `item ${index} of ${listKind} is not an object; skipped`,
-        node.range?.[0] ?? 0,
-      );
-      return;
-    }
+    if (!isRecord(item)) return;
     const kind = item.kind ?? itemKind;
     if (typeof kind !== 'string' || kind === '') {
       ctx.out.diagnostics.push({
@@ -223,6 +227,13 @@ function parseDocument(ctx: DocContext): void {
   const skip = skipReason(json.value);
   if (skip?.code === 'not-kubernetes' && isIstioHelmValues(json.value)) {
     addHelmValues(ctx, json.value, doc.contents as Node);
+    return;
+  }
+  // A policy missing only its apiVersion or kind is refused by kubectl: an error, not a note.
+  const untyped =
+    skip?.code === 'not-kubernetes' && missingTypeError(json.value, locationAt(ctx.pos, docOffset(doc)));
+  if (untyped) {
+    ctx.out.diagnostics.push(untyped);
     return;
   }
   if (skip || !isRecord(json.value)) {

@@ -89,6 +89,35 @@ describe('what the API server rejects takes no effect (issue 13 item 3)', () => 
     ]);
   });
 
+  it.each([
+    // kubectl: error validating data: apiVersion not set
+    ['no apiVersion', 'kind: NetworkPolicy\nmetadata: {name: p, namespace: prod}', /has no apiVersion;/],
+    // kubectl: error validating data: kind not set
+    ['no kind', 'apiVersion: networking.k8s.io/v1\nmetadata: {name: p, namespace: prod}', /has no kind;/],
+    ['neither', 'metadata: {name: p, namespace: prod}', /has no apiVersion and kind;/],
+  ])('a NetworkPolicy with %s is refused: an error, not a note', (_what, head, message) => {
+    const parsed = parse(netpol(head));
+    expect(parsed.objects).toEqual([]);
+    expect(parsed.diagnostics).toMatchObject([
+      { severity: 'error', code: 'missing-type', reach: { kind: 'namespaces', namespaces: ['prod'] } },
+    ]);
+    expect(parsed.diagnostics[0]?.message).toMatch(message);
+  });
+
+  it('a Helm values file with a kind key, without metadata, is still no object', () => {
+    expect(codes(parse('kind: Deployment\nreplicas: 2\nspec: {podSelector: {}}\n').diagnostics)).toEqual([
+      'note:not-kubernetes',
+    ]);
+  });
+
+  it('a List with a scalar item is refused (kubectl: items[1] is not an object)', () => {
+    const parsed = parse(
+      'apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: Service\n  metadata: {name: s}\n- just-a-string\n',
+    );
+    expect(codes(parsed.diagnostics)).toEqual(['error:invalid-list-item']);
+    expect(parsed.objects).toEqual([]);
+  });
+
   it('leaves kinds of groups it does not know alone', () => {
     expect(servedKindError('example.com/v1', 'Widget')).toBeUndefined();
     expect(servedKindError('networking.k8s.io/v1', 'NetworkPolicy')).toBeUndefined();
