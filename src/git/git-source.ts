@@ -7,8 +7,15 @@ import { type DecodedText, decodeText } from './decode-text.js';
 import { fileTooLarge, type Limits, planReads } from './file-limits.js';
 import { listTree, type TreeEntry } from './ls-tree.js';
 import type { PathFilter } from './path-filter.js';
-import { blobMissing, invalidUtf8, linkProblem, textRefused, treeUnreadable } from './read-diagnostics.js';
-import { directoriesOf, expandLinks, type LinkTree } from './symlinks.js';
+import {
+  blobMissing,
+  invalidUtf8,
+  linkProblem,
+  textRefused,
+  treeMissing,
+  treeUnreadable,
+} from './read-diagnostics.js';
+import { couldHoldManifests, directoriesOf, expandLinks, type LinkTree } from './symlinks.js';
 import type { BlobReads, RevisionFiles } from './types.js';
 
 /**
@@ -76,7 +83,12 @@ async function linkTree(
   diagnostics: Diagnostic[],
 ): Promise<LinkTree<TreeEntry>> {
   const files = new Map<string, TreeEntry>();
-  for (const entry of entries) if (entry.kind === 'file') files.set(entry.path, entry);
+  for (const entry of entries) {
+    if (entry.kind === 'file') files.set(entry.path, entry);
+    else if (entry.kind === 'missing-tree' && couldHoldManifests(filter, entry.path)) {
+      diagnostics.push(treeMissing(rev, entry.path));
+    }
+  }
   const symlinks = entries.filter((e) => e.kind === 'symlink');
   const targets = await readBlobs(repo, symlinks, blobs);
   const links = new Map<string, string>();

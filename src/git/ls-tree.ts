@@ -1,7 +1,8 @@
 import { gitStdout } from './git-client.js';
 import { objectSizes } from './object-sizes.js';
 
-export type TreeEntryKind = 'file' | 'symlink' | 'submodule' | 'other';
+/** `missing-tree`: a directory whose tree object git does not have (damaged clone). */
+export type TreeEntryKind = 'file' | 'symlink' | 'submodule' | 'missing-tree' | 'other';
 
 /** One line of `git ls-tree -r --long`: the path is a label only, never a filesystem path. */
 export interface TreeEntry {
@@ -52,9 +53,7 @@ export function parseLsTree(output: string): TreeEntry[] {
  * clone lacks (even one no include glob names): such a blob is listed with `missing`.
  */
 export async function listTree(repo: string, commit: string): Promise<TreeEntry[]> {
-  // --full-tree: paths relative to the repository root even when `repo` is a subdirectory of it.
-  const output = await gitStdout(repo, ['ls-tree', '-r', '-z', '--full-tree', commit]);
-  const entries = parseLsTree(output.toString('utf8'));
+  const entries = await listEntries(repo, commit);
   const blobs = entries.filter((e) => e.kind === 'file' || e.kind === 'symlink');
   const sizes = await objectSizes(
     repo,
@@ -65,4 +64,39 @@ export async function listTree(repo: string, commit: string): Promise<TreeEntry[
     const size = sizes.get(entry.sha);
     return size === undefined ? { ...entry, size: 0, missing: true } : { ...entry, size };
   });
+}
+
+async function listEntries(repo: string, commit: string): Promise<TreeEntry[]> {
+  try {
+    // --full-tree: paths relative to the repository root even when `repo` is a subdirectory of it.
+    const output = await gitStdout(repo, ['ls-tree', '-r', '-z', '--full-tree', commit]);
+    return parseLsTree(output.toString('utf8'));
+  } catch (error) {
+    // Only a damaged tree takes the slow path; a root tree git cannot read throws on.
+    const root = await gitStdout(repo, ['rev-parse', '--verify', '--quiet', `${commit}^{tree}`]).catch(() => {
+      throw error;
+    });
+    return listDamaged(repo, root.toString('utf8').trim(), '');
+  }
+}
+
+/**
+ * `ls-tree -r` stops at the first tree object git lacks. Listed one directory at a time instead,
+ * only a directory whose tree is missing is lost, as a `missing-tree` entry.
+ */
+async function listDamaged(repo: string, tree: string, prefix: string): Promise<TreeEntry[]> {
+  const entries: TreeEntry[] = [];
+  for (const entry of parseLsTree((await gitStdout(repo, ['ls-tree', '-z', tree])).toString('utf8'))) {
+    const path = prefix === '' ? entry.path : `${prefix}/${entry.path}`;
+    if (entry.mode !== '040000') {
+      entries.push({ ...entry, path });
+      continue;
+    }
+    try {
+      entries.push(...(await listDamaged(repo, entry.sha, path)));
+    } catch {
+      entries.push({ ...entry, path, kind: 'missing-tree' });
+    }
+  }
+  return entries;
 }

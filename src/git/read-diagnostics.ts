@@ -101,6 +101,19 @@ export function blobMissing(revision: string, file: string): Diagnostic {
   };
 }
 
+/** A directory whose tree object git lacks: none of its files can be listed or read. */
+export function treeMissing(revision: string, dir: string): Diagnostic {
+  return {
+    severity: 'error',
+    code: 'tree-missing',
+    message:
+      'the directory is listed but git has no tree for it (partial or damaged clone); none of its files were read',
+    location: at(revision, dir),
+    dropped: `${dir}/`,
+    reach: REACH_ALL,
+  };
+}
+
 /** The revision's tree itself cannot be listed: nothing of it is read. */
 export function treeUnreadable(revision: string, why: string): Diagnostic {
   return {

@@ -92,7 +92,7 @@ export function resolvePath<F>(tree: LinkTree<F>, path: string): Resolved<F> {
  * Whether the include globs could match a file below `dir`: probes with the manifest extensions,
  * so a link that might be a directory of manifests is not dismissed for its own name.
  */
-function couldHoldManifests(filter: PathFilter, dir: string): boolean {
+export function couldHoldManifests(filter: PathFilter, dir: string): boolean {
   return ['yaml', 'yml', 'json'].some((ext) => filter(`${dir}/x.${ext}`) || filter(`${dir}/x/x.${ext}`));
 }
 

@@ -36,7 +36,8 @@ export async function openTree(input: RevisionInput, commit: string | undefined)
 async function gitTree(repo: string, commit: string): Promise<RevisionTree> {
   const shas = new Map<string, string>();
   const files = new Map<string, TreeFile>();
-  for (const entry of await listTree(repo, commit)) {
+  // A tree git cannot list (damaged clone) renders nothing: src/git reports it as an error.
+  for (const entry of await listTree(repo, commit).catch(() => [])) {
     if (entry.kind !== 'file') continue;
     shas.set(entry.path, entry.sha);
     files.set(entry.path, { path: entry.path, size: entry.size });

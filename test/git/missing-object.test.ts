@@ -72,19 +72,38 @@ describe('a git object missing from the clone', () => {
     expect(result.diagnostics).toEqual([]);
   });
 
-  it('a missing tree: one error for the revision, no crash', async () => {
+  it('a missing tree: an error for that directory only, the rest is read', async () => {
     const damaged = join(tmp, 'damaged');
     initRepo(damaged);
-    writeFiles(damaged, { 'a/b.yaml': 'kind: Pod\n' });
+    writeFiles(damaged, {
+      'a/b.yaml': 'kind: Pod\n',
+      'a/c/d.yaml': 'kind: Pod\n',
+      'z.yaml': 'kind: Service\n',
+    });
     commitAll(damaged, 'c');
     const tree = git(damaged, 'rev-parse', 'HEAD:a');
     rmSync(join(damaged, '.git', 'objects', tree.slice(0, 2), tree.slice(2)));
-    const result = await readRevision(
-      { kind: 'git', repo: damaged, rev: 'HEAD' },
-      { include: DEFAULT_INCLUDE, exclude: [] },
-    );
-    expect(result.files).toEqual([]);
-    expect(result.diagnostics.map((d) => [d.severity, d.code, d.reach])).toEqual([
+    const read = () =>
+      readRevision({ kind: 'git', repo: damaged, rev: 'HEAD' }, { include: DEFAULT_INCLUDE, exclude: [] });
+    const result = await read();
+    expect(result.files).toEqual([{ path: 'z.yaml', text: 'kind: Service\n' }]);
+    expect(result.diagnostics).toEqual([
+      {
+        severity: 'error',
+        code: 'tree-missing',
+        message:
+          'the directory is listed but git has no tree for it (partial or damaged clone); none of its files were read',
+        location: { revision: 'HEAD', file: 'a', line: 1, column: 1 },
+        dropped: 'a/',
+        reach: { kind: 'all' },
+      },
+    ]);
+    // The root tree missing too: one error for the whole revision, still no crash.
+    const root = git(damaged, 'rev-parse', 'HEAD^{tree}');
+    rmSync(join(damaged, '.git', 'objects', root.slice(0, 2), root.slice(2)));
+    const none = await read();
+    expect(none.files).toEqual([]);
+    expect(none.diagnostics.map((d) => [d.severity, d.code, d.reach])).toEqual([
       ['error', 'tree-unreadable', { kind: 'all' }],
     ]);
   });
