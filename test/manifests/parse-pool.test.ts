@@ -35,6 +35,7 @@ const PATHS: ObjectPath[] = [
 /** Everything a consumer sees of a parse, `locate` answers included. */
 function visible(parsed: ReturnType<typeof parseSourceFile>[]) {
   return parsed.map((p) => ({
+    aliased: p.aliased,
     diagnostics: p.diagnostics,
     objects: p.objects.map(({ locate, ...rest }) => ({
       ...rest,
@@ -51,6 +52,11 @@ describe('parsing on worker threads', () => {
       {
         path: 'aliases.yaml',
         text: 'apiVersion: v1\nkind: ConfigMap\nmetadata: &m {name: a}\ndata: {x: *m}\n',
+      },
+      {
+        // YAML 1.1 as kubectl reads it: octal, booleans, !!binary, merge keys located in the anchor
+        path: 'yaml11.yaml',
+        text: 'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: p, namespace: a}\nx: &base\n  podSelector: {matchLabels: {app: !!binary YXBp}}\nspec:\n  <<: *base\n  ingress:\n  - ports: [{port: 05432}, {port: 0x10}]\n    from: [{podSelector: {matchLabels: {on: yes}}}]\n',
       },
     ];
     expect(files.length).toBeGreaterThan(20);
