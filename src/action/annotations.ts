@@ -148,7 +148,8 @@ export function emitAnnotations(annotations: readonly Annotation[]): void {
   for (const a of annotations) {
     const properties: core.AnnotationProperties = {
       title: neutralise(a.title),
-      ...(a.file !== undefined && { file: a.file }),
+      // A path with control characters cannot be pointed at safely: it is shown neutralised.
+      ...(a.file !== undefined && { file: neutralise(a.file) }),
       ...(a.line !== undefined && { startLine: a.line }),
       ...(a.column !== undefined && { startColumn: a.column }),
     };
