@@ -36,7 +36,7 @@ function isWidened(c: PathChange): boolean {
 
 /**
  * The PR comment / job summary, in the order a reviewer needs it, which is also the order the size
- * budget keeps: summary and what could not be understood, openings and widenings, new findings,
+ * budget keeps: summary and what could not be understood (named in the headline), openings and widenings, new findings,
  * closings and other changes, then fixed and existing findings (noise last, so it is cut first).
  */
 export function renderMarkdown(report: Report, options: MarkdownOptions = {}): string {
@@ -45,7 +45,6 @@ export function renderMarkdown(report: Report, options: MarkdownOptions = {}): s
   const findings = findingMarkdownSections(report);
   const sections = [
     headerSection(report),
-    ...(report.incomplete ? diagnosticSections(report) : []),
     ...omittedSections(report),
     ...changeSections(
       'opened',
@@ -59,7 +58,8 @@ export function renderMarkdown(report: Report, options: MarkdownOptions = {}): s
     ),
     ...changeSections('changed', changed),
     ...workloadSections(report),
-    ...(report.incomplete ? [] : diagnosticSections(report)),
+    // The headline names the first errors; the whole list is long and waits until after the changes.
+    ...diagnosticSections(report),
     ...findings.rest,
   ];
   const hint =
