@@ -1,20 +1,33 @@
 import { spawn } from 'node:child_process';
 
+const FORMAT = '--batch-check=%(objectname) %(objectsize)';
+
 /**
- * Sizes of objects by sha through one `git cat-file --batch-check`, without reading contents.
- * A sha git does not have (a partial or damaged clone) is absent from the result, never an
- * exception. GIT_NO_LAZY_FETCH: a partial clone is not made to fetch every blob of the tree one
- * by one just to learn sizes; the contents actually read are still fetched on demand.
+ * Sizes of objects by sha, without reading contents. A sha git does not have (a partial or
+ * damaged clone) is absent from the result, never an exception. One `git cat-file --batch-check`
+ * answers all of them; in a partial clone it fetches what is missing from the promisor remote.
+ * When that fetch fails git dies (`could not fetch ... from promisor remote`), so the sizes are
+ * then taken from the objects the clone has locally (`--batch-all-objects`, which never fetches).
  */
-export function objectSizes(repo: string, shas: readonly string[]): Promise<Map<string, number>> {
+export async function objectSizes(repo: string, shas: readonly string[]): Promise<Map<string, number>> {
   const unique = [...new Set(shas)];
-  if (unique.length === 0) return Promise.resolve(new Map());
+  if (unique.length === 0) return new Map();
+  try {
+    return parseSizes(await catFile(repo, [FORMAT], `${unique.join('\n')}\n`), unique.length);
+  } catch {
+    const local = parseSizes(await catFile(repo, ['--batch-all-objects', FORMAT], ''));
+    const sizes = new Map<string, number>();
+    for (const sha of unique) {
+      const size = local.get(sha);
+      if (size !== undefined) sizes.set(sha, size);
+    }
+    return sizes;
+  }
+}
+
+function catFile(repo: string, args: readonly string[], input: string): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn('git', ['cat-file', '--batch-check=%(objectname) %(objectsize)'], {
-      cwd: repo,
-      stdio: ['pipe', 'pipe', 'pipe'],
-      env: { ...process.env, GIT_NO_LAZY_FETCH: '1' },
-    });
+    const child = spawn('git', ['cat-file', ...args], { cwd: repo, stdio: ['pipe', 'pipe', 'pipe'] });
     const chunks: Buffer[] = [];
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -24,24 +37,17 @@ export function objectSizes(repo: string, shas: readonly string[]): Promise<Map<
     child.stdin.on('error', () => undefined);
     child.on('error', (error) => reject(new Error(`cannot run git cat-file: ${error.message}`)));
     child.on('close', (code, signal) => {
-      if (code !== 0) {
-        reject(new Error(stderr.trim() || `git cat-file --batch-check exited with ${code ?? signal}`));
-        return;
-      }
-      try {
-        resolve(parseSizes(Buffer.concat(chunks).toString('utf8'), unique.length));
-      } catch (error) {
-        reject(error);
-      }
+      if (code === 0) resolve(Buffer.concat(chunks).toString('utf8'));
+      else reject(new Error(stderr.trim() || `git cat-file exited with ${code ?? signal}`));
     });
-    child.stdin.end(`${unique.join('\n')}\n`);
+    child.stdin.end(input);
   });
 }
 
-/** `<sha> <size>` per object, or `<sha> missing`; one line per request, in order. */
-function parseSizes(output: string, expected: number): Map<string, number> {
+/** `<sha> <size>` per object, or `<sha> missing`; with `expected`, one line per request. */
+function parseSizes(output: string, expected?: number): Map<string, number> {
   const lines = output.split('\n').filter((line) => line !== '');
-  if (lines.length !== expected) {
+  if (expected !== undefined && lines.length !== expected) {
     throw new Error(`git cat-file --batch-check answered ${lines.length} of ${expected} objects`);
   }
   const sizes = new Map<string, number>();

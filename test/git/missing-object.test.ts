@@ -107,4 +107,37 @@ describe('a git object missing from the clone', () => {
       ['error', 'tree-unreadable', { kind: 'all' }],
     ]);
   });
+
+  it('a partial clone (--filter=blob:none): blobs fetched on demand, or errors once the remote is gone', async () => {
+    const origin = join(tmp, 'origin');
+    initRepo(origin);
+    git(origin, 'config', 'uploadpack.allowFilter', 'true');
+    git(origin, 'config', 'uploadpack.allowAnySHA1InWant', 'true');
+    writeFiles(origin, { 'p/a.yaml': 'kind: Pod # a\n', 'p/b.yaml': 'kind: Pod # b\n', 'notes.txt': 'x\n' });
+    commitAll(origin, 'c');
+    const clone = (name: string) => {
+      git(tmp, 'clone', '-q', '--no-checkout', '--filter=blob:none', `file://${origin}`, join(tmp, name));
+      return join(tmp, name);
+    };
+    const online = clone('partial-online');
+    const offline = clone('partial-offline');
+    // With the remote there, what is needed is fetched on demand and read.
+    const read = await readRevision(
+      { kind: 'git', repo: online, rev: 'HEAD' },
+      { include: ['p/a.yaml'], exclude: [] },
+    );
+    expect(read.files).toEqual([{ path: 'p/a.yaml', text: 'kind: Pod # a\n' }]);
+    expect(read.diagnostics).toEqual([]);
+    // The remote gone: git cannot fetch, so each missing blob is an error for that file only.
+    await rm(origin, { recursive: true, force: true });
+    const unread = await readRevision(
+      { kind: 'git', repo: offline, rev: 'HEAD' },
+      { include: DEFAULT_INCLUDE, exclude: [] },
+    );
+    expect(unread.files).toEqual([]);
+    expect(unread.diagnostics.map((d) => [d.code, d.location?.file])).toEqual([
+      ['blob-missing', 'p/a.yaml'],
+      ['blob-missing', 'p/b.yaml'],
+    ]);
+  });
 });
