@@ -1,7 +1,7 @@
-import { parse as parseYaml } from 'yaml';
 import { asRecord } from '../core/decode.js';
 import type { Diagnostic } from '../core/diagnostics.js';
 import { HELM_VALUES_KIND, type K8sObject, type ObjectPath } from '../manifests/types.js';
+import { kubeYamlValue } from '../manifests/yaml-json.js';
 import type { ClusterModel } from '../model/types.js';
 
 type Json = Readonly<Record<string, unknown>>;
@@ -70,7 +70,7 @@ export function meshConfigSources(
     const text = asRecord(o.body.data)?.mesh;
     if (typeof text !== 'string') continue;
     try {
-      out.push(...source(o, parseYaml(text), ['data', 'mesh'], 'data.mesh', true));
+      out.push(...source(o, kubeYamlValue(text), ['data', 'mesh'], 'data.mesh', true));
     } catch {
       diagnostics.push({
         severity: 'warning',

@@ -1,5 +1,5 @@
-import { type Document, isAlias, isMap, isScalar, isSeq, type Node, type Pair } from 'yaml';
-import { isMergeKey } from './yaml-schema.js';
+import { type Document, isAlias, isMap, isScalar, isSeq, type Node, type Pair, parseDocument } from 'yaml';
+import { isMergeKey, KUBE_YAML } from './yaml-schema.js';
 
 /**
  * A parsed document as the JSON kubectl sends: go-yaml v2 decoding into interface{}
@@ -213,4 +213,14 @@ export interface KubeJson {
 /** The JSON value kubectl would send for `doc`; throws `KubeJsonError` where kubectl refuses it. */
 export function toKubeJson(doc: Document): KubeJson {
   return new Conversion(doc).run();
+}
+
+/**
+ * One YAML document read as kubectl (and istiod, Helm, Flux: all use `sigs.k8s.io/yaml`) reads it.
+ * Throws on a syntax error or what kubectl refuses.
+ */
+export function kubeYamlValue(text: string): unknown {
+  const doc = parseDocument(text, KUBE_YAML);
+  if (doc.errors.length > 0) throw doc.errors[0];
+  return toKubeJson(doc).value;
 }
