@@ -8,7 +8,7 @@ metadata: {name: a, namespace: x}
 spec: {selector: {app: a}}
 ---
 apiVersion: v1
-kind: ConfigMap
+kind: Pod
 metadata: {labels: {n: 1}}
 `;
 
@@ -52,7 +52,7 @@ describe('parseSourceFile: rendered output', () => {
       ['non-string-label', 'base/cm.yaml', 7],
       ['missing-name', 'base/cm.yaml', 7],
     ]);
-    expect(parsed.diagnostics[1]?.dropped).toContain('ConfigMap');
+    expect(parsed.diagnostics[1]?.dropped).toContain('Pod');
   });
 
   it('a plain file is parsed as before', () => {
