@@ -110,7 +110,9 @@ async function linkTree(
 
 /**
  * All blobs through one batch process; a blob already asked for (by this revision or, through
- * `bySha`, by the other one) is not read again. The child never outlives this.
+ * `bySha`, by the other one) is not read again. The child never outlives this. cat-file stops at
+ * the first object it cannot produce (a corrupt object, a promisor fetch that fails), failing
+ * every read after it: those are asked again one by one, so only what git cannot give is missing.
  */
 async function readBlobs(
   repo: string,
@@ -119,6 +121,7 @@ async function readBlobs(
 ): Promise<BatchObject[]> {
   if (entries.length === 0) return [];
   const batch = new CatFileBatch(repo);
+  let settled: PromiseSettledResult<BatchObject>[];
   try {
     const reads = entries.map((entry) => {
       let read = bySha.get(entry.sha);
@@ -128,9 +131,33 @@ async function readBlobs(
       }
       return read;
     });
-    const objects = await Promise.all(reads);
+    settled = await Promise.allSettled(reads);
     await batch.close();
-    return objects;
+  } finally {
+    batch.kill();
+  }
+  const objects: BatchObject[] = [];
+  for (const [index, result] of settled.entries()) {
+    const sha = entries[index]?.sha ?? '';
+    if (result.status === 'fulfilled') objects.push(result.value);
+    else {
+      const again = readAlone(repo, sha);
+      bySha.set(sha, again);
+      objects.push(await again);
+    }
+  }
+  return objects;
+}
+
+/** One blob in a process of its own: if git dies on it, only this one is missing. */
+async function readAlone(repo: string, sha: string): Promise<BatchObject> {
+  const batch = new CatFileBatch(repo);
+  try {
+    const object = await batch.read(sha);
+    await batch.close();
+    return object;
+  } catch {
+    return { kind: 'missing', sha };
   } finally {
     batch.kill();
   }

@@ -1,4 +1,4 @@
-import { rmSync } from 'node:fs';
+import { chmodSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -138,6 +138,28 @@ describe('a git object missing from the clone', () => {
     expect(unread.diagnostics.map((d) => [d.code, d.location?.file])).toEqual([
       ['blob-missing', 'p/a.yaml'],
       ['blob-missing', 'p/b.yaml'],
+    ]);
+  });
+
+  it('a corrupt object (git dies while streaming it): an error for that file, the others are read', async () => {
+    const corrupt = join(tmp, 'corrupt');
+    initRepo(corrupt);
+    const big = Buffer.alloc(30000, 'kind: Pod # padding\n').toString();
+    writeFiles(corrupt, { 'a.yaml': big, 'b.yaml': 'kind: Service\n', 'c.yaml': 'kind: Secret\n' });
+    commitAll(corrupt, 'c');
+    const sha = git(corrupt, 'rev-parse', 'HEAD:a.yaml');
+    const file = join(corrupt, '.git', 'objects', sha.slice(0, 2), sha.slice(2));
+    chmodSync(file, 0o644);
+    const bytes = readFileSync(file);
+    // The header still inflates (its size is known), the content does not.
+    writeFileSync(file, bytes.subarray(0, Math.floor(bytes.length / 2)));
+    const result = await readRevision(
+      { kind: 'git', repo: corrupt, rev: 'HEAD' },
+      { include: DEFAULT_INCLUDE, exclude: [] },
+    );
+    expect(result.files.map((f) => f.path)).toEqual(['b.yaml', 'c.yaml']);
+    expect(result.diagnostics.map((d) => [d.severity, d.code, d.location?.file])).toEqual([
+      ['error', 'blob-missing', 'a.yaml'],
     ]);
   });
 });
