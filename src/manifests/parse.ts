@@ -10,6 +10,7 @@ import {
 } from 'yaml';
 import { isRecord } from '../core/decode.js';
 import { type Diagnostic, REACH_ALL } from '../core/diagnostics.js';
+import { boundDiagnostic } from './bound-text.js';
 import { normaliseLabelMaps } from './labels.js';
 import { type FilePosition, locationAt, locator } from './locate.js';
 import { effectiveNamespace } from './namespace.js';
@@ -252,8 +253,15 @@ function fileNote(file: SourceFile, revision: string, code: string, message: str
 /**
  * Parses every document of one file into Kubernetes objects. Never throws: whatever cannot be
  * read becomes a diagnostic saying what was dropped, and the rest of the file is still used.
+ * Diagnostics quote huge scalars and keys cut (bound-text.ts).
  */
 export function parseSourceFile(file: SourceFile, revision: string): ParsedFile {
+  const parsed = parseFile(file, revision);
+  parsed.diagnostics = parsed.diagnostics.map(boundDiagnostic);
+  return parsed;
+}
+
+function parseFile(file: SourceFile, revision: string): ParsedFile {
   if (file.rendered) return parseRendered(file, file.rendered, revision);
   if (isKustomizationFile(file.path)) {
     return fileNote(

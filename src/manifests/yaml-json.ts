@@ -1,4 +1,14 @@
-import { type Document, isAlias, isMap, isScalar, isSeq, type Node, type Pair, parseDocument } from 'yaml';
+import {
+  type Document,
+  isAlias,
+  isMap,
+  isScalar,
+  isSeq,
+  type Node,
+  type Pair,
+  parseDocument,
+  type Scalar,
+} from 'yaml';
 import { isMergeKey, KUBE_YAML } from './yaml-schema.js';
 
 /**
@@ -156,8 +166,13 @@ class Conversion {
 
   private scalar(value: unknown, node: Node): unknown {
     if (typeof value === 'number' && !Number.isFinite(value)) {
+      // `.inf`/`.nan`: encoding/json refuses them. A huge integer kubectl would send as a
+      // big.Int has no JavaScript number: refused too, which fails closed.
+      const special = /^[-+]?\.(inf|nan)$/i.test((node as Scalar).source ?? '');
       throw new KubeJsonError(
-        `${String(value)} cannot be sent as JSON (kubectl refuses the document)`,
+        special
+          ? `${String(value)} cannot be sent as JSON (kubectl refuses the document)`
+          : 'an integer too large to analyse',
         offsetOfNode(node),
         'yaml-not-json',
       );
