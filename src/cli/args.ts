@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import type { InjectionAssumption } from '../config/types.js';
 import { ConfigurationError } from '../core/errors.js';
-import { FINDING_THRESHOLDS, type FindingThreshold } from '../report/fail-on.js';
+import { type FailOn, parseFailOn } from '../report/fail-on.js';
 import type { Layer } from '../report/types.js';
 
 export const DIFF_FORMATS = ['text', 'markdown', 'json', 'connlist-diff'] as const;
@@ -26,8 +26,8 @@ export type Command =
       readonly base: string;
       readonly head: string;
       readonly format: (typeof DIFF_FORMATS)[number];
-      /** Exit 1 when a new finding at or above this severity exists (default `error`). */
-      readonly failOn: FindingThreshold;
+      /** Exit 1 when one of these matches (default `new-errors`); the Action's vocabulary. */
+      readonly failOn: FailOn;
       /** `--format markdown` is cut to this many characters, noise first (0: no limit). */
       readonly maxChars: number;
     })
@@ -88,7 +88,7 @@ export function parseCommand(argv: readonly string[], cwd: string): Command {
       base: rest[0]!,
       head: rest[1]!,
       format: oneOf('--format', values.format ?? 'text', DIFF_FORMATS),
-      failOn: oneOf('--fail-on', values['fail-on'] ?? 'error', FINDING_THRESHOLDS),
+      failOn: parseFailOn(values['fail-on'] ?? 'new-errors'),
       maxChars: maxChars(values['max-chars']),
     };
   }

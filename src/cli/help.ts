@@ -34,9 +34,10 @@ opened, closed and changed paths with the policy rules (file:line) behind them.
                              connlist-diff is netpol-analyzer's diff format (L3/L4 only)
   --max-chars N              cut --format markdown to N characters like the PR comment, changes
                              kept before findings (default: 65536); 0: no limit
-  --fail-on error|warning|info|none
-                             exit 1 when the change introduces a finding of this severity or
-                             higher (default: error); none: only an incomplete analysis fails
+  --fail-on LIST             exit 1 when one of these matches (comma-separated, as the Action's
+                             fail-on): new-errors (default), new-warnings, new-findings, opened,
+                             closed, any-change; error, warning, info as severities; none: only
+                             an incomplete analysis fails
 
 ${COMMON}`,
   matrix: `Usage: policy-diff matrix <revision-or-dir> [options]

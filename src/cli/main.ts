@@ -9,7 +9,7 @@ import { renderConnlist, renderConnlistDiff } from '../render/connlist.js';
 import { renderMarkdown } from '../render/markdown.js';
 import { renderMatrixJson, renderMatrixText } from '../render/matrix.js';
 import { renderText } from '../render/text.js';
-import { evaluateFailOn, failOnForThreshold } from '../report/fail-on.js';
+import { evaluateFailOn } from '../report/fail-on.js';
 import type { Report } from '../report/types.js';
 import { VERSION } from '../report/version.js';
 import { runAnalysis, runDiff } from '../run.js';
@@ -75,7 +75,7 @@ async function diffCommand(command: Extract<Command, { name: 'diff' }>, io: Io):
   await emit(body, command.output, io);
   if (command.format !== 'text') reportDiagnostics(report, io);
   if (report.incomplete) return ExitCode.incomplete;
-  const verdict = evaluateFailOn(report, failOnForThreshold(command.failOn));
+  const verdict = evaluateFailOn(report, command.failOn);
   if (verdict.failed) {
     io.stderr(`policy-diff: ${safeLine(verdict.reason)}\n`);
     return ExitCode.failedPolicy;

@@ -41,8 +41,19 @@ export const FAIL_ON_CONDITIONS: readonly FailOnCondition[] = [
 export const DEFAULT_FAIL_ON: FailOn = ['new-errors'];
 
 /**
- * Parses `new-errors,opened` (commas, newlines or spaces). `none` alone means "only incomplete";
- * `incomplete` is accepted and ignored because it always applies.
+ * Severities, the CLI's first vocabulary, still accepted by both: a new finding at or above it.
+ * `error` is `new-errors`, `warning` is `new-warnings`, `info` is `new-findings`.
+ */
+const SEVERITY_CONDITION: Readonly<Record<string, FailOnCondition>> = {
+  error: 'new-errors',
+  warning: 'new-warnings',
+  info: 'new-findings',
+};
+
+/**
+ * The one fail-on vocabulary of the CLI (`--fail-on`) and the Action (`fail-on`): `new-errors,opened`
+ * (commas, newlines or spaces), severities for compatibility. `none` alone means "only
+ * incomplete"; `incomplete` is accepted and ignored because it always applies.
  */
 export function parseFailOn(text: string): FailOn {
   const words = text
@@ -61,10 +72,10 @@ export function parseFailOn(text: string): FailOn {
   const conditions: FailOnCondition[] = [];
   for (const word of words) {
     if (word === 'incomplete') continue;
-    const condition = FAIL_ON_CONDITIONS.find((c) => c === word);
+    const condition = FAIL_ON_CONDITIONS.find((c) => c === word) ?? SEVERITY_CONDITION[word];
     if (!condition) {
       throw new ConfigurationError(
-        `fail-on: unknown condition '${word}'; expected a comma-separated list of ${FAIL_ON_CONDITIONS.join(', ')}, or none`,
+        `fail-on: unknown condition '${word}'; expected a comma-separated list of ${FAIL_ON_CONDITIONS.join(', ')} (or a severity: error, warning, info), or none`,
       );
     }
     if (!conditions.includes(condition)) conditions.push(condition);
@@ -76,24 +87,7 @@ function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
-export type FindingThreshold = 'error' | 'warning' | 'info' | 'none';
-export const FINDING_THRESHOLDS: readonly FindingThreshold[] = ['error', 'warning', 'info', 'none'];
-
 const RANK: Record<Finding['severity'], number> = { error: 0, warning: 1, info: 2 };
-
-/** The CLI's `--fail-on error|warning|info|none`: a new finding at or above the severity fails. */
-export function failOnForThreshold(threshold: FindingThreshold): FailOn {
-  switch (threshold) {
-    case 'error':
-      return ['new-errors'];
-    case 'warning':
-      return ['new-warnings'];
-    case 'info':
-      return ['new-findings'];
-    case 'none':
-      return [];
-  }
-}
 
 /** New findings (not accepted, not existing) at or above a severity. */
 export function newFindingsAtLeast(report: Report, severity: Finding['severity']): Finding[] {

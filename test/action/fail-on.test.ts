@@ -67,6 +67,10 @@ describe('parseFailOn', () => {
     ['any-change,incomplete', ['any-change']],
     ['none', []],
     ['incomplete', []],
+    // Severities, the CLI's first vocabulary: a new finding at or above it.
+    ['error', ['new-errors']],
+    ['warning,opened', ['new-warnings', 'opened']],
+    ['info', ['new-findings']],
   ])('%j', (text, expected) => {
     expect(parseFailOn(text)).toEqual(expected);
   });

@@ -41,3 +41,15 @@ describe('--format markdown is the PR comment, cut the same way', () => {
     );
   });
 });
+
+describe('--fail-on speaks the Action vocabulary', () => {
+  it('opened, closed and severities, as the Action does', async () => {
+    expect(parseCommand(['diff', 'a', 'b'], '/')).toMatchObject({ failOn: ['new-errors'] });
+    expect(parseCommand(['diff', 'a', 'b', '--fail-on', 'opened,warning'], '/')).toMatchObject({
+      failOn: ['opened', 'new-warnings'],
+    });
+    expect(() => parseCommand(['diff', 'a', 'b', '--fail-on', 'sometimes'], '/')).toThrow(
+      /unknown condition 'sometimes'/,
+    );
+  });
+});
