@@ -72,7 +72,11 @@ function syntaxErrors(ctx: DocContext, errors: readonly YAMLError[]): void {
       severity: 'error',
       code: duplicate ? 'duplicate-key' : 'yaml-syntax',
       // prettyErrors is off (it can exhaust memory on hostile input), so the message is plain already.
-      message: duplicate ? 'duplicate key in a mapping (Kubernetes rejects it)' : plainMessage(err),
+      // go-yaml v2 (kubectl) keeps the last value; kubectl --validate=strict, kustomize and others
+      // may refuse the file or keep another: what the cluster gets is not known, so fail closed.
+      message: duplicate
+        ? 'duplicate key in a mapping: kubectl keeps the last value, stricter tools refuse the file; which one the cluster gets is unknown'
+        : plainMessage(err),
       location: locationAt(ctx.pos, err.pos[0]),
       dropped: ctx.label,
     });
