@@ -1,8 +1,9 @@
 import { type Document, isMap, isPair, isScalar, isSeq, type Pair, Scalar, type YAMLMap } from 'yaml';
-import type { Diagnostic } from '../core/diagnostics.js';
+import { type Diagnostic, type DiagnosticReach, REACH_ALL } from '../core/diagnostics.js';
 import { compareLocations } from '../core/location.js';
-import { isAnalysedKind } from './kinds.js';
+import { isAnalysedKind, isIstioGroup } from './kinds.js';
 import { type FilePosition, locationAt } from './locate.js';
+import { isClusterScoped } from './namespace.js';
 import { isMergeKey } from './yaml-schema.js';
 
 /** Keys whose value is a map of label (or annotation) values, which Kubernetes requires to be strings. */
@@ -36,8 +37,10 @@ function nonStringError(
   key: string,
   scalar: Scalar,
   text: string,
+  reach: DiagnosticReach,
 ): Diagnostic {
   return {
+    reach,
     severity: 'error',
     code: 'non-string-label',
     message: `${what} "${key}" has the value ${text}, which kubectl sends as ${typeof scalar.value === 'boolean' ? 'a boolean' : 'a number'} (${JSON.stringify(scalar.value)}); the API server rejects the object (quote it: "${text}")`,
@@ -46,7 +49,13 @@ function nonStringError(
 }
 
 /** Makes empty values of one label map "" (as Kubernetes decodes them) and judges the others. */
-function normaliseMap(pos: FilePosition, mapKey: string, map: YAMLMap, out: Diagnostic[]): void {
+function normaliseMap(
+  pos: FilePosition,
+  mapKey: string,
+  map: YAMLMap,
+  out: Diagnostic[],
+  reach: DiagnosticReach,
+): void {
   const what = mapKey === 'annotations' ? 'annotation' : 'label';
   for (const pair of [...map.items]) {
     // `<<: *common` merges labels written elsewhere; the decoders judge the merged values.
@@ -65,7 +74,7 @@ function normaliseMap(pos: FilePosition, mapKey: string, map: YAMLMap, out: Diag
       });
     } else if (isScalar(value) && typeof value.value !== 'string') {
       const text = value.source ?? String(value.value);
-      out.push(nonStringError(pos, what, key, value, text));
+      out.push(nonStringError(pos, what, key, value, text, reach));
     } else if (!isScalar(value)) {
       out.push({
         severity: 'error',
@@ -73,6 +82,7 @@ function normaliseMap(pos: FilePosition, mapKey: string, map: YAMLMap, out: Diag
         message: `${what} "${key}" is a ${isSeq(value) ? 'list' : 'map'}, not a string; Kubernetes rejects the object`,
         location: locationAt(pos, (value as { range?: [number] }).range?.[0] ?? 0),
         dropped: `${what} "${key}"`,
+        reach,
       });
       map.items.splice(map.items.indexOf(pair), 1);
     }
@@ -104,20 +114,32 @@ function objectMaps(root: unknown): { object: YAMLMap; kind: string | undefined 
 }
 
 /** Label maps of every map under `start` (pod templates, selectors): only in kinds we analyse. */
-function normaliseWithin(start: unknown, pos: FilePosition, out: Diagnostic[]): void {
+function normaliseWithin(start: unknown, pos: FilePosition, out: Diagnostic[], reach: DiagnosticReach): void {
   const stack: unknown[] = [start];
   while (stack.length > 0) {
     const node = stack.pop();
     if (isMap(node)) {
       for (const pair of node.items) {
         const key = keyText(pair);
-        if (isLabelMap(key, pair.value)) normaliseMap(pos, key ?? '', pair.value, out);
+        if (isLabelMap(key, pair.value)) normaliseMap(pos, key ?? '', pair.value, out, reach);
         else stack.push(pair.value);
       }
     } else if (isSeq(node)) {
       for (const item of node.items) stack.push(item);
     }
   }
+}
+
+/**
+ * The pairs a rejected object could touch: its namespace, or every pair for a cluster-scoped kind
+ * (a Namespace's labels feed namespaceSelectors everywhere) and Istio kinds (root namespace).
+ */
+function objectReach(object: YAMLMap, kind: string | undefined): DiagnosticReach {
+  const apiVersion = scalarText(pairValue(object, 'apiVersion')) ?? '';
+  const metadata = pairValue(object, 'metadata');
+  const ns = isMap(metadata) ? scalarText(pairValue(metadata, 'namespace')) : undefined;
+  if (kind === undefined || isClusterScoped(kind) || isIstioGroup(apiVersion)) return REACH_ALL;
+  return { kind: 'namespaces', namespaces: [ns || 'default'] };
 }
 
 /**
@@ -131,14 +153,14 @@ export function normaliseLabelMaps(doc: Document, pos: FilePosition): Diagnostic
   const out: Diagnostic[] = [];
   for (const { object, kind } of objectMaps(doc.contents)) {
     if (kind !== undefined && isAnalysedKind(kind)) {
-      normaliseWithin(object, pos, out);
+      normaliseWithin(object, pos, out, objectReach(object, kind));
       continue;
     }
     const metadata = pairValue(object, 'metadata');
     if (!isMap(metadata)) continue;
     for (const key of ['labels', 'annotations']) {
       const map = pairValue(metadata, key);
-      if (isMap(map)) normaliseMap(pos, key, map, out);
+      if (isMap(map)) normaliseMap(pos, key, map, out, objectReach(object, kind));
     }
   }
   // The walk is depth-first from the end; report in reading order.

@@ -189,6 +189,22 @@ spec:
     expect(codes(parse(deploy).diagnostics)).toEqual(['error:invalid-label']);
   });
 
+  it('a label error reaches the namespace of its object, and every pair for a Namespace', () => {
+    const deploy = `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: d, namespace: shop}
+spec:
+  template:
+    metadata: {labels: {app: [web]}}
+    spec: {containers: [{name: c}]}
+`;
+    expect(errors(parse(deploy).diagnostics)).toMatchObject([
+      { code: 'invalid-label', reach: { kind: 'namespaces', namespaces: ['shop'] } },
+    ]);
+    const ns = 'apiVersion: v1\nkind: Namespace\nmetadata: {name: shop, labels: {team: [a]}}\n';
+    expect(errors(parse(ns).diagnostics)).toMatchObject([{ code: 'invalid-label', reach: { kind: 'all' } }]);
+  });
+
   it('a nameless IstioOperator (install input) is read, with no error', () => {
     const parsed = parse(
       'apiVersion: install.istio.io/v1alpha1\nkind: IstioOperator\nspec:\n  tag: 1.22.0\n',
