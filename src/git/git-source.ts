@@ -47,11 +47,6 @@ export async function readGitRevision(
   const candidates = linked.map(({ path, file }) => ({ path, size: file.size, entry: file }));
   const plan = planReads(candidates, rev, limits);
   diagnostics.push(...plan.diagnostics);
-  // A blob the clone lacks is never asked for: in a partial clone whose promisor remote cannot
-  // be reached, asking would stop cat-file for every other file too.
-  const missing = plan.toRead.filter((c) => c.entry.missing);
-  diagnostics.push(...missing.map((c) => blobMissing(rev, c.path)));
-  plan.toRead = plan.toRead.filter((c) => !c.entry.missing);
   const objects = await readBlobs(
     repo,
     plan.toRead.map((c) => c.entry),
@@ -94,13 +89,11 @@ async function linkTree(
       diagnostics.push(treeMissing(rev, entry.path));
     }
   }
-  // A link's blob the clone lacks is never asked for (see readGitRevision).
   const symlinks = entries.filter((e) => e.kind === 'symlink');
-  const present = symlinks.filter((e) => !e.missing);
-  const targets = new Map((await readBlobs(repo, present, blobs)).map((o, i) => [present[i]?.path, o]));
+  const targets = await readBlobs(repo, symlinks, blobs);
   const links = new Map<string, string>();
-  for (const entry of symlinks) {
-    const object = targets.get(entry.path);
+  for (const [index, entry] of symlinks.entries()) {
+    const object = targets[index];
     if (object?.kind === 'found') links.set(entry.path, object.content.toString('utf8'));
     // A link git cannot give might lead anywhere; named by the globs, it is a missing file.
     else if (filter(entry.path)) diagnostics.push(blobMissing(rev, entry.path));

@@ -12,7 +12,7 @@ export interface TreeEntry {
   readonly sha: string;
   /** Blob size in bytes; 0 for submodules (ls-tree prints `-`) and for blobs git does not have. */
   readonly size: number;
-  /** Set when git has no such blob (a partial or damaged clone): its size is not known. */
+  /** Set when the clone does not hold the blob (damaged, or a partial clone not fetched yet): size unknown. */
   readonly missing?: true;
 }
 

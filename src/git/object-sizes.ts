@@ -1,28 +1,43 @@
 import { spawn } from 'node:child_process';
+import { gitOutput } from './git-client.js';
 
 const FORMAT = '--batch-check=%(objectname) %(objectsize)';
 
 /**
- * Sizes of objects by sha, without reading contents. A sha git does not have (a partial or
- * damaged clone) is absent from the result, never an exception. One `git cat-file --batch-check`
- * answers all of them; in a partial clone it fetches what is missing from the promisor remote.
- * When that fetch fails git dies (`could not fetch ... from promisor remote`), so the sizes are
- * then taken from the objects the clone has locally (`--batch-all-objects`, which never fetches).
+ * Sizes of objects by sha, without reading contents. A sha whose size is not known here is
+ * absent from the result, never an exception: git does not have it (a damaged clone), or it is a
+ * blob a partial clone has not fetched yet. A partial clone is asked only for what it holds
+ * (`--batch-all-objects` never fetches): `--batch-check` would fetch every blob of the tree one by
+ * one just to learn sizes, and die on the first one the promisor remote cannot give. The content
+ * of a blob that is read is still fetched on demand (git-source reads it and checks its size).
  */
 export async function objectSizes(repo: string, shas: readonly string[]): Promise<Map<string, number>> {
   const unique = [...new Set(shas)];
   if (unique.length === 0) return new Map();
-  try {
-    return parseSizes(await catFile(repo, [FORMAT], `${unique.join('\n')}\n`), unique.length);
-  } catch {
-    const local = parseSizes(await catFile(repo, ['--batch-all-objects', FORMAT], ''));
-    const sizes = new Map<string, number>();
-    for (const sha of unique) {
-      const size = local.get(sha);
-      if (size !== undefined) sizes.set(sha, size);
+  if (!(await isPartialClone(repo))) {
+    try {
+      return parseSizes(await catFile(repo, [FORMAT], `${unique.join('\n')}\n`), unique.length);
+    } catch {
+      // Fall through: git died on an object (e.g. a promisor remote configured otherwise).
     }
-    return sizes;
   }
+  const local = parseSizes(await catFile(repo, ['--batch-all-objects', '--unordered', FORMAT], ''));
+  const sizes = new Map<string, number>();
+  for (const sha of unique) {
+    const size = local.get(sha);
+    if (size !== undefined) sizes.set(sha, size);
+  }
+  return sizes;
+}
+
+/** A promisor remote (`remote.<name>.promisor`, or `extensions.partialClone` in newer git). */
+async function isPartialClone(repo: string): Promise<boolean> {
+  const found = await gitOutput(repo, [
+    'config',
+    '--get-regexp',
+    '^(extensions\\.partialclone|remote\\..*\\.promisor)$',
+  ]);
+  return found !== undefined && found !== '';
 }
 
 function catFile(repo: string, args: readonly string[], input: string): Promise<string> {

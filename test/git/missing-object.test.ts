@@ -128,6 +128,10 @@ describe('a git object missing from the clone', () => {
     );
     expect(read.files).toEqual([{ path: 'p/a.yaml', text: 'kind: Pod # a\n' }]);
     expect(read.diagnostics).toEqual([]);
+    // Only that blob was fetched: sizes are not learnt by fetching every blob of the tree.
+    const local = git(online, 'cat-file', '--batch-all-objects', '--batch-check=%(objectname)');
+    expect(local).toContain(git(online, 'rev-parse', 'HEAD:p/a.yaml'));
+    expect(local).not.toContain(git(online, 'rev-parse', 'HEAD:p/b.yaml'));
     // The remote gone: git cannot fetch, so each missing blob is an error for that file only.
     await rm(origin, { recursive: true, force: true });
     const unread = await readRevision(
