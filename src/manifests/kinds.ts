@@ -16,6 +16,8 @@ const KUBERNETES: Readonly<Record<string, readonly string[]>> = {
     'Endpoints',
     'Event',
     'LimitRange',
+    // A client-side kind kubectl unpacks; one without items is still no error.
+    'List',
     'Namespace',
     'Node',
     'PersistentVolume',

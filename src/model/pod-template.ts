@@ -33,6 +33,13 @@ export const TEMPLATE_PATHS: Readonly<Record<string, ObjectPath>> = {
   Pod: [],
 };
 
+function hasNonStringLabel(metadata: unknown): boolean {
+  if (!isRecord(metadata)) return false;
+  return [metadata.labels, metadata.annotations].some(
+    (m) => isRecord(m) && Object.values(m).some((v) => typeof v !== 'string'),
+  );
+}
+
 /** Thrown inside this module only: the template is unusable, the workload is dropped. */
 class BrokenTemplate extends Error {}
 
@@ -127,6 +134,10 @@ export function readPodTemplate(obj: K8sObject, diag: ObjectDiagnostics): PodTem
       return undefined;
     }
   }
+  // `version: 1` unquoted, in the template or the object's own metadata: the API server rejects the
+  // object, so none of its pods exist; manifests/labels.ts reported it (non-string-label, its reach).
+  const metadatas = [valueAt(template, ['metadata']), base.length === 0 ? undefined : obj.body.metadata];
+  if (metadatas.some(hasNonStringLabel)) return undefined;
   try {
     const containers = readContainers(spec, [...base, 'spec', 'containers'], owner, diag);
     const initContainers = readContainers(spec, [...base, 'spec', 'initContainers'], owner, diag);

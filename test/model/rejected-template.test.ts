@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG } from '../../src/config/types.js';
+import { parseSourceFile } from '../../src/manifests/parse.js';
 import { buildModel } from '../../src/model/build.js';
 import { objectsFromYaml } from '../helpers/yaml.js';
 
@@ -28,5 +29,19 @@ spec:
         reach: { kind: 'namespaces', namespaces: ['shop'] },
       },
     ]);
+  });
+
+  it.each([
+    ['a pod-template label', '  template:\n    metadata: {labels: {app: web, version: 1}}\n'],
+    ['an annotation of the object', '  template:\n    metadata: {labels: {app: web}}\n'],
+  ])('%s kubectl sends as a number: the workload has no pods', (what, template) => {
+    const metadata = what.includes('object')
+      ? 'metadata: {name: web, namespace: shop, annotations: {replicas: 3}}'
+      : 'metadata: {name: web, namespace: shop}';
+    const text = `apiVersion: apps/v1\nkind: Deployment\n${metadata}\nspec:\n${template}    spec: {containers: [{name: app}]}\n`;
+    const parsed = parseSourceFile({ path: 'a.yaml', text }, 'main');
+    expect(parsed.diagnostics.map((d) => `${d.severity}:${d.code}`)).toEqual(['error:non-string-label']);
+    const { model } = buildModel(parsed.objects, DEFAULT_CONFIG, 'main');
+    expect(model.workloads).toEqual([]);
   });
 });
