@@ -4,15 +4,15 @@ import { analyseRevision } from '../../src/analysis/analyze-revision.js';
 import { diffRevisions } from '../../src/analysis/diff-revisions.js';
 import { DEFAULT_CONFIG } from '../../src/config/types.js';
 
-/** Random small repositories: a few pods with labels in two namespaces, a few policies. */
+/** Random small repositories: a few pods with labels in two namespaces, a few policies. (Not `y`: kubectl reads it as true.) */
 const label = fc.constantFrom('a', 'b', 'c');
-const pod = fc.record({ ns: fc.constantFrom('x', 'y'), app: label, port: fc.constantFrom(80, 443, 8080) });
+const pod = fc.record({ ns: fc.constantFrom('x', 'z'), app: label, port: fc.constantFrom(80, 443, 8080) });
 const policy = fc.record({
-  ns: fc.constantFrom('x', 'y'),
+  ns: fc.constantFrom('x', 'z'),
   target: fc.option(label, { nil: undefined }),
   types: fc.constantFrom(['Ingress'], ['Egress'], ['Ingress', 'Egress']),
   peerApp: fc.option(label, { nil: undefined }),
-  peerNs: fc.option(fc.constantFrom('x', 'y'), { nil: undefined }),
+  peerNs: fc.option(fc.constantFrom('x', 'z'), { nil: undefined }),
   port: fc.option(fc.constantFrom(80, 443, 8080), { nil: undefined }),
 });
 const repo = fc.record({
