@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_INCLUDE } from '../../src/config/types.js';
 import { type RevisionInput, readRevision } from '../../src/git/read-revision.js';
+import { directoriesOf, expandLinks } from '../../src/git/symlinks.js';
 import { commitAll, initRepo, writeFiles } from './helpers.js';
 
 /**
@@ -135,5 +136,36 @@ describe.each(modes)('symlinks (%s)', (_mode, input, label) => {
     const result = await readRevision(input(), { include: ['shared/**'], exclude: [] });
     expect(result.files.map((f) => f.path)).toEqual(['shared/policy.yaml']);
     expect(result.diagnostics).toEqual([]);
+  });
+});
+
+describe('expandLinks (pure)', () => {
+  const tree = (files: string[], links: Record<string, string>) => ({
+    files: new Map(files.map((f) => [f, f])),
+    links: new Map(Object.entries(links)),
+    dirs: directoriesOf([...files, ...Object.keys(links)]),
+  });
+
+  it('stops links that fan out into each other at the budget, with an error', () => {
+    // d1 links twice to d0, d2 twice to d1, ...: 2^24 paths without a single cycle.
+    const links: Record<string, string> = {};
+    for (let level = 1; level <= 24; level++) {
+      links[`d${level}/a`] = `../d${level - 1}`;
+      links[`d${level}/b`] = `../d${level - 1}`;
+    }
+    const { files, problems } = expandLinks(tree(['d0/x.yaml'], links), () => true);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]?.kind).toBe('budget');
+    expect(files.length).toBeLessThan(200_000);
+  });
+
+  it('resolves `..` after a directory link physically, as the kernel does', () => {
+    // a/link -> ../b/c, so a/link/../y.yaml is b/y.yaml, not a/y.yaml.
+    const t = tree(['b/c/x.yaml', 'b/y.yaml', 'a/y.yaml'], {
+      'a/link': '../b/c',
+      'up.yaml': 'a/link/../y.yaml',
+    });
+    const { files } = expandLinks(t, (p) => p === 'up.yaml');
+    expect(files).toEqual([{ path: 'up.yaml', file: 'b/y.yaml' }]);
   });
 });
