@@ -19,7 +19,15 @@ async function markdown(extra: string[]) {
       'none',
       ...extra,
     ],
-    { stdout: (s) => void (stdout += s), stderr: (s) => void (stderr += s), cwd: PROJECT_ROOT },
+    {
+      stdout: (s) => {
+        stdout += s;
+      },
+      stderr: (s) => {
+        stderr += s;
+      },
+      cwd: PROJECT_ROOT,
+    },
   );
   return { code, stdout, stderr };
 }
