@@ -3,6 +3,7 @@ import { inStage, type StageObserver } from '../core/stages.js';
 import { explainPair } from '../diff/explain-pair.js';
 import { diffMatrices, type MatrixDiff } from '../diff/pair-diff.js';
 import { InputUncertainty } from '../diff/uncertainty.js';
+import { settleUnchangedInput } from '../diff/unchanged-input.js';
 import { computeFindings, type FindingsResult } from '../findings/index.js';
 import type { L7Cell } from '../l7/types.js';
 import type { AccessMatrix } from '../matrix/matrix.js';
@@ -81,7 +82,13 @@ function diffReport(
 ): Report {
   // Only what the revisions' input says reaches pairs: the findings' own problems (a threshold
   // in the config) do not change what the matrices answer.
-  const input = new InputUncertainty([...base.diagnostics, ...head.diagnostics]);
+  const settled = settleUnchangedInput(
+    base.diagnostics,
+    head.diagnostics,
+    diff.pairs,
+    Object.values(diff.omitted).some((n) => n > 0),
+  );
+  const input = new InputUncertainty([...settled.base, ...settled.head]);
   return buildReport<L7Cell>({
     base: revisionInfo(base),
     head: revisionInfo(head),
@@ -91,7 +98,7 @@ function diffReport(
     baseWorkloads: base.model.workloads.map((w) => w.id),
     headWorkloads: head.model.workloads.map((w) => w.id),
     findings: found.findings,
-    diagnostics: [...base.diagnostics, ...head.diagnostics, ...found.diagnostics],
+    diagnostics: [...settled.base, ...settled.head, ...found.diagnostics],
     explain: (p) => explainPair(p, layer === 'l4' ? undefined : L7_WORDS, input),
   });
 }

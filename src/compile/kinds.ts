@@ -1,5 +1,7 @@
 import { type Diagnostic, type DiagnosticReach, REACH_ALL } from '../core/diagnostics.js';
+import { digest } from '../core/digest.js';
 import { fileLine } from '../core/location.js';
+import { contentDigest } from '../l4/policy-index.js';
 import {
   DEFAULT_ISTIO_RELEASE,
   isIstioGroup,
@@ -196,6 +198,7 @@ function unmodelled(k: UnmodelledKind, objects: readonly K8sObject[], root: stri
     location: objects[0]!.location,
     dropped: `${objects.length} ${k.kind}`,
     reach,
+    inputDigest: digest(`${k.group}/${k.kind}\u0000${objects.map(contentDigest).sort().join('\u0000')}`),
   };
 }
 

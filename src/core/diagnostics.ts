@@ -22,6 +22,11 @@ export interface Diagnostic {
    * uncertain unless they carry it explicitly. See `reachOf`.
    */
   readonly reach?: DiagnosticReach;
+  /**
+   * For input we read but do not analyse (a kind not modelled yet): a digest of that input, so the
+   * diff can tell whether the pull request changed it (diff/unchanged-input.ts).
+   */
+  readonly inputDigest?: string;
 }
 
 /**

@@ -1,0 +1,83 @@
+import { describe, expect, it } from 'vitest';
+import { analyseRevision } from '../../src/analysis/analyze-revision.js';
+import { diffRevisions } from '../../src/analysis/diff-revisions.js';
+import { DEFAULT_CONFIG } from '../../src/config/types.js';
+
+const side = (label: string, yaml: string) =>
+  analyseRevision({ label, files: [{ path: 'all.yaml', text: yaml }], diagnostics: [] }, DEFAULT_CONFIG);
+
+const diff = (base: string, head: string) =>
+  diffRevisions(side('base', base), side('head', head), { layer: 'effective', config: DEFAULT_CONFIG });
+
+const pod = (ns: string, app: string) => `
+---
+apiVersion: v1
+kind: Pod
+metadata: { name: ${app}, namespace: ${ns}, labels: { app: ${app} } }
+spec: { containers: [{ name: c, image: x, ports: [{ containerPort: 8080 }] }] }
+`;
+
+// Namespace a, where the Sidecar is, runs the mesh's tooling; the pull requests change b and c.
+const PODS = pod('a', 'tool') + pod('b', 'web') + pod('b', 'api') + pod('c', 'web');
+
+const DENY_ALL = (ns: string) => `
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: { name: deny, namespace: ${ns} }
+spec: { podSelector: {}, policyTypes: [Ingress] }
+`;
+
+/** Isolates ns's ingress, still admitting namespace a: closes b and c's paths, none of a's. */
+const ALLOW_ONLY_FROM_A = (ns: string) => `
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: { name: from-a, namespace: ${ns} }
+spec:
+  podSelector: {}
+  ingress: [{ from: [{ namespaceSelector: { matchLabels: { kubernetes.io/metadata.name: a } } }] }]
+`;
+
+const SIDECAR = (hosts: string, ns = 'a') => `
+---
+apiVersion: networking.istio.io/v1beta1
+kind: Sidecar
+metadata: { name: default, namespace: ${ns} }
+spec: { egress: [{ hosts: [${hosts}] }] }
+`;
+
+const unmodelled = (r: ReturnType<typeof diff>) =>
+  r.diagnostics.filter((d) => d.code === 'kind-not-modelled');
+
+describe('a kind not modelled yet, the same in base and head', () => {
+  it('is a warning when no listed change lies within its reach: the run is complete', () => {
+    const r = diff(PODS + SIDECAR('"./*"'), PODS + SIDECAR('"./*"') + ALLOW_ONLY_FROM_A('b'));
+    expect(r.summary.closed).toBeGreaterThan(0);
+    expect(r.changes.every((c) => c.source.namespace !== 'a' && c.destination.namespace !== 'a')).toBe(true);
+    expect(unmodelled(r).map((d) => d.severity)).toEqual(['warning', 'warning']);
+    expect(r.incomplete).toBe(false);
+    expect(r.changes.every((c) => !c.uncertain)).toBe(true);
+  });
+
+  it('stays an error when a listed change lies within its reach, and that change is uncertain', () => {
+    const r = diff(PODS + SIDECAR('"./*"', 'b'), PODS + SIDECAR('"./*"', 'b') + DENY_ALL('b'));
+    expect(unmodelled(r).map((d) => d.severity)).toEqual(['error', 'error']);
+    expect(r.incomplete).toBe(true);
+    expect(r.changes.length).toBeGreaterThan(0);
+    expect(r.changes.every((c) => c.uncertain)).toBe(true);
+  });
+
+  it('stays an error when the pull request changes those objects', () => {
+    const r = diff(PODS + SIDECAR('"./*"'), PODS + SIDECAR('"istio-system/*"') + ALLOW_ONLY_FROM_A('b'));
+    expect(unmodelled(r).map((d) => d.severity)).toEqual(['error', 'error']);
+    expect(r.incomplete).toBe(true);
+  });
+
+  it('a revision diffed with itself is complete and empty', () => {
+    const r = diff(PODS + SIDECAR('"./*"'), PODS + SIDECAR('"./*"'));
+    expect(r.changes).toEqual([]);
+    expect(r.incomplete).toBe(false);
+    expect(unmodelled(r).length).toBe(2);
+  });
+});
