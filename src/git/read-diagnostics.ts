@@ -42,20 +42,43 @@ export function invalidUtf8(revision: string, file: string, line: number): Diagn
   };
 }
 
+/** `manifests` or `base.d` may be a directory; `run.sh` or `README.md` names a file. */
+function mayBeDirectory(path: string): boolean {
+  const name = path.slice(path.lastIndexOf('/') + 1);
+  const dot = name.lastIndexOf('.');
+  return (
+    dot <= 0 ||
+    !/^[A-Za-z][A-Za-z0-9]{0,7}$/.test(name.slice(dot + 1)) ||
+    /^(d|yaml|yml|json)$/i.test(name.slice(dot + 1))
+  );
+}
+
 export function linkProblem(revision: string, problem: LinkProblem): Diagnostic {
   const location = at(revision, problem.path);
   switch (problem.kind) {
-    case 'outside':
+    case 'outside': {
+      const leaves = problem.via
+        ? `symlink to ${problem.target} leads through ${problem.via}, which leaves the repository; not read`
+        : `symlink to ${problem.target} leaves the repository; not read`;
+      // A link named like a manifest, or like a directory that could hold some, may hide policies:
+      // fail closed. One named like another kind of file (tools/run.sh) holds no manifest.
+      if (problem.wanted || mayBeDirectory(problem.path)) {
+        return {
+          severity: 'error',
+          code: 'symlink-outside-repository',
+          message: leaves,
+          location,
+          dropped: problem.path,
+          reach: REACH_ALL,
+        };
+      }
       return {
-        severity: 'error',
+        severity: 'warning',
         code: 'symlink-outside-repository',
-        message: problem.via
-          ? `symlink to ${problem.target} leads through ${problem.via}, which leaves the repository; not read`
-          : `symlink to ${problem.target} leaves the repository; not read`,
+        message: `${leaves} (its name is not a manifest's, so it is taken for a file that holds none)`,
         location,
-        dropped: problem.path,
-        reach: REACH_ALL,
       };
+    }
     case 'budget':
       return {
         severity: 'error',

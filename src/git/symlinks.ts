@@ -27,7 +27,14 @@ export interface LinkedFile<F> {
 
 export type LinkProblem =
   /** The link, or one it leads through, points out of the repository: never read, an error. */
-  | { readonly kind: 'outside'; readonly path: string; readonly target: string; readonly via?: string }
+  | {
+      readonly kind: 'outside';
+      readonly path: string;
+      readonly target: string;
+      readonly via?: string;
+      /** The link's own path is a file the include globs want (not only a directory that could hold some). */
+      readonly wanted: boolean;
+    }
   /** A directory link back into a directory already being read: not expanded again. */
   | { readonly kind: 'cycle'; readonly path: string; readonly target: string }
   /** More than MAX_HOPS links in a row (a link loop: a -> b -> a). */
@@ -142,7 +149,7 @@ export function expandLinks<F>(
             problems.push({ kind: 'cycle', path: childPath, target });
           }
         } else if (wanted || couldHoldManifests(filter, childPath)) {
-          problems.push(problemOf(resolved, childPath, childPhysical, target));
+          problems.push(problemOf(resolved, childPath, childPhysical, target, wanted));
         }
       }
     }
@@ -155,12 +162,13 @@ function problemOf<F>(
   path: string,
   physical: string,
   target: string,
+  wanted: boolean,
 ): LinkProblem {
   if (resolved.kind === 'outside') {
     // Name the hop that leaves when it is not the link itself (a -> b, b -> /etc).
     return resolved.link === physical
-      ? { kind: 'outside', path, target }
-      : { kind: 'outside', path, target, via: `${resolved.link} -> ${resolved.target}` };
+      ? { kind: 'outside', path, target, wanted }
+      : { kind: 'outside', path, target, wanted, via: `${resolved.link} -> ${resolved.target}` };
   }
   return { kind: resolved.kind, path, target };
 }
