@@ -492,7 +492,7 @@ spec:
 }
 
 function peerAuthn(name: string, ns: string, mode: string): string {
-  return `apiVersion: security.istio.io/v1
+  return `apiVersion: security.istio.io/v1beta1
 kind: PeerAuthentication
 metadata:
   name: ${name}
@@ -504,7 +504,7 @@ spec:
 }
 
 function workloadPeerAuthn(ns: string): string {
-  return `apiVersion: security.istio.io/v1
+  return `apiVersion: security.istio.io/v1beta1
 kind: PeerAuthentication
 metadata:
   name: db-strict
