@@ -196,7 +196,7 @@ function pullRequest(head: Files, teams: readonly TeamNamespace[], random: () =>
   // 1. A per-app allow rule gains a port.
   for (const [path, text] of head) {
     if (path.startsWith(`policies/${at(0).name}/allow-svc`)) {
-      head.set(path, text.replace('- port: http', '- port: http\n          - port: 9090'));
+      head.set(path, text.replace('- port: http', '- port: http\n        - port: 9090'));
       changes.push(`${path}: port 9090 added`);
       break;
     }
