@@ -29,7 +29,7 @@ export function compilePolicies(model: ClusterModel, config: Config): CompiledPo
   const mesh = readMeshInstall(model, config.mesh);
   // What the Istio release does not serve takes no effect: the Istio stages never see it.
   const root = config.mesh.rootNamespace ?? mesh.rootNamespace ?? 'istio-system';
-  const kinds = checkKinds(model, mesh.release, root);
+  const kinds = checkKinds(model, config.mesh.istioRelease ?? mesh.release, root);
   const served = withoutRejected(model, kinds.rejected);
   const istio = compileIstioPolicies(served, mesh, config.mesh.rootNamespace);
   const traffic = decodeTraffic(served);

@@ -34,6 +34,15 @@ export function readNamespaceName(r: YamlReader, field: Field): string {
   return name;
 }
 
+/** An Istio release as `1.20` or `1.22.3` (quoted in YAML: unquoted `1.20` is the number 1.2). */
+function readIstioRelease(r: YamlReader, field: Field): string {
+  const release = r.string(field, 'an Istio release such as "1.20" or "1.22.3"');
+  if (!/^\d+\.\d+(\.\d+)?$/.test(release)) {
+    r.fail(field.node, `${field.path}: '${release}' is not an Istio release such as "1.20" or "1.22.3"`);
+  }
+  return release;
+}
+
 export function readNamespaces(r: YamlReader, field: Field): Record<string, DeclaredNamespace> {
   const result: Record<string, DeclaredNamespace> = {};
   for (const entry of r.entries(field)) {
@@ -87,6 +96,7 @@ const MESH_KEYS = [
   'injection',
   'enableNamespacesByDefault',
   'monitoringNamespaces',
+  'istioRelease',
 ] as const;
 
 export function readMesh(r: YamlReader, field: Field | undefined): Mesh {
@@ -112,6 +122,7 @@ export function readMesh(r: YamlReader, field: Field | undefined): Mesh {
       (f) => r.items(f).map((item) => readNamespaceName(r, item)),
       d.monitoringNamespaces,
     ),
+    istioRelease: get('istioRelease', (f) => readIstioRelease(r, f), d.istioRelease),
   };
 }
 

@@ -73,6 +73,11 @@ export interface Config {
     readonly enableNamespacesByDefault: boolean;
     /** Extra namespaces whose Prometheus scrapes sidecars (15090/15020). */
     readonly monitoringNamespaces: readonly string[];
+    /**
+     * The Istio release the cluster runs (`1.20`, `1.22.3`), which decides the API versions served
+     * (SEMANTICS V1). `undefined`: read from the repository's install, else 1.20.
+     */
+    readonly istioRelease: string | undefined;
   };
   readonly sidecar: {
     /** Minimum istio-proxy requests as Quantity strings (defaults `100m` and `128Mi`). */
@@ -112,6 +117,7 @@ export const DEFAULT_CONFIG: Config = {
     injection: 'labelled',
     enableNamespacesByDefault: false,
     monitoringNamespaces: [],
+    istioRelease: undefined,
   },
   sidecar: { minCpuRequest: '100m', minMemoryRequest: '128Mi' },
   findings: { severity: {}, accept: [] },

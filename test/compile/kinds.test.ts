@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_CONFIG } from '../../src/config/types.js';
 import { revision } from './helpers.js';
 
 const errors = (yaml: string) => revision(yaml).diagnostics.filter((d) => d.severity === 'error');
@@ -35,6 +36,22 @@ describe('Istio versions the analysed release does not serve take no effect (SEM
     const rev = revision(PA('security.istio.io/v1') + INSTALL('1.22.3'));
     expect(rev.policies.istio.peerAuthentications.map((o) => o.name)).toEqual(['strict']);
     expect(rev.diagnostics.filter((d) => d.code === 'istio-version-not-served')).toEqual([]);
+  });
+
+  it('the configured release (mesh.istioRelease) decides over the repository install', () => {
+    const on = (release: string) => ({
+      ...DEFAULT_CONFIG,
+      mesh: { ...DEFAULT_CONFIG.mesh, istioRelease: release },
+    });
+    // The repository says 1.20; the platform team says the cluster runs 1.22: v1 is served.
+    const served = revision(PA('security.istio.io/v1') + INSTALL('1.20.8'), on('1.22'));
+    expect(served.policies.istio.peerAuthentications.map((o) => o.name)).toEqual(['strict']);
+    // And the other way round: the repository installs 1.22, the cluster still runs 1.20.
+    const rejected = revision(PA('security.istio.io/v1') + INSTALL('1.22.3'), on('1.20'));
+    expect(rejected.policies.istio.peerAuthentications).toEqual([]);
+    expect(rejected.diagnostics.find((d) => d.code === 'istio-version-not-served')?.message).toMatch(
+      /not served by Istio 1\.20/,
+    );
   });
 
   it('an AuthorizationPolicy in v1alpha1 (removed in 1.6) in the root namespace reaches every pair', () => {

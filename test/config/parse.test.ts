@@ -52,6 +52,7 @@ mesh:
   injection: none
   enableNamespacesByDefault: true
   monitoringNamespaces: [monitoring]
+  istioRelease: "1.22.3"
 sidecar: { minCpuRequest: 100m, minMemoryRequest: 128Mi, defaultCpuRequest: 10m, defaultMemoryRequest: 40Mi }
 findings:
   severity: { sidecar-cpu-request-low: warning, policy-selects-nothing: off }
@@ -78,6 +79,7 @@ findings:
         injection: 'none',
         enableNamespacesByDefault: true,
         monitoringNamespaces: ['monitoring'],
+        istioRelease: '1.22.3',
       },
       sidecar: {
         minCpuRequest: '100m',
@@ -100,6 +102,11 @@ findings:
       location,
     };
     expect(parseConfig(text, FILE)).toEqual(expected);
+  });
+
+  it('reads mesh.istioRelease as a quoted release, and says to quote an unquoted 1.20', () => {
+    expect(parseError('mesh: { istioRelease: 1.20 }\n')).toMatch(/quote it: "1\.20"/);
+    expect(parseError('mesh: { istioRelease: "one" }\n')).toMatch(/not an Istio release/);
   });
 
   it('resolves YAML aliases like the node they stand for', () => {
