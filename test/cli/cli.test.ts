@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.js';
+import { runCli } from '../helpers/cli.js';
 import { TempRepo } from '../helpers/git-repo.js';
 
 const NAMESPACE = `apiVersion: v1
@@ -51,20 +51,7 @@ spec:
         - port: http
 `;
 
-async function run(argv: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(argv, {
-    stdout: (s) => {
-      stdout += s;
-    },
-    stderr: (s) => {
-      stderr += s;
-    },
-    cwd: '/',
-  });
-  return { code, stdout, stderr };
-}
+const run = (argv: string[]) => runCli(argv);
 
 describe('policy-diff CLI on a real git repository', () => {
   const repo = new TempRepo();

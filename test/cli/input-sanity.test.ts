@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.js';
+import { runCli } from '../helpers/cli.js';
 import { PROJECT_ROOT } from '../helpers/shared.js';
 
 /**
@@ -25,20 +25,7 @@ describe('policy-diff refuses input that cannot be what was meant', () => {
   const allowEmpty = join(dir('config', {}), 'allow-empty.yaml');
   writeFileSync(allowEmpty, 'allowEmptyRevision: true\n');
 
-  async function run(argv: string[]) {
-    let stdout = '';
-    let stderr = '';
-    const code = await main([...argv, '--repo', PROJECT_ROOT], {
-      stdout: (s) => {
-        stdout += s;
-      },
-      stderr: (s) => {
-        stderr += s;
-      },
-      cwd: PROJECT_ROOT,
-    });
-    return { code, stdout, stderr };
-  }
+  const run = (argv: string[]) => runCli([...argv, '--repo', PROJECT_ROOT], PROJECT_ROOT);
 
   it('an include glob that matches no file on either side is exit 2 naming it', async () => {
     const r = await run(['diff', manifests, manifests, '--include', 'apps/**', '--include', 'polices/**']);

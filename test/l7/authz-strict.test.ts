@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.js';
+import { runCli } from '../helpers/cli.js';
 import { TempRepo } from '../helpers/git-repo.js';
 import { ap, mesh } from './helpers.js';
 
@@ -34,17 +34,7 @@ spec:
             ${field}: ["cluster.local/ns/prod/sa/web"]
 `;
 
-async function run(argv: string[]) {
-  let stdout = '';
-  const code = await main(argv, {
-    stdout: (s) => {
-      stdout += s;
-    },
-    stderr: () => {},
-    cwd: '/',
-  });
-  return { code, stdout };
-}
+const run = (argv: string[]) => runCli(argv);
 
 interface JsonReport {
   incomplete: boolean;
