@@ -60,7 +60,11 @@ const NETWORKING_V1: Readonly<Record<string, Since>> = {
   v1: V1_PROMOTION,
 };
 
-/** Istio's CRDs: group -> kind -> version -> first release serving it (SEMANTICS V1, crd-all.gen.yaml). */
+/**
+ * Istio's CRDs: group -> kind -> version -> first release serving it (SEMANTICS V1). Checked against
+ * `served: true` in istio/istio `manifests/charts/base/crds/crd-all.gen.yaml` (tags 1.20.0-1.23.0)
+ * and `manifests/charts/base/files/crd-all.gen.yaml` (1.24.0-1.29.0): test/manifests/istio-served-versions.test.ts.
+ */
 const ISTIO: Readonly<Record<string, Readonly<Record<string, Readonly<Record<string, Since>>>>>> = {
   'security.istio.io': {
     // AuthorizationPolicy and RequestAuthentication were served in v1 before 1.20; 1.22 promoted PeerAuthentication.
