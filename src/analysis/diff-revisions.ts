@@ -1,6 +1,7 @@
 import { type Config, DEFAULT_CONFIG } from '../config/types.js';
 import { inStage, type StageObserver } from '../core/stages.js';
 import { explainPair } from '../diff/explain-pair.js';
+import { exposedWorkloads, outsideSource } from '../diff/exposure.js';
 import { diffMatrices, type MatrixDiff } from '../diff/pair-diff.js';
 import { InputUncertainty } from '../diff/uncertainty.js';
 import { settleUnchangedInput } from '../diff/unchanged-input.js';
@@ -89,6 +90,7 @@ function diffReport(
     Object.values(diff.omitted).some((n) => n > 0),
   );
   const input = new InputUncertainty([...settled.base, ...settled.head]);
+  const exposed = new Set([...exposedWorkloads(base.model), ...exposedWorkloads(head.model)]);
   return buildReport<L7Cell>({
     base: revisionInfo(base),
     head: revisionInfo(head),
@@ -100,6 +102,7 @@ function diffReport(
     findings: found.findings,
     diagnostics: [...settled.base, ...settled.head, ...found.diagnostics],
     explain: (p) => explainPair(p, layer === 'l4' ? undefined : L7_WORDS, input),
+    outside: (p) => outsideSource(p, exposed),
   });
 }
 

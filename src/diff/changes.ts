@@ -36,15 +36,31 @@ export interface PathChange {
    * Absent when the L7 scope is the same there.
    */
   readonly l7Change?: L7Change;
+  /**
+   * Present when the source is outside the cluster, saying how it gets in: a new path from outside
+   * is the highest-risk change a pull request can make (see `Exposure`). Absent inside the cluster.
+   */
+  readonly fromOutside?: Exposure;
 }
+
+/**
+ * How a path from outside the cluster gets in:
+ * - `gateway`: a route of an Istio ingress Gateway (the source is its `ingress` peer);
+ * - `service`: an external address reaching a workload that a NodePort or LoadBalancer Service exposes;
+ * - `address`: an external address range the policies admit (no NodePort/LoadBalancer Service in the repository).
+ */
+export type Exposure = 'gateway' | 'service' | 'address';
 
 export type L7Change = 'widened' | 'narrowed' | 'changed';
 
 export interface PeerInfo {
-  /** `namespace/name[Kind]` or `first-last[External]`. */
+  /**
+   * `namespace/name[Kind]`, `first-last[External]`, or for what enters through an Istio ingress
+   * Gateway `outside via namespace/name[Gateway]`.
+   */
   readonly id: string;
-  readonly kind: 'workload' | 'external';
-  /** Namespace of a workload; undefined for external peers. */
+  readonly kind: 'workload' | 'external' | 'ingress';
+  /** Namespace of a workload; undefined for external and ingress peers. */
   readonly namespace?: string;
 }
 

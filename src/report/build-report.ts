@@ -1,5 +1,6 @@
 import { compareDiagnostics, type Diagnostic, isIncomplete } from '../core/diagnostics.js';
 import type { PairExplanation } from '../diff/explain-pair.js';
+import type { OutsideSource } from '../diff/exposure.js';
 import { changeKind, type PairDiff } from '../diff/pair-diff.js';
 import type { L7CellLike } from '../matrix/matrix.js';
 import { externalPeer, type Peer } from '../model/peers.js';
@@ -20,6 +21,12 @@ export interface ReportInput<C extends L7CellLike = L7CellLike> {
   readonly diagnostics: readonly Diagnostic[];
   /** Causes, uncertainty and L7 scopes of a pair that changed, decided and worded by the diff. */
   readonly explain: (pair: PairDiff<C>) => PairExplanation;
+  /**
+   * How a pair's source is outside the cluster, when the caller knows more than the peers say: a
+   * gateway hop (reported with its `ingress` source), or an external source reaching a workload a
+   * NodePort/LoadBalancer Service exposes. Without it an external source is `address`.
+   */
+  readonly outside?: (pair: PairDiff<C>) => OutsideSource | undefined;
 }
 
 export function buildReport<C extends L7CellLike>(input: ReportInput<C>): Report {
@@ -125,16 +132,18 @@ function toRangedChange<C extends L7CellLike>(
   pair: PairDiff<C>,
   baseSet: ReadonlySet<string>,
   headSet: ReadonlySet<string>,
-  input: Pick<ReportInput<C>, 'explain'>,
+  input: Pick<ReportInput<C>, 'explain' | 'outside'>,
 ): RangedChange {
   const added = pair.afterConns.subtract(pair.beforeConns);
   const removed = pair.beforeConns.subtract(pair.afterConns);
   const kind = changeKind(pair.beforeConns, pair.afterConns);
   const why = input.explain(pair);
   const workloadsDiff = workloadsDiffInfo(pair.src, pair.dst, baseSet, headSet);
+  const outside =
+    input.outside?.(pair) ?? (pair.src.kind === 'external' ? { exposure: 'address' as const } : undefined);
   const change: PathChange = {
     kind,
-    source: peerInfo(pair.src),
+    source: outside?.source ?? peerInfo(pair.src),
     destination: peerInfo(pair.dst),
     before: pair.beforeConns.toString(),
     after: pair.afterConns.toString(),
@@ -146,6 +155,7 @@ function toRangedChange<C extends L7CellLike>(
     ...(workloadsDiff ? { workloadsDiff } : {}),
     ...(why.scopes ? { l7Before: why.scopes.before, l7After: why.scopes.after } : {}),
     ...(why.l7Change ? { l7Change: why.l7Change } : {}),
+    ...(outside ? { fromOutside: outside.exposure } : {}),
   };
   if (pair.src.kind === 'external') return { change, external: { range: pair.src.range, side: 'source' } };
   if (pair.dst.kind === 'external')
