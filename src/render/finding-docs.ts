@@ -1,0 +1,80 @@
+/**
+ * What each finding rule means and its usual fix, as docs/findings.md's rules table says (Markdown):
+ * the SARIF rules' full description and help. test/render/sarif.test.ts keeps the two in step.
+ */
+export const FINDING_RULE_DOCS: Readonly<Record<string, { readonly meaning: string; readonly fix: string }>> =
+  {
+    'mesh-allows-network-blocks': {
+      meaning:
+        'An AuthorizationPolicy ALLOW rule names a source (principal or namespace) for a destination, Istio would let it through, but NetworkPolicy blocks every port of the rule. The network wins: the mesh rule is dead. A principal is reported per workload with that identity (pair findings); a namespace value (`team-*`) once per destination, and only when none of its workloads with a sidecar gets through (a wildcard that lets some teams in is not dead). Only sources a rule names explicitly are checked.',
+      fix: 'Add the matching NetworkPolicy egress/ingress rule, or drop the source from the AuthorizationPolicy.',
+    },
+    'network-allows-mesh-denies': {
+      meaning:
+        "A rule of the destination's ingress NetworkPolicy explicitly admits S, but the destination's AuthorizationPolicies deny every request from S (allow-nothing, no ALLOW rule matches, a DENY): the two policies of D disagree on who may come in. Sources with a sidecar only.",
+      fix: 'Narrow the NetworkPolicy rule, or allow the source in Istio if it should get through.',
+    },
+    'route-to-blocked-destination': {
+      meaning:
+        "A VirtualService sends part of a host's traffic (weight > 0) to pods (e.g. a canary subset) that NetworkPolicy or Istio blocks for a client that can reach the route's other destinations. The client sidecar connects to the final pods (SEMANTICS F2), so those requests fail.",
+      fix: 'Make policies select every version by the labels they share (`app`), not `version`.',
+    },
+    'route-to-undefined-subset': {
+      meaning:
+        'A route names a subset that no DestinationRule defines, or whose labels match no pod of the Service: 503 (F6).',
+      fix: 'Define the subset, fix its name or labels.',
+    },
+    'duplicate-virtualservice': {
+      meaning: 'Several VirtualServices apply to one host in sidecars: they are not merged, one wins (F5).',
+      fix: 'One VirtualService per host.',
+    },
+    'duplicate-peerauthentication': {
+      meaning:
+        'Several selector-less PeerAuthentications in one namespace (or the root namespace): only the oldest applies (E3). The message names the one the analysis assumes applies: the oldest by `creationTimestamp`, or the first by name when the repository has no creation times. This is the only report of it, so accepting it silences it.',
+      fix: 'Keep one.',
+    },
+    'sidecar-control-plane-blocked': {
+      meaning:
+        'A workload with a sidecar has egress NetworkPolicy that blocks istiod (TCP 15012; 15010 too when plaintext xDS is configured) in `mesh.istioNamespace` (istiod = `app=istiod` or `istio=pilot`; a synthetic istiod with those labels when the repository has none). The proxy never gets certificates or config.',
+      fix: 'Egress rule to the Istio namespace, pods `app: istiod`, TCP 15012.',
+    },
+    'sidecar-dns-blocked': {
+      meaning:
+        'A workload with a sidecar cannot reach kube-dns (`k8s-app=kube-dns` in kube-system; synthetic when absent) on UDP 53 and TCP 53.',
+      fix: 'Egress rule to kube-system `k8s-app: kube-dns` on UDP and TCP 53.',
+    },
+    'sidecar-port-blocked': {
+      meaning:
+        'Isolated ingress blocks 15090 (Envoy metrics) or, for pods annotated `prometheus.io/scrape: "true"` that keep Istio\'s metrics merging (no `prometheus.istio.io/merge-metrics: "false"`), 15020 (merged application and Envoy metrics) from Prometheus (workloads labelled `app: prometheus` or `app.kubernetes.io/name: prometheus`, plus `mesh.monitoringNamespaces`), or 15021 (health) to an Istio gateway from outside the cluster.',
+      fix: 'Allow the port from the monitoring namespace / load balancer.',
+    },
+    'policy-on-workload-without-sidecar': {
+      meaning:
+        'An AuthorizationPolicy or PeerAuthentication selects workloads that have no sidecar: it is not enforced there (E9). Mesh-wide policies are not reported.',
+      fix: 'Enable injection, or enforce with NetworkPolicy.',
+    },
+    'identity-from-workload-without-sidecar': {
+      meaning:
+        "An ALLOW/DENY rule names a principal or namespace whose workloads have no sidecar (no mTLS, so no identity: the rule never matches them, D11), or a STRICT mTLS port has clients that NetworkPolicy lets in but that have no sidecar (their plaintext is rejected, E7). Clients a NetworkPolicy rule names are reported per pair; when nothing restricts the server's ingress nor the clients' egress (typically: no NetworkPolicy at all), one finding per server lists those clients (`* -> server`).",
+      fix: 'Inject the clients, or use PERMISSIVE / ipBlocks where plaintext is intended.',
+    },
+    'policy-selects-nothing': {
+      meaning:
+        'A NetworkPolicy, AuthorizationPolicy or PeerAuthentication with a non-empty selector matches no workload of the revision (usually a label typo). Empty, namespace-wide selectors are not reported.',
+      fix: 'Fix the selector or delete the policy.',
+    },
+    'sidecar-cpu-request-low': {
+      meaning: 'The effective istio-proxy CPU request is below `sidecar.minCpuRequest` (default `100m`).',
+      fix: 'Raise it (`sidecar.istio.io/proxyCPU`), or accept it for small workloads.',
+    },
+    'sidecar-memory-request-low': {
+      meaning:
+        'The effective istio-proxy memory request is below `sidecar.minMemoryRequest` (default `128Mi`). `128M` is 128,000,000 bytes, less than `128Mi`.',
+      fix: 'Raise it (`sidecar.istio.io/proxyMemory: 128Mi`).',
+    },
+    'sidecar-request-missing': {
+      meaning:
+        'istio-proxy gets no CPU or memory request, typically because one `sidecar.istio.io/proxy*` annotation drops the whole default resources block (all-or-nothing, H3).',
+      fix: 'Set both `proxyCPU` and `proxyMemory`, or none.',
+    },
+  };
