@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { isScalar, LineCounter, parseDocument } from 'yaml';
 import { ConfigurationError } from '../core/errors.js';
 import type { SourceLocation } from '../core/location.js';
+import { readReport } from './report-section.js';
 import {
   readCni,
   readFindings,
@@ -28,6 +29,7 @@ const TOP_KEYS = [
   'sidecar',
   'findings',
   'render',
+  'report',
   'allowEmptyRevision',
 ] as const;
 
@@ -66,6 +68,7 @@ export function parseConfig(text: string, file: string, vocabulary: ConfigVocabu
     sidecar: readSidecar(r, s.get('sidecar')),
     findings: readFindings(r, s.get('findings'), vocabulary.ruleIds),
     render: readRender(r, s.get('render')),
+    report: readReport(r, s.get('report')),
     ...(allowEmpty ? { allowEmptyRevision: r.boolean(allowEmpty) } : {}),
     location,
   };

@@ -93,6 +93,13 @@ export interface Config {
     readonly accept: readonly Acceptance[];
   };
   readonly render: RenderConfig;
+  /** What ranks higher in the report's order (src/report/risk.ts); no effect on the analysis. */
+  readonly report: {
+    /** A change to a workload in one of these namespaces is sensitive. */
+    readonly sensitiveNamespaces: readonly string[];
+    /** `namespace/name` patterns (`*` within a part) of sensitive workloads. */
+    readonly sensitiveWorkloads: readonly string[];
+  };
   /**
    * A revision without a single Kubernetes object is a configuration error (exit 2) unless this
    * is true: a first pull request that adds the manifests, or one that deletes them all.
@@ -122,4 +129,5 @@ export const DEFAULT_CONFIG: Config = {
   sidecar: { minCpuRequest: '100m', minMemoryRequest: '128Mi' },
   findings: { severity: {}, accept: [] },
   render: { roots: [], discover: true, timeoutSeconds: 30, maxOutputBytes: 64 * 1024 * 1024 },
+  report: { sensitiveNamespaces: [], sensitiveWorkloads: [] },
 };

@@ -59,6 +59,9 @@ findings:
   accept:
     - { rule: sidecar-cpu-request-low, resource: "batch/report[CronJob]", reason: "batch job, tiny proxy is fine" }
     - { rule: new-flow, source: "a/web", destination: "b/db", reason: "approved in TICKET-1" }
+report:
+  sensitiveNamespaces: [payments]
+  sensitiveWorkloads: ["data/*", "*/postgres"]
 `;
     const expected: Config = {
       include: ['k8s/**/*.yaml'],
@@ -99,9 +102,20 @@ findings:
         ],
       },
       render: DEFAULT_CONFIG.render,
+      report: { sensitiveNamespaces: ['payments'], sensitiveWorkloads: ['data/*', '*/postgres'] },
       location,
     };
     expect(parseConfig(text, FILE)).toEqual(expected);
+  });
+
+  it('validates report.sensitiveNamespaces and report.sensitiveWorkloads', () => {
+    expect(parseError('report: { sensitiveNamespaces: [Pay] }\n')).toMatch(
+      /report.sensitiveNamespaces\[0\]: invalid namespace 'Pay'/,
+    );
+    expect(parseError('report: { sensitiveWorkloads: [payments] }\n')).toMatch(
+      /not a workload pattern 'namespace\/name'/,
+    );
+    expect(parseError('report: { sensitiveNamespace: [a] }\n')).toMatch(/sensitiveNamespaces/);
   });
 
   it('reads mesh.istioRelease as a quoted release, and says to quote an unquoted 1.20', () => {
@@ -143,7 +157,7 @@ describe('parseConfig: errors name the file and line', () => {
     [
       'unknown key far from any',
       'frobnicate: 1\n',
-      "1: unknown key 'frobnicate' at the top level; expected 'include', 'exclude', 'namespaces', 'cni', 'mesh', 'sidecar', 'findings', 'render' or 'allowEmptyRevision'",
+      "1: unknown key 'frobnicate' at the top level; expected 'include', 'exclude', 'namespaces', 'cni', 'mesh', 'sidecar', 'findings', 'render', 'report' or 'allowEmptyRevision'",
     ],
     [
       'kebab-case key',
