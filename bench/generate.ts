@@ -26,6 +26,7 @@ export const SIZES: readonly SizeSpec[] = [
   { name: 'S', namespaces: 10, workloads: 100, networkPolicies: 50, authorizationPolicies: 20 },
   { name: 'M', namespaces: 100, workloads: 1_000, networkPolicies: 500, authorizationPolicies: 200 },
   { name: 'L', namespaces: 500, workloads: 10_000, networkPolicies: 3_000, authorizationPolicies: 1_000 },
+  { name: 'XL', namespaces: 2_000, workloads: 50_000, networkPolicies: 15_000, authorizationPolicies: 5_000 },
 ];
 
 export type Files = Map<string, string>;
@@ -36,10 +37,12 @@ export interface GeneratedRepo {
   readonly head: Files;
   /** What the head commit changes, for the commit message. */
   readonly changes: readonly string[];
+  /** The team namespaces and their apps, for the pull-request scenarios (scenarios.ts). */
+  readonly teams: readonly TeamNamespace[];
 }
 
 /** mulberry32: small, fast, deterministic. */
-function rng(seed: number): () => number {
+export function rng(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
@@ -54,20 +57,26 @@ const TIERS = ['front', 'back', 'db'] as const;
 const TEAMS = 25;
 const pad = (n: number, width = 3) => String(n).padStart(width, '0');
 
-interface App {
+export interface App {
   readonly ns: string;
   readonly name: string;
+  /** Its service account: its own in some namespaces, the namespace's `default` in the others. */
+  readonly sa: string;
   readonly tier: (typeof TIERS)[number];
   readonly kind: 'Deployment' | 'StatefulSet';
   readonly grpc: boolean;
   readonly lowProxy: boolean;
 }
 
-interface TeamNamespace {
+export interface TeamNamespace {
   readonly name: string;
   readonly team: number;
   readonly env: string;
   readonly injected: boolean;
+  /** Each workload runs as its own service account (else all as `default`). */
+  readonly perWorkloadSa: boolean;
+  /** Egress is open to every pod of the cluster: per-app and cross-namespace rules take effect. */
+  readonly egressToCluster: boolean;
   readonly apps: App[];
 }
 
@@ -85,6 +94,8 @@ export function generateRepo(size: SizeSpec, seed = 1): GeneratedRepo {
       team: i % TEAMS,
       env: pick(['prod', 'staging', 'dev']),
       injected: random() < 0.7,
+      perWorkloadSa: i % 4 !== 3,
+      egressToCluster: i % 3 === 0,
       apps: [],
     });
   }
@@ -107,9 +118,11 @@ export function generateRepo(size: SizeSpec, seed = 1): GeneratedRepo {
   for (let i = 0; i < size.workloads - 2; i++) {
     const t = teams[i % teams.length]!;
     const index = t.apps.length;
+    const name = `svc-${pad(index)}`;
     const app: App = {
       ns: t.name,
-      name: `svc-${pad(index)}`,
+      name,
+      sa: t.perWorkloadSa ? name : 'default',
       tier: TIERS[index % TIERS.length]!,
       kind: random() < 0.1 ? 'StatefulSet' : 'Deployment',
       grpc: random() < 0.4,
@@ -133,6 +146,10 @@ export function generateRepo(size: SizeSpec, seed = 1): GeneratedRepo {
   for (const t of teams) {
     if (np >= size.networkPolicies) break;
     npFile(t.name, 'allow-dns-monitoring', dnsAndMonitoring(t.name));
+  }
+  for (const t of teams) {
+    if (np >= size.networkPolicies) break;
+    if (t.egressToCluster) npFile(t.name, 'allow-egress-cluster', egressToCluster(t.name));
   }
   const perNs = new Map<string, number>();
   for (let round = 0; np < size.networkPolicies; round++) {
@@ -185,7 +202,7 @@ export function generateRepo(size: SizeSpec, seed = 1): GeneratedRepo {
 
   const head = new Map(files);
   const changes = pullRequest(head, teams, random);
-  return { size, base: files, head, changes };
+  return { size, base: files, head, changes, teams };
 }
 
 /** Edits `head` like a real PR: a few policies and workloads changed, added, removed. */
@@ -201,11 +218,21 @@ function pullRequest(head: Files, teams: readonly TeamNamespace[], random: () =>
       break;
     }
   }
-  // 2. The default-deny of one namespace loses its Egress isolation.
-  const deny = `policies/${at(1).name}/default-deny.yaml`;
-  if (head.has(deny)) {
+  // 2. One namespace's egress is no longer isolated: both policies selecting every pod drop Egress
+  // (dropping it from one alone changes nothing while the other still isolates).
+  const t1 = at(1).name;
+  const deny = `policies/${t1}/default-deny.yaml`;
+  const dns = `policies/${t1}/allow-dns-monitoring.yaml`;
+  if (head.has(deny) && head.has(dns)) {
     head.set(deny, head.get(deny)!.replace('    - Egress\n', ''));
-    changes.push(`${deny}: egress no longer isolated`);
+    head.set(
+      dns,
+      head
+        .get(dns)!
+        .replace('    - Egress\n', '')
+        .replace(/ {2}egress:\n[\s\S]*?(?= {2}ingress:)/, ''),
+    );
+    changes.push(`${deny}, ${dns}: egress no longer isolated`);
   }
   // 3. A new cross-namespace rule.
   const t2 = at(2);
@@ -227,6 +254,7 @@ function pullRequest(head: Files, teams: readonly TeamNamespace[], random: () =>
   const added: App = {
     ns: t4.name,
     name: 'svc-new',
+    sa: 'svc-new',
     tier: 'back',
     kind: 'Deployment',
     grpc: false,
@@ -251,11 +279,11 @@ function pullRequest(head: Files, teams: readonly TeamNamespace[], random: () =>
   return changes;
 }
 
-function appPath(app: App): string {
+export function appPath(app: App): string {
   return `apps/${app.ns}/${app.name}.yaml`;
 }
 
-function namespaceYaml(name: string, labels: Record<string, string>): string {
+export function namespaceYaml(name: string, labels: Record<string, string>): string {
   const lines = Object.entries(labels).map(([k, v]) => `    ${k}: ${v}`);
   return `apiVersion: v1
 kind: Namespace
@@ -304,7 +332,7 @@ spec:
 `;
 }
 
-function appYaml(app: App, injected: boolean): string {
+export function appYaml(app: App, injected: boolean, extraLabels = ''): string {
   const cpu = app.lowProxy ? '10m' : '100m';
   const grpcPort = app.grpc ? '\n            - name: grpc\n              containerPort: 9090' : '';
   const grpcSvc = app.grpc ? '\n    - name: grpc\n      port: 9090\n      targetPort: grpc' : '';
@@ -325,12 +353,12 @@ spec:
       labels:
         app: ${app.name}
         tier: ${app.tier}
-        version: v1
+        version: v1${extraLabels}
       annotations:
         sidecar.istio.io/proxyCPU: "${cpu}"
         sidecar.istio.io/proxyMemory: "128Mi"${injected ? '' : '\n        sidecar.istio.io/inject: "false"'}
     spec:
-      serviceAccountName: ${app.name}
+      serviceAccountName: ${app.sa}
       containers:
         - name: app
           image: registry.example.com/${app.ns}/${app.name}:1.0
@@ -359,7 +387,7 @@ spec:
 `;
 }
 
-function defaultDeny(ns: string): string {
+export function defaultDeny(ns: string): string {
   return `apiVersion: networking.k8s.io/v1
 kind: NetworkPolicy
 metadata:
@@ -373,7 +401,7 @@ spec:
 `;
 }
 
-function dnsAndMonitoring(ns: string): string {
+export function dnsAndMonitoring(ns: string): string {
   return `apiVersion: networking.k8s.io/v1
 kind: NetworkPolicy
 metadata:
@@ -410,7 +438,7 @@ spec:
 `;
 }
 
-function perApp(ns: string, dst: App, src: App, k: number): string {
+export function perApp(ns: string, dst: App, src: App, k: number): string {
   return `apiVersion: networking.k8s.io/v1
 kind: NetworkPolicy
 metadata:
@@ -432,7 +460,7 @@ spec:
 `;
 }
 
-function crossNamespace(ns: string, team: number, k: number): string {
+export function crossNamespace(ns: string, team: number, k: number): string {
   return `apiVersion: networking.k8s.io/v1
 kind: NetworkPolicy
 metadata:
@@ -458,6 +486,22 @@ spec:
         - port: http
         - port: 9090
           protocol: TCP
+`;
+}
+
+export function egressToCluster(ns: string): string {
+  return `apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: allow-egress-cluster
+  namespace: ${ns}
+spec:
+  podSelector: {}
+  policyTypes:
+    - Egress
+  egress:
+    - to:
+        - namespaceSelector: {}
 `;
 }
 
@@ -491,7 +535,7 @@ spec:
 `;
 }
 
-function peerAuthn(name: string, ns: string, mode: string): string {
+export function peerAuthn(name: string, ns: string, mode: string): string {
   return `apiVersion: security.istio.io/v1beta1
 kind: PeerAuthentication
 metadata:
@@ -539,7 +583,7 @@ spec:
 `;
 }
 
-function allowApp(ns: string, dst: App, src: App, round: number): string {
+export function allowApp(ns: string, dst: App, src: App, round: number): string {
   return `apiVersion: security.istio.io/v1
 kind: AuthorizationPolicy
 metadata:
@@ -553,7 +597,7 @@ spec:
   rules:
     - from:
         - source:
-            principals: ["cluster.local/ns/${ns}/sa/${src.name}"]
+            principals: ["cluster.local/ns/${ns}/sa/${src.sa}"]
       to:
         - operation:
             methods: ["GET", "POST"]
@@ -586,29 +630,54 @@ export function writeGitRepo(repo: GeneratedRepo): {
   head: string;
   cleanup(): void;
 } {
-  const dir = mkdtempSync(join(tmpdir(), `policy-diff-bench-${repo.size.name}-`));
-  const git = (...args: string[]) =>
-    execFileSync(
-      'git',
-      ['-c', 'user.name=bench', '-c', 'user.email=bench@example.com', '-c', 'commit.gpgsign=false', ...args],
-      { cwd: dir, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
-    ).trim();
-  const writeAll = (files: Files) => {
+  const git = new CommitWriter(repo.size.name);
+  const base = git.commit(repo.base, `base (${repo.size.name})`);
+  const head = git.commit(repo.head, `head: ${repo.changes.join('; ')}`);
+  return { dir: git.dir, base, head, cleanup: () => git.cleanup() };
+}
+
+/**
+ * A temp git repository that commits file trees one after the other (the pull-request scenarios of
+ * one size share it); only the files that differ from the previous commit are written, and a tree
+ * (by identity) already committed returns its commit.
+ */
+export class CommitWriter {
+  readonly dir: string;
+  private current: Files = new Map();
+  private readonly committed = new Map<Files, string>();
+
+  constructor(sizeName: string) {
+    this.dir = mkdtempSync(join(tmpdir(), `policy-diff-bench-${sizeName}-`));
+    this.git('init', '-q', '-b', 'main');
+  }
+
+  commit(files: Files, message: string): string {
+    const known = this.committed.get(files);
+    if (known) return known;
+    for (const path of this.current.keys()) if (!files.has(path)) rmSync(join(this.dir, path));
     for (const [path, text] of files) {
-      const full = join(dir, path);
+      if (this.current.get(path) === text) continue;
+      const full = join(this.dir, path);
       mkdirSync(dirname(full), { recursive: true });
       writeFileSync(full, text);
     }
-  };
-  git('init', '-q', '-b', 'main');
-  writeAll(repo.base);
-  git('add', '-A');
-  git('commit', '-q', '-m', `base (${repo.size.name})`);
-  const base = git('rev-parse', 'HEAD');
-  for (const path of repo.base.keys()) if (!repo.head.has(path)) rmSync(join(dir, path));
-  writeAll(repo.head);
-  git('add', '-A');
-  git('commit', '-q', '-m', `head: ${repo.changes.join('; ')}`);
-  const head = git('rev-parse', 'HEAD');
-  return { dir, base, head, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+    this.current = files;
+    this.git('add', '-A');
+    this.git('commit', '-q', '--allow-empty', '-m', message);
+    const sha = this.git('rev-parse', 'HEAD');
+    this.committed.set(files, sha);
+    return sha;
+  }
+
+  cleanup(): void {
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+
+  private git(...args: string[]): string {
+    return execFileSync(
+      'git',
+      ['-c', 'user.name=bench', '-c', 'user.email=bench@example.com', '-c', 'commit.gpgsign=false', ...args],
+      { cwd: this.dir, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
+    ).trim();
+  }
 }

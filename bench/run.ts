@@ -3,7 +3,8 @@ import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'nod
 import { cpus, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { isParseWorker, parallelFromEnv, serveParseWorker } from '../src/manifests/parse-pool.js';
-import { generateRepo, SIZES, writeGitRepo } from './generate.js';
+import { CommitWriter, generateRepo, SIZES } from './generate.js';
+import { SCENARIO_NAMES, type ScenarioName, scenario } from './scenarios.js';
 import {
   type FloorResult,
   runE2e,
@@ -14,23 +15,34 @@ import {
 } from './worker.js';
 
 /**
- * `npm run bench`: generates the S, M and L repositories, runs the analysis of each in a fresh
- * process (stages, floor, and the production entry point `runDiff`), times the CLI on the largest
- * netpol-analyzer inputs, prints a table and writes bench/out/results.json.
+ * `npm run bench [sizes] [scenarios]`: generates the repositories, runs every pull-request scenario
+ * (scenarios.ts) of each in a fresh process under a standard runner's heap (the production pipeline
+ * `runDiff` with a stage observer, then the Markdown comment), measures the read+parse floor, times
+ * the CLI on the largest netpol-analyzer inputs, prints a table and writes bench/out/results.json.
+ * Default: every scenario at S and M, and the small PR at L. Exits 1 when a scenario failed (out of
+ * memory, timeout) or analysed an incomplete revision: then it did not measure the whole analysis.
  *
  * The same bundle is the worker: `index.js worker <json request>` runs one measurement and sends
  * the result to its parent.
  */
 
+/** About what V8 picks on a standard 7 GB GitHub runner. */
+const HEAP_MiB = Number(process.env.BENCH_HEAP_MIB ?? 1792);
+
+interface ScenarioResult {
+  readonly size: string;
+  readonly scenario: string;
+  readonly what: string;
+  readonly stages?: StageResult;
+  readonly error?: string;
+}
+
 interface SizeResult {
   readonly size: string;
   readonly files: number;
   readonly bytes: number;
-  readonly changes: readonly string[];
-  readonly stages: StageResult;
   readonly floor: FloorResult;
-  readonly e2e: { readonly ms: number; readonly maxRssMiB: number; readonly changes: number };
-  readonly totalOverFloor: number;
+  readonly scenarios: ScenarioResult[];
 }
 
 async function main(): Promise<void> {
@@ -53,68 +65,132 @@ async function main(): Promise<void> {
     return;
   }
   if (process.argv[2] === 'generate') {
-    // For profiling: `index.js generate L` leaves a repository behind and prints a worker request.
+    // For profiling: `index.js generate L [scenario]` leaves a repository behind and prints a worker request.
     const size = SIZES.find((s) => s.name === process.argv[3])!;
-    const git = writeGitRepo(generateRepo(size, 42));
-    console.log(JSON.stringify({ mode: 'stages', repo: git.dir, base: git.base, head: git.head }));
+    const name = (process.argv[4] ?? 'small') as ScenarioName;
+    const pr = scenario(generateRepo(size, 42), name);
+    const git = new CommitWriter(size.name);
+    const base = git.commit(pr.base, `base (${size.name})`);
+    const head = git.commit(pr.head, `${name}: ${pr.what}`);
+    console.log(JSON.stringify({ mode: 'stages', repo: git.dir, base, head }));
     return;
   }
-  // `node build/bench/index.js M L`: only these sizes; `worker`: one measurement (see worker.ts).
-  const only = process.argv.slice(2).filter((a) => /^[SML]$/.test(a));
+  const args = process.argv.slice(2);
+  const sizeArgs = args.filter((a) => SIZES.some((s) => s.name === a));
+  const scenarioArgs = args.filter((a) =>
+    (SCENARIO_NAMES as readonly string[]).includes(a),
+  ) as ScenarioName[];
+  const unknown = args.filter((a) => !sizeArgs.includes(a) && !(scenarioArgs as string[]).includes(a));
+  if (unknown.length) {
+    console.error(
+      `unknown argument(s) ${unknown.join(', ')}: sizes ${SIZES.map((s) => s.name).join(' ')}, scenarios ${SCENARIO_NAMES.join(' ')}`,
+    );
+    process.exit(2);
+  }
+  // What runs: the sizes and scenarios named (all scenarios when none is), else the default.
+  const plan: [string, readonly ScenarioName[]][] = sizeArgs.length
+    ? sizeArgs.map((s) => [s, scenarioArgs.length ? scenarioArgs : SCENARIO_NAMES])
+    : [
+        ['S', scenarioArgs.length ? scenarioArgs : SCENARIO_NAMES],
+        ['M', scenarioArgs.length ? scenarioArgs : SCENARIO_NAMES],
+        ['L', ['small']],
+      ];
   const outDir = resolve('bench/out');
   mkdirSync(outDir, { recursive: true });
   const machine = `${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
-  console.log(`policy-diff benchmark on ${machine}\n`);
+  console.log(
+    `policy-diff benchmark on ${machine}; each scenario in a fresh process, heap limit ${HEAP_MiB} MiB\n`,
+  );
   const results: SizeResult[] = [];
-  const failures: unknown[] = [];
-  for (const size of SIZES) {
-    if (only.length && !only.includes(size.name)) continue;
+  for (const [sizeName, names] of plan) {
+    const size = SIZES.find((s) => s.name === sizeName)!;
     const repo = generateRepo(size, 42);
-    const git = writeGitRepo(repo);
-    if (process.env.BENCH_KEEP) console.log(`repository kept: ${git.dir} ${git.base} ${git.head}`);
+    const git = new CommitWriter(size.name);
     try {
-      const bytes = [...repo.head.values()].reduce((n, t) => n + Buffer.byteLength(t), 0);
-      const request = { repo: git.dir, base: git.base, head: git.head };
-      const floor = (await inFreshProcess({ ...request, mode: 'floor' })) as FloorResult;
-      const stages = (await inFreshProcess({ ...request, mode: 'stages' })) as StageResult | Failure;
-      const e2e = (await inFreshProcess({ ...request, mode: 'e2e' })) as SizeResult['e2e'] | Failure;
-      if ('error' in stages || 'error' in e2e) {
-        console.log(
-          `== ${size.name}: ${'error' in stages ? `stages: ${stages.error}` : ''} ${'error' in e2e ? `runDiff: ${e2e.error}` : ''}`,
-        );
-        failures.push({ size: size.name, floor, stages, e2e });
-        if ('error' in stages) continue;
+      const prs = [...new Set(['small' as const, ...names])].map((n) => scenario(repo, n));
+      const commits = prs.map((pr) => ({
+        pr,
+        base: git.commit(pr.base, `base of ${pr.name}`),
+        head: git.commit(pr.head, `${pr.name}: ${pr.what}`),
+      }));
+      if (process.env.BENCH_KEEP) console.log(`repository kept: ${git.dir}`);
+      const small = commits[0]!;
+      const floor = (await inFreshProcess({
+        mode: 'floor',
+        repo: git.dir,
+        base: small.base,
+        head: small.head,
+      })) as FloorResult;
+      const bytes = [...repo.base.values()].reduce((n, t) => n + Buffer.byteLength(t), 0);
+      console.log(
+        `== ${size.name}: ${size.namespaces} namespaces, ${size.workloads} workloads, ${size.networkPolicies} NetworkPolicies, ${size.authorizationPolicies} AuthorizationPolicies (${repo.base.size} files, ${(bytes / 2 ** 20).toFixed(1)} MiB); floor (read + YAML parse of both revisions of small) ${floor.ms.toFixed(0)} ms`,
+      );
+      console.log(HEADER);
+      const scenarios: ScenarioResult[] = [];
+      for (const c of commits) {
+        if (!names.includes(c.pr.name as ScenarioName)) continue;
+        const out = (await inFreshProcess({ mode: 'stages', repo: git.dir, base: c.base, head: c.head })) as
+          | StageResult
+          | Failure;
+        const result: ScenarioResult = {
+          size: size.name,
+          scenario: c.pr.name,
+          what: c.pr.what,
+          ...('error' in out ? { error: out.error } : { stages: out }),
+        };
+        scenarios.push(result);
+        const smallMs = scenarios.find((r) => r.scenario === 'small')?.stages?.totalMs;
+        console.log(row(result, smallMs, floor.ms));
       }
-      const result: SizeResult = {
-        size: size.name,
-        files: repo.head.size,
-        bytes,
-        changes: repo.changes,
-        stages,
-        floor,
-        e2e: 'error' in e2e ? { ms: Number.NaN, maxRssMiB: Number.NaN, changes: -1 } : e2e,
-        totalOverFloor: stages.totalMs / floor.ms,
-      };
-      results.push(result);
-      printSize(result, size);
+      results.push({ size: size.name, files: repo.base.size, bytes, floor, scenarios });
+      console.log('');
     } finally {
       if (!process.env.BENCH_KEEP) git.cleanup();
     }
   }
-  const m = results.find((r) => r.size === 'M');
-  const l = results.find((r) => r.size === 'L');
-  const growth = m && l ? { time: l.stages.totalMs / m.stages.totalMs, e2e: l.e2e.ms / m.e2e.ms } : undefined;
-  if (growth) {
-    console.log(
-      `M -> L (10x workloads): stages total x${growth.time.toFixed(1)}, runDiff x${growth.e2e.toFixed(1)}\n`,
-    );
-  }
+  const growth = growthOf(results);
+  for (const g of growth) console.log(`${g.from} -> ${g.to} (small PR): x${g.ratio.toFixed(1)}`);
   const cli = timeCli();
+  const failures = results.flatMap((r) => r.scenarios).filter((s) => s.error || s.stages?.incomplete);
   writeFileSync(
     join(outDir, 'results.json'),
-    `${JSON.stringify({ machine, date: new Date().toISOString(), results, failures, growth, cli }, null, 2)}\n`,
+    `${JSON.stringify({ machine, heapMiB: HEAP_MiB, date: new Date().toISOString(), results, growth, cli }, null, 2)}\n`,
   );
   console.log(`written ${join(outDir, 'results.json')}`);
+  if (failures.length) {
+    console.error(`\nBENCHMARK FAILED: ${failures.length} scenario(s) did not measure a complete analysis:`);
+    for (const f of failures) {
+      console.error(`  ${f.size} ${f.scenario}: ${f.error ?? `incomplete: ${f.stages!.errors.join('; ')}`}`);
+    }
+    process.exit(1);
+  }
+}
+
+const HEADER =
+  'scenario              ms   x small  x floor  peak RSS MiB  changes (+ counted)  findings    cells  classes';
+
+function row(r: ScenarioResult, smallMs: number | undefined, floorMs: number): string {
+  const name = r.scenario.padEnd(18);
+  if (!r.stages) return `${name} FAILED: ${r.error}`;
+  const s = r.stages;
+  const findings = Object.values(s.findings.byStatus).reduce((n, k) => n + k, 0);
+  const cells = s.stages.reduce((n, st) => Math.max(n, st.cells ?? 0), 0);
+  return (
+    `${name}${s.totalMs.toFixed(0).padStart(6)}  ${(smallMs ? s.totalMs / smallMs : 1).toFixed(2).padStart(7)}  ${(s.totalMs / floorMs).toFixed(2).padStart(7)}` +
+    `  ${s.maxRssMiB.toFixed(0).padStart(12)}  ${`${s.changes}${s.omitted ? ` (+${s.omitted})` : ''}`.padStart(19)}  ${String(findings).padStart(8)}  ${String(cells).padStart(7)}  ${s.classes.join('/')}` +
+    (s.incomplete ? `  INCOMPLETE: ${s.errors[0] ?? ''}` : '')
+  );
+}
+
+/** How the small PR grows from one size to the next. */
+function growthOf(results: readonly SizeResult[]): { from: string; to: string; ratio: number }[] {
+  const ms = (r: SizeResult) => r.scenarios.find((s) => s.scenario === 'small')?.stages?.totalMs;
+  const out: { from: string; to: string; ratio: number }[] = [];
+  for (let i = 1; i < results.length; i++) {
+    const [a, b] = [ms(results[i - 1]!), ms(results[i]!)];
+    if (a && b) out.push({ from: results[i - 1]!.size, to: results[i]!.size, ratio: b / a });
+  }
+  return out;
 }
 
 interface Failure {
@@ -129,6 +205,7 @@ function inFreshProcess(request: WorkerRequest): Promise<unknown> {
     const start = performance.now();
     const child = fork(process.argv[1]!, ['worker', JSON.stringify(request)], {
       stdio: ['ignore', 'inherit', 'ignore', 'ipc'],
+      execArgv: [...process.execArgv, `--max-old-space-size=${HEAP_MiB}`],
     });
     const timer = setTimeout(() => child.kill('SIGKILL'), WORKER_TIMEOUT_MS);
     let result: unknown;
@@ -144,33 +221,6 @@ function inFreshProcess(request: WorkerRequest): Promise<unknown> {
       else resolvePromise({ error: `exited with ${code ?? signal} after ${ms} ms (out of memory?)` });
     });
   });
-}
-
-function printSize(r: SizeResult, size: (typeof SIZES)[number]): void {
-  console.log(
-    `== ${r.size}: ${size.namespaces} namespaces, ${size.workloads} workloads, ${size.networkPolicies} NetworkPolicies, ${size.authorizationPolicies} AuthorizationPolicies (${r.files} files, ${(r.bytes / 2 ** 20).toFixed(1)} MiB)`,
-  );
-  console.log('stage          ms    peak RSS MiB   cells');
-  for (const s of r.stages.stages) {
-    console.log(
-      `${s.name.padEnd(12)} ${s.ms.toFixed(0).padStart(6)}   ${s.maxRssMiB.toFixed(0).padStart(8)}   ${s.cells === undefined ? '' : String(s.cells).padStart(9)}`,
-    );
-  }
-  const st = r.stages;
-  console.log(
-    `total        ${st.totalMs.toFixed(0).padStart(6)}   ${st.maxRssMiB.toFixed(0).padStart(8)}   classes base/head ${st.classes.join('/')}, ${st.changes} changes, markdown ${st.markdownChars} chars\n` +
-      `findings: ${Object.entries(st.findings.byStatus)
-        .map(([k, v]) => `${v} ${k}`)
-        .join(', ')} (${Object.entries(st.findings.byRule)
-        .map(([k, v]) => `${k} ${v}`)
-        .join(', ')})`,
-  );
-  console.log(
-    `floor (read + YAML parse of both revisions) ${r.floor.ms.toFixed(0)} ms; total / floor = ${r.totalOverFloor.toFixed(2)}`,
-  );
-  console.log(
-    `runDiff in a fresh process: ${r.e2e.ms.toFixed(0)} ms, peak RSS ${r.e2e.maxRssMiB.toFixed(0)} MiB, ${r.e2e.changes} changes\n`,
-  );
 }
 
 /** Our CLI (`matrix --format connlist`) on the largest netpol-analyzer inputs, as a reference point. */

@@ -1,4 +1,5 @@
 import { parseAllDocuments } from 'yaml';
+import { formatDiagnostic } from '../src/core/diagnostics.js';
 import type { ParallelParse } from '../src/manifests/parse-pool.js';
 import { renderMarkdown } from '../src/render/markdown.js';
 import { readInputs, runDiff } from '../src/run.js';
@@ -24,6 +25,12 @@ export interface StageResult {
   /** Findings per status (new, existing, fixed, accepted) and per rule. */
   readonly findings: { readonly byStatus: Record<string, number>; readonly byRule: Record<string, number> };
   readonly markdownCut: boolean;
+  /** Changed pairs counted but not listed (beyond the listing cap), all kinds. */
+  readonly omitted: number;
+  /** The report is incomplete (an input error): the benchmark then measured a partial analysis. */
+  readonly incomplete: boolean;
+  /** The first few error diagnostics, when incomplete. */
+  readonly errors: readonly string[];
 }
 
 export interface FloorResult {
@@ -89,6 +96,12 @@ export async function runStages(request: WorkerRequest, parallel?: ParallelParse
       byRule: countBy(report.findings.map((f) => f.rule)),
     },
     markdownCut: markdown.includes('not shown to stay within the size limit'),
+    omitted: Object.values(report.omitted ?? {}).reduce((n, k) => n + k, 0),
+    incomplete: report.incomplete,
+    errors: report.diagnostics
+      .filter((d) => d.severity === 'error')
+      .slice(0, 5)
+      .map(formatDiagnostic),
   };
 }
 
