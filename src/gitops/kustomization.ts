@@ -1,5 +1,7 @@
-import { type Document, isNode, LineCounter, parseDocument } from 'yaml';
+import { type Document, isNode, LineCounter } from 'yaml';
 import { isRecord } from '../core/decode.js';
+import type { AliasBudget } from '../manifests/alias-budget.js';
+import { kubeDocumentJson, kubeYamlDocument } from '../manifests/yaml-read.js';
 
 /**
  * - `include`: resources/bases/components: a file, or a directory holding another kustomization.
@@ -159,8 +161,12 @@ function collectHelm(c: Collector, body: Record<string, unknown>): void {
   }
 }
 
-/** Every path a kustomization makes kustomize read, so none is read unchecked. Never throws. */
-export function parseKustomization(file: string, text: string): ParsedKustomization {
+/**
+ * Every path a kustomization makes kustomize read, so none is read unchecked. Read as kustomize
+ * reads it (`sigs.k8s.io/yaml`, yaml-read.ts): `<<` merges resources in, `yes` is a boolean.
+ * Never throws.
+ */
+export function parseKustomization(file: string, text: string, budget?: AliasBudget): ParsedKustomization {
   const dir = file.includes('/') ? file.slice(0, file.lastIndexOf('/')) : '.';
   const empty = {
     file,
@@ -172,15 +178,17 @@ export function parseKustomization(file: string, text: string): ParsedKustomizat
     helmCharts: [],
   };
   const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  const doc = kubeYamlDocument(text, lines);
   const syntax = doc.errors[0];
   if (syntax)
     return { ...empty, error: { message: syntax.message, line: lines.linePos(syntax.pos[0]).line } };
   let body: unknown;
   try {
-    body = doc.toJS({ maxAliasCount: 100 });
+    body = kubeDocumentJson(doc, budget);
   } catch (e) {
-    return { ...empty, error: { message: e instanceof Error ? e.message : String(e), line: 1 } };
+    const offset = (e as { offset?: unknown }).offset;
+    const line = typeof offset === 'number' ? lines.linePos(offset).line : 1;
+    return { ...empty, error: { message: e instanceof Error ? e.message : String(e), line } };
   }
   if (body === null || body === undefined) return empty;
   if (!isRecord(body)) return { ...empty, error: { message: 'not a mapping', line: 1 } };

@@ -1,7 +1,8 @@
 import { posix } from 'node:path';
-import { type Document, isMap, parseAllDocuments, parse as parseYaml } from 'yaml';
+import { type Document, isMap, isScalar, type Node, type Pair } from 'yaml';
 import { isRecord } from '../core/decode.js';
 import type { DocumentOrigin } from '../manifests/types.js';
+import { kubeDocumentJson, kubeYamlDocuments, kubeYamlValueOrUndefined } from '../manifests/yaml-read.js';
 import { dirOf } from './graph.js';
 import type { ParsedKustomization } from './kustomization.js';
 import { matchDoc, originFor, type SourceDoc, type SourceDocs } from './source-docs.js';
@@ -34,22 +35,65 @@ function repoPath(ctx: KustomizeOutputContext, path: unknown): string | undefine
     : resolved;
 }
 
-function annotation(doc: Document, key: string): unknown {
-  const value = doc.getIn(['metadata', 'annotations', key]);
-  if (typeof value !== 'string') return undefined;
-  try {
-    return parseYaml(value, { maxAliasCount: 10 });
-  } catch {
-    return undefined;
-  }
+/** What kustomize wrote into one of its build annotations (itself YAML), `undefined` if unreadable. */
+function annotation(json: Record<string, unknown>, key: string): unknown {
+  const metadata = isRecord(json.metadata) ? json.metadata : {};
+  const value = isRecord(metadata.annotations) ? metadata.annotations[key] : undefined;
+  return typeof value === 'string' ? kubeYamlValueOrUndefined(value) : undefined;
 }
 
-/** Removes what we asked kustomize to add, so it never reads as a real annotation of the object. */
-function stripBuildMetadata(doc: Document): void {
-  doc.deleteIn(['metadata', 'annotations', ORIGIN_ANNOTATION]);
-  doc.deleteIn(['metadata', 'annotations', TRANSFORMATIONS_ANNOTATION]);
-  const annotations = doc.getIn(['metadata', 'annotations'], true);
-  if (isMap(annotations) && annotations.items.length === 0) doc.deleteIn(['metadata', 'annotations']);
+type Span = readonly [start: number, end: number];
+
+/** The lines a block-map entry takes: from its key's line start to the end of its value's last line. */
+function entryLines(text: string, pair: Pair): Span | undefined {
+  const key = (pair.key as Node | null)?.range;
+  const value = (pair.value as Node | null)?.range ?? key;
+  if (!key || !value) return undefined;
+  const start = text.lastIndexOf('\n', key[0] - 1) + 1;
+  const newline = text.indexOf('\n', Math.max(value[2] - 1, key[0]));
+  return [start, newline < 0 ? text.length : newline + 1];
+}
+
+function pairOf(map: unknown, key: string): Pair | undefined {
+  if (!isMap(map)) return undefined;
+  return (map.items as Pair[]).find((p) => isScalar(p.key) && p.key.value === key);
+}
+
+/**
+ * The spans of the build annotations we asked kustomize for (and of `annotations:` itself when
+ * nothing else is left in it), so they never read as real annotations of the object. Cut from the
+ * text rather than re-serialised: printing the document again would rewrite scalars the way the
+ * `yaml` package prints them (`010` becomes `10`), and kubectl would read another value. A flow
+ * map (kustomize writes block maps) is left as it is: extra annotations change no reachability.
+ */
+function buildMetadataSpans(text: string, doc: Document): Span[] {
+  const metadata = pairOf(doc.contents, 'metadata')?.value;
+  const annotations = pairOf(metadata, 'annotations');
+  const map = annotations?.value;
+  if (!annotations || !isMap(map) || map.flow || (isMap(metadata) && metadata.flow)) return [];
+  const ours = (map.items as Pair[]).filter(
+    (p) =>
+      isScalar(p.key) && (p.key.value === ORIGIN_ANNOTATION || p.key.value === TRANSFORMATIONS_ANNOTATION),
+  );
+  if (ours.length === 0) return [];
+  const whole = ours.length === map.items.length ? entryLines(text, annotations) : undefined;
+  const spans = whole ? [whole] : ours.map((p) => entryLines(text, p));
+  return spans.filter((s): s is Span => s !== undefined);
+}
+
+/** The document's own text (without its `---` line), build annotations cut out. */
+function documentText(stdout: string, doc: Document): string {
+  const [start, , end] = doc.range ?? [0, 0, stdout.length];
+  const spans = buildMetadataSpans(stdout, doc);
+  let text = '';
+  let at = start;
+  for (const [from, to] of spans) {
+    text += stdout.slice(at, from);
+    at = to;
+  }
+  text += stdout.slice(at, end);
+  const body = text.startsWith('---') ? text.slice(text.indexOf('\n') + 1) : text;
+  return body.endsWith('\n') || body === '' ? body : `${body}\n`;
 }
 
 /** Kustomization files whose patches touched the object, in the order they were applied. */
@@ -83,34 +127,45 @@ function patchDocs(
   return out;
 }
 
-function originOf(ctx: KustomizeOutputContext, doc: Document): DocumentOrigin {
-  const kind = String(doc.get('kind') ?? '');
-  const name = String(doc.getIn(['metadata', 'name']) ?? '');
-  const origin = annotation(doc, ORIGIN_ANNOTATION);
+function originOf(ctx: KustomizeOutputContext, json: Record<string, unknown>): DocumentOrigin {
+  const kind = String(json.kind ?? '');
+  const metadata = isRecord(json.metadata) ? json.metadata : {};
+  const name = String(metadata.name ?? '');
+  const origin = annotation(json, ORIGIN_ANNOTATION);
   const body = isRecord(origin) ? origin : {};
   // `path`: a resource file; `configuredIn`: made by a generator declared in that kustomization.
   const file = repoPath(ctx, body.path) ?? repoPath(ctx, body.configuredIn) ?? ctx.rootFile;
   const original = matchDoc(ctx.sources.of(file), kind, name);
   const patches = patchDocs(
     ctx,
-    patchingKustomizations(ctx, annotation(doc, TRANSFORMATIONS_ANNOTATION)),
+    patchingKustomizations(ctx, annotation(json, TRANSFORMATIONS_ANNOTATION)),
     kind,
     name,
   );
   return originFor(file, original, patches);
 }
 
-/** kustomize's output with build metadata turned into origins and stripped from the objects. */
+/** A document's JSON for finding its origin; one kubectl would refuse is still passed on (and refused there). */
+function jsonOf(doc: Document): Record<string, unknown> {
+  try {
+    const json = kubeDocumentJson(doc);
+    return isRecord(json) ? json : {};
+  } catch {
+    return {};
+  }
+}
+
+/**
+ * kustomize's output with build metadata turned into origins and cut from the objects, read as
+ * kubectl will read it (yaml-read.ts); each document's text is passed on as kustomize wrote it.
+ */
 export function kustomizeDocuments(stdout: string, ctx: KustomizeOutputContext): RenderedDocuments {
   const texts: string[] = [];
   const origins: DocumentOrigin[] = [];
-  for (const doc of parseAllDocuments(stdout, { prettyErrors: false }) as Document[]) {
+  for (const doc of kubeYamlDocuments(stdout)) {
     if (doc.contents === null) continue;
-    origins.push(originOf(ctx, doc));
-    stripBuildMetadata(doc);
-    // Documents after the first carry kustomize's `---`: the join below adds exactly one.
-    if (doc.directives) doc.directives.docStart = null;
-    texts.push(doc.toString({ lineWidth: 0 }));
+    origins.push(originOf(ctx, jsonOf(doc)));
+    texts.push(documentText(stdout, doc));
   }
   return { text: texts.join('---\n'), origins };
 }

@@ -1,5 +1,6 @@
-import { parseAllDocuments } from 'yaml';
 import { isRecord } from '../core/decode.js';
+import type { AliasBudget } from '../manifests/alias-budget.js';
+import { kubeDocumentJson, kubeYamlDocuments } from '../manifests/yaml-read.js';
 import type { Closure, Problem } from './graph.js';
 import type { ParsedKustomization } from './kustomization.js';
 
@@ -10,12 +11,11 @@ const FUNCTION_ANNOTATIONS = ['config.kubernetes.io/function', 'config.k8s.io/fu
  * Why a generators/transformers/validators configuration would run code, or undefined when it
  * names a kustomize builtin (`apiVersion: builtin`), which runs nothing but kustomize itself.
  */
-export function pluginReason(text: string): string | undefined {
+export function pluginReason(text: string, budget?: AliasBudget): string | undefined {
   let docs: unknown[];
   try {
-    docs = parseAllDocuments(text, { prettyErrors: false }).flatMap((d) =>
-      d.errors.length > 0 ? [undefined] : [d.toJS({ maxAliasCount: 100 })],
-    );
+    // Read as kustomize reads it (yaml-read.ts); a document it cannot read refuses the plugin.
+    docs = kubeYamlDocuments(text).map((d) => kubeDocumentJson(d, budget));
   } catch {
     return 'unreadable plugin configuration';
   }
@@ -36,6 +36,7 @@ export function pluginProblems(
   closure: Closure,
   contents: ReadonlyMap<string, Buffer>,
   parsed: ReadonlyMap<string, ParsedKustomization>,
+  budget?: AliasBudget,
 ): Problem[] {
   const problems: Problem[] = [];
   const refuse = (reason: string, file: string, line: number): void => {
@@ -48,13 +49,13 @@ export function pluginProblems(
   };
   for (const plugin of closure.pluginFiles) {
     const text = contents.get(plugin.path)?.toString('utf8');
-    const reason = text === undefined ? 'unreadable plugin configuration' : pluginReason(text);
+    const reason = text === undefined ? 'unreadable plugin configuration' : pluginReason(text, budget);
     if (reason) refuse(`${reason} (${plugin.path})`, plugin.from, plugin.line);
   }
   for (const dir of closure.dirs) {
     const k = parsed.get(dir);
     for (const inline of k?.inlinePlugins ?? []) {
-      const reason = pluginReason(inline.text);
+      const reason = pluginReason(inline.text, budget);
       if (reason && k) refuse(`${reason} (inline in ${inline.field})`, k.file, inline.line);
     }
   }

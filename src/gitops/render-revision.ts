@@ -3,6 +3,7 @@ import type { Diagnostic } from '../core/diagnostics.js';
 import { DEFAULT_MAX_TOTAL_BYTES } from '../git/file-limits.js';
 import { createPathFilter } from '../git/path-filter.js';
 import type { RevisionFiles, RevisionInput } from '../git/types.js';
+import { AliasBudget } from '../manifests/alias-budget.js';
 import type { SourceFile } from '../manifests/types.js';
 import { claimOf, filesUnder, RepoIndex } from './graph.js';
 import { isKustomizationName, type ParsedKustomization, parseKustomization } from './kustomization.js';
@@ -33,6 +34,11 @@ export interface RenderOptions {
   readonly searchPath?: string;
   /** Where the temporary render directory is made (default: the OS temp directory). */
   readonly tempRoot?: string;
+  /**
+   * Alias and merge expansion the revision's kustomizations, plugin configurations and patches may
+   * take (alias-budget.ts); default: a budget of their own.
+   */
+  readonly aliases?: AliasBudget;
 }
 
 /**
@@ -51,7 +57,8 @@ export async function renderRevision(
   if (index.kustomizations.size === 0 && config.render.roots.length === 0) {
     return { files: revision.files, rendered: [], diagnostics: [] };
   }
-  const parsed = await readKustomizations(tree, index);
+  const aliases = options.aliases ?? new AliasBudget();
+  const parsed = await readKustomizations(tree, index, aliases);
   const filter = createPathFilter(config.include, config.exclude);
   const plan = planRoots(index, parsed, config.render, filter, revision.label);
   const diagnostics = [...plan.diagnostics];
@@ -61,7 +68,7 @@ export async function renderRevision(
     index,
     parsed,
     config,
-    options,
+    { ...options, aliases },
     revision.label,
     diagnostics,
   );
@@ -81,11 +88,12 @@ export function withRendered(revision: RevisionFiles, gitops: GitopsRevision): R
 async function readKustomizations(
   tree: RevisionTree,
   index: RepoIndex,
+  aliases: AliasBudget,
 ): Promise<Map<string, ParsedKustomization>> {
   const contents = await tree.read([...index.kustomizations.values()]);
   const parsed = new Map<string, ParsedKustomization>();
   for (const [dir, file] of index.kustomizations) {
-    parsed.set(dir, parseKustomization(file, contents.get(file)?.toString('utf8') ?? ''));
+    parsed.set(dir, parseKustomization(file, contents.get(file)?.toString('utf8') ?? '', aliases));
   }
   return parsed;
 }
@@ -161,7 +169,7 @@ async function renderRoots(
   const ready = roots.filter((root) => {
     const problems = [
       ...root.problems,
-      ...(root.closure ? pluginProblems(root.closure, contents, parsed) : []),
+      ...(root.closure ? pluginProblems(root.closure, contents, parsed, options.aliases) : []),
     ];
     for (const p of problems) {
       const message = `${p.message}; render root ${root.spec.dir} not rendered`;
@@ -198,7 +206,7 @@ async function renderRoots(
       tools,
       limits,
       kustomizations: parsed,
-      sources: new SourceDocs(text),
+      sources: new SourceDocs(text, options.aliases),
       text,
     };
     const rendered: RenderedRoot[] = [];

@@ -1,7 +1,9 @@
-import { type Document, LineCounter, type Node, parseAllDocuments } from 'yaml';
+import { type Document, LineCounter, type Node } from 'yaml';
 import { isRecord } from '../core/decode.js';
+import type { AliasBudget } from '../manifests/alias-budget.js';
 import { offsetOf } from '../manifests/locate.js';
 import type { DocumentOrigin, ObjectPath } from '../manifests/types.js';
+import { kubeDocumentJson, kubeYamlDocuments } from '../manifests/yaml-read.js';
 
 /** One document of an original (pre-render) file, to find lines in. */
 export interface SourceDoc {
@@ -17,7 +19,10 @@ export interface SourceDoc {
 export class SourceDocs {
   private readonly cache = new Map<string, SourceDoc[]>();
 
-  constructor(private readonly text: (path: string) => string | undefined) {}
+  constructor(
+    private readonly text: (path: string) => string | undefined,
+    private readonly budget?: AliasBudget,
+  ) {}
 
   of(file: string): SourceDoc[] {
     let docs = this.cache.get(file);
@@ -28,15 +33,16 @@ export class SourceDocs {
     return docs;
   }
 
+  /** Read as kustomize reads them (yaml-read.ts), so a patch's paths are the ones it writes. */
   private parse(file: string): SourceDoc[] {
     const text = this.text(file);
     if (text === undefined) return [];
     const lines = new LineCounter();
     try {
-      return (parseAllDocuments(text, { lineCounter: lines, prettyErrors: false }) as Document[])
+      return kubeYamlDocuments(text, lines)
         .filter((doc) => doc.errors.length === 0 && doc.contents !== null)
         .map((doc) => {
-          const json: unknown = doc.toJS({ maxAliasCount: 100 });
+          const json = kubeDocumentJson(doc, this.budget);
           const body = isRecord(json) ? json : {};
           const metadata = isRecord(body.metadata) ? body.metadata : {};
           const kind = typeof body.kind === 'string' ? body.kind : undefined;

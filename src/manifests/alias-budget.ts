@@ -30,13 +30,17 @@ export class AliasBudget {
 
   constructor(private readonly limit = RUN_ALIAS_BUDGET) {}
 
+  /** Takes `aliased` values from the budget; `false` (and nothing taken) when too few are left. */
+  spend(aliased: number): boolean {
+    if (this.spent + aliased > this.limit) return false;
+    this.spent += aliased;
+    return true;
+  }
+
   charge(path: string, revision: string, parsed: ParsedFile): ParsedFile {
     const aliased = parsed.aliased ?? 0;
     if (aliased === 0 || parsed.objects.length === 0) return parsed;
-    if (this.spent + aliased <= this.limit) {
-      this.spent += aliased;
-      return parsed;
-    }
+    if (this.spend(aliased)) return parsed;
     const first = parsed.objects[0]!.location;
     const error: Diagnostic = {
       severity: 'error',
