@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { ConfigurationError } from '../core/errors.js';
+import { encodePathSegment, repositoryWebUrl } from '../render/links.js';
 
 /** What the runner tells every step through its environment, read once. */
 export interface RunnerContext {
@@ -13,7 +14,9 @@ export interface RunnerContext {
   readonly workspace: string;
   readonly runnerTemp: string | undefined;
   readonly apiUrl: string;
-  /** The run's page, where the job summary is; undefined outside a runner. */
+  /** The repository's web page (`<GITHUB_SERVER_URL>/<owner>/<repo>`); undefined if the server is no http(s) address. */
+  readonly repositoryUrl: string | undefined;
+  /** The run's page (this attempt's, when known), where the job summary is; undefined outside a runner. */
   readonly runUrl: string | undefined;
 }
 
@@ -39,9 +42,24 @@ function repository(env: Env): { owner: string; repo: string } {
   return { owner, repo };
 }
 
+/** GITHUB_SERVER_URL is the GHES host on GitHub Enterprise Server; github.com when unset. */
+function repositoryUrl(env: Env, owner: string, repo: string): string | undefined {
+  const server = repositoryWebUrl(env.GITHUB_SERVER_URL || 'https://github.com');
+  return server && `${server}/${encodePathSegment(owner)}/${encodePathSegment(repo)}`;
+}
+
+/** `<repo>/actions/runs/<id>/attempts/<n>`: the attempt's page, since a re-run has its own summary. */
+function runUrl(env: Env, repositoryUrl: string | undefined): string | undefined {
+  const id = env.GITHUB_RUN_ID;
+  if (!repositoryUrl || !id || !/^\d+$/.test(id)) return undefined;
+  const attempt = env.GITHUB_RUN_ATTEMPT;
+  const suffix = attempt && /^\d+$/.test(attempt) ? `/attempts/${attempt}` : '';
+  return `${repositoryUrl}/actions/runs/${id}${suffix}`;
+}
+
 export async function readRunnerContext(env: Env, cwd: string): Promise<RunnerContext> {
   const { owner, repo } = repository(env);
-  const server = env.GITHUB_SERVER_URL ?? 'https://github.com';
+  const web = repositoryUrl(env, owner, repo);
   return {
     eventName: env.GITHUB_EVENT_NAME ?? '',
     payload: await readPayload(env.GITHUB_EVENT_PATH),
@@ -52,7 +70,8 @@ export async function readRunnerContext(env: Env, cwd: string): Promise<RunnerCo
     workspace: env.GITHUB_WORKSPACE || cwd,
     runnerTemp: env.RUNNER_TEMP,
     apiUrl: env.GITHUB_API_URL ?? 'https://api.github.com',
-    runUrl: env.GITHUB_RUN_ID ? `${server}/${owner}/${repo}/actions/runs/${env.GITHUB_RUN_ID}` : undefined,
+    repositoryUrl: web,
+    runUrl: runUrl(env, web),
   };
 }
 

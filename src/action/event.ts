@@ -163,3 +163,41 @@ export function planRevisions(
     notes: explicit.base !== undefined ? [] : sides.notes,
   };
 }
+
+/** Branch names the event gives each side, to show beside the short shas (`refs/heads/` dropped). */
+export interface EventRefs {
+  readonly base?: string;
+  readonly head?: string;
+}
+
+function refName(payload: unknown, path: readonly string[]): string | undefined {
+  const value = field(payload, path);
+  if (typeof value !== 'string' || value === '') return undefined;
+  return value.replace(/^refs\/(heads|tags)\//, '');
+}
+
+/**
+ * The names of the sides the event chose (a side given as an input is named by the input): a
+ * PR's base and head branches, a push's branch on both sides, a merge queue's base and queue refs.
+ */
+export function eventRefs(eventName: string, payload: unknown, plan: RevisionPlan): EventRefs {
+  if (plan.kind !== 'diff') return {};
+  const refs: EventRefs =
+    eventName === 'pull_request' || eventName === 'pull_request_target'
+      ? {
+          base: refName(payload, ['pull_request', 'base', 'ref']),
+          head: refName(payload, ['pull_request', 'head', 'ref']),
+        }
+      : eventName === 'push'
+        ? { base: refName(payload, ['ref']), head: refName(payload, ['ref']) }
+        : eventName === 'merge_group'
+          ? {
+              base: refName(payload, ['merge_group', 'base_ref']),
+              head: refName(payload, ['merge_group', 'head_ref']),
+            }
+          : {};
+  return {
+    ...(plan.base.kind === 'commit' && refs.base !== undefined && { base: refs.base }),
+    ...(plan.head.kind === 'commit' && refs.head !== undefined && { head: refs.head }),
+  };
+}
