@@ -149,12 +149,41 @@ export function readBoolean(value: unknown, path: ObjectPath, issues: Issues): b
   return undefined;
 }
 
-/** An integer field (YAML `8080`, not `"8080"` nor `80.5`); the API server rejects the others. */
-export function readInteger(value: unknown, path: ObjectPath, issues: Issues): number | undefined {
+/** What an integer field holds: Kubernetes and Istio fields are int32 unless their type says otherwise. */
+export interface IntegerRange {
+  readonly name: string;
+  readonly min: number;
+  readonly max: number;
+}
+
+export const INT32: IntegerRange = { name: 'int32', min: -(2 ** 31), max: 2 ** 31 - 1 };
+export const UINT32: IntegerRange = { name: 'uint32', min: 0, max: 2 ** 32 - 1 };
+
+/**
+ * An integer field (YAML `8080`, not `"8080"` nor `80.5`) within its type's range; the API server
+ * rejects the others. A YAML integer of 2^53 or more has no exact JavaScript number (the parse
+ * rounds it): refused rather than read as a neighbouring value.
+ */
+export function readInteger(
+  value: unknown,
+  path: ObjectPath,
+  issues: Issues,
+  range: IntegerRange = INT32,
+): number | undefined {
   if (value === undefined || value === null) return undefined;
-  if (typeof value === 'number' && Number.isInteger(value)) return value;
-  issues.add(path, `must be an integer, got ${show(value)}`);
-  return undefined;
+  if (typeof value !== 'number' || !Number.isInteger(value)) {
+    issues.add(path, `must be an integer, got ${show(value)}`);
+    return undefined;
+  }
+  if (!Number.isSafeInteger(value)) {
+    issues.add(path, `must be an ${range.name}: an integer of 2^53 or more cannot be read exactly`);
+    return undefined;
+  }
+  if (value < range.min || value > range.max) {
+    issues.add(path, `must be an ${range.name} (${range.min} to ${range.max}), got ${value}`);
+    return undefined;
+  }
+  return value;
 }
 
 /** A `map[string]string` field such as `matchLabels`: every value must be a string. */

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
-import { parseAllDocuments } from 'yaml';
 import type { Diagnostic } from '../core/diagnostics.js';
 import type { SourceFile } from '../manifests/types.js';
+import { kubeYamlDocuments } from '../manifests/yaml-read.js';
 import { helmDocuments } from './helm-output.js';
 import type { ParsedKustomization } from './kustomization.js';
 import { kustomizeDocuments, type RenderedDocuments } from './kustomize-output.js';
@@ -73,7 +73,7 @@ export async function renderRoot(
       return renderFailed(ctx.revision, root, `${name} ${root.dir} failed: ${cleanMessage(ctx, documents)}`);
     }
     // Origins are matched to documents by position: a miscount would misplace every location.
-    const count = parseAllDocuments(documents.text).length;
+    const count = kubeYamlDocuments(documents.text).length;
     if (count !== documents.origins.length) {
       throw new Error(`${count} documents for ${documents.origins.length} origins`);
     }
