@@ -4,7 +4,7 @@ import { ConfigurationError } from '../core/errors.js';
 import { type FailOn, parseFailOn } from '../report/fail-on.js';
 import type { Layer } from '../report/types.js';
 
-export const DIFF_FORMATS = ['text', 'markdown', 'json', 'connlist-diff'] as const;
+export const DIFF_FORMATS = ['text', 'markdown', 'json', 'sarif', 'connlist-diff'] as const;
 export const MATRIX_FORMATS = ['text', 'json', 'connlist'] as const;
 export const LAYERS = ['l4', 'l7', 'effective'] as const;
 export const INJECTIONS = ['labelled', 'all', 'none'] as const;
@@ -30,6 +30,8 @@ export type Command =
       readonly failOn: FailOn;
       /** `--format markdown` is cut to this many characters, noise first (0: no limit). */
       readonly maxChars: number;
+      /** `--no-color`: the text report is never coloured. */
+      readonly noColor: boolean;
     })
   | (CommonArgs & {
       readonly name: 'matrix';
@@ -46,6 +48,7 @@ const OPTIONS = {
   'assume-injection': { type: 'string' },
   'fail-on': { type: 'string' },
   'max-chars': { type: 'string' },
+  'no-color': { type: 'boolean' },
   output: { type: 'string', short: 'o' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean' },
@@ -90,6 +93,7 @@ export function parseCommand(argv: readonly string[], cwd: string): Command {
       format: oneOf('--format', values.format ?? 'text', DIFF_FORMATS),
       failOn: parseFailOn(values['fail-on'] ?? 'new-errors'),
       maxChars: maxChars(values['max-chars']),
+      noColor: values['no-color'] ?? false,
     };
   }
   if (rest.length !== 1)

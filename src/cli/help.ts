@@ -29,9 +29,12 @@ ${COMMON}`,
 Reads the manifests at both sides, computes the access matrix of each and prints what differs:
 opened, closed and changed paths with the policy rules (file:line) behind them.
 
-  --format text|markdown|json|connlist-diff
+  --format text|markdown|json|sarif|connlist-diff
                              text (default); markdown is the PR comment; json for machines;
-                             connlist-diff is netpol-analyzer's diff format (L3/L4 only)
+                             sarif (2.1.0) for GitHub code scanning; connlist-diff is
+                             netpol-analyzer's diff format (L3/L4 only)
+  --no-color                 no colour in the text report (also NO_COLOR=1; FORCE_COLOR=1 forces
+                             it through a pipe); colour is on only on a terminal
   --max-chars N              cut --format markdown to N characters like the PR comment, changes
                              kept before findings (default: 65536); 0: no limit
   --fail-on LIST             exit 1 when one of these matches (comma-separated, as the Action's

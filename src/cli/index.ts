@@ -9,6 +9,8 @@ if (isParseWorker()) {
     stdout: (s) => process.stdout.write(s),
     stderr: (s) => process.stderr.write(s),
     cwd: process.cwd(),
+    stdoutIsTTY: process.stdout.isTTY === true,
+    env: process.env,
     parallel: parallelFromEnv(import.meta.url, process.env),
   });
 }

@@ -1,5 +1,5 @@
 import { writeFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { relative, resolve, sep } from 'node:path';
 import { buildLayerMatrices } from '../analysis/layers.js';
 import { formatDiagnostic } from '../core/diagnostics.js';
 import { ConfigurationError, ExitCode } from '../core/errors.js';
@@ -8,12 +8,14 @@ import type { ParallelParse } from '../manifests/parse-pool.js';
 import { renderConnlist, renderConnlistDiff } from '../render/connlist.js';
 import { renderMarkdown } from '../render/markdown.js';
 import { renderMatrixJson, renderMatrixText } from '../render/matrix.js';
+import { renderSarif } from '../render/sarif.js';
 import { renderText } from '../render/text.js';
 import { evaluateFailOn } from '../report/fail-on.js';
 import type { Report } from '../report/types.js';
 import { VERSION } from '../report/version.js';
 import { runAnalysis, runDiff } from '../run.js';
 import { type Command, parseCommand } from './args.js';
+import { useColour } from './colour.js';
 import { HELP } from './help.js';
 
 export interface Io {
@@ -22,6 +24,10 @@ export interface Io {
   readonly cwd: string;
   /** Parse YAML on worker threads started from this bundle (absent: one thread). */
   readonly parallel?: ParallelParse;
+  /** stdout is a terminal: the text report may be coloured (absent: not a terminal). */
+  readonly stdoutIsTTY?: boolean;
+  /** NO_COLOR, FORCE_COLOR and TERM are read from here (absent: none set). */
+  readonly env?: Readonly<Record<string, string | undefined>>;
 }
 
 /** Runs one CLI invocation and returns the exit code; never throws. */
@@ -63,13 +69,14 @@ async function diffCommand(command: Extract<Command, { name: 'diff' }>, io: Io):
     layer,
   });
   const body = {
-    text: () => renderText(report),
+    text: () => renderText(report, { colour: textColour(command, io) }),
     markdown: () =>
       renderMarkdown(report, {
         ...(command.maxChars > 0 && { maxChars: command.maxChars }),
         fullReportHint: '`--format markdown --max-chars 0` (no limit) or `--format json`',
       }),
     json: () => `${JSON.stringify(report, null, 2)}\n`,
+    sarif: () => renderSarif(report, headDirectoryOf(command, report, io)),
     'connlist-diff': () => renderConnlistDiff(report),
   }[command.format]();
   await emit(body, command.output, io);
@@ -81,6 +88,25 @@ async function diffCommand(command: Extract<Command, { name: 'diff' }>, io: Io):
     return ExitCode.failedPolicy;
   }
   return ExitCode.ok;
+}
+
+function textColour(command: Extract<Command, { name: 'diff' }>, io: Io): boolean {
+  return useColour({
+    noColorFlag: command.noColor,
+    toFile: command.output !== undefined && command.output !== '-',
+    stdoutIsTTY: io.stdoutIsTTY ?? false,
+    env: io.env ?? {},
+  });
+}
+
+/**
+ * SARIF's URIs are repository-relative; a head read from a directory has files relative to that
+ * directory, so the directory's path inside the repository is put in front.
+ */
+function headDirectoryOf(command: Extract<Command, { name: 'diff' }>, report: Report, io: Io) {
+  if (report.head.commit !== undefined) return {};
+  const dir = relative(resolve(io.cwd, command.repo), resolve(io.cwd, command.head));
+  return { headDirectory: dir.split(sep).join('/') };
 }
 
 async function matrixCommand(command: Extract<Command, { name: 'matrix' }>, io: Io): Promise<number> {

@@ -1,6 +1,7 @@
 import type { SourceLocation } from '../core/location.js';
 import { RULES, type RuleId } from '../findings/rules.js';
 import type { Finding, FindingStatus, Report } from '../report/types.js';
+import { type Style, type StyledLine, styled } from './ansi.js';
 import type { Section } from './budget.js';
 import { code, escapeMarkdown, sanitize } from './escape.js';
 
@@ -17,29 +18,46 @@ function pair(f: Finding): string {
   return f.source ?? f.destination ?? '';
 }
 
-/** The text report's findings: new in full, then fixed and accepted briefly, existing one line each. */
-export function findingTextLines(report: Report): string[] {
-  if (report.findings.length === 0) return [];
-  const s = report.summary.findings;
-  const out = [
-    '',
-    `Findings: ${s.new} new, ${s.fixed} fixed, ${s.existing} existing, ${s.accepted} accepted`,
-  ];
-  const fresh = byStatus(report, 'new');
-  if (fresh.length) {
-    out.push('', `New findings (${fresh.length})`);
-    for (const f of fresh) {
-      out.push(`  ${f.severity.toUpperCase()} [${f.rule}] ${sanitize(f.title, 1000)}`);
-      if (pair(f)) out.push(`    ${sanitize(pair(f))}`);
-      out.push(`    ${sanitize(f.message, 4000)}`);
+const SEVERITY_STYLE: Readonly<Record<Finding['severity'], Style | undefined>> = {
+  error: 'closed',
+  warning: 'changed',
+  info: undefined,
+};
+
+/**
+ * The text report's findings: `fresh` (new ones in full, placed after what the change opens) and
+ * `rest` (fixed and accepted briefly, existing one line each up to EXISTING_SHOWN, then a count).
+ */
+export function findingTextSections(report: Report): { fresh: StyledLine[]; rest: StyledLine[] } {
+  const fresh: StyledLine[] = [];
+  const rest: StyledLine[] = [];
+  const news = byStatus(report, 'new');
+  if (news.length) {
+    fresh.push(styled(''), styled(`New findings (${news.length})`, 'bold'));
+    for (const f of news) {
+      const style = SEVERITY_STYLE[f.severity];
+      const head = `  ${f.severity.toUpperCase()} [${f.rule}] ${sanitize(f.title, 1000)}`;
+      fresh.push(style ? styled(head, style) : styled(head));
+      if (pair(f)) fresh.push(styled(`    ${sanitize(pair(f))}`));
+      fresh.push(styled(`    ${sanitize(f.message, 4000)}`));
       if (f.locations.length)
-        out.push(`    at ${f.locations.map((l) => sanitize(findingLocation(l))).join(', ')}`);
+        fresh.push(styled(`    at ${f.locations.map((l) => sanitize(findingLocation(l))).join(', ')}`));
     }
   }
-  const brief = (title: string, list: readonly Finding[], extra: (f: Finding) => string) => {
+  const brief = (
+    title: string,
+    list: readonly Finding[],
+    extra: (f: Finding) => string,
+    cap = list.length,
+  ) => {
     if (!list.length) return;
-    out.push('', `${title} (${list.length})`);
-    for (const f of list) out.push(`  ${f.severity} [${f.rule}] ${sanitize(f.title, 1000)}${extra(f)}`);
+    rest.push(styled(''), styled(`${title} (${list.length})`, 'bold'));
+    for (const f of list.slice(0, cap))
+      rest.push(styled(`  ${f.severity} [${f.rule}] ${sanitize(f.title, 1000)}${extra(f)}`));
+    if (list.length > cap)
+      rest.push(
+        styled(`  ... and ${(list.length - cap).toLocaleString('en-US')} more (all are in --format json)`),
+      );
   };
   brief('Fixed findings', byStatus(report, 'fixed'), () => '');
   brief(
@@ -47,8 +65,8 @@ export function findingTextLines(report: Report): string[] {
     byStatus(report, 'accepted'),
     (f) => ` (accepted: ${sanitize(f.acceptedReason ?? '')})`,
   );
-  brief('Existing findings', byStatus(report, 'existing'), () => '');
-  return out;
+  brief('Existing findings', byStatus(report, 'existing'), () => '', EXISTING_SHOWN);
+  return { fresh, rest };
 }
 
 const ICON = { error: '⛔', warning: '⚠️', info: 'ℹ️' } as const;

@@ -78,7 +78,8 @@ describe('policy-diff CLI on a real git repository', () => {
     expect(r.stdout).toContain('1 opened, 0 closed, 0 changed');
     expect(r.stdout).toContain('prod/web[Deployment] -> prod/api[Deployment] : TCP 9000');
     expect(r.stdout).toContain(
-      'allowed by NetworkPolicy prod/allow-web ingress[0] (policies/allow-web.yaml:8) [TCP 9000]',
+      // The rule heads the changes it explains.
+      'allowed by NetworkPolicy prod/allow-web ingress[0] (policies/allow-web.yaml:8): 1 path\n    prod/web[Deployment] -> prod/api[Deployment] : TCP 9000\n',
     );
     expect(r.stdout).toContain(
       'was blocked in base: ingress isolated by NetworkPolicy prod/default-deny (policies/deny.yaml:1)',
@@ -130,7 +131,10 @@ describe('policy-diff CLI on a real git repository', () => {
 
   it.each([
     [['diff', 'only-one'], /exactly two arguments/],
-    [['diff', 'a', 'b', '--format', 'yaml'], /--format must be one of text, markdown, json, connlist-diff/],
+    [
+      ['diff', 'a', 'b', '--format', 'yaml'],
+      /--format must be one of text, markdown, json, sarif, connlist-diff/,
+    ],
     [['frobnicate'], /unknown command 'frobnicate'/],
     [['diff', 'nope', 'HEAD'], /base: 'nope' is neither a directory nor a revision/],
   ])('usage error %j exits 2 with a clear message', async (argv, message) => {

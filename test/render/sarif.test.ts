@@ -18,8 +18,8 @@ const schema = JSON.parse(
 );
 // The schema's language pattern (`...]?$`) is not a valid Unicode regular expression: read it as
 // JSON Schema draft-04 meant it, an ECMA-262 regex without the `u` flag.
-const ajv = new Ajv({ allErrors: true, strict: false, unicodeRegExp: false });
-addFormats(ajv);
+const ajv = new Ajv.default({ allErrors: true, strict: false, unicodeRegExp: false });
+addFormats.default(ajv);
 const validate = ajv.compile(schema);
 
 function expectValid(log: unknown): void {
