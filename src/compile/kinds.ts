@@ -13,7 +13,8 @@ import { objectLabel } from '../model/read.js';
 import type { ClusterModel } from '../model/types.js';
 
 /**
- * A kind that changes who can reach whom but is not modelled yet (issues 16, 17, 20). Its objects
+ * A kind that changes who can reach whom but is not modelled yet (issues 16, 17, 20; the
+ * v1alpha1 AdminNetworkPolicy and BaselineAdminNetworkPolicy are modelled in src/l4). Its objects
  * may open or close anything in their scope, so their presence alone makes that scope uncertain:
  * even an EnvoyFilter that only sets stats cannot be told apart from one that drops traffic.
  */
@@ -27,18 +28,6 @@ interface UnmodelledKind {
 }
 
 const UNMODELLED: readonly UnmodelledKind[] = [
-  {
-    group: 'policy.networking.k8s.io',
-    kind: 'AdminNetworkPolicy',
-    scope: 'all',
-    why: 'a cluster-wide tier evaluated before every NetworkPolicy',
-  },
-  {
-    group: 'policy.networking.k8s.io',
-    kind: 'BaselineAdminNetworkPolicy',
-    scope: 'all',
-    why: 'a cluster-wide default evaluated after every NetworkPolicy',
-  },
   {
     group: 'policy.networking.k8s.io',
     kind: 'ClusterNetworkPolicy',

@@ -20,7 +20,8 @@ export interface RuleRef {
 }
 
 export function policyLabel(p: PolicyRef): string {
-  return `${p.kind} ${p.namespace}/${p.name}`;
+  // Cluster-scoped policies (AdminNetworkPolicy) have no namespace.
+  return p.namespace === '' ? `${p.kind} ${p.name}` : `${p.kind} ${p.namespace}/${p.name}`;
 }
 
 export function ruleLabel(r: RuleRef): string {

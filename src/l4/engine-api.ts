@@ -24,6 +24,16 @@ export function isNodeTraffic(w: Workload, options: L4Options): boolean {
   return w.hostNetwork && (options.hostNetworkPods ?? 'node') === 'node';
 }
 
+/**
+ * The address ranges policies name, cut per side: a source range is cut only by ingress ipBlocks, a
+ * destination range only by egress ipBlocks and admin `networks`. Each ipBlock is its cidr minus
+ * its excepts, in contiguous pieces.
+ */
+export interface IpPieces {
+  readonly sources: readonly IpRange[];
+  readonly destinations: readonly IpRange[];
+}
+
 /** The workloads some rule of a policy selection names (see `L4Engine.ingressCandidates`). */
 export interface Candidates {
   /** Membership, answered from the rules' own sets without building the union. */
@@ -40,6 +50,8 @@ export interface L4Engine {
   readonly diagnostics: readonly Diagnostic[];
   /** Every cidr and except of every ipBlock, to cut the external address space into peers. */
   readonly ipBoundaries: readonly IpRange[];
+  /** What the address peers match, per side, for netpol-analyzer's external ranges (connlist). */
+  readonly ipPieces?: IpPieces;
   /**
    * A grouping key: two workloads with the same signature get identical answers from `egress`
    * and `ingress`, as source and as destination, against every peer.

@@ -5,12 +5,20 @@ import { type Peer, workloadPeer } from '../model/peers.js';
 import type { ClusterModel, ContainerPort, Workload } from '../model/types.js';
 import { ConnSet } from '../values/conn-set.js';
 import type { IpRange } from '../values/ip-range.js';
-import { type Candidates, isNodeTraffic, type L4Engine, type L4Options } from './engine-api.js';
+import {
+  type Candidates,
+  type IpPieces,
+  isNodeTraffic,
+  type L4Engine,
+  type L4Options,
+} from './engine-api.js';
 import type { LabelSelectorMatcher } from './label-selector.js';
 import type { CompiledPolicy, CompiledRule, Direction } from './netpol-compile.js';
 import type { NamespaceSelection, PeerMatcher, PeerTarget } from './peer-matcher.js';
 import { buildPolicyIndex, type PolicyIndex } from './policy-index.js';
+import { RuleCandidates, type RulePods } from './rule-candidates.js';
 import { SignatureScheme } from './signature.js';
+import { type AdminSelection, evaluateTiers, hasAdmin, NO_ADMIN, selectAdmin } from './tiers.js';
 import type { Grant, SideVerdict } from './verdict.js';
 
 const METADATA_NAME = 'kubernetes.io/metadata.name';
@@ -21,6 +29,8 @@ interface Selection {
   readonly ingress: readonly CompiledPolicy[];
   readonly egress: readonly CompiledPolicy[];
   readonly uncertain: Readonly<Record<Direction, readonly PolicyRef[]>>;
+  /** The AdminNetworkPolicies and the BaselineAdminNetworkPolicy whose subject selects the pod (B). */
+  readonly admin: AdminSelection;
 }
 
 /** The pods peer selectors can match (not node traffic), by namespace. */
@@ -32,38 +42,12 @@ interface PodIndex {
   readonly namespaceLabels: NamespaceSelection;
 }
 
-/** The pods one rule's peers match. */
-interface RulePods {
-  readonly list: readonly Workload[];
-  readonly set: ReadonlySet<Workload>;
-}
-
-/** The union of the pods of a selection's rules, asked rule by rule; listed only when needed. */
-class RuleCandidates implements Candidates {
-  private listed: readonly Workload[] | undefined;
-
-  constructor(
-    private readonly rules: readonly RulePods[],
-    private readonly order: ReadonlyMap<Workload, number>,
-  ) {}
-
-  has(w: Workload): boolean {
-    return this.rules.some((r) => r.set.has(w));
-  }
-
-  list(): readonly Workload[] {
-    if (!this.listed) {
-      const order = this.order;
-      this.listed =
-        this.rules.length === 1
-          ? this.rules[0]!.list
-          : [...new Set(this.rules.flatMap((r) => r.list))].sort((a, b) => order.get(a)! - order.get(b)!);
-    }
-    return this.listed;
-  }
-}
-
-const UNSELECTED: Selection = { ingress: [], egress: [], uncertain: { ingress: [], egress: [] } };
+const UNSELECTED: Selection = {
+  ingress: [],
+  egress: [],
+  uncertain: { ingress: [], egress: [] },
+  admin: NO_ADMIN,
+};
 
 /**
  * Compiles every NetworkPolicy of the revision once (A1–A18) into an engine whose answers depend
@@ -96,6 +80,7 @@ export function compileNetworkPolicies(
 class NetworkPolicyEngine implements L4Engine {
   readonly diagnostics: readonly Diagnostic[];
   readonly ipBoundaries: readonly IpRange[];
+  readonly ipPieces: IpPieces;
   private readonly signatures: SignatureScheme;
   private readonly selections = new Map<string, Selection>();
   private readonly namespaceLabels = new Map<string, Labels>();
@@ -115,6 +100,7 @@ class NetworkPolicyEngine implements L4Engine {
   ) {
     this.diagnostics = index.diagnostics;
     this.ipBoundaries = index.boundaries;
+    this.ipPieces = index.pieces;
     this.signatures = new SignatureScheme(index.labelKeys, index.labelValues, index.namedPorts, nodeTraffic);
   }
 
@@ -136,6 +122,9 @@ class NetworkPolicyEngine implements L4Engine {
       content(s.egress.map((p) => p.ref)),
       content(s.uncertain.ingress),
       content(s.uncertain.egress),
+      content([...s.admin.ingress.admin, ...s.admin.egress.admin].map((p) => p.ref)),
+      content([s.admin.ingress.baseline, s.admin.egress.baseline].flatMap((p) => (p ? [p.ref] : []))),
+      content([...s.admin.ingress.uncertain, ...s.admin.egress.uncertain]),
     ]);
   }
 
@@ -153,8 +142,11 @@ class NetworkPolicyEngine implements L4Engine {
     let found = this.candidates[direction].get(selection);
     if (!found) {
       const policies = selection[direction];
-      // A3: not isolated, so every peer may come through.
-      found = policies.length === 0 ? 'all' : this.matchedPods(policies.flatMap((p) => p[direction] ?? []));
+      // A3: not isolated, so every peer may come through; an admin tier may allow any peer too.
+      found =
+        policies.length === 0 || hasAdmin(selection.admin[direction])
+          ? 'all'
+          : this.matchedPods(policies.flatMap((p) => p[direction] ?? []));
       this.candidates[direction].set(selection, found);
     }
     return found;
@@ -250,14 +242,48 @@ class NetworkPolicyEngine implements L4Engine {
   ): SideVerdict {
     const selection = this.selection(pod);
     const policies = selection[direction];
-    const uncertain = selection.uncertain[direction];
+    const admin = selection.admin[direction];
+    const uncertain =
+      admin.uncertain.length > 0
+        ? sortRefs([...selection.uncertain[direction], ...admin.uncertain])
+        : selection.uncertain[direction];
+    if (hasAdmin(admin)) {
+      const np =
+        policies.length === 0
+          ? { grants: [], split: [] }
+          : this.networkPolicyGrants(policies, direction, peer, dstPorts);
+      const tiers = evaluateTiers(admin, direction, peer, dstPorts, {
+        isolated: policies.length > 0,
+        grants: np.grants,
+      });
+      const split = [...np.split, ...tiers.split];
+      return {
+        isolatedBy: policies.map((p) => p.ref),
+        grants: tiers.grants,
+        denials: tiers.denials,
+        uncertainBy: split.length > 0 ? sortRefs([...uncertain, ...split]) : uncertain,
+        allowed: tiers.allowed,
+      };
+    }
     // A3: not isolated in this direction, so everything is allowed.
     if (policies.length === 0)
       return { isolatedBy: [], grants: [], uncertainBy: uncertain, allowed: ConnSet.all };
+    const { grants, split } = this.networkPolicyGrants(policies, direction, peer, dstPorts);
+    const allowed = grants.reduce((acc, g) => acc.union(g.conns), ConnSet.none);
+    const uncertainBy = split.length > 0 ? sortRefs([...uncertain, ...split]) : uncertain;
+    return { isolatedBy: policies.map((p) => p.ref), grants, uncertainBy, allowed };
+  }
+
+  /** A4: every rule of every selecting NetworkPolicy that allows something toward/from the peer. */
+  private networkPolicyGrants(
+    policies: readonly CompiledPolicy[],
+    direction: Direction,
+    peer: readonly [PeerTarget, ...PeerTarget[]],
+    dstPorts: readonly ContainerPort[] | null,
+  ): { grants: Grant[]; split: PolicyRef[] } {
     const [target, ...variants] = peer;
     const grants: Grant[] = [];
     const split: PolicyRef[] = [];
-    let allowed = ConnSet.none;
     // A4: union of every rule of every selecting policy; policies come sorted by name and rules in
     // order, so the grants come out sorted by rule.
     for (const policy of policies) {
@@ -269,11 +295,9 @@ class NetworkPolicyEngine implements L4Engine {
         const conns = rule.ports.resolve(dstPorts);
         if (conns.isEmpty()) continue;
         grants.push({ rule: rule.ref, conns });
-        allowed = allowed.union(conns);
       }
     }
-    const uncertainBy = split.length > 0 ? sortRefs([...uncertain, ...split]) : uncertain;
-    return { isolatedBy: policies.map((p) => p.ref), grants, uncertainBy, allowed };
+    return { grants, split };
   }
 
   private selection(pod: Workload): Selection {
@@ -312,6 +336,7 @@ class NetworkPolicyEngine implements L4Engine {
       ingress: selecting.filter((p) => p.ingress !== null),
       egress: selecting.filter((p) => p.egress !== null),
       uncertain: { ingress: uncertain('ingress'), egress: uncertain('egress') },
+      admin: selectAdmin(this.index.admin, this.labelsOf(pod.namespace), pod),
     };
   }
 

@@ -24,6 +24,8 @@ export interface CompiledPolicy {
   readonly egress: readonly CompiledRule[] | null;
   readonly namedPorts: readonly string[];
   readonly boundaries: readonly IpRange[];
+  /** What the ipBlocks of each direction's rules match, in contiguous pieces (connlist ranges). */
+  readonly pieces: Readonly<Record<Direction, readonly IpRange[]>>;
 }
 
 /**
@@ -66,8 +68,9 @@ export function compileNetworkPolicy(object: K8sObject, ctx: CompileContext): Po
   const types = readPolicyTypes(spec, issues);
   const peerCtx: PeerContext = { namespace: ref.namespace, ...ctx };
   const boundaries: IpRange[] = [];
+  const pieces: Record<Direction, IpRange[]> = { ingress: [], egress: [] };
   const rules = (direction: Direction) =>
-    compileRules(object, ref, direction, spec[direction], issues, peerCtx, boundaries);
+    compileRules(object, ref, direction, spec[direction], issues, peerCtx, boundaries, pieces[direction]);
   const ingress = rules('ingress');
   const egress = rules('egress');
   if (issues.count > 0 || !podSelector) {
@@ -82,6 +85,7 @@ export function compileNetworkPolicy(object: K8sObject, ctx: CompileContext): Po
     egress: types.egress ? egress : null,
     namedPorts: [...new Set(namedPorts)],
     boundaries,
+    pieces: { ingress: types.ingress ? pieces.ingress : [], egress: types.egress ? pieces.egress : [] },
   };
   return { valid: true, policy };
 }
@@ -121,6 +125,7 @@ function compileRules(
   issues: Issues,
   ctx: PeerContext,
   boundaries: IpRange[],
+  pieces: IpRange[],
 ): CompiledRule[] {
   const path: ObjectPath = ['spec', direction];
   const peerField = direction === 'ingress' ? 'from' : 'to';
@@ -131,6 +136,7 @@ function compileRules(
     if (!rule) return [];
     const peers = compilePeers(rule[peerField], [...rulePath, peerField], issues, ctx);
     boundaries.push(...peers.boundaries);
+    pieces.push(...peers.pieces);
     const ports = compilePorts(rule.ports, [...rulePath, 'ports'], issues);
     const ref: RuleRef = { policy, rule: `${direction}[${i}]`, location: object.locate(rulePath) };
     return [{ ref, peers: peers.matcher, ports }];

@@ -91,6 +91,18 @@ class IpBlockPeer implements PeerMatcher {
   podNamespaces(): 'all' | readonly string[] {
     return this.coversEverything ? 'all' : [];
   }
+
+  /** `cidr` minus every except, as contiguous ranges in address order. */
+  pieces(): IpRange[] {
+    const out: IpRange[] = [];
+    let from = this.cidr.from;
+    for (const e of [...this.except].sort((a, b) => (a.from < b.from ? -1 : a.from > b.from ? 1 : 0))) {
+      if (e.from > from) out.push({ family: this.cidr.family, from, to: e.from - 1n });
+      if (e.to + 1n > from) from = e.to + 1n;
+    }
+    if (from <= this.cidr.to) out.push({ family: this.cidr.family, from, to: this.cidr.to });
+    return out;
+  }
 }
 
 class AnyOf implements PeerMatcher {
@@ -121,6 +133,8 @@ export interface CompiledPeers {
   readonly matcher: PeerMatcher;
   /** Every cidr and except, to cut the external address space. */
   readonly boundaries: readonly IpRange[];
+  /** What each ipBlock matches, `cidr` minus its excepts, in contiguous pieces (for connlist ranges). */
+  readonly pieces: readonly IpRange[];
 }
 
 /** A rule's `from` or `to` list: the elements are ORed (A9). */
@@ -131,14 +145,15 @@ export function compilePeers(
   ctx: PeerContext,
 ): CompiledPeers {
   const list = readList(raw, path, issues);
-  if (!list || list.length === 0) return { matcher: ANY_PEER, boundaries: [] };
+  if (!list || list.length === 0) return { matcher: ANY_PEER, boundaries: [], pieces: [] };
   const peers: PeerMatcher[] = [];
   const boundaries: IpRange[] = [];
   list.forEach((item, i) => {
     const peer = compilePeer(item, [...path, i], issues, ctx, boundaries);
     if (peer) peers.push(peer);
   });
-  return { matcher: peers.length === 1 ? peers[0]! : new AnyOf(peers), boundaries };
+  const pieces = peers.flatMap((p) => (p instanceof IpBlockPeer ? p.pieces() : []));
+  return { matcher: peers.length === 1 ? peers[0]! : new AnyOf(peers), boundaries, pieces };
 }
 
 /** ValidateNetworkPolicyPeer [K-val]: at least one field; ipBlock alone. */

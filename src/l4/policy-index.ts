@@ -5,7 +5,8 @@ import { type PolicyRef, policyLabel } from '../core/refs.js';
 import type { K8sObject } from '../manifests/types.js';
 import type { ClusterModel } from '../model/types.js';
 import { compareRanges, type IpRange } from '../values/ip-range.js';
-import type { L4Options } from './engine-api.js';
+import { type AdminIndex, buildAdminIndex } from './anp-index.js';
+import { type IpPieces, isNodeTraffic, type L4Options } from './engine-api.js';
 import { SelectorCompiler } from './label-selector.js';
 import {
   type CompiledPolicy,
@@ -24,6 +25,8 @@ export interface PolicyIndex {
   readonly diagnostics: readonly Diagnostic[];
   /** Sorted, deduplicated cidr and except ranges of the valid policies. */
   readonly boundaries: readonly IpRange[];
+  /** See `L4Engine.ipPieces`. */
+  readonly pieces: IpPieces;
   /** Every label key some selector looks at, sorted. */
   readonly labelKeys: readonly string[];
   /** Per label key, every value some selector names (In, NotIn, matchLabels). */
@@ -37,6 +40,8 @@ export interface PolicyIndex {
   readonly contents: ReadonlyMap<PolicyRef, string>;
   /** The object each policy (valid and invalid alike) was compiled from, for findings' locations. */
   readonly objects: ReadonlyMap<PolicyRef, K8sObject>;
+  /** AdminNetworkPolicies and BaselineAdminNetworkPolicies, the tiers around NetworkPolicy (B). */
+  readonly admin: AdminIndex;
 }
 
 /** A digest of an object's content, comparable across revisions (locations left out). */
@@ -71,6 +76,16 @@ export function buildPolicyIndex(model: ClusterModel, options: L4Options): Polic
     push(invalid, policy.ref.namespace, policy);
     diagnostics.push(...invalidDiagnostics(object, policy));
   }
+  // The admin tiers share the selector compiler, so their label keys take part in signatures.
+  const adminObjects = ['AdminNetworkPolicy', 'BaselineAdminNetworkPolicy'].flatMap(
+    (kind) => model.objectsByKind.get(kind) ?? [],
+  );
+  const admin = buildAdminIndex(model, adminObjects, selectors, (w) => isNodeTraffic(w, options));
+  for (const [ref, object] of admin.objects) {
+    contents.set(ref, contentDigest(object));
+    objects.set(ref, object);
+  }
+  diagnostics.push(...admin.diagnostics);
   for (const list of valid.values()) list.sort((a, b) => compareNames(a.ref.name, b.ref.name));
   for (const list of invalid.values()) list.sort((a, b) => compareNames(a.ref.name, b.ref.name));
   const all = [...valid.values()].flat();
@@ -78,12 +93,17 @@ export function buildPolicyIndex(model: ClusterModel, options: L4Options): Polic
     valid,
     invalid,
     diagnostics: diagnostics.sort(compareDiagnostics),
-    boundaries: dedupeRanges(all.flatMap((p) => p.boundaries)),
+    boundaries: dedupeRanges([...all.flatMap((p) => p.boundaries), ...admin.boundaries]),
+    pieces: {
+      sources: dedupeRanges(all.flatMap((p) => p.pieces.ingress)),
+      destinations: dedupeRanges([...all.flatMap((p) => p.pieces.egress), ...admin.boundaries]),
+    },
     labelKeys: [...new Set([...selectors.matchers].flatMap((m) => m.keys))].sort(),
     labelValues: mentionedValues(selectors),
-    namedPorts: new Set(all.flatMap((p) => p.namedPorts)),
+    namedPorts: new Set([...all.flatMap((p) => p.namedPorts), ...admin.namedPorts]),
     contents,
     objects,
+    admin,
   };
 }
 

@@ -18,7 +18,15 @@ export interface SideVerdict {
    * either direction, so the cell is uncertain and the check fails closed.
    */
   readonly uncertainBy: readonly PolicyRef[];
-  /** Not isolated: all; isolated: the union of the grants. */
+  /**
+   * AdminNetworkPolicy / BaselineAdminNetworkPolicy Deny rules that decided some connection with
+   * the peer, each with what it denied (SEMANTICS B). Absent or empty without admin policies.
+   */
+  readonly denials?: readonly Grant[];
+  /**
+   * Not isolated and no admin tier: all; isolated: the union of the grants. With admin tiers, also
+   * what no tier decided (B4: default allow).
+   */
   readonly allowed: ConnSet;
 }
 

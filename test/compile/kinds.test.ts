@@ -103,13 +103,13 @@ spec: { egress: [{ hosts: ["./*"] }] }
 
   it('a Sidecar in the root namespace, and cluster-wide kinds, make every pair uncertain', () => {
     expect(errors(sidecar('default', 'istio-system'))).toMatchObject([{ reach: { kind: 'all' } }]);
-    const anp = `
-apiVersion: policy.networking.k8s.io/v1alpha1
-kind: AdminNetworkPolicy
+    const cnp = `
+apiVersion: policy.networking.k8s.io/v1alpha2
+kind: ClusterNetworkPolicy
 metadata: { name: deny-all }
-spec: { priority: 10, subject: { namespaces: {} }, ingress: [] }
+spec: { tier: Admin, priority: 10, subject: { namespaces: {} }, ingress: [] }
 `;
-    expect(errors(anp)).toMatchObject([{ code: 'kind-not-modelled', reach: { kind: 'all' } }]);
+    expect(errors(cnp)).toMatchObject([{ code: 'kind-not-modelled', reach: { kind: 'all' } }]);
   });
 
   it('an EnvoyFilter that only sets stats still makes its namespace uncertain, and says why', () => {

@@ -1,0 +1,33 @@
+import type { Workload } from '../model/types.js';
+import type { Candidates } from './engine-api.js';
+
+/** The pods one rule's peers match. */
+export interface RulePods {
+  readonly list: readonly Workload[];
+  readonly set: ReadonlySet<Workload>;
+}
+
+/** The union of the pods of a selection's rules, asked rule by rule; listed only when needed. */
+export class RuleCandidates implements Candidates {
+  private listed: readonly Workload[] | undefined;
+
+  constructor(
+    private readonly rules: readonly RulePods[],
+    private readonly order: ReadonlyMap<Workload, number>,
+  ) {}
+
+  has(w: Workload): boolean {
+    return this.rules.some((r) => r.set.has(w));
+  }
+
+  list(): readonly Workload[] {
+    if (!this.listed) {
+      const order = this.order;
+      this.listed =
+        this.rules.length === 1
+          ? this.rules[0]!.list
+          : [...new Set(this.rules.flatMap((r) => r.list))].sort((a, b) => order.get(a)! - order.get(b)!);
+    }
+    return this.listed;
+  }
+}
