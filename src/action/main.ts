@@ -9,9 +9,8 @@ import type { Report } from '../report/types.js';
 import { runDiff } from '../run.js';
 import { buildAnnotations, capAnnotations, emitAnnotations } from './annotations.js';
 import { readRunnerContext } from './context.js';
-import { eventRefs, planRevisions } from './event.js';
+import { planRevisions } from './event.js';
 import { type ActionInputs, parseInputs } from './inputs.js';
-import { actionLinks } from './links.js';
 import { outputsOf, setOutputs, writeReportJson } from './outputs.js';
 import { publishComment } from './publish.js';
 import { renderReport } from './render.js';
@@ -63,12 +62,9 @@ async function runAction(parallel: ParallelParse | undefined): Promise<void> {
   const verdict = evaluateFailOn(report, inputs.failOn);
   logDiagnostics(report);
   setOutputs(outputsOf(report, verdict.result, await writeReportJson(report, ctx.runnerTemp)));
-  const links = actionLinks(ctx, eventRefs(ctx.eventName, ctx.payload, plan), report);
-  await writeSummary(
-    renderReport(report, verdict, { maxBytes: SUMMARY_RENDER_BUDGET, ...(links && { links }) }),
-  );
+  await writeSummary(renderReport(report, verdict, { maxBytes: SUMMARY_RENDER_BUDGET }));
   emitAnnotations(capAnnotations(buildAnnotations(report, inputs.failOn, revisions.headDirectory)));
-  await publishComment(inputs, ctx, plan.pullRequest, report, verdict, links);
+  await publishComment(inputs, ctx, plan.pullRequest, report, verdict);
   if (verdict.failed) safeLog.setFailed(`policy-diff ${verdict.result}: ${verdict.reason}`);
   else safeLog.info(`policy-diff pass: ${verdict.reason}`);
 }
