@@ -9,8 +9,9 @@ import type { Report } from '../report/types.js';
 import { runDiff } from '../run.js';
 import { buildAnnotations, capAnnotations, emitAnnotations } from './annotations.js';
 import { readRunnerContext } from './context.js';
-import { planRevisions } from './event.js';
+import { eventRefs, planRevisions } from './event.js';
 import { type ActionInputs, parseInputs } from './inputs.js';
+import { actionLinks } from './links.js';
 import { outputsOf, setOutputs, writeReportJson } from './outputs.js';
 import { publishComment } from './publish.js';
 import { renderReport } from './render.js';
@@ -62,9 +63,12 @@ async function runAction(parallel: ParallelParse | undefined): Promise<void> {
   const verdict = evaluateFailOn(report, inputs.failOn);
   logDiagnostics(report);
   setOutputs(outputsOf(report, verdict.result, await writeReportJson(report, ctx.runnerTemp)));
-  await writeSummary(renderReport(report, verdict, { maxBytes: SUMMARY_RENDER_BUDGET }));
+  const links = actionLinks(ctx, eventRefs(ctx.eventName, ctx.payload, plan), report);
+  await writeSummary(
+    renderReport(report, verdict, { maxBytes: SUMMARY_RENDER_BUDGET, ...(links && { links }) }),
+  );
   emitAnnotations(capAnnotations(buildAnnotations(report, inputs.failOn, revisions.headDirectory)));
-  await publishComment(inputs, ctx, plan.pullRequest, report, verdict);
+  await publishComment(inputs, ctx, plan.pullRequest, report, verdict, links);
   if (verdict.failed) safeLog.setFailed(`policy-diff ${verdict.result}: ${verdict.reason}`);
   else safeLog.info(`policy-diff pass: ${verdict.reason}`);
 }

@@ -1,3 +1,4 @@
+import type { ReportLinks } from '../render/links.js';
 import type { FailOnVerdict } from '../report/fail-on.js';
 import type { Report } from '../report/types.js';
 import { explainCommentError, upsertComment } from './comment.js';
@@ -31,6 +32,7 @@ export async function publishComment(
   pullRequest: number | undefined,
   report: Report,
   verdict: FailOnVerdict,
+  links?: ReportLinks,
 ): Promise<void> {
   if (inputs.comment === 'never') return;
   if (pullRequest === undefined) {
@@ -50,6 +52,7 @@ export async function publishComment(
     renderReport(report, verdict, {
       maxChars: COMMENT_RENDER_BUDGET,
       ...(ctx.runUrl !== undefined && { summaryUrl: ctx.runUrl }),
+      ...(links && { links }),
     }),
     {
       ...(ctx.runUrl !== undefined && { summaryUrl: ctx.runUrl }),

@@ -1,4 +1,5 @@
 import { escapeMarkdown } from '../render/escape.js';
+import type { ReportLinks } from '../render/links.js';
 import { renderMarkdown } from '../render/markdown.js';
 import type { FailOnVerdict } from '../report/fail-on.js';
 import type { Report } from '../report/types.js';
@@ -17,6 +18,8 @@ export interface ReportBudget {
   readonly maxBytes?: number;
   /** The run's page, where the job summary is (the comment links it when cut). */
   readonly summaryUrl?: string;
+  /** Where locations and revisions link to (src/action/links.ts); absent: code spans. */
+  readonly links?: ReportLinks;
 }
 
 /**
@@ -30,6 +33,7 @@ export function renderReport(report: Report, verdict: FailOnVerdict, budget: Rep
     ? `the [job summary](${budget.summaryUrl}) of this run`
     : 'the job summary of this run';
   const markdown = renderMarkdown(report, {
+    ...(budget.links !== undefined && { links: budget.links }),
     ...(budget.maxChars !== undefined && { maxChars: Math.max(0, budget.maxChars - head.length) }),
     ...(budget.maxBytes !== undefined && {
       maxBytes: Math.max(0, budget.maxBytes - Buffer.byteLength(head, 'utf8')),

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import type { InjectionAssumption } from '../config/types.js';
 import { ConfigurationError } from '../core/errors.js';
+import { repositoryWebUrl } from '../render/links.js';
 import { type FailOn, parseFailOn } from '../report/fail-on.js';
 import type { Layer } from '../report/types.js';
 
@@ -26,6 +27,8 @@ export type Command =
       readonly base: string;
       readonly head: string;
       readonly format: (typeof DIFF_FORMATS)[number];
+      /** `--link-base`: the repository's web page locations link to, or `auto` (the origin remote). */
+      readonly linkBase?: string;
       /** Exit 1 when one of these matches (default `new-errors`); the Action's vocabulary. */
       readonly failOn: FailOn;
       /** `--format markdown` is cut to this many characters, noise first (0: no limit). */
@@ -45,6 +48,7 @@ const OPTIONS = {
   include: { type: 'string', multiple: true },
   format: { type: 'string' },
   layer: { type: 'string' },
+  'link-base': { type: 'string' },
   'assume-injection': { type: 'string' },
   'fail-on': { type: 'string' },
   'max-chars': { type: 'string' },
@@ -91,6 +95,7 @@ export function parseCommand(argv: readonly string[], cwd: string): Command {
       base: rest[0]!,
       head: rest[1]!,
       format: oneOf('--format', values.format ?? 'text', DIFF_FORMATS),
+      ...linkBase(values['link-base']),
       failOn: parseFailOn(values['fail-on'] ?? 'new-errors'),
       maxChars: maxChars(values['max-chars']),
       noColor: values['no-color'] ?? false,
@@ -118,6 +123,18 @@ function maxChars(value: string | undefined): number {
       `--max-chars must be a whole number of characters, 0 for no limit (got '${value}')`,
     );
   return Number(value);
+}
+
+/** `auto`, or an http(s) address without credentials (normalised): nothing else becomes a link. */
+function linkBase(value: string | undefined): { linkBase?: string } {
+  if (value === undefined) return {};
+  if (value === 'auto') return { linkBase: value };
+  const url = repositoryWebUrl(value);
+  if (url === undefined)
+    throw new ConfigurationError(
+      `--link-base must be the repository's web page, such as https://github.com/owner/repo, or auto (got '${value}')`,
+    );
+  return { linkBase: url };
 }
 
 function oneOf<T extends string>(flag: string, value: string, allowed: readonly T[]): T {

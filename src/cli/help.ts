@@ -37,6 +37,10 @@ opened, closed and changed paths with the policy rules (file:line) behind them.
                              it through a pipe); colour is on only on a terminal
   --max-chars N              cut --format markdown to N characters like the PR comment, changes
                              kept before findings (default: 65536); 0: no limit
+  --link-base URL|auto       --format markdown links each file:line to the file at its side's
+                             commit, URL/blob/<sha>/<path>#L<line> (URL: the repository's page,
+                             e.g. https://github.com/owner/repo); auto: the page of the origin
+                             remote; default: no links. A directory side has no commit: no link
   --fail-on LIST             exit 1 when one of these matches (comma-separated, as the Action's
                              fail-on): new-errors (default), new-warnings, new-findings, opened,
                              closed, any-change; error, warning, info as severities; none: only

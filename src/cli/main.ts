@@ -17,6 +17,7 @@ import { runAnalysis, runDiff } from '../run.js';
 import { type Command, parseCommand } from './args.js';
 import { useColour } from './colour.js';
 import { HELP } from './help.js';
+import { cliLinks } from './links.js';
 
 export interface Io {
   readonly stdout: (text: string) => void;
@@ -68,11 +69,16 @@ async function diffCommand(command: Extract<Command, { name: 'diff' }>, io: Io):
     head: command.head,
     layer,
   });
+  const links =
+    command.format === 'markdown'
+      ? await cliLinks(command.linkBase, command.repo, report, io.stderr)
+      : undefined;
   const body = {
     text: () => renderText(report, { colour: textColour(command, io) }),
     markdown: () =>
       renderMarkdown(report, {
         ...(command.maxChars > 0 && { maxChars: command.maxChars }),
+        ...(links && { links }),
         fullReportHint: '`--format markdown --max-chars 0` (no limit) or `--format json`',
       }),
     json: () => `${JSON.stringify(report, null, 2)}\n`,

@@ -76,7 +76,7 @@ type OnUnreadable = (path: string, error: unknown) => void;
  * every directory's entries. Sockets, FIFOs and devices are left out (a FIFO would block forever).
  * An absolute link target inside the root is made relative, so it resolves inside the snapshot.
  */
-async function snapshot(root: string, onUnreadable: OnUnreadable): Promise<LinkTree<string>> {
+export async function snapshot(root: string, onUnreadable: OnUnreadable): Promise<LinkTree<string>> {
   const files = new Map<string, string>();
   const links = new Map<string, string>();
   const dirs = new Map<string, string[]>();

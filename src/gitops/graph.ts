@@ -1,4 +1,5 @@
 import { posix } from 'node:path';
+import type { LinkProblem } from '../git/symlinks.js';
 import { isKustomizationName, type KustomizationRef, type ParsedKustomization } from './kustomization.js';
 import type { TreeFile } from './tree.js';
 
@@ -41,7 +42,11 @@ export class RepoIndex {
   /** Directory -> its kustomization file (`kustomization.yaml` wins over `.yml` and `Kustomization`). */
   readonly kustomizations = new Map<string, string>();
 
-  constructor(readonly files: ReadonlyMap<string, TreeFile>) {
+  constructor(
+    readonly files: ReadonlyMap<string, TreeFile>,
+    /** Symlinks that are not followed (tree.ts), by link path: a reference through one is refused. */
+    readonly brokenLinks: ReadonlyMap<string, LinkProblem> = new Map(),
+  ) {
     const names = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
     for (const path of [...files.keys()].sort()) {
       for (const d of ancestors(dirOf(path))) this.dirs.add(d);
@@ -57,6 +62,33 @@ export class RepoIndex {
 
 function refused(code: string, message: string): Resolved {
   return { kind: 'refused', code, message };
+}
+
+/** Why `path`, or a directory on the way to it, is a link that is not followed; undefined if none is. */
+function brokenLinkOn(index: RepoIndex, path: string, ref: KustomizationRef): Resolved | undefined {
+  const at = [path, ...ancestors(dirOf(path))].find((p) => index.brokenLinks.has(p));
+  const problem = at === undefined ? undefined : index.brokenLinks.get(at);
+  if (!problem) return undefined;
+  const named = `'${ref.value}' (${ref.field})${at === path ? '' : ` leads through ${at}, which`}`;
+  switch (problem.kind) {
+    case 'outside':
+      return refused(
+        'symlink-outside-repository',
+        `${named} is a symbolic link to ${problem.target}, out of the repository; never read`,
+      );
+    case 'dangling':
+      return refused(
+        'kustomize-reference-missing',
+        `${named} is a symbolic link to ${problem.target}, which does not exist in this revision`,
+      );
+    case 'budget':
+      return refused('symlink-expansion-limit', `${named} is past the symbolic links' expansion limit`);
+    default:
+      return refused(
+        'symlink-loop',
+        `${named} is a symbolic link that loops (${problem.target}); not followed`,
+      );
+  }
 }
 
 /**
@@ -86,6 +118,8 @@ export function resolveRef(index: RepoIndex, fromDir: string, ref: Kustomization
       `'${value}' (${ref.field}) is a directory without a kustomization`,
     );
   }
+  const broken = brokenLinkOn(index, path, ref);
+  if (broken) return broken;
   if (HOST_PATH.test(value))
     return refused('remote-base-refused', `remote base not analysed: '${value}' (${ref.field})`);
   return refused(

@@ -5,7 +5,7 @@ import { createPathFilter } from '../git/path-filter.js';
 import type { RevisionFiles, RevisionInput } from '../git/types.js';
 import { AliasBudget } from '../manifests/alias-budget.js';
 import type { SourceFile } from '../manifests/types.js';
-import { claimOf, filesUnder, RepoIndex } from './graph.js';
+import { claimOf, filesUnder, type Problem, RepoIndex } from './graph.js';
 import { isKustomizationName, type ParsedKustomization, parseKustomization } from './kustomization.js';
 import { pluginProblems } from './plugins.js';
 import { type RenderContext, renderFailed, renderRoot } from './render-root.js';
@@ -53,7 +53,7 @@ export async function renderRevision(
   options: RenderOptions = {},
 ): Promise<GitopsRevision> {
   const tree = await openTree(input, revision.commit);
-  const index = new RepoIndex(tree.files);
+  const index = new RepoIndex(tree.files, tree.brokenLinks);
   if (index.kustomizations.size === 0 && config.render.roots.length === 0) {
     return { files: revision.files, rendered: [], diagnostics: [] };
   }
@@ -147,6 +147,26 @@ function withoutMissingTools(
   return roots.filter((r) => !noKustomize.includes(r) && !noHelm.includes(r));
 }
 
+/**
+ * Helm reads every file of a chart's directory: a link there that is not followed (out of the
+ * repository, dangling, a loop) would be read by Helm on a checkout, so the chart is not rendered.
+ * A kustomization reads only what it names, and a name through such a link is refused by resolveRef.
+ */
+function chartLinkProblems(root: PlannedRoot, index: RepoIndex): Problem[] {
+  if (root.spec.tool !== 'helm') return [];
+  return [...index.brokenLinks.values()]
+    .filter((p) => claimOf(`${p.path}/x`, root.dirs) !== undefined)
+    .map((p) => ({
+      code: p.kind === 'outside' ? 'symlink-outside-repository' : 'symlink-not-followed',
+      message:
+        p.kind === 'budget'
+          ? `symbolic links in the chart expand past ${p.limit} entries`
+          : `symbolic link ${p.path} -> ${p.target} in the chart ${p.kind === 'outside' ? 'leaves the repository' : p.kind === 'dangling' ? 'leads nowhere' : 'loops'}; never read`,
+      file: p.path,
+      line: 1,
+    }));
+}
+
 async function renderRoots(
   roots: readonly PlannedRoot[],
   tree: RevisionTree,
@@ -170,6 +190,7 @@ async function renderRoots(
     const problems = [
       ...root.problems,
       ...(root.closure ? pluginProblems(root.closure, contents, parsed, options.aliases) : []),
+      ...chartLinkProblems(root, index),
     ];
     for (const p of problems) {
       const message = `${p.message}; render root ${root.spec.dir} not rendered`;

@@ -83,14 +83,14 @@ function namespaceNode(peer: PeerInfo): Node {
 
 /** What the edge's label says: the connections gained or lost, short. */
 function connectionsLabel(c: PathChange): string {
-  const l7 = c.l7Change ? ` (L7 ${c.l7Change})` : '';
   const conns =
     c.kind === 'opened'
       ? c.after
       : c.kind === 'closed'
         ? c.before
         : [c.added && `+${c.added}`, c.removed && `-${c.removed}`].filter(Boolean).join(' ');
-  return `${c.uncertain ? '? ' : ''}${conns}${l7}`.trim();
+  const parts = [c.uncertain ? '?' : '', conns, c.l7Change ? `L7 ${c.l7Change}` : ''];
+  return parts.filter(Boolean).join(' ');
 }
 
 function workloadGraph(changes: readonly PathChange[]): Graph {
