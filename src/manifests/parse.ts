@@ -65,6 +65,17 @@ function plainMessage(err: YAMLError): string {
   return /call stack/i.test(err.message) ? 'nested too deeply to read' : cut(err.message);
 }
 
+/**
+ * A document that does not parse has no reach narrower than `all` (no `reach`: an error fails
+ * closed), whatever pins the namespaces around it. The document is what is unknown, and it could
+ * be anything: its own `metadata.namespace` overrides the file's neighbours and any path
+ * convention; a cluster-scoped kind (AdminNetworkPolicy, BaselineAdminNetworkPolicy) or a
+ * Namespace (whose labels namespaceSelectors elsewhere read) has no namespace to pin; an Istio
+ * object in the root namespace acts mesh-wide. Even the text before the error proves nothing: a
+ * later duplicate `metadata:` or `kind:` would replace it (go-yaml keeps the last). Inside a
+ * kustomize root a broken file fails the whole render, and kustomize's `namespace:` leaves
+ * cluster-scoped kinds alone, so that is no proof either (render-root.ts keeps `all` too).
+ */
 function syntaxErrors(ctx: DocContext, errors: readonly YAMLError[]): void {
   for (const err of errors.slice(0, MAX_ERRORS_PER_DOCUMENT)) {
     const duplicate = err.code === 'DUPLICATE_KEY';
