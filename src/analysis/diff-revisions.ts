@@ -2,6 +2,7 @@ import { type Config, DEFAULT_CONFIG } from '../config/types.js';
 import { inStage, type StageObserver } from '../core/stages.js';
 import { explainPair } from '../diff/explain-pair.js';
 import { exposedWorkloads, outsideSource } from '../diff/exposure.js';
+import { diffIngress, type IngressDiff } from '../diff/ingress-diff.js';
 import { diffMatrices, type MatrixDiff } from '../diff/pair-diff.js';
 import { InputUncertainty } from '../diff/uncertainty.js';
 import { settleUnchangedInput } from '../diff/unchanged-input.js';
@@ -12,6 +13,7 @@ import { L7_WORDS } from '../render/l7-scope.js';
 import { buildReport } from '../report/build-report.js';
 import type { Layer, Report } from '../report/types.js';
 import type { AnalysedRevision } from './analyze-revision.js';
+import { ingressHops } from './ingress-hops.js';
 import { buildLayerMatrices, lensFor } from './layers.js';
 
 export interface DiffSettings {
@@ -54,6 +56,14 @@ export function diffRevisions(
       }),
     cells,
   );
+  // What enters through gateways: hops that only routes create, outside the matrices (work follows the routes).
+  const ingress = inStage(observer, 'diff', () =>
+    diffIngress(
+      ingressHops(base, settings.layer),
+      ingressHops(head, settings.layer),
+      lensFor(settings.layer),
+    ),
+  );
   const found = inStage(
     observer,
     'findings',
@@ -65,7 +75,7 @@ export function diffRevisions(
     },
     cells,
   );
-  return inStage(observer, 'report', () => diffReport(base, head, settings.layer, diff, found));
+  return inStage(observer, 'report', () => diffReport(base, head, settings.layer, diff, ingress, found));
 }
 
 /** How many classes of workloads the matrix computes cells for (the benchmark prints it). */
@@ -79,14 +89,16 @@ function diffReport(
   head: AnalysedRevision,
   layer: Layer,
   diff: MatrixDiff<L7Cell>,
+  ingress: IngressDiff,
   found: FindingsResult,
 ): Report {
+  const pairs = [...diff.pairs, ...ingress.pairs];
   // Only what the revisions' input says reaches pairs: the findings' own problems (a threshold
   // in the config) do not change what the matrices answer.
   const settled = settleUnchangedInput(
     base.diagnostics,
     head.diagnostics,
-    diff.pairs,
+    pairs,
     Object.values(diff.omitted).some((n) => n > 0),
   );
   const input = new InputUncertainty([...settled.base, ...settled.head]);
@@ -95,14 +107,18 @@ function diffReport(
     base: revisionInfo(base),
     head: revisionInfo(head),
     layer,
-    pairs: diff.pairs,
+    pairs,
     omitted: diff.omitted,
     baseWorkloads: base.model.workloads.map((w) => w.id),
     headWorkloads: head.model.workloads.map((w) => w.id),
     findings: found.findings,
     diagnostics: [...settled.base, ...settled.head, ...found.diagnostics],
-    explain: (p) => explainPair(p, layer === 'l4' ? undefined : L7_WORDS, input),
-    outside: (p) => outsideSource(p, exposed),
+    explain: (p) => {
+      const why = explainPair(p, layer === 'l4' ? undefined : L7_WORDS, input);
+      const routes = ingress.info.get(p)?.causes ?? [];
+      return routes.length > 0 ? { ...why, causes: [...routes, ...why.causes] } : why;
+    },
+    outside: (p) => outsideSource(p, exposed, (q) => ingress.info.get(q)?.outside),
   });
 }
 

@@ -3,6 +3,8 @@ import type { Diagnostic } from '../core/diagnostics.js';
 import { buildPolicyIndex, type PolicyIndex } from '../l4/policy-index.js';
 import { compileIstioPolicies, type IstioPolicies } from '../l7/istio-policies.js';
 import type { ClusterModel } from '../model/types.js';
+import type { GatewayModel } from '../l7/gateway-types.js';
+import { compileGateways } from './gateways.js';
 import { checkKinds, withoutRejected } from './kinds.js';
 import { type MeshInstall, readMeshInstall } from './mesh-install.js';
 import { decodeTraffic, type TrafficPolicies } from './traffic.js';
@@ -18,6 +20,8 @@ export interface CompiledPolicies {
   readonly istio: IstioPolicies;
   /** VirtualServices and DestinationRules. */
   readonly traffic: TrafficPolicies;
+  /** Istio Gateways, the VirtualServices bound to them and their pods: the ingress edges. */
+  readonly gateways: GatewayModel;
   /** The Istio install: root namespace, proxy defaults, injector, providers, release. */
   readonly mesh: MeshInstall;
   /** Every problem found while decoding and compiling, in stage order (L4, kinds, Istio, traffic). */
@@ -33,16 +37,19 @@ export function compilePolicies(model: ClusterModel, config: Config): CompiledPo
   const served = withoutRejected(model, kinds.rejected);
   const istio = compileIstioPolicies(served, mesh, config.mesh.rootNamespace);
   const traffic = decodeTraffic(served);
+  const gateways = compileGateways(served, traffic.gatewayVirtualServices, root);
   return {
     networkPolicies,
     istio,
     traffic,
+    gateways,
     mesh,
     diagnostics: [
       ...networkPolicies.diagnostics,
       ...kinds.diagnostics,
       ...istio.diagnostics,
       ...traffic.diagnostics,
+      ...gateways.diagnostics,
     ],
   };
 }

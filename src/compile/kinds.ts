@@ -84,12 +84,6 @@ const UNMODELLED: readonly UnmodelledKind[] = [
   },
   {
     group: 'networking.istio.io',
-    kind: 'Gateway',
-    scope: 'all',
-    why: 'it opens listeners on gateway workloads of any namespace',
-  },
-  {
-    group: 'networking.istio.io',
     kind: 'WorkloadEntry',
     scope: 'namespace',
     why: 'it adds a workload outside Kubernetes to the mesh',

@@ -10,8 +10,10 @@ import {
 } from '../core/decode.js';
 import type { Diagnostic } from '../core/diagnostics.js';
 import type { SourceLocation } from '../core/location.js';
+import type { GatewayVirtualService } from '../l7/gateway-types.js';
 import type { K8sObject, Labels } from '../manifests/types.js';
 import type { ClusterModel } from '../model/types.js';
+import { decodeGatewayVirtualService } from './gateway-routes.js';
 import { DESTINATION_RULE_FIELDS as DR, VIRTUAL_SERVICE_FIELDS as VS } from './traffic-fields.js';
 
 type Json = Readonly<Record<string, unknown>>;
@@ -47,6 +49,8 @@ export interface MeshVirtualService {
 export interface TrafficPolicies {
   /** Valid VirtualServices that apply to sidecars, in input order. */
   readonly meshVirtualServices: readonly MeshVirtualService[];
+  /** The gateway side of valid VirtualServices bound to gateways, in input order (compile/gateway-routes.ts). */
+  readonly gatewayVirtualServices: readonly GatewayVirtualService[];
   /** Subsets of valid DestinationRules by host FQDN, then name; for a duplicated subset the first wins (F5). */
   readonly subsets: ReadonlyMap<string, ReadonlyMap<string, Subset>>;
   /** Hosts (FQDN) of invalid DestinationRules: which subsets they define is unknown. */
@@ -63,12 +67,18 @@ export interface TrafficPolicies {
 export function decodeTraffic(model: ClusterModel): TrafficPolicies {
   const diagnostics: Diagnostic[] = [];
   const meshVirtualServices: MeshVirtualService[] = [];
+  const gatewayVirtualServices: GatewayVirtualService[] = [];
   for (const o of model.objectsByKind.get('VirtualService') ?? []) {
     if (!NETWORKING.test(o.apiVersion)) continue;
     const issues = new Issues({ suggest: true });
     const vs = decodeVirtualService(o, issues);
+    const spec = o.body.spec && typeof o.body.spec === 'object' ? (o.body.spec as Json) : {};
+    const bound = decodeGatewayVirtualService(o, spec, (h) => fqdn(h, o.namespace), issues);
     if (issues.count > 0) diagnostics.push(...invalidDiagnostics(o, issues));
-    else if (vs) meshVirtualServices.push(vs);
+    else {
+      if (vs) meshVirtualServices.push(vs);
+      if (bound) gatewayVirtualServices.push(bound);
+    }
   }
   const subsets = new Map<string, Map<string, Subset>>();
   const unknownSubsets = new Set<string>();
@@ -81,7 +91,7 @@ export function decodeTraffic(model: ClusterModel): TrafficPolicies {
       if (rule) unknownSubsets.add(rule.host);
     } else if (rule) addSubsets(subsets, rule);
   }
-  return { meshVirtualServices, subsets, unknownSubsets, diagnostics };
+  return { meshVirtualServices, gatewayVirtualServices, subsets, unknownSubsets, diagnostics };
 }
 
 /** A host name as written, resolved in the namespace of the object that names it (F1). */

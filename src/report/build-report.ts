@@ -138,9 +138,11 @@ function toRangedChange<C extends L7CellLike>(
   const removed = pair.beforeConns.subtract(pair.afterConns);
   const kind = changeKind(pair.beforeConns, pair.afterConns);
   const why = input.explain(pair);
-  const workloadsDiff = workloadsDiffInfo(pair.src, pair.dst, baseSet, headSet);
   const outside =
     input.outside?.(pair) ?? (pair.src.kind === 'external' ? { exposure: 'address' as const } : undefined);
+  // A gateway hop's source is reported as its ingress peer: only the backend can be added or removed.
+  const ends = outside?.source ? [pair.dst] : [pair.src, pair.dst];
+  const workloadsDiff = workloadsDiffInfo(ends, baseSet, headSet);
   const change: PathChange = {
     kind,
     source: outside?.source ?? peerInfo(pair.src),
@@ -165,15 +167,14 @@ function toRangedChange<C extends L7CellLike>(
 
 /** netpol-analyzer's `workloads-diff-info`: `workload a added`, `workload a and b added`, `... removed`. */
 function workloadsDiffInfo(
-  src: Peer,
-  dst: Peer,
+  ends: readonly Peer[],
   baseSet: ReadonlySet<string>,
   headSet: ReadonlySet<string>,
 ): string | undefined {
   for (const verb of ['added', 'removed'] as const) {
     const isNew = (p: Peer) =>
       p.kind === 'workload' && (verb === 'added' ? !baseSet.has(p.id) : !headSet.has(p.id));
-    const ids = [src, dst].filter(isNew).map((p) => p.id);
+    const ids = ends.filter(isNew).map((p) => p.id);
     if (ids.length > 0) return `workload ${ids.join(' and ')} ${verb}`;
   }
   return undefined;

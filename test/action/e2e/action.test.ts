@@ -112,6 +112,17 @@ describe('the action bundle, run as the runner runs it', () => {
     expect(existsSync(reportJson)).toBe(true);
     expect(JSON.parse(readFileSync(reportJson, 'utf8'))).toMatchObject({ summary: { opened: 1 } });
     expect(result.summary).toContain('shop/web[Deployment]');
+    // Links: the rule at the head commit, both commits by branch and short sha, the run's attempt.
+    for (const text of [created?.body ?? '', result.summary]) {
+      expect(text).toContain(`](https://github.com/octo/gitops/blob/${repo.head}/cluster/policies.yaml#L20)`);
+      expect(text).toContain(
+        `\`main\` @ [\`${repo.base.slice(0, 7)}\`](https://github.com/octo/gitops/commit/${repo.base})`,
+      );
+      expect(text).toContain(
+        `\`feature\` @ [\`${repo.head.slice(0, 7)}\`](https://github.com/octo/gitops/commit/${repo.head})`,
+      );
+      expect(text).toContain('(https://github.com/octo/gitops/actions/runs/4242/attempts/1)');
+    }
     expect(result.stdout).toMatch(
       /::warning title=policy-diff%3A path opened,file=cluster\/policies\.yaml,line=20,col=7::shop\/web/,
     );

@@ -74,6 +74,7 @@ export function runBundle(env: BundleEnv): Promise<BundleRun> {
     GITHUB_WORKFLOW: 'Policy diff',
     GITHUB_JOB: 'policy-diff',
     GITHUB_RUN_ID: '4242',
+    GITHUB_RUN_ATTEMPT: '1',
     RUNNER_TEMP: runnerTemp,
     ...inputs,
   };

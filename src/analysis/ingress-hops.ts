@@ -1,0 +1,18 @@
+import { type GatewayHop, gatewayHops } from '../l7/gateway-hops.js';
+import type { Layer } from '../report/types.js';
+import type { AnalysedRevision } from './analyze-revision.js';
+
+/**
+ * A revision's gateway hops at a layer: `l4` without Istio, `l7` without NetworkPolicy (as the
+ * matrices of those layers), `effective` with both.
+ */
+export function ingressHops(r: AnalysedRevision, layer: Layer): GatewayHop[] {
+  const { traffic, gateways } = r.policies;
+  // A subset of an invalid DestinationRule is unknown: all the Service's pods (the safe side).
+  const subsets = (host: string, name: string) =>
+    traffic.subsets.get(host)?.get(name)?.labels ?? (traffic.unknownSubsets.has(host) ? {} : undefined);
+  return gatewayHops(r.model, gateways, subsets, {
+    ...(layer === 'l7' ? {} : { l4: r.l4 }),
+    ...(layer === 'l4' ? {} : { l7: r.l7 }),
+  });
+}
