@@ -76,7 +76,7 @@ export function routedPorts(
               chain: route.kind === 'http' ? 'http' : 'tcp',
               requests: route.kind === 'http' ? rewritten(requests, route) : RequestSet.all,
               approximate: route.approximate,
-              rules: [server.rule, route.rule],
+              rules: [route.rule, server.rule],
             });
           }
         }

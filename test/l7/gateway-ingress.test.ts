@@ -103,6 +103,11 @@ describe('ingress through an Istio Gateway', () => {
     expect(
       fromGateway(report).map((c) => [c.kind, c.source.id, c.destination.id, c.added, c.fromOutside]),
     ).toEqual([['opened', SOURCE, 'shop/web[Deployment]', 'TCP 8080', 'gateway']]);
+    // The route leads (the reviewer's line), then the Gateway server that accepts its host.
+    expect(fromGateway(report)[0]!.causes.map((c) => c.rule)).toEqual([
+      'VirtualService shop/web http[0]',
+      'Gateway istio-system/public servers[0]',
+    ]);
   });
 
   it('removing the Gateway closes what it opened and opens nothing', () => {
