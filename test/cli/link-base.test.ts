@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseCommand } from '../../src/cli/args.js';
 import { runCli } from '../helpers/cli.js';
+import { htmlProblems, renderGfm } from '../helpers/gfm.js';
 import { TempRepo } from '../helpers/git-repo.js';
 import { PROJECT_ROOT } from '../helpers/shared.js';
 
@@ -46,6 +47,8 @@ describe('--link-base', () => {
     expect(links.some((l) => l.includes(`/blob/${head}/`))).toBe(true);
     expect(run.stdout).toContain(`[\`${base.slice(0, 7)}\`](https://github.com/octo/gitops/commit/${base})`);
     expect(run.stdout).toContain(`[\`${head.slice(0, 7)}\`](https://github.com/octo/gitops/commit/${head})`);
+    // As GitHub renders it: every link well-formed, no structure broken by them.
+    expect(htmlProblems(renderGfm(run.stdout))).toEqual([]);
   });
 
   it('auto: reads the origin remote; without one it says so and links nothing', async () => {
