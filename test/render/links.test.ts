@@ -131,6 +131,22 @@ describe('revisionsMarkdown', () => {
     );
   });
 
+  it('shows a hostile branch name as code, never as HTML or a link', () => {
+    const links = repositoryLinks(
+      {
+        repository: 'https://github.com/o/r',
+        ref: { base: 'main', head: '</details><img src=x>`](javascript:x)' },
+      },
+      revisions,
+    );
+    const html = renderGfm(revisionsMarkdown(revisions, links));
+    expect(html).not.toMatch(/<img|<\/details>|href="javascript/);
+    expect([...html.matchAll(/<a href="([^"]*)"/g)].map((m) => m[1])).toEqual([
+      `https://github.com/o/r/commit/${BASE}`,
+      `https://github.com/o/r/commit/${HEAD}`,
+    ]);
+  });
+
   it('drops a run address that is not a plain web address', () => {
     const links = repositoryLinks(
       { repository: 'https://github.com/o/r', run: 'javascript:alert(1)' },
