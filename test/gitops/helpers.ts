@@ -9,6 +9,7 @@ import type { RevisionInput } from '../../src/git/types.js';
 import { type GitopsRevision, type RenderOptions, renderRevision } from '../../src/gitops/render-revision.js';
 import { parseSourceFile } from '../../src/manifests/parse.js';
 import type { K8sObject } from '../../src/manifests/types.js';
+import { packagedHelm } from '../helpers/helm-binary.js';
 import { PROJECT_ROOT } from '../helpers/shared.js';
 
 export const FIXTURES = join(PROJECT_ROOT, 'fixtures', 'gitops');
@@ -23,7 +24,26 @@ function works(command: string, args: string[]): boolean {
 }
 
 export const hasKustomize = works('kubectl', ['kustomize', '--help']) || works('kustomize', ['version']);
-export const hasHelm = works('helm', ['version', '--short']);
+const packaged = packagedHelm();
+/**
+ * A search path whose `helm` is the packaged Helm 3.17.1 (test/helpers/helm-binary.ts) where the
+ * platform has it, else the process's own PATH; Helm tests render with it.
+ */
+export const helmSearchPath =
+  'dir' in packaged ? `${packaged.dir}:${process.env.PATH ?? ''}` : (process.env.PATH ?? '');
+export const hasHelm =
+  ('dir' in packaged && works(join(packaged.dir, 'helm'), ['version', '--short'])) ||
+  works('helm', ['version', '--short']);
+// CI (.ci/run) asks for the Helm tests to run: skipping them there would hide the Helm path.
+if (!hasHelm && process.env.POLICY_DIFF_REQUIRE_HELM === '1') {
+  throw new Error(
+    `POLICY_DIFF_REQUIRE_HELM=1 but no Helm runs here: ${'reason' in packaged ? packaged.reason : 'the packaged one does not run'}`,
+  );
+}
+/** Said in the title of a Helm test that is skipped. */
+export const noHelm = hasHelm
+  ? ''
+  : ` (skipped: no Helm: ${'reason' in packaged ? packaged.reason : 'the packaged one does not run'}, none on PATH)`;
 
 export function config(render: Partial<RenderConfig> = {}, extra: Partial<Config> = {}): Config {
   return { ...DEFAULT_CONFIG, ...extra, render: { ...DEFAULT_CONFIG.render, ...render } };
