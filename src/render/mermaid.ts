@@ -75,10 +75,14 @@ function workloadNode(peer: PeerInfo): Node {
   return { key: `peer:${peer.id}`, label: name, group: ns };
 }
 
-function namespaceNode(peer: PeerInfo): Node {
-  return peer.namespace === undefined
-    ? { key: `peer:${peer.id}`, label: peer.id }
-    : { key: `ns:${peer.namespace}`, label: peer.namespace };
+/** Beyond this many distinct peers outside any namespace, the namespace picture draws them as one node. */
+const MAX_OUTSIDE_PEERS = 10;
+
+const OUTSIDE: Node = { key: 'outside', label: 'outside any namespace' };
+
+function namespaceNode(peer: PeerInfo, foldOutside: boolean): Node {
+  if (peer.namespace !== undefined) return { key: `ns:${peer.namespace}`, label: peer.namespace };
+  return foldOutside ? OUTSIDE : { key: `peer:${peer.id}`, label: peer.id };
 }
 
 /** What the edge's label says: the connections gained or lost, short. */
@@ -107,11 +111,17 @@ function workloadGraph(changes: readonly PathChange[]): Graph {
 
 /** One edge per namespace pair and kind, labelled with how many workload pairs it stands for. */
 function namespaceGraph(changes: readonly PathChange[]): Graph {
+  const outside = new Set(
+    changes.flatMap((c) =>
+      [c.source, c.destination].filter((p) => p.namespace === undefined).map((p) => p.id),
+    ),
+  );
+  const fold = outside.size > MAX_OUTSIDE_PEERS;
   const nodes = new Map<string, Node>();
   const counts = new Map<string, { from: string; to: string; kind: EdgeKind; pairs: number }>();
   for (const c of changes) {
-    const from = namespaceNode(c.source);
-    const to = namespaceNode(c.destination);
+    const from = namespaceNode(c.source, fold);
+    const to = namespaceNode(c.destination, fold);
     nodes.set(from.key, from);
     nodes.set(to.key, to);
     const key = JSON.stringify([from.key, to.key, c.kind]);
@@ -168,8 +178,9 @@ function flowchart(graph: Graph): string {
 export function mermaidGraph(report: Report, bounds: GraphBounds = GRAPH_BOUNDS): string | undefined {
   const changes = report.changes;
   if (changes.length === 0) return undefined;
-  const detailed = workloadGraph(changes);
-  const graph = fits(detailed, bounds) ? detailed : namespaceGraph(changes);
+  // More changes than arrows: no need to build the workload picture to know it does not fit.
+  const detailed = changes.length <= bounds.maxEdges ? workloadGraph(changes) : undefined;
+  const graph = detailed && fits(detailed, bounds) ? detailed : namespaceGraph(changes);
   if (!fits(graph, bounds)) return undefined;
   const kinds = KINDS.filter((k) => changes.some((c) => c.kind === k));
   const scale =

@@ -77,6 +77,23 @@ describe('mermaidGraph', () => {
     expect(total).toBe(300);
   });
 
+  it('per namespace, draws many peers outside any namespace as one node', async () => {
+    const changes = Array.from({ length: 60 }, (_, i) =>
+      change({
+        source: { id: `10.0.${i}.0-10.0.${i}.255[External]`, kind: 'external' },
+        destination: peer(`team-${i % 3}`, `api-${i}`),
+      }),
+    );
+    const parsed = await parseFlowchart(mermaidSource(mermaidGraph(report({ changes }))!));
+    expect(parsed.vertices.map((v) => v.text).sort()).toEqual([
+      'outside any namespace',
+      'team-0',
+      'team-1',
+      'team-2',
+    ]);
+    expect(parsed.edges.map((e) => e.text)).toEqual(['20 pairs', '20 pairs', '20 pairs']);
+  });
+
   it('omits a picture too large even per namespace', () => {
     const changes = Array.from({ length: 100 }, (_, i) =>
       change({ source: peer(`a-${i}`, 'x'), destination: peer(`b-${i}`, 'y') }),
