@@ -1,6 +1,6 @@
 import type { RuleRef } from '../core/refs.js';
 import { ruleLabel } from '../core/refs.js';
-import { type Direction, grantsFor, isolations, sides } from '../explain/policies.js';
+import { type Direction, denialsFor, grantsFor, isolations, sides } from '../explain/policies.js';
 import type { CellVerdict, L7CellLike } from '../matrix/matrix.js';
 import type { ConnSet } from '../values/conn-set.js';
 import type { Cause } from './changes.js';
@@ -10,7 +10,9 @@ type Revision = Cause['revision'];
 /**
  * Why a pair's L4 connections changed:
  * - what is newly allowed: the head rules that allow it, and the base policies that used to isolate it;
- * - what is no longer allowed: the base rules that allowed it, and the head policies that isolate it now.
+ * - what is no longer allowed: the base rules that allowed it, and the head policies that isolate it now;
+ * - AdminNetworkPolicy / BaselineAdminNetworkPolicy Deny rules that denied the added part in base or
+ *   deny the removed part in head (each cause names its tier: the rule's kind).
  * A direction that is not isolated allows everything by default and has no rule to cite.
  */
 export function l4Causes(
@@ -22,10 +24,12 @@ export function l4Causes(
   const causes: Cause[] = [];
   if (!added.isEmpty()) {
     causes.push(...grantCauses(after, 'head', added));
+    causes.push(...denialCauses(before, 'base', added));
     causes.push(...isolationCauses(before, 'base', added));
   }
   if (!removed.isEmpty()) {
     causes.push(...grantCauses(before, 'base', removed));
+    causes.push(...denialCauses(after, 'head', removed));
     causes.push(...isolationCauses(after, 'head', removed));
   }
   causes.push(...uncertainCauses(before, 'base'), ...uncertainCauses(after, 'head'));
@@ -35,6 +39,21 @@ export function l4Causes(
 function grantCauses(v: CellVerdict<L7CellLike> | undefined, revision: Revision, part: ConnSet): Cause[] {
   return sides(v?.l4).flatMap(([direction, side]) =>
     grantsFor(side, part).map((g) => ruleCause(g.rule, revision, direction, g.conns)),
+  );
+}
+
+/** AdminNetworkPolicy / BaselineAdminNetworkPolicy Deny rules that deny (some of) `part`: the tier is in the rule's name. */
+function denialCauses(v: CellVerdict<L7CellLike> | undefined, revision: Revision, part: ConnSet): Cause[] {
+  return sides(v?.l4).flatMap(([direction, side]) =>
+    denialsFor(side, part).map((d) => ({
+      revision,
+      layer: 'l4' as const,
+      effect: 'denies' as const,
+      direction,
+      rule: ruleLabel(d.rule),
+      conns: d.conns.toString(),
+      location: d.rule.location,
+    })),
   );
 }
 

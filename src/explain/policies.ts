@@ -3,7 +3,7 @@ import { ruleKey } from '../core/refs.js';
 import type { L4Cell, SideVerdict } from '../l4/verdict.js';
 import type { L7Cell, L7Reason } from '../l7/types.js';
 import type { CellVerdict, L7CellLike } from '../matrix/matrix.js';
-import type { ConnSet } from '../values/conn-set.js';
+import { ConnSet } from '../values/conn-set.js';
 import type { PortSet } from '../values/port-set.js';
 import type { Protocol } from '../values/protocol.js';
 
@@ -20,12 +20,22 @@ export function sides(l4: L4Cell | undefined): [Direction, SideVerdict][] {
   return out;
 }
 
-/** The rules of an isolated direction that allow some of `part`, each with the share it allows. */
+/**
+ * The rules that allow some of `part` in one direction, each with the share it allows: NetworkPolicy
+ * rules of an isolated direction, and AdminNetworkPolicy / BaselineAdminNetworkPolicy Allow rules
+ * (an unisolated direction without admin tiers has none).
+ */
 export function grantsFor(side: SideVerdict, part: ConnSet): { rule: RuleRef; conns: ConnSet }[] {
-  if (side.isolatedBy.length === 0) return [];
   return side.grants
     .filter((g) => g.conns.overlaps(part))
     .map((g) => ({ rule: g.rule, conns: g.conns.intersect(part) }));
+}
+
+/** The admin Deny rules (SEMANTICS B) that deny some of `part` in one direction, with the share each denies. */
+export function denialsFor(side: SideVerdict, part: ConnSet): { rule: RuleRef; conns: ConnSet }[] {
+  return (side.denials ?? [])
+    .filter((d) => d.conns.overlaps(part))
+    .map((d) => ({ rule: d.rule, conns: d.conns.intersect(part) }));
 }
 
 /** The policies that isolate a direction, and what of the part they leave blocked. */
@@ -46,7 +56,10 @@ export function isolation(
 ): Isolation | undefined {
   if (!side || side.isolatedBy.length === 0) return undefined;
   if (options.whole ? side.allowed.overlaps(part) : part.subtract(side.allowed).isEmpty()) return undefined;
-  return { by: side.isolatedBy, blocked: part.subtract(side.allowed) };
+  // What an admin Deny rule decided is that rule's doing (denialsFor), not the isolation's.
+  const denied = (side.denials ?? []).reduce((acc, d) => acc.union(d.conns), ConnSet.none);
+  const blocked = part.subtract(side.allowed).subtract(denied);
+  return blocked.isEmpty() ? undefined : { by: side.isolatedBy, blocked };
 }
 
 /** `isolation` of each direction of a cell that blocks (some, or with `whole` all, of) `part`. */

@@ -135,7 +135,11 @@ export function model(spec: ModelSpec): ClusterModel {
     namespaces: new Map([...namespaces].sort(([a], [b]) => (a < b ? -1 : 1))),
     workloads: [...spec.workloads].sort((a, b) => (a.id < b.id ? -1 : 1)),
     services: [],
-    objectsByKind: new Map([['NetworkPolicy', objects.filter((o) => o.kind === 'NetworkPolicy')]]),
+    objectsByKind: new Map(
+      ['NetworkPolicy', 'AdminNetworkPolicy', 'BaselineAdminNetworkPolicy'].map(
+        (kind) => [kind, objects.filter((o) => o.kind === kind)] as const,
+      ),
+    ),
   };
 }
 
