@@ -1,21 +1,17 @@
 import type { Diagnostic } from '../core/diagnostics.js';
-import { fullLocation } from '../core/location.js';
-import type { PathChange, Report } from '../report/types.js';
-import { fitSections, type Section } from './budget.js';
-import { code, escapeHtml, escapeMarkdown } from './escape.js';
+import { fullLocation, type SourceLocation } from '../core/location.js';
+import { type ChangeGrouping, groupByCause } from '../report/cause-groups.js';
+import type { RiskOptions } from '../report/risk.js';
+import type { Report } from '../report/types.js';
+import { type Budget, fitSections, joinSection, type Section } from './budget.js';
+import { code, escapeMarkdown } from './escape.js';
 import { findingMarkdownSections } from './findings.js';
-import { groupByDestinationNamespace } from './group.js';
-import { incompleteMarkdown, uncertainBecauseMarkdown } from './uncertainty.js';
-import {
-  causeLines,
-  KIND_TITLE,
-  LAYER_TEXT,
-  l7ChangeText,
-  noPathChanged,
-  omittedText,
-  revisionText,
-  summaryLine,
-} from './wording.js';
+import { markdownLocation, type ReportLinks, revisionsMarkdown } from './links.js';
+import { changeGroupSections } from './markdown-changes.js';
+import { headline, summaryTable } from './markdown-summary.js';
+import { mermaidGraph } from './mermaid.js';
+import { incompleteMarkdown } from './uncertainty.js';
+import { LAYER_TEXT, omittedText } from './wording.js';
 
 export interface MarkdownOptions {
   /** Hard cap on the length of the result in characters (GitHub comments: 65,536). Default: unlimited. */
@@ -24,63 +20,88 @@ export interface MarkdownOptions {
   readonly maxBytes?: number;
   /** Where the full report is when this one is cut (e.g. "the job summary"). */
   readonly fullReportHint?: string;
+  /** Where locations link to (src/render/links.ts); absent: locations are code spans. */
+  readonly links?: ReportLinks;
+  /** What ranks higher (config `report`). */
+  readonly risk?: RiskOptions;
 }
 
-const ICON = { opened: '🟢', widened: '🟢', closed: '🔴', changed: '🟡' } as const;
+/** How many pairs each cause group lists, and whether the graph is drawn. */
+type Layout = readonly [pairCap: number, withGraph: boolean];
 
-/** A changed pair that only gained: it reads with the openings, since that is what a reviewer must check. */
-function isWidened(c: PathChange): boolean {
-  if (c.kind !== 'changed' || c.removed !== '') return false;
-  return c.l7Change === 'widened' || (c.added !== '' && c.l7Change === undefined);
-}
+/**
+ * Layouts, richest first: the first that lets every group (and the new findings) fit the budget
+ * is used, so a big change lists all its groups with fewer pairs, and the graph goes before pairs
+ * do (it repeats what the groups say).
+ */
+const LAYOUTS: readonly Layout[] = [
+  [25, true],
+  [10, true],
+  [3, true],
+  [3, false],
+  [1, false],
+  [0, false],
+];
 
 /**
  * The PR comment / job summary, in the order a reviewer needs it, which is also the order the size
- * budget keeps: summary and what could not be understood (named in the headline), openings and widenings, new findings,
- * closings and other changes, then fixed and existing findings (noise last, so it is cut first).
+ * budget keeps: the headline naming the verdict and what could not be understood, the summary
+ * table (riskiest first), the graph, then the changes grouped by the rule that caused them
+ * (openings and widenings, new findings, closings and other changes), then workloads, input
+ * problems, fixed and existing findings (noise last, so it is cut first).
  */
 export function renderMarkdown(report: Report, options: MarkdownOptions = {}): string {
-  const widened = report.changes.filter(isWidened);
-  const changed = report.changes.filter((c) => c.kind === 'changed' && !isWidened(c));
+  const grouping = groupByCause(report, options.risk);
   const findings = findingMarkdownSections(report);
-  const sections = [
-    headerSection(report),
-    ...omittedSections(report),
-    ...changeSections(
-      'opened',
-      report.changes.filter((c) => c.kind === 'opened'),
-    ),
-    ...changeSections('widened', widened),
-    ...findings.fresh,
-    ...changeSections(
-      'closed',
-      report.changes.filter((c) => c.kind === 'closed'),
-    ),
-    ...changeSections('changed', changed),
-    ...workloadSections(report),
-    // The headline names the first errors; the whole list is long and waits until after the changes.
-    ...diagnosticSections(report),
-    ...findings.rest,
-  ];
   const hint =
     options.fullReportHint ?? 'the full report (`--format markdown --max-chars 0`, or `--format json`)';
-  if (options.maxBytes !== undefined)
-    return fitSections(sections, { max: options.maxBytes, measure: utf8Length, hint });
-  return fitSections(sections, { max: options.maxChars ?? Number.POSITIVE_INFINITY, hint });
+  const budget: Budget =
+    options.maxBytes !== undefined
+      ? { max: options.maxBytes, measure: utf8Length, hint }
+      : { max: options.maxChars ?? Number.POSITIVE_INFINITY, hint };
+  const measure = budget.measure ?? ((t: string) => t.length);
+  const graph = graphSections(report);
+  const build = ([pairCap, withGraph]: Layout) => {
+    const changes = changeGroupSections(grouping, {
+      pairCap,
+      ...(options.links && { links: options.links }),
+    });
+    const first = [
+      headerSection(report, options),
+      ...tableSections(report, grouping, options),
+      ...omittedSections(report),
+      ...(withGraph ? graph : []),
+      ...changes.gaining,
+      ...findings.fresh,
+      ...changes.losing,
+    ];
+    return { first, fits: measure(first.map(joinSection).join('')) + NOTE_ROOM <= budget.max };
+  };
+  let chosen = build(LAYOUTS[0]!);
+  for (const layout of LAYOUTS.slice(1)) {
+    if (chosen.fits) break;
+    chosen = build(layout);
+  }
+  const sections = [
+    ...chosen.first,
+    ...workloadSections(report),
+    // The headline names the first errors; the whole list is long and waits until after the changes.
+    ...diagnosticSections(report, options.links),
+    ...findings.rest,
+  ];
+  return fitSections(sections, budget);
 }
+
+/** Room kept for the note on what was cut, when choosing how many pairs each group lists. */
+const NOTE_ROOM = 600;
 
 const utf8Length = (text: string) => Buffer.byteLength(text, 'utf8');
 
-function headerSection(report: Report): Section {
-  const s = report.summary;
-  const title =
-    noPathChanged(report) && !report.incomplete
-      ? '### policy-diff: no change in who can reach whom'
-      : `### policy-diff: ${s.opened} opened, ${s.closed} closed, ${s.changed} changed`;
+function headerSection(report: Report, options: MarkdownOptions): Section {
   const lines = [
-    title,
+    `### policy-diff: ${headline(report, options.risk)}`,
     '',
-    `${code(revisionText(report.base))} → ${code(revisionText(report.head))} · ${LAYER_TEXT[report.layer]} · ${escapeMarkdown(summaryLine(report))}`,
+    `${revisionsMarkdown(report, options.links)} · ${LAYER_TEXT[report.layer]}${contextLine(report)}`,
   ];
   // What was not understood comes first, named (render/uncertainty.ts).
   const incomplete = incompleteMarkdown(report);
@@ -88,58 +109,41 @@ function headerSection(report: Report): Section {
   return { head: lines.join('\n'), items: [], tail: '' };
 }
 
+/** The summary table: its rows are cut one by one like any items (the riskiest first). */
+function tableSections(report: Report, grouping: ChangeGrouping, options: MarkdownOptions): Section[] {
+  const table = summaryTable(report, grouping, options.links);
+  if (!table) return [];
+  return [
+    {
+      head: `\n\n${table.header}`,
+      items: table.rows,
+      tail: table.more > 0 ? `\n\n_${table.more} more below, riskiest first._` : '',
+      noun: 'summary row',
+    },
+  ];
+}
+
+/** ` · workloads +1 -0 · findings: 8 new, 1 fixed, 10 existing, 0 accepted`: what the headline does not count. */
+function contextLine(report: Report): string {
+  const s = report.summary;
+  const parts: string[] = [];
+  if (s.workloadsAdded || s.workloadsRemoved)
+    parts.push(`workloads +${s.workloadsAdded} -${s.workloadsRemoved}`);
+  const f = s.findings;
+  if (f.new || f.fixed || f.existing || f.accepted)
+    parts.push(`findings: ${f.new} new, ${f.fixed} fixed, ${f.existing} existing, ${f.accepted} accepted`);
+  if (s.errors) parts.push(`${s.errors} input error${s.errors === 1 ? '' : 's'}`);
+  return parts.map((p) => ` · ${p}`).join('');
+}
+
+function graphSections(report: Report): Section[] {
+  const graph = mermaidGraph(report);
+  return graph ? [{ head: `\n\n${graph.trimEnd()}`, items: [], tail: '' }] : [];
+}
+
 function omittedSections(report: Report): Section[] {
   const omitted = omittedText(report);
   return omitted ? [{ head: `\n\n> [!NOTE]\n> ${escapeMarkdown(omitted)}`, items: [], tail: '' }] : [];
-}
-
-const NOUN = {
-  opened: 'opened path',
-  widened: 'widened path',
-  closed: 'closed path',
-  changed: 'changed path',
-};
-
-function changeSections(kind: keyof typeof ICON, changes: readonly PathChange[]): Section[] {
-  if (changes.length === 0) return [];
-  const title = kind === 'widened' ? 'Widened' : KIND_TITLE[kind];
-  const out: Section[] = [
-    { head: `\n\n#### ${ICON[kind]} ${title} (${changes.length})`, items: [], tail: '' },
-  ];
-  for (const [ns, group] of groupByDestinationNamespace(changes)) {
-    out.push({
-      head: `\n<details${kind === 'opened' || kind === 'widened' ? ' open' : ''}><summary>to namespace <b>${escapeHtml(ns)}</b> (${group.length})</summary>\n`,
-      items: group.map(changeItem),
-      tail: '\n\n</details>\n',
-      noun: NOUN[kind],
-    });
-  }
-  return out;
-}
-
-function changeItem(c: PathChange): string {
-  const conns =
-    c.kind === 'changed'
-      ? c.before === c.after
-        ? code(c.after)
-        : `${code(c.before)} → ${code(c.after)}`
-      : `${code(c.kind === 'opened' ? c.after : c.before)}`;
-  const flags = [
-    c.uncertain ? ' ⚠️ **uncertain**' : '',
-    c.workloadsDiff ? ` _(${escapeMarkdown(c.workloadsDiff)})_` : '',
-  ].join('');
-  const lines = [`- ${code(c.source.id)} → ${code(c.destination.id)}: ${conns}${flags}`];
-  const because = uncertainBecauseMarkdown(c);
-  if (because) lines.push(because);
-  if (c.l7Before !== undefined || c.l7After !== undefined) {
-    const lead = c.l7Change ? `**${l7ChangeText(c.l7Change)}**` : 'L7';
-    lines.push(`  - ${lead}: ${code(c.l7Before || 'nothing')} → ${code(c.l7After || 'nothing')}`);
-  }
-  for (const line of causeLines(c.causes)) {
-    const rules = line.rules.map((r) => `${code(r.rule)} (${code(r.where)})`).join(', ');
-    lines.push(`  - ${line.lead} ${rules}${line.conns ? ` on ${code(line.conns)}` : ''}`);
-  }
-  return lines.join('\n');
 }
 
 function workloadSections(report: Report): Section[] {
@@ -155,8 +159,8 @@ function workloadSections(report: Report): Section[] {
   ];
 }
 
-function diagnosticItem(d: Diagnostic): string {
-  const where = d.location ? `${code(fullLocation(d.location))} ` : '';
+function diagnosticItem(d: Diagnostic, report: Report, links?: ReportLinks): string {
+  const where = d.location ? `${diagnosticLocation(d.location, report, links)} ` : '';
   const dropped = d.dropped ? ` (dropped: ${code(d.dropped)})` : '';
   return `- **${d.severity}** ${where}${escapeMarkdown(d.message)}${dropped}`;
 }
@@ -165,7 +169,7 @@ function diagnosticItem(d: Diagnostic): string {
  * Errors and warnings in one block (open when the analysis is incomplete), skipped files in
  * another; a block is only there when it lists something.
  */
-function diagnosticSections(report: Report): Section[] {
+function diagnosticSections(report: Report, links?: ReportLinks): Section[] {
   const problems = report.diagnostics.filter((d) => d.severity !== 'note');
   const skipped = report.diagnostics.filter((d) => d.severity === 'note');
   const out: Section[] = [];
@@ -174,7 +178,7 @@ function diagnosticSections(report: Report): Section[] {
     const warnings = problems.length - errors;
     out.push({
       head: `\n<details${report.incomplete ? ' open' : ''}><summary>Input problems: ${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}</summary>\n`,
-      items: problems.map(diagnosticItem),
+      items: problems.map((d) => diagnosticItem(d, report, links)),
       tail: '\n\n</details>\n',
       noun: 'input problem',
     });
@@ -182,9 +186,21 @@ function diagnosticSections(report: Report): Section[] {
   if (skipped.length)
     out.push({
       head: `\n<details><summary>Skipped input (${skipped.length})</summary>\n`,
-      items: skipped.map((d) => diagnosticItem(d).replace('**note** ', '')),
+      items: skipped.map((d) => diagnosticItem(d, report, links).replace('**note** ', '')),
       tail: '\n\n</details>\n',
       noun: 'skipped file',
     });
   return out;
+}
+
+/**
+ * `revision:file:line:column`, linked to the line when the revision is one of the report's sides
+ * and links are known (a diagnostic names its revision by label).
+ */
+function diagnosticLocation(loc: SourceLocation, report: Report, links?: ReportLinks): string {
+  const side =
+    loc.revision === report.base.label ? 'base' : loc.revision === report.head.label ? 'head' : undefined;
+  const text = code(fullLocation(loc));
+  if (!side || !links?.[side]) return text;
+  return `${text} (${markdownLocation(loc, side, links)})`;
 }

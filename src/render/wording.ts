@@ -8,7 +8,8 @@ export interface CauseLine {
   readonly conns: string;
 }
 
-const LEAD: Record<Cause['effect'], Record<Cause['revision'], string>> = {
+/** How a cause reads before its rule (`allowed by`, `was allowed in base by`). */
+export const LEAD: Record<Cause['effect'], Record<Cause['revision'], string>> = {
   allows: { head: 'allowed by', base: 'was allowed in base by' },
   isolates: { head: 'blocked: isolated by', base: 'was blocked in base: isolated by' },
   denies: { head: 'denied by', base: 'was denied in base by' },

@@ -15,6 +15,13 @@ import type { Cause, PathChange, Report } from './types.js';
 
 export type { FoldedChanges } from './noise.js';
 
+/** Whether two causes name the same rule at the same place (causes of different pairs are different objects). */
+export function sameCause(a: Cause, b: Cause): boolean {
+  return (
+    a.rule === b.rule && a.revision === b.revision && fullLocation(a.location) === fullLocation(b.location)
+  );
+}
+
 /** A change with its risk and the other rules that explain it too (named under it). */
 export interface RankedChange {
   readonly change: PathChange;
@@ -151,15 +158,16 @@ function toGroup(
 }
 
 /**
- * The rules that explain a change, most telling first: for what now gets through, the head rules
- * that allow it; for what no longer does, a head denial, then the base rule that allowed it, then
+ * The rules that explain a change, most telling first: for what now gets through, a base denial
+ * that no longer holds (an mTLS downgrade, a removed DENY), else the head rules that allow it; for
+ * what no longer does, a head denial, then the base rule that allowed it, then
  * the head isolation. Without such a cause, any cause; without any, `undefined` (no rule).
  */
 function explainingCauses(c: PathChange, k: ChangeClass): { tier: number; causes: (Cause | undefined)[] } {
   const pick = (revision: Cause['revision'], effect: Cause['effect']) =>
     c.causes.filter((x) => x.revision === revision && x.effect === effect);
   const tiers = isGaining(k)
-    ? [pick('head', 'allows'), pick('head', 'uncertain')]
+    ? [pick('base', 'denies'), pick('head', 'allows'), pick('head', 'uncertain')]
     : k === 'changed'
       ? [pick('head', 'allows'), pick('base', 'allows'), pick('head', 'denies')]
       : [pick('head', 'denies'), pick('base', 'allows'), pick('head', 'uncertain'), pick('head', 'isolates')];

@@ -113,11 +113,12 @@ const INTERNET = new Set([
 ]);
 
 /**
- * A peer reached from outside the cluster: an ipBlock range, or (later) a gateway, marked by an
- * `exposure` flag the mesh stages may set on a peer.
+ * A path from outside the cluster: the diff marks it (`fromOutside`: a Gateway route, a
+ * NodePort/LoadBalancer Service, an admitted address range); an external or ingress source counts
+ * too, for reports built before that mark.
  */
-function fromOutside(p: PathChange['source']): boolean {
-  return p.kind === 'external' || (p as { exposure?: unknown }).exposure !== undefined;
+function fromOutside(c: PathChange): boolean {
+  return c.fromOutside !== undefined || c.source.kind !== 'workload';
 }
 
 /** The risk of one change (see the module comment for the factors). */
@@ -125,9 +126,9 @@ export function changeRisk(c: PathChange, options: RiskOptions = {}): Risk {
   const k = changeClass(c);
   const f = new Set<RiskFactor>();
   if (isGaining(k)) {
-    if (fromOutside(c.source)) f.add('outside');
+    if (fromOutside(c)) f.add('outside');
     if (INTERNET.has(c.source.id)) f.add('internet');
-    if (c.destination.kind === 'external') f.add('toOutside');
+    if (c.destination.kind !== 'workload') f.add('toOutside');
     if (c.added === 'All Connections') f.add('allPorts');
     if (count(c.l7After, ': all requests') > count(c.l7Before, ': all requests')) f.add('allRequests');
     if (c.causes.some(isMtlsDenial)) f.add('mtlsLost');
@@ -137,7 +138,7 @@ export function changeRisk(c: PathChange, options: RiskOptions = {}): Risk {
   if (src !== undefined && dst !== undefined && src !== dst) f.add('crossNamespace');
   if (
     isSensitive(c.destination, options) ||
-    (c.destination.kind === 'external' && isSensitive(c.source, options))
+    (c.destination.kind !== 'workload' && isSensitive(c.source, options))
   )
     f.add('sensitive');
   if (c.uncertain) f.add('uncertain');

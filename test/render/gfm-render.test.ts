@@ -5,7 +5,7 @@ import { renderReport } from '../../src/action/render.js';
 import { renderMarkdown } from '../../src/render/markdown.js';
 import { evaluateFailOn } from '../../src/report/fail-on.js';
 import { runDiff } from '../../src/run.js';
-import { change, report } from '../action/report-fixture.js';
+import { cause, change, loc, report } from '../action/report-fixture.js';
 import { htmlProblems, renderGfm } from '../helpers/gfm.js';
 import { PROJECT_ROOT } from '../helpers/shared.js';
 import { mSizeReport } from './m-size-fixture.js';
@@ -28,7 +28,8 @@ describe('the Markdown report rendered by cmark-gfm', async () => {
   it('the demo report', () => {
     const html = renderGfm(renderMarkdown(demo));
     expect(htmlProblems(html)).toEqual([]);
-    expect(html).toContain('<summary>to namespace <b>data</b> (2)</summary>');
+    expect(html.match(/<table>/g)).toHaveLength(1);
+    expect(html).toMatch(/<h4>🟢 Opened and widened: \d+ paths, by \d+ rules<\/h4>/);
     expect(html).toContain('<summary>Skipped input (4)</summary>');
   });
 
@@ -50,6 +51,9 @@ describe('the Markdown report rendered by cmark-gfm', async () => {
           kind: 'workload',
           namespace: `team-${i % 300}`,
         },
+        causes: [
+          cause({ rule: `NetworkPolicy team/allow-${i} ingress[0]`, location: loc(`p/${i}.yaml`, 3) }),
+        ],
       }),
     );
     const html = renderGfm(comment(report({ changes: many })));
@@ -57,14 +61,17 @@ describe('the Markdown report rendered by cmark-gfm', async () => {
     expect(html).toContain('<a href="https://github.com/o/r/actions/runs/1">job summary</a>');
   });
 
-  it('a namespace heading inside <summary> shows no Markdown escapes', () => {
+  it('names in the table and the group titles show no Markdown escapes', () => {
     const r = report({
       changes: [
         change({ destination: { id: 'team-286/api[Deployment]', kind: 'workload', namespace: 'team-286' } }),
       ],
     });
     const html = renderGfm(renderMarkdown(r));
-    expect(html).toContain('<summary>to namespace <b>team-286</b> (1)</summary>');
+    expect(html).toContain('<strong>opens <code>team-286/api[Deployment]</code> to 1 source</strong>');
+    expect(html).toContain(
+      '<td><code>web/front[Deployment]</code> → <code>team-286/api[Deployment]</code></td>',
+    );
     expect(htmlProblems(html)).toEqual([]);
   });
 });
