@@ -66,21 +66,9 @@ const UNMODELLED: readonly UnmodelledKind[] = [
   },
   {
     group: 'networking.istio.io',
-    kind: 'Sidecar',
-    scope: 'namespace',
-    why: 'it narrows what its proxies reach and accept',
-  },
-  {
-    group: 'networking.istio.io',
     kind: 'EnvoyFilter',
     scope: 'namespace',
     why: 'it can rewrite any proxy configuration, including what is allowed',
-  },
-  {
-    group: 'networking.istio.io',
-    kind: 'ServiceEntry',
-    scope: 'all',
-    why: 'it adds hosts the mesh reaches, exported to every namespace by default',
   },
   {
     group: 'networking.istio.io',
@@ -93,12 +81,6 @@ const UNMODELLED: readonly UnmodelledKind[] = [
     kind: 'WorkloadGroup',
     scope: 'namespace',
     why: 'it adds workloads outside Kubernetes to the mesh',
-  },
-  {
-    group: 'security.istio.io',
-    kind: 'RequestAuthentication',
-    scope: 'namespace',
-    why: 'it rejects requests whose JWT is invalid',
   },
   {
     group: 'gateway.networking.k8s.io',

@@ -36,6 +36,8 @@ export interface MeshInstall extends MeshSettings {
   readonly trustDomainAliases: readonly string[];
   /** `meshConfig.outboundTrafficPolicy.mode` (Istio's default is ALLOW_ANY). */
   readonly outboundTrafficPolicy: string | undefined;
+  /** `meshConfig.defaultServiceExportTo` (Istio's default is `*`, F14). */
+  readonly defaultServiceExportTo: readonly string[] | undefined;
   /** `values.global.proxy.resources.requests` (H2); the profile's defaults are not applied. */
   readonly proxyRequests: { readonly cpu?: ProxyRequestDefault; readonly memory?: ProxyRequestDefault };
   /** IstioOperator `spec.profile`. */
@@ -94,6 +96,9 @@ export function readMeshInstall(model: ClusterModel, configured: Config['mesh'])
     trustDomain: nonEmpty(mesh?.trustDomain),
     trustDomainAliases: strings(mesh?.trustDomainAliases),
     outboundTrafficPolicy: nonEmpty(at(mesh, ['outboundTrafficPolicy', 'mode'])),
+    defaultServiceExportTo: Array.isArray(mesh?.defaultServiceExportTo)
+      ? strings(mesh.defaultServiceExportTo)
+      : undefined,
     proxyRequests: proxyRequests(values, diagnostics),
     profile: setting('profile', (v) => nonEmpty(v.profile), operators)?.value,
     injector: { policy: policy?.value, enableNamespacesByDefault: byDefault?.value },

@@ -10,9 +10,11 @@ import {
 } from '../core/decode.js';
 import type { Diagnostic } from '../core/diagnostics.js';
 import type { SourceLocation } from '../core/location.js';
+import type { DestinationTls } from '../l7/client-types.js';
 import type { GatewayVirtualService } from '../l7/gateway-types.js';
 import type { K8sObject, Labels } from '../manifests/types.js';
 import type { ClusterModel } from '../model/types.js';
+import { decodeDestinationTls } from './destination-tls.js';
 import { decodeGatewayVirtualService } from './gateway-routes.js';
 import { DESTINATION_RULE_FIELDS as DR, VIRTUAL_SERVICE_FIELDS as VS } from './traffic-fields.js';
 
@@ -55,6 +57,8 @@ export interface TrafficPolicies {
   readonly subsets: ReadonlyMap<string, ReadonlyMap<string, Subset>>;
   /** Hosts (FQDN) of invalid DestinationRules: which subsets they define is unknown. */
   readonly unknownSubsets: ReadonlySet<string>;
+  /** Client TLS of valid DestinationRules, in input order (E6, F7). */
+  readonly destinationTls: readonly DestinationTls[];
   /** One error per problem of an invalid object (which then takes no effect). */
   readonly diagnostics: readonly Diagnostic[];
 }
@@ -82,6 +86,7 @@ export function decodeTraffic(model: ClusterModel): TrafficPolicies {
   }
   const subsets = new Map<string, Map<string, Subset>>();
   const unknownSubsets = new Set<string>();
+  const destinationTls: DestinationTls[] = [];
   for (const o of model.objectsByKind.get('DestinationRule') ?? []) {
     if (!NETWORKING.test(o.apiVersion)) continue;
     const issues = new Issues({ suggest: true });
@@ -89,9 +94,19 @@ export function decodeTraffic(model: ClusterModel): TrafficPolicies {
     if (issues.count > 0) {
       diagnostics.push(...invalidDiagnostics(o, issues));
       if (rule) unknownSubsets.add(rule.host);
-    } else if (rule) addSubsets(subsets, rule);
+    } else if (rule) {
+      addSubsets(subsets, rule);
+      destinationTls.push(rule.tls);
+    }
   }
-  return { meshVirtualServices, gatewayVirtualServices, subsets, unknownSubsets, diagnostics };
+  return {
+    meshVirtualServices,
+    gatewayVirtualServices,
+    subsets,
+    unknownSubsets,
+    destinationTls,
+    diagnostics,
+  };
 }
 
 /** A host name as written, resolved in the namespace of the object that names it (F1). */
@@ -118,6 +133,7 @@ interface DecodedRule {
   readonly object: K8sObject;
   readonly host: string;
   readonly subsets: readonly { readonly name: string; readonly labels: Labels; readonly index: number }[];
+  readonly tls: DestinationTls;
 }
 
 function decodeDestinationRule(o: K8sObject, issues: Issues): DecodedRule | undefined {
@@ -130,7 +146,9 @@ function decodeDestinationRule(o: K8sObject, issues: Issues): DecodedRule | unde
     const labels = readStringMap(s.labels, [...path, 'labels'], issues) ?? {};
     return name === undefined ? [] : [{ name, labels, index }];
   });
-  return host === undefined ? undefined : { object: o, host: fqdn(host, o.namespace), subsets };
+  if (host === undefined) return undefined;
+  const full = fqdn(host, o.namespace);
+  return { object: o, host: full, subsets, tls: decodeDestinationTls(o, spec, full, subsets, issues) };
 }
 
 function addSubsets(out: Map<string, Map<string, Subset>>, rule: DecodedRule): void {

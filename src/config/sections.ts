@@ -97,6 +97,7 @@ const MESH_KEYS = [
   'enableNamespacesByDefault',
   'monitoringNamespaces',
   'istioRelease',
+  'undeclaredPorts',
 ] as const;
 
 export function readMesh(r: YamlReader, field: Field | undefined): Mesh {
@@ -123,6 +124,11 @@ export function readMesh(r: YamlReader, field: Field | undefined): Mesh {
       d.monitoringNamespaces,
     ),
     istioRelease: get('istioRelease', (f) => readIstioRelease(r, f), d.istioRelease),
+    undeclaredPorts: get(
+      'undeclaredPorts',
+      (f) => r.oneOf(f, ['passthrough', 'service'] as const),
+      d.undeclaredPorts,
+    ),
   };
 }
 
@@ -210,7 +216,7 @@ function readAcceptance(r: YamlReader, field: Field, ruleIds?: readonly string[]
   };
 }
 
-const RENDER_KEYS = ['roots', 'discover', 'timeoutSeconds', 'maxOutputBytes'] as const;
+const RENDER_KEYS = ['roots', 'discover', 'timeoutSeconds', 'maxOutputBytes', 'remote'] as const;
 const KUSTOMIZE_KEYS = ['kustomize', 'enableHelm'] as const;
 const HELM_KEYS = ['helm', 'values', 'namespace', 'releaseName'] as const;
 /** Helm's own limit for release names: a DNS label of at most 53 characters. */
@@ -229,11 +235,13 @@ export function readRender(r: YamlReader, field: Field | undefined): Config['ren
   const discover = s.get('discover');
   const timeout = s.get('timeoutSeconds');
   const maxOutput = s.get('maxOutputBytes');
+  const remote = s.get('remote');
   return {
     roots: roots ? readRenderRoots(r, roots) : d.roots,
     discover: discover ? r.boolean(discover) : d.discover,
     timeoutSeconds: timeout ? readPositive(r, timeout, 600) : d.timeoutSeconds,
     maxOutputBytes: maxOutput ? readPositive(r, maxOutput, 2 ** 31) : d.maxOutputBytes,
+    remote: remote ? r.oneOf(remote, ['fail', 'skip'] as const) : d.remote,
   };
 }
 

@@ -46,6 +46,11 @@ export interface RenderConfig {
   readonly timeoutSeconds: number;
   /** Per render: larger output is refused (the root is incomplete). */
   readonly maxOutputBytes: number;
+  /**
+   * A kustomization's remote resource (URL, git address): `fail` refuses the whole root; `skip`
+   * renders without it and lists it, every change uncertain (what it adds is unknown).
+   */
+  readonly remote: 'fail' | 'skip';
 }
 
 /** The validated `.policy-diff.yaml` with every default applied. */
@@ -78,6 +83,12 @@ export interface Config {
      * (SEMANTICS V1). `undefined`: read from the repository's install, else 1.20.
      */
     readonly istioRelease: string | undefined;
+    /**
+     * A container port no Service of the repository declares: `passthrough` (SEMANTICS E11: reached
+     * by pod IP, plaintext passthrough) or `service` (the Services live outside the repository:
+     * reached through one, with auto-mTLS and no DestinationRule or Sidecar scope known).
+     */
+    readonly undeclaredPorts: 'passthrough' | 'service';
   };
   readonly sidecar: {
     /** Minimum istio-proxy requests as Quantity strings (defaults `100m` and `128Mi`). */
@@ -125,9 +136,10 @@ export const DEFAULT_CONFIG: Config = {
     enableNamespacesByDefault: false,
     monitoringNamespaces: [],
     istioRelease: undefined,
+    undeclaredPorts: 'passthrough',
   },
   sidecar: { minCpuRequest: '100m', minMemoryRequest: '128Mi' },
   findings: { severity: {}, accept: [] },
-  render: { roots: [], discover: true, timeoutSeconds: 30, maxOutputBytes: 64 * 1024 * 1024 },
+  render: { roots: [], discover: true, timeoutSeconds: 30, maxOutputBytes: 64 * 1024 * 1024, remote: 'fail' },
   report: { sensitiveNamespaces: [], sensitiveWorkloads: [] },
 };

@@ -13,6 +13,11 @@ export interface EvalContext {
   readonly port: number;
   /** The peer's identity without `spiffe://` when the connection is mTLS; `undefined` for plaintext (D11). */
   readonly identity: string | undefined;
+  /**
+   * Some RequestAuthentication applies to the destination. Without one no JWT filter runs, so
+   * request principals and `request.auth.*` are never populated: decided, not conditional (D12).
+   */
+  readonly jwt: boolean;
   readonly source: { readonly kind: 'pod' } | { readonly kind: 'external'; readonly range: IpRange };
   /** The local trust domain first, then its aliases (I-td). */
   readonly trustDomains: readonly string[];
@@ -103,7 +108,9 @@ function sourceCond(s: SourceModel, ctx: EvalContext, widen: boolean, flags: Fla
     field(s.ipBlocks, (vs) => ipMatch('source.ip', vs, ctx)),
     field(s.remoteIpBlocks, (vs) => atom('remote.ip', vs)),
     // HTTP-only: on a TCP chain only DENY/CUSTOM rules get here, and the constraint is removed (D17).
-    http ? field(s.requestPrincipals, (vs) => atom('request.auth.principal', vs)) : CondSet.all,
+    http
+      ? field(s.requestPrincipals, (vs) => (ctx.jwt ? atom('request.auth.principal', vs) : CondSet.none))
+      : CondSet.all,
   ];
   return parts.reduce((a, b) => and(a, b, widen, flags), CondSet.all);
 }
@@ -121,6 +128,8 @@ function whenCond(c: ConditionModel, ctx: EvalContext, widen: boolean, flags: Fl
     case 'source.ip':
       return field(f, (vs) => ipMatch('source.ip', vs, ctx));
     default: {
+      // D12/D15: without a RequestAuthentication the JWT attributes are absent, so no value matches.
+      if (!ctx.jwt && c.key.startsWith('request.auth.')) return field(f, () => CondSet.none);
       const cond = field(f, (vs) => atom(c.key, vs));
       if (cond.atoms.length <= CondSet.MAX_ATOMS) return cond;
       flags.approximate = true;

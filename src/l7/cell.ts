@@ -3,13 +3,14 @@ import type { Peer } from '../model/peers.js';
 import { PROTOCOLS, type Protocol, type Workload } from '../model/types.js';
 import { ConnSet } from '../values/conn-set.js';
 import { PortSet } from '../values/port-set.js';
-import { type AppliedPolicies, authorize, letsSomethingThrough } from './authorize.js';
+import { type AppliedPolicies, authorize, letsSomethingThrough, verdictOf } from './authorize.js';
 import type { EvalContext } from './authz-eval.js';
+import { type ClientContext, clientSends, outboundExcluded } from './client-transport.js';
 import type { MeshSettings } from './mesh-config.js';
 import type { PeerAuthn } from './peer-authn.js';
 import { cutPorts, type InboundPorts, rangeSet } from './ports.js';
 import { RequestSet } from './request-set.js';
-import { checkTransport, clientTls } from './transport.js';
+import { checkTransport, type TransportResult } from './transport.js';
 import type { L7Cell, L7Outcome, L7Reason, L7Segment, L7Verdict, PortClass, SidecarInfo } from './types.js';
 
 /** Everything compiled once about a destination workload. */
@@ -18,11 +19,13 @@ export interface DestInfo {
   readonly applied: AppliedPolicies;
   readonly uncertain: boolean;
   readonly inbound: InboundPorts;
+  /** Some RequestAuthentication applies, so JWT-dependent rules are conditional (D12). */
+  readonly jwt: boolean;
   /** Ports where the answer can change (captured-port lists, declared ports, policy ports). */
   readonly boundaries: readonly number[];
 }
 
-export interface CellContext {
+export interface CellContext extends ClientContext {
   readonly root: string;
   readonly mesh: MeshSettings;
   readonly pa: PeerAuthn;
@@ -80,7 +83,7 @@ export function letsSomeThrough(ctx: CellContext, src: Peer, dst: Workload, l4: 
     if (ports.isEmpty()) continue;
     // Not proxied, or no sidecar: nothing is enforced (see computeCell).
     if (protocol !== 'TCP' || !dest.sidecar.injected) return true;
-    for (const range of cutPorts(ports, dest.boundaries)) {
+    for (const range of cutPorts(ports, boundariesFor(dest, src))) {
       if (portLetsSomething(ctx, dest, src, dst, range.from)) return true;
     }
   }
@@ -95,7 +98,7 @@ function tcpSegments(
   ports: PortSet,
 ): L7Segment[] {
   const groups = new Map<string, { piece: Piece; ports: PortSet }>();
-  for (const range of cutPorts(ports, dest.boundaries)) {
+  for (const range of cutPorts(ports, boundariesFor(dest, src))) {
     const piece = evaluatePort(ctx, dest, src, dst, range.from);
     const key = pieceKey(piece);
     const g = groups.get(key);
@@ -106,13 +109,26 @@ function tcpSegments(
     .sort((a, b) => a.ports.ranges[0]!.from - b.ports.ranges[0]!.from);
 }
 
-/** What a captured port is to the sidecar, and whether the client's transport is accepted there. */
+/** The destination's boundaries, and the container ports the client excludes from capture (E10). */
+function boundariesFor(dest: DestInfo, src: Peer): readonly number[] {
+  const excluded = src.kind === 'workload' ? outboundExcluded(src.workload) : [];
+  if (excluded.length === 0) return dest.boundaries;
+  return [...new Set([...dest.boundaries, ...excluded])].sort((a, b) => a - b);
+}
+
+/**
+ * What a captured port is to the sidecar, and which of the ways the client sends (one per Service
+ * port that reaches it, E10/F7/F9) the server accepts (E5): rejected only when every way is.
+ */
 function portTransport(ctx: CellContext, src: Peer, dst: Workload, dest: DestInfo, port: number) {
   const portClass = dest.inbound.classOf(port);
   const chains = portClass === 'auto' ? (['http', 'tcp'] as const) : ([portClass] as const);
-  const client = clientTls(src, (w) => ctx.sidecar(w), port, ctx.pa.namespaceMode(dst.namespace, ctx.root));
-  const transport = checkTransport(client, ctx.pa.portMode(dst, port, ctx.root));
-  return { portClass, chains, transport };
+  const client = clientSends(ctx, src, dst, port, ctx.pa.namespaceMode(dst.namespace, ctx.root));
+  const mode = ctx.pa.portMode(dst, port, ctx.root);
+  const results = client.sends.map((c) => checkTransport(c, mode));
+  const accepted = results.filter((r): r is TransportResult & { accepted: true } => r.accepted);
+  const rejectedReasons = results.flatMap((r) => (r.accepted ? [] : r.reasons));
+  return { portClass, chains, accepted, rejectedReasons, uncertain: client.uncertain };
 }
 
 function evalContext(
@@ -121,11 +137,13 @@ function evalContext(
   chain: 'http' | 'tcp',
   port: number,
   identity: string | undefined,
+  jwt: boolean,
 ): EvalContext {
   return {
     chain,
     port,
     identity,
+    jwt,
     source: src.kind === 'external' ? { kind: 'external', range: src.range } : { kind: 'pod' },
     trustDomains: ctx.trustDomains,
     ipBlockMatchesPods: ctx.ipBlockMatchesPods,
@@ -141,38 +159,62 @@ function portLetsSomething(
   port: number,
 ): boolean {
   if (dest.inbound.bypass(port)) return true;
-  const { chains, transport } = portTransport(ctx, src, dst, dest, port);
-  if (!transport.accepted) return false;
-  return chains.some((chain) =>
-    letsSomethingThrough(dest.applied, evalContext(ctx, src, chain, port, transport.identity), ctx.mesh),
+  const { chains, accepted } = portTransport(ctx, src, dst, dest, port);
+  return accepted.some((t) =>
+    chains.some((chain) =>
+      letsSomethingThrough(dest.applied, evalContext(ctx, src, chain, port, t.identity, dest.jwt), ctx.mesh),
+    ),
   );
 }
 
 function evaluatePort(ctx: CellContext, dest: DestInfo, src: Peer, dst: Workload, port: number): Piece {
   const bypass = dest.inbound.bypass(port);
   if (bypass) return bypassPiece('port-not-captured', bypass);
-  const { portClass, chains, transport } = portTransport(ctx, src, dst, dest, port);
-  if (!transport.accepted) {
-    const outcomes = chains.map((chain) => rejected(chain, transport.reason));
-    return { portClass, outcomes, approximate: false, uncertain: dest.uncertain };
+  const {
+    portClass,
+    chains,
+    accepted,
+    rejectedReasons,
+    uncertain: clientUncertain,
+  } = portTransport(ctx, src, dst, dest, port);
+  const uncertain = dest.uncertain || clientUncertain;
+  if (accepted.length === 0) {
+    const outcomes = chains.map((chain) => rejected(chain, rejectedReasons));
+    return { portClass, outcomes, approximate: false, uncertain };
   }
   let approximate = false;
   const outcomes = chains.map((chain) => {
-    const evalCtx = evalContext(ctx, src, chain, port, transport.identity);
-    const a = authorize(dest.applied, evalCtx, ctx.mesh);
-    approximate ||= a.approximate;
-    return { ...a.outcome, reasons: [...transport.reasons, ...a.outcome.reasons] };
+    // Several accepted ways in (say mTLS through one Service, plaintext through another): what
+    // gets through is what any of them lets through.
+    const each = accepted.map((t) => {
+      const a = authorize(dest.applied, evalContext(ctx, src, chain, port, t.identity, dest.jwt), ctx.mesh);
+      approximate ||= a.approximate;
+      return { ...a.outcome, reasons: [...t.reasons, ...a.outcome.reasons] };
+    });
+    return each.length === 1 ? each[0]! : unionOutcomes(each);
   });
-  return { portClass, outcomes, approximate, uncertain: dest.uncertain };
+  return { portClass, outcomes, approximate, uncertain };
 }
 
-function rejected(chain: 'http' | 'tcp', reason: L7Reason): L7Outcome {
+function unionOutcomes(list: readonly L7Outcome[]): L7Outcome {
+  const requests = list.reduce((acc, o) => acc.union(o.requests), RequestSet.none);
+  const rules = new Map(list.flatMap((o) => o.rules).map((r) => [ruleKey(r), r] as const));
+  return {
+    chain: list[0]!.chain,
+    verdict: verdictOf(requests),
+    requests,
+    rules: [...rules.values()],
+    reasons: list.flatMap((o) => o.reasons),
+  };
+}
+
+function rejected(chain: 'http' | 'tcp', reasons: readonly L7Reason[]): L7Outcome {
   return {
     chain,
     verdict: 'none',
     requests: RequestSet.none,
-    rules: reason.rule ? [reason.rule] : [],
-    reasons: [reason],
+    rules: reasons.flatMap((r) => (r.rule ? [r.rule] : [])),
+    reasons,
   };
 }
 

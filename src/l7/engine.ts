@@ -2,18 +2,20 @@ import type { Config } from '../config/types.js';
 import type { Diagnostic } from '../core/diagnostics.js';
 import { digest } from '../core/digest.js';
 import { contentDigest } from '../l4/policy-index.js';
-import { serviceSelectorMatches } from '../manifests/label-match.js';
+import { istioSelectorMatches, serviceSelectorMatches } from '../manifests/label-match.js';
 import type { Peer } from '../model/peers.js';
 import type { ClusterModel, Service, Workload } from '../model/types.js';
 import type { ConnSet } from '../values/conn-set.js';
 import { type IpRange, parseCidr } from '../values/ip-range.js';
 import { type PolicyModel, policyApplies } from './authz-model.js';
 import { type CellContext, computeCell, type DestInfo, letsSomeThrough } from './cell.js';
+import { type ClientSide, NO_CLIENT_SIDE } from './client-types.js';
 import { decideInjection } from './injection.js';
 import type { IstioPolicies } from './istio-policies.js';
 import type { MeshSettings } from './mesh-config.js';
 import type { PeerAuthn } from './peer-authn.js';
 import { inboundPorts } from './ports.js';
+import { chooseSidecar } from './sidecar-scope.js';
 import type { L7Cell, SidecarInfo } from './types.js';
 
 export interface L7Engine {
@@ -53,6 +55,8 @@ class IstioEngine implements L7Engine, CellContext {
   readonly pa: PeerAuthn;
   readonly trustDomains: readonly string[];
   readonly ipBlockMatchesPods: boolean;
+  readonly client: ClientSide;
+  readonly undeclaredPorts: 'passthrough' | 'service';
   private readonly policies: readonly PolicyModel[];
   private readonly sidecars = new Map<string, SidecarInfo>();
   private readonly dests = new Map<string, DestInfo>();
@@ -78,6 +82,8 @@ class IstioEngine implements L7Engine, CellContext {
     this.trustDomains = [config.mesh.trustDomain, ...config.mesh.trustDomainAliases];
     this.ipBlockMatchesPods = config.cni.ipBlockMatchesPods;
     this.pa = compiled.peerAuthn;
+    this.client = compiled.client ?? NO_CLIENT_SIDE;
+    this.undeclaredPorts = config.mesh.undeclaredPorts;
     this.paDigests = compiled.peerAuthnDigests;
     this.policies = compiled.authorization.map((a) => a.model);
     this.digests = new Map(compiled.authorization.map((a) => [a.model, a.digest]));
@@ -114,6 +120,23 @@ class IstioEngine implements L7Engine, CellContext {
       this.sidecars.set(w.id, info);
     }
     return info;
+  }
+
+  /** Only the Services of the workload's namespace can select it. */
+  servicesOf(w: Workload): readonly Service[] {
+    return (this.servicesByNamespace.get(w.namespace) ?? []).filter((svc) =>
+      serviceSelectorMatches(svc.selector, w.podLabels),
+    );
+  }
+
+  /** D12: a RequestAuthentication of the root namespace or of `w`'s selects it. */
+  private jwt(w: Workload): boolean {
+    return this.client.requestAuthn.some(
+      (ra) =>
+        !ra.targetRefOnly &&
+        (ra.ref.namespace === w.namespace || ra.ref.namespace === this.rootNamespace) &&
+        istioSelectorMatches(ra.selector, w.podLabels),
+    );
   }
 
   dest(w: Workload): DestInfo {
@@ -167,6 +190,7 @@ class IstioEngine implements L7Engine, CellContext {
       applied,
       uncertain,
       inbound,
+      jwt: this.jwt(w),
       boundaries: [...ports].sort((a, b) => a - b),
     };
   }
@@ -194,10 +218,28 @@ class IstioEngine implements L7Engine, CellContext {
         this.pa.signature(w),
         d.inbound.signature,
         out,
+        this.clientSignature(w),
+        d.jwt,
       ]);
       this.signatures.set(w.id, sig);
     }
     return sig;
+  }
+
+  /** What the client side reads of `w`: its Sidecar, its Services (hosts it is dialled by). */
+  private clientSignature(w: Workload): string[] {
+    if (this.client === NO_CLIENT_SIDE) return [];
+    const sidecar = chooseSidecar(this.client, w, this.rootNamespace);
+    const own = (this.client.destinationTls.size > 0 ? [...this.client.destinationTls.values()].flat() : [])
+      .filter((dr) => dr.namespace === w.namespace && dr.workloadSelector)
+      .filter((dr) => istioSelectorMatches(dr.workloadSelector, w.podLabels))
+      .map((dr) => dr.ref.name);
+    return [
+      sidecar.sidecar?.ref.name ?? '',
+      String(sidecar.ambiguous.length),
+      ...own,
+      ...this.servicesOf(w).map((svc) => `svc:${svc.name}`),
+    ];
   }
 
   /**
@@ -250,6 +292,10 @@ class IstioEngine implements L7Engine, CellContext {
         this.ipBlockMatchesPods,
         this.config.mesh,
         this.paDigests.get(this.rootNamespace) ?? [],
+        this.client.outbound,
+        this.client.defaultServiceExportTo,
+        this.client.digests.get(`sidecar:${this.rootNamespace}`) ?? [],
+        this.client.digests.get(`ra:${this.rootNamespace}`) ?? [],
       ]),
     );
     const d = this.dest(w);
@@ -271,6 +317,11 @@ class IstioEngine implements L7Engine, CellContext {
       (this.servicesByNamespace.get(w.namespace) ?? [])
         .filter((svc) => serviceSelectorMatches(svc.selector, w.podLabels))
         .map((svc) => serviceDigest(svc)),
+      this.client.digests.get(`sidecar:${w.namespace}`) ?? [],
+      this.client.digests.get(`ra:${w.namespace}`) ?? [],
+      this.servicesOf(w).map(
+        (svc) => this.client.digests.get(`dr:${svc.name}.${svc.namespace}.svc.cluster.local`) ?? [],
+      ),
     ]);
   }
 

@@ -4,6 +4,7 @@ import type { K8sObject } from '../manifests/types.js';
 import type { ClusterModel } from '../model/types.js';
 import { compileAuthorizationPolicy } from './authz-compile.js';
 import type { PolicyModel } from './authz-model.js';
+import type { ClientSide } from './client-types.js';
 import type { MeshSettings } from './mesh-config.js';
 import { PeerAuthn } from './peer-authn.js';
 
@@ -32,6 +33,8 @@ export interface IstioPolicies {
   readonly peerAuthn: PeerAuthn;
   /** Content digests of the PeerAuthentications, by namespace. */
   readonly peerAuthnDigests: ReadonlyMap<string, readonly string[]>;
+  /** The client side (DestinationRule TLS, Sidecars, RequestAuthentications); src/compile adds it. */
+  readonly client?: ClientSide;
   /** Mesh settings' problems, ignored versions, invalid policies, ambiguous PeerAuthentications. */
   readonly diagnostics: readonly Diagnostic[];
 }

@@ -1,87 +1,78 @@
 import type { RuleRef } from '../core/refs.js';
-import type { Peer } from '../model/peers.js';
-import type { Workload } from '../model/types.js';
-import { formatRange } from '../values/ip-range.js';
 import type { EffectiveMode } from './peer-authn.js';
-import type { L7Reason, SidecarInfo } from './types.js';
+import type { L7Reason } from './types.js';
 
-/** What the client sends (E6/E7). */
+/**
+ * What the client sends (E6, E7, F7, F10): Istio mTLS with its identity, plaintext, TLS that is not
+ * Istio's (DestinationRule SIMPLE/MUTUAL: no Istio client certificate), or nothing at all (the
+ * REGISTRY_ONLY blackhole). `rule` is the object that decided it, when one did.
+ */
 export type ClientTls =
-  | { readonly mtls: true; readonly identity: string }
-  | { readonly mtls: false; readonly why: string };
+  | { readonly send: 'mtls'; readonly identity: string; readonly why?: string; readonly rule?: RuleRef }
+  | {
+      readonly send: 'plaintext' | 'tls' | 'blackhole';
+      readonly why: string;
+      readonly rule?: RuleRef;
+      /** The code of a STRICT rejection when it is not a client without a sidecar (`mtls-strict-plaintext`). */
+      readonly strictCode?: string;
+    };
 
 export type TransportResult =
   | { readonly accepted: true; readonly identity: string | undefined; readonly reasons: readonly L7Reason[] }
-  | { readonly accepted: false; readonly reason: L7Reason };
-
-const EXCLUDE_OUT = 'traffic.sidecar.istio.io/excludeOutboundPorts';
-const INCLUDE_OUT_IPS = 'traffic.sidecar.istio.io/includeOutboundIPRanges';
-
-/**
- * E6/E7: a client with a sidecar sends Istio mTLS (auto-mTLS: the injector labels the destination
- * `security.istio.io/tlsMode=istio`) unless its sidecar is bypassed for this port or the destination
- * namespace/mesh mode is DISABLE. Everything else speaks plaintext. DestinationRule `tls` (F7) is not
- * considered here.
- */
-export function clientTls(
-  src: Peer,
-  sidecar: (w: Workload) => SidecarInfo,
-  port: number,
-  dstNamespaceMode: EffectiveMode,
-): ClientTls {
-  if (src.kind === 'external')
-    return { mtls: false, why: `external peer ${formatRange(src.range)} speaks plaintext (E7)` };
-  const info = sidecar(src.workload);
-  if (!info.injected)
-    return { mtls: false, why: `client ${src.id} has no sidecar (${info.reason}) and speaks plaintext (E7)` };
-  const excluded = (src.workload.podAnnotations[EXCLUDE_OUT] ?? '').split(',').map((s) => s.trim());
-  if (excluded.includes(String(port))) {
-    return { mtls: false, why: `client ${src.id} excludes port ${port} via ${EXCLUDE_OUT}: plaintext (E7)` };
-  }
-  if ((src.workload.podAnnotations[INCLUDE_OUT_IPS] ?? '*').trim() === '') {
-    return {
-      mtls: false,
-      why: `client ${src.id} captures no outbound traffic (${INCLUDE_OUT_IPS}=""): plaintext (E7)`,
-    };
-  }
-  if (dstNamespaceMode.mode === 'DISABLE') {
-    return {
-      mtls: false,
-      why: `auto-mTLS sends plaintext because the destination namespace/mesh mode is DISABLE (E6)`,
-    };
-  }
-  return { mtls: true, identity: info.identity };
-}
+  | { readonly accepted: false; readonly reasons: readonly L7Reason[] };
 
 /** E5: does the server's mode for this port accept what the client sends? */
 export function checkTransport(client: ClientTls, mode: EffectiveMode): TransportResult {
   const rule: RuleRef | undefined = mode.rule;
-  const withRule = (r: Omit<L7Reason, 'rule'>): L7Reason => (rule ? { ...r, rule } : r);
-  if (client.mtls) {
+  const withRule = (r: Omit<L7Reason, 'rule'>, by = rule): L7Reason => (by ? { ...r, rule: by } : r);
+  // The client-side object that decided what is sent (a DestinationRule, a Sidecar), named with its line.
+  const cause: L7Reason[] =
+    client.rule && client.why
+      ? [{ code: `client-${client.send}`, message: client.why, rule: client.rule }]
+      : [];
+  if (client.send === 'blackhole') {
+    return {
+      accepted: false,
+      reasons: [withRule({ code: 'registry-only-blackhole', message: client.why }, client.rule)],
+    };
+  }
+  if (client.send === 'mtls') {
     if (mode.mode === 'DISABLE') {
       return {
         accepted: false,
-        reason: withRule({
-          code: 'mtls-disable-rejects-mtls',
-          message:
-            'DISABLE accepts plaintext only, but auto-mTLS ignores workload/port-level DISABLE and sends mTLS (E5, E6)',
-        }),
+        reasons: [
+          ...cause,
+          withRule({
+            code: 'mtls-disable-rejects-mtls',
+            message: client.rule
+              ? `DISABLE accepts plaintext only, but the client sends mTLS: ${client.why}`
+              : 'DISABLE accepts plaintext only, but auto-mTLS ignores workload/port-level DISABLE and sends mTLS (E5, E6)',
+          }),
+        ],
       };
     }
-    return { accepted: true, identity: client.identity, reasons: [] };
+    return { accepted: true, identity: client.identity, reasons: cause };
   }
   if (mode.mode === 'STRICT') {
+    const what = client.send === 'tls' ? 'TLS without an Istio client certificate' : 'plaintext';
     return {
       accepted: false,
-      reason: withRule({
-        code: 'mtls-strict-plaintext',
-        message: `STRICT mTLS rejects plaintext: ${client.why}`,
-      }),
+      reasons: [
+        ...cause,
+        withRule({
+          code: client.strictCode ?? 'mtls-strict-plaintext',
+          message: `STRICT mTLS rejects ${what}: ${client.why}`,
+        }),
+      ],
     };
   }
   const reason = withRule({
     code: 'plaintext-empty-identity',
-    message: `${mode.mode} accepts plaintext with an empty identity, so principals/namespaces never match (D11): ${client.why}`,
+    message: `${mode.mode} accepts ${client.send === 'tls' ? 'non-Istio TLS' : 'plaintext'} with an empty identity, so principals/namespaces never match (D11): ${client.why}`,
   });
-  return { accepted: true, identity: undefined, reasons: [reason] };
+  return {
+    accepted: true,
+    identity: undefined,
+    reasons: [...cause, reason],
+  };
 }

@@ -94,6 +94,8 @@ describe('findings read the compiled policies, never the YAML', () => {
       .sort();
     // Served versions and unmodelled kinds; NetworkPolicy; AuthorizationPolicy and PeerAuthentication; the Istio install; VirtualService and DestinationRule.
     expect(readers).toEqual([
+      // Sidecar, RequestAuthentication, DestinationRule digests.
+      'compile/client-side.ts',
       // Istio Gateways (and the assumed gateway pods' Gateway object).
       'compile/gateways.ts',
       'compile/kinds.ts',

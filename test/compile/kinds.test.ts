@@ -77,12 +77,13 @@ spec: { hosts: [reviews], http: [{ route: [{ destination: { host: reviews } }] }
 });
 
 describe('kinds that change reachability but are not modelled (issue 13 item 5)', () => {
+  // WorkloadEntry: still not modelled (a Sidecar is, since issue 16).
   const sidecar = (name: string, ns: string) => `
 ---
 apiVersion: networking.istio.io/v1beta1
-kind: Sidecar
+kind: WorkloadEntry
 metadata: { name: ${name}, namespace: ${ns} }
-spec: { egress: [{ hosts: ["./*"] }] }
+spec: { address: 10.0.0.1 }
 `;
 
   it('one error per kind naming the objects; the pairs of their namespaces uncertain', () => {
@@ -95,13 +96,13 @@ spec: { egress: [{ hosts: ["./*"] }] }
       reach: { kind: 'namespaces', namespaces: ['pay', 'shop'] },
     });
     expect(found[0]?.message).toMatch(
-      /^4 Sidecar \(networking\.istio\.io\) not analysed yet: Sidecar shop\/a \(all\.yaml:\d+\)/,
+      /^4 WorkloadEntry \(networking\.istio\.io\) not analysed yet: WorkloadEntry shop\/a \(all\.yaml:\d+\)/,
     );
     expect(found[0]?.message).toMatch(/and 1 more/);
     expect(found[0]?.message).toMatch(/result for pairs in namespaces pay, shop is uncertain/);
   });
 
-  it('a Sidecar in the root namespace, and cluster-wide kinds, make every pair uncertain', () => {
+  it('a WorkloadEntry in the root namespace, and cluster-wide kinds, make every pair uncertain', () => {
     expect(errors(sidecar('default', 'istio-system'))).toMatchObject([{ reach: { kind: 'all' } }]);
     const cnp = `
 apiVersion: policy.networking.k8s.io/v1alpha2

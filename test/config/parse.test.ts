@@ -83,6 +83,7 @@ report:
         enableNamespacesByDefault: true,
         monitoringNamespaces: ['monitoring'],
         istioRelease: '1.22.3',
+        undeclaredPorts: 'passthrough',
       },
       sidecar: {
         minCpuRequest: '100m',

@@ -17,7 +17,7 @@ metadata: { name: ${app}, namespace: ${ns}, labels: { app: ${app} } }
 spec: { containers: [{ name: c, image: x, ports: [{ containerPort: 8080 }] }] }
 `;
 
-// Namespace a, where the Sidecar is, runs the mesh's tooling; the pull requests change b and c.
+// Namespace a, where the WorkloadEntry is, runs the mesh's tooling; the pull requests change b and c.
 const PODS = pod('a', 'tool') + pod('b', 'web') + pod('b', 'api') + pod('c', 'web');
 
 const DENY_ALL = (ns: string) => `
@@ -39,12 +39,13 @@ spec:
   ingress: [{ from: [{ namespaceSelector: { matchLabels: { kubernetes.io/metadata.name: a } } }] }]
 `;
 
-const SIDECAR = (hosts: string, ns = 'a') => `
+// A WorkloadEntry: a kind still not modelled (Sidecars are, since issue 16).
+const SIDECAR = (address: string, ns = 'a') => `
 ---
 apiVersion: networking.istio.io/v1beta1
-kind: Sidecar
+kind: WorkloadEntry
 metadata: { name: default, namespace: ${ns} }
-spec: { egress: [{ hosts: [${hosts}] }] }
+spec: { address: ${address} }
 `;
 
 const unmodelled = (r: ReturnType<typeof diff>) =>
@@ -52,7 +53,7 @@ const unmodelled = (r: ReturnType<typeof diff>) =>
 
 describe('a kind not modelled yet, the same in base and head', () => {
   it('is a warning when no listed change lies within its reach: the run is complete', () => {
-    const r = diff(PODS + SIDECAR('"./*"'), PODS + SIDECAR('"./*"') + ALLOW_ONLY_FROM_A('b'));
+    const r = diff(PODS + SIDECAR('10.0.0.1'), PODS + SIDECAR('10.0.0.1') + ALLOW_ONLY_FROM_A('b'));
     expect(r.summary.closed).toBeGreaterThan(0);
     expect(r.changes.every((c) => c.source.namespace !== 'a' && c.destination.namespace !== 'a')).toBe(true);
     expect(unmodelled(r).map((d) => d.severity)).toEqual(['warning', 'warning']);
@@ -61,7 +62,7 @@ describe('a kind not modelled yet, the same in base and head', () => {
   });
 
   it('stays an error when a listed change lies within its reach, and that change is uncertain', () => {
-    const r = diff(PODS + SIDECAR('"./*"', 'b'), PODS + SIDECAR('"./*"', 'b') + DENY_ALL('b'));
+    const r = diff(PODS + SIDECAR('10.0.0.1', 'b'), PODS + SIDECAR('10.0.0.1', 'b') + DENY_ALL('b'));
     expect(unmodelled(r).map((d) => d.severity)).toEqual(['error', 'error']);
     expect(r.incomplete).toBe(true);
     expect(r.changes.length).toBeGreaterThan(0);
@@ -69,13 +70,13 @@ describe('a kind not modelled yet, the same in base and head', () => {
   });
 
   it('stays an error when the pull request changes those objects', () => {
-    const r = diff(PODS + SIDECAR('"./*"'), PODS + SIDECAR('"istio-system/*"') + ALLOW_ONLY_FROM_A('b'));
+    const r = diff(PODS + SIDECAR('10.0.0.1'), PODS + SIDECAR('10.0.0.2') + ALLOW_ONLY_FROM_A('b'));
     expect(unmodelled(r).map((d) => d.severity)).toEqual(['error', 'error']);
     expect(r.incomplete).toBe(true);
   });
 
   it('a revision diffed with itself is complete and empty', () => {
-    const r = diff(PODS + SIDECAR('"./*"'), PODS + SIDECAR('"./*"'));
+    const r = diff(PODS + SIDECAR('10.0.0.1'), PODS + SIDECAR('10.0.0.1'));
     expect(r.changes).toEqual([]);
     expect(r.incomplete).toBe(false);
     expect(unmodelled(r).length).toBe(2);

@@ -30,6 +30,12 @@ spec:
   ingress:
     - from: [{ podSelector: { matchLabels: { app: web } } }]
       ports: [{ port: 8080 }]
+---
+# Clients call api through its Service: a port no Service declares is plaintext passthrough (E11).
+apiVersion: v1
+kind: Service
+metadata: { name: api, namespace: shop }
+spec: { selector: { app: api }, ports: [{ name: http, port: 8080 }] }
 `;
 
 const AP = (principal: string) => `

@@ -12,6 +12,9 @@ interface Row {
 }
 
 const SEL = 'selector: {matchLabels: {app: server}}';
+/** D12: a RequestAuthentication selecting the server, so JWT attributes may be present. */
+const RA = (ns = 'app', spec = `${SEL}\n  jwtRules: [{issuer: https://idp}]`) =>
+  `---\napiVersion: security.istio.io/v1beta1\nkind: RequestAuthentication\nmetadata: {name: jwt, namespace: ${ns}}\nspec:\n  ${spec}\n`;
 const rows: Row[] = [
   // D1/D2 scope
   { id: 'D1 no policy: all', yaml: '', expect: 'all' },
@@ -186,9 +189,38 @@ const rows: Row[] = [
   },
   // D12 request principals
   {
-    id: 'D12 requestPrincipals are conditional',
-    yaml: ap('x', 'app', 'rules: [{from: [{source: {requestPrincipals: ["*"]}}]}]'),
+    id: 'D12 requestPrincipals are conditional where a RequestAuthentication applies',
+    yaml: RA() + ap('x', 'app', 'rules: [{from: [{source: {requestPrincipals: ["*"]}}]}]'),
     expect: 'conditional: {when:request.auth.principal in [*]}',
+  },
+  {
+    id: 'D12 a root-namespace RequestAuthentication without selector applies mesh-wide',
+    yaml:
+      RA('istio-system', 'jwtRules: [{issuer: https://idp}]') +
+      ap('x', 'app', 'rules: [{from: [{source: {requestPrincipals: ["*"]}}]}]'),
+    expect: 'conditional: {when:request.auth.principal in [*]}',
+  },
+  {
+    id: 'D12 without a RequestAuthentication requestPrincipals never match',
+    yaml: ap('x', 'app', 'rules: [{from: [{source: {requestPrincipals: ["*"]}}]}]'),
+    expect: 'none',
+  },
+  {
+    id: 'D12 a RequestAuthentication selecting another workload does not apply',
+    yaml:
+      RA('app', 'selector: {matchLabels: {app: client}}') +
+      ap('x', 'app', 'rules: [{from: [{source: {requestPrincipals: ["*"]}}]}]'),
+    expect: 'none',
+  },
+  {
+    id: 'D12 without a RequestAuthentication notRequestPrincipals always matches',
+    yaml: ap('x', 'app', 'rules: [{from: [{source: {notRequestPrincipals: ["*"]}}]}]'),
+    expect: 'all',
+  },
+  {
+    id: 'D12 without a RequestAuthentication a DENY on requestPrincipals never fires',
+    yaml: ap('x', 'app', 'action: DENY\nrules: [{from: [{source: {requestPrincipals: ["*"]}}]}]'),
+    expect: 'all',
   },
   // D13 ip blocks
   {
@@ -235,9 +267,19 @@ const rows: Row[] = [
     expect: 'none',
   },
   {
-    id: 'D15 JWT claim is conditional',
-    yaml: ap('x', 'app', 'rules: [{when: [{key: "request.auth.claims[groups]", values: [admin]}]}]'),
+    id: 'D15 JWT claim is conditional where a RequestAuthentication applies',
+    yaml: RA() + ap('x', 'app', 'rules: [{when: [{key: "request.auth.claims[groups]", values: [admin]}]}]'),
     expect: 'conditional: {when:request.auth.claims[groups] in [admin]}',
+  },
+  {
+    id: 'D15 without a RequestAuthentication a JWT claim never matches',
+    yaml: ap('x', 'app', 'rules: [{when: [{key: "request.auth.claims[groups]", values: [admin]}]}]'),
+    expect: 'none',
+  },
+  {
+    id: 'D15 without a RequestAuthentication notValues on a claim always match',
+    yaml: ap('x', 'app', 'rules: [{when: [{key: "request.auth.audiences", notValues: [x]}]}]'),
+    expect: 'all',
   },
   {
     id: 'D5 conditional DENY',
