@@ -53,7 +53,7 @@ async function runAction(parallel: ParallelParse | undefined): Promise<void> {
   }
   const revisions = await resolveRevisions(plan, ctx.workspace, ctx.runnerTemp || tmpdir(), git, log);
   safeLog.info(`policy-diff: comparing ${revisions.base} -> ${revisions.head} in ${ctx.workspace}`);
-  const { report } = await runDiff({
+  const { report, config } = await runDiff({
     repo: ctx.workspace,
     base: revisions.base,
     head: revisions.head,
@@ -65,10 +65,14 @@ async function runAction(parallel: ParallelParse | undefined): Promise<void> {
   setOutputs(outputsOf(report, verdict.result, await writeReportJson(report, ctx.runnerTemp)));
   const links = actionLinks(ctx, eventRefs(ctx.eventName, ctx.payload, plan), report);
   await writeSummary(
-    renderReport(report, verdict, { maxBytes: SUMMARY_RENDER_BUDGET, ...(links && { links }) }),
+    renderReport(report, verdict, {
+      maxBytes: SUMMARY_RENDER_BUDGET,
+      ...(links && { links }),
+      risk: config.report,
+    }),
   );
   emitAnnotations(capAnnotations(buildAnnotations(report, inputs.failOn, revisions.headDirectory)));
-  await publishComment(inputs, ctx, plan.pullRequest, report, verdict, links);
+  await publishComment(inputs, ctx, plan.pullRequest, report, verdict, links, config.report);
   if (verdict.failed) safeLog.setFailed(`policy-diff ${verdict.result}: ${verdict.reason}`);
   else safeLog.info(`policy-diff pass: ${verdict.reason}`);
 }

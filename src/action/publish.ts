@@ -1,5 +1,6 @@
 import type { ReportLinks } from '../render/links.js';
 import type { FailOnVerdict } from '../report/fail-on.js';
+import type { RiskOptions } from '../report/risk.js';
 import type { Report } from '../report/types.js';
 import { explainCommentError, upsertComment } from './comment.js';
 import { buildCommentBody, COMMENT_MAX_CHARS, commentMarker } from './comment-body.js';
@@ -33,6 +34,7 @@ export async function publishComment(
   report: Report,
   verdict: FailOnVerdict,
   links?: ReportLinks,
+  risk?: RiskOptions,
 ): Promise<void> {
   if (inputs.comment === 'never') return;
   if (pullRequest === undefined) {
@@ -53,6 +55,7 @@ export async function publishComment(
       maxChars: COMMENT_RENDER_BUDGET,
       ...(ctx.runUrl !== undefined && { summaryUrl: ctx.runUrl }),
       ...(links && { links }),
+      ...(risk && { risk }),
     }),
     {
       ...(ctx.runUrl !== undefined && { summaryUrl: ctx.runUrl }),

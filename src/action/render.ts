@@ -2,6 +2,7 @@ import { escapeMarkdown } from '../render/escape.js';
 import type { ReportLinks } from '../render/links.js';
 import { renderMarkdown } from '../render/markdown.js';
 import type { FailOnVerdict } from '../report/fail-on.js';
+import type { RiskOptions } from '../report/risk.js';
 import type { Report } from '../report/types.js';
 
 const RESULT_ICON = { pass: '✅', fail: '❌', incomplete: '⚠️' } as const;
@@ -20,6 +21,8 @@ export interface ReportBudget {
   readonly summaryUrl?: string;
   /** Where locations and revisions link to (src/action/links.ts); absent: code spans. */
   readonly links?: ReportLinks;
+  /** What ranks higher (config `report`). */
+  readonly risk?: RiskOptions;
 }
 
 /**
@@ -34,6 +37,7 @@ export function renderReport(report: Report, verdict: FailOnVerdict, budget: Rep
     : 'the job summary of this run';
   const markdown = renderMarkdown(report, {
     ...(budget.links !== undefined && { links: budget.links }),
+    ...(budget.risk !== undefined && { risk: budget.risk }),
     ...(budget.maxChars !== undefined && { maxChars: Math.max(0, budget.maxChars - head.length) }),
     ...(budget.maxBytes !== undefined && {
       maxBytes: Math.max(0, budget.maxBytes - Buffer.byteLength(head, 'utf8')),

@@ -63,7 +63,7 @@ async function execute(command: Command, io: Io): Promise<number> {
 
 async function diffCommand(command: Extract<Command, { name: 'diff' }>, io: Io): Promise<number> {
   const layer = command.format === 'connlist-diff' ? 'l4' : command.layer;
-  const { report } = await runDiff({
+  const { report, config } = await runDiff({
     ...inputOptions(command, io),
     base: command.base,
     head: command.head,
@@ -79,6 +79,7 @@ async function diffCommand(command: Extract<Command, { name: 'diff' }>, io: Io):
       renderMarkdown(report, {
         ...(command.maxChars > 0 && { maxChars: command.maxChars }),
         ...(links && { links }),
+        risk: config.report,
         fullReportHint: '`--format markdown --max-chars 0` (no limit) or `--format json`',
       }),
     json: () => `${JSON.stringify(report, null, 2)}\n`,
