@@ -1,6 +1,6 @@
 import type { AccessMatrix, CellVerdict, L7CellLike } from '../matrix/matrix.js';
 import type { Peer, WorkloadPeer } from '../model/peers.js';
-import type { ConnSet } from '../values/conn-set.js';
+import { ConnSet } from '../values/conn-set.js';
 import type { ChangeKind } from './changes.js';
 
 /** One pair whose connections differ. `before`/`after` are undefined when a peer is missing on that side. */
@@ -84,14 +84,14 @@ export function diffMatrices<C extends L7CellLike>(
       if (!dst) continue;
       const inBase = srcGroup.inBase && dstGroup.inBase;
       const inHead = srcGroup.inHead && dstGroup.inHead;
-      if (
-        !(inBase && baseOpen(srcGroup, src, dstGroup, dst)) &&
-        !(inHead && headOpen(srcGroup, src, dstGroup, dst))
-      ) {
-        continue;
-      }
-      const before = inBase ? base.verdict(src, dst) : undefined;
-      const after = inHead ? head.verdict(src, dst) : undefined;
+      const openInBase = inBase && baseOpen(srcGroup, src, dstGroup, dst);
+      const openInHead = inHead && headOpen(srcGroup, src, dstGroup, dst);
+      if (!openInBase && !openInHead) continue;
+      // A side NetworkPolicy closes is compared as closed without computing its cell (a PR that
+      // removes every policy, or rolls out default-deny, would otherwise compute the closed side of
+      // every pair); its real verdict is computed only for the pairs listed, which explain it.
+      let before = inBase ? (openInBase ? base.verdict(src, dst) : CLOSED) : undefined;
+      let after = inHead ? (openInHead ? head.verdict(src, dst) : CLOSED) : undefined;
       if (!lens.differs(before, after)) continue;
       const beforeConns = lens.conns(before);
       const afterConns = lens.conns(after);
@@ -106,6 +106,8 @@ export function diffMatrices<C extends L7CellLike>(
         omitted[changeKind(beforeConns, afterConns)] += size;
         continue;
       }
+      if (before === CLOSED) before = base.verdict(src, dst);
+      if (after === CLOSED) after = head.verdict(src, dst);
       for (const s of srcGroup.members) {
         for (const d of dstGroup.members) {
           if (s.id === d.id) continue;
@@ -117,6 +119,15 @@ export function diffMatrices<C extends L7CellLike>(
   });
   return { pairs: out, omitted };
 }
+
+/**
+ * What a verdict the L4 candidates close has where a lens looks (see buildMatrix's compute: no L7
+ * cell when L4 allows nothing). Never listed: the real verdict replaces it.
+ */
+const CLOSED: CellVerdict<never> = {
+  l4: { allowed: ConnSet.none, egress: null, ingress: null },
+  effective: ConnSet.none,
+};
 
 /**
  * Whether a pair may have a non-empty verdict in the matrix (false: NetworkPolicy closes it). The

@@ -214,22 +214,54 @@ function guardedDestinations(ctx: RevisionContext): Workload[] {
  */
 export function networkAllowsMeshDeniesFindings(ctx: RevisionContext): RawFinding[] {
   const out: RawFinding[] = [];
+  const meshLets = meshLetsThrough(ctx);
   for (const d of guardedDestinations(ctx)) {
     if (!ctx.ingressNamesSources(d)) continue;
     for (const s of ctx.possibleSources(d)) {
       if (!ctx.injected(s)) continue;
-      const finding = meshDeniesAll(ctx, s, d);
+      const finding = meshDeniesAll(ctx, s, d, meshLets);
       if (finding) out.push(finding);
     }
   }
   return out;
 }
 
-function meshDeniesAll(ctx: RevisionContext, s: Workload, d: Workload): RawFinding | undefined {
+/**
+ * Whether Istio lets some request from s to d through on `conns`, answered without building the
+ * cell (most pairs NetworkPolicy opens do get through: only the few that do not need the cell's
+ * explanation). Istio's answer depends on both ends' fingerprints and the connections only, so it is
+ * shared with the other revision when both fingerprints exist (else kept for this revision).
+ */
+function meshLetsThrough(ctx: RevisionContext) {
+  const local = new Map<string, boolean>();
+  return (s: Workload, d: Workload, conns: ConnSet): boolean => {
+    const [fs, fd] = [ctx.matrix.fingerprint(workloadPeer(s)), ctx.matrix.fingerprint(workloadPeer(d))];
+    const stable = fs !== undefined && fd !== undefined;
+    const memo = stable ? (ctx.shared as Map<string, unknown>) : local;
+    const key = stable
+      ? `lets-through\u0000${fs}\u0000${fd}\u0000${conns.toString()}`
+      : `${s.id}\u0000${d.id}\u0000${conns.toString()}`;
+    let v = memo.get(key) as boolean | undefined;
+    if (v === undefined) {
+      v = ctx.rev.l7.letsSomeThrough(workloadPeer(s), d, conns);
+      memo.set(key, v);
+    }
+    return v;
+  };
+}
+
+function meshDeniesAll(
+  ctx: RevisionContext,
+  s: Workload,
+  d: Workload,
+  meshLets: (s: Workload, d: Workload, conns: ConnSet) => boolean,
+): RawFinding | undefined {
   // L4 first: Istio is asked only for pairs a rule of the destination's ingress opens.
   const l4 = ctx.matrix.l4Verdict(workloadPeer(s), workloadPeer(d));
   const grants = l4.ingress?.isolatedBy.length ? l4.ingress.grants : [];
   if (l4Uncertain(l4) || l4.allowed.isEmpty() || grants.length === 0) return undefined;
+  // Something gets through (or might: an uncertain outcome is not `none`): no finding, no cell.
+  if (meshLets(s, d, l4.allowed)) return undefined;
   const v = ctx.matrix.verdict(workloadPeer(s), workloadPeer(d));
   if (!v.l7 || v.l7.uncertain || !v.effective.isEmpty()) return undefined;
   const denying = l7Rules(v.l7);

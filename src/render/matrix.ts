@@ -1,6 +1,6 @@
 import { fileLine } from '../core/location.js';
 import { policyLabel, ruleLabel } from '../core/refs.js';
-import type { SideVerdict } from '../l4/verdict.js';
+import type { Grant, SideVerdict } from '../l4/verdict.js';
 import type { L7Cell, L7Outcome, L7Reason, L7Segment } from '../l7/types.js';
 import type { AccessMatrix, CellVerdict, L7CellLike } from '../matrix/matrix.js';
 import type { Peer } from '../model/peers.js';
@@ -43,11 +43,13 @@ export function renderMatrixText(matrix: AccessMatrix, layer: Layer): string {
 
 function sideLines(direction: string, side: SideVerdict | null): string[] {
   if (!side) return [];
-  if (side.isolatedBy.length === 0) return [`    ${direction}: not isolated`];
-  return side.grants.map(
-    (g) =>
-      `    ${direction}: ${sanitize(ruleLabel(g.rule))} [${g.conns.toString()}] (${sanitize(fileLine(g.rule.location))})`,
-  );
+  const rule = (g: Grant, verb: string) =>
+    `    ${direction}: ${sanitize(ruleLabel(g.rule))}${verb} [${g.conns.toString()}] (${sanitize(fileLine(g.rule.location))})`;
+  // Admin tiers (SEMANTICS B) allow and deny even where no NetworkPolicy isolates the pod.
+  const denials = (side.denials ?? []).map((g) => rule(g, ' denies'));
+  if (side.isolatedBy.length === 0 && side.grants.length === 0 && denials.length === 0)
+    return [`    ${direction}: not isolated`];
+  return [...side.grants.map((g) => rule(g, '')), ...denials];
 }
 
 /** Machine-readable matrix; the shape is documented in docs/json.md. */
@@ -77,6 +79,16 @@ function sideJson(side: SideVerdict | null) {
       location: fileLine(g.rule.location),
       allows: g.conns.toString(),
     })),
+    // AdminNetworkPolicy / BaselineAdminNetworkPolicy Deny rules; absent without admin tiers.
+    ...(side.denials?.length
+      ? {
+          denials: side.denials.map((g) => ({
+            rule: ruleLabel(g.rule),
+            location: fileLine(g.rule.location),
+            denies: g.conns.toString(),
+          })),
+        }
+      : {}),
     uncertainBy: side.uncertainBy.map((p) => ({ policy: policyLabel(p), location: fileLine(p.location) })),
   };
 }

@@ -2,7 +2,9 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { analyseRevision } from '../../src/analysis/analyze-revision.js';
 import { diffRevisions } from '../../src/analysis/diff-revisions.js';
+import { buildLayerMatrices } from '../../src/analysis/layers.js';
 import { DEFAULT_CONFIG } from '../../src/config/types.js';
+import { renderMatrixText } from '../../src/render/matrix.js';
 
 /** The diff over AdminNetworkPolicy / BaselineAdminNetworkPolicy changes (issue 20), end to end. */
 
@@ -63,7 +65,35 @@ metadata: { name: allow-${from}, namespace: ${ns} }
 spec: { podSelector: {}, ingress: [{ from: [{ namespaceSelector: ${nsSelector(from)} }] }] }
 `;
 
+const DENY_INTO_A = `
+---
+apiVersion: policy.networking.k8s.io/v1alpha1
+kind: AdminNetworkPolicy
+metadata: { name: cluster-deny }
+spec:
+  priority: 10
+  subject: { namespaces: ${nsSelector('a')} }
+  ingress:
+  - { name: all, action: Deny, from: [{ namespaces: {} }] }
+`;
+
 describe('a deny-all AdminNetworkPolicy added in a pull request', () => {
+  it('the matrix names the tier, the rule and its line for each side', () => {
+    const rev = side(
+      'head',
+      PODS +
+        DENY_INTO_A.replace(
+          'from: [{ namespaces: {} }]',
+          'from: [{ namespaces: {} }], ports: [{ portNumber: { port: 8080 } }]',
+        ),
+    );
+    const [m] = buildLayerMatrices(rev, rev, 'l4');
+    const text = renderMatrixText(m, 'l4');
+    expect(text).toContain(
+      'b/web[Pod] => a/db[Pod] : SCTP 1-65535,TCP 1-8079,8081-65535,UDP 1-65535\n    egress: not isolated\n    ingress: AdminNetworkPolicy cluster-deny ingress[0] denies [TCP 8080] (all.yaml:46)\n',
+    );
+  });
+
   it('closes every path into its subjects, each naming the ANP rule and its line; the run is complete', () => {
     const deny = `
 ---

@@ -14,8 +14,21 @@ const blind = (m: AccessMatrix<L7Cell>): AccessMatrix<L7Cell> => ({
   candidates: () => 'all',
 });
 
+/** What the report explains a verdict with: the policies isolating each side, and the L7 segments. */
+const why = (v: PairDiff<L7Cell>['before']) =>
+  v
+    ? JSON.stringify([
+        v.l4.ingress?.isolatedBy.map((r) => r.name) ?? null,
+        v.l4.egress?.isolatedBy.map((r) => r.name) ?? null,
+        v.l7?.segments.length ?? null,
+      ])
+    : '-';
+
 const show = (pairs: readonly PairDiff<L7Cell>[]) =>
-  pairs.map((p) => `${p.src.id} > ${p.dst.id}: ${p.beforeConns.toString()} -> ${p.afterConns.toString()}`);
+  pairs.map(
+    (p) =>
+      `${p.src.id} > ${p.dst.id}: ${p.beforeConns.toString()} -> ${p.afterConns.toString()} ${why(p.before)} ${why(p.after)}`,
+  );
 
 describe('diff of only what can have changed', () => {
   for (const layer of ['effective', 'l4', 'l7'] as Layer[]) {
