@@ -9,6 +9,16 @@ export interface Problem {
   readonly message: string;
   readonly file: string;
   readonly line: number;
+  /** A remote entry of resources/bases/components (`render.remote: skip` can leave it out). */
+  readonly remote?: RemoteEntry;
+}
+
+/** `resources[index]` of the kustomization `file` names a remote `value`. */
+export interface RemoteEntry {
+  readonly file: string;
+  readonly field: string;
+  readonly index: number;
+  readonly value: string;
 }
 
 export type Resolved =
@@ -167,11 +177,16 @@ export function closureOf(
         if (ref.role === 'plugin')
           closure.pluginFiles.push({ path: resolved.path, from: k.file, line: ref.line });
       } else if (resolved.kind === 'refused') {
+        const remote =
+          resolved.code === 'remote-base-refused' && ref.role === 'include' && ref.index !== undefined
+            ? { remote: { file: k.file, field: ref.field, index: ref.index, value: ref.value } }
+            : {};
         closure.problems.push({
           code: resolved.code,
           message: resolved.message,
           file: k.file,
           line: ref.line,
+          ...remote,
         });
       }
     }

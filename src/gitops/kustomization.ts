@@ -17,6 +17,8 @@ export interface KustomizationRef {
   /** As written, relative to the kustomization's directory. */
   readonly value: string;
   readonly line: number;
+  /** Its position in the field's list (`resources[2]`), for entries of a list. */
+  readonly index?: number;
 }
 
 /** A strategic-merge patch file, kept to point a reviewer at the patch that changed an object. */
@@ -72,7 +74,9 @@ class Collector {
 
   add(role: RefRole, field: string, value: unknown, path: readonly (string | number)[]): void {
     if (typeof value === 'string' && value !== '') {
-      this.refs.push({ role, field, value, line: this.line(path) });
+      const last = path[path.length - 1];
+      const index = path.length === 2 && typeof last === 'number' ? { index: last } : {};
+      this.refs.push({ role, field, value, line: this.line(path), ...index });
     }
   }
 

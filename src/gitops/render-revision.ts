@@ -8,6 +8,7 @@ import type { SourceFile } from '../manifests/types.js';
 import { claimOf, filesUnder, type Problem, RepoIndex } from './graph.js';
 import { isKustomizationName, type ParsedKustomization, parseKustomization } from './kustomization.js';
 import { pluginProblems } from './plugins.js';
+import { leaveOutRemote, skippedDiagnostic } from './remote-skip.js';
 import { type RenderContext, renderFailed, renderRoot } from './render-root.js';
 import { type PlannedRoot, planRoots } from './roots.js';
 import { SourceDocs } from './source-docs.js';
@@ -147,6 +148,16 @@ function withoutMissingTools(
   return roots.filter((r) => !noKustomize.includes(r) && !noHelm.includes(r));
 }
 
+/** One warning per remote entry left out of a root that renders (a shared base's, once). */
+function skippedDiagnostics(roots: readonly PlannedRoot[], revision: string): Diagnostic[] {
+  const seen = new Map<string, Diagnostic>();
+  for (const p of roots.flatMap((r) => r.skipped ?? [])) {
+    const key = `${p.file}\u0000${p.remote?.field}\u0000${p.remote?.index}`;
+    if (!seen.has(key)) seen.set(key, skippedDiagnostic(revision, p));
+  }
+  return [...seen.values()];
+}
+
 /**
  * Helm reads every file of a chart's directory: a link there that is not followed (out of the
  * repository, dangling, a loop) would be read by Helm on a checkout, so the chart is not rendered.
@@ -186,9 +197,14 @@ async function renderRoots(
     return [];
   }
   const contents = await tree.read(copy);
+  const unskippable = leaveOutRemote(
+    contents,
+    roots.flatMap((r) => r.skipped ?? []),
+  );
   const ready = roots.filter((root) => {
     const problems = [
       ...root.problems,
+      ...(root.skipped ?? []).filter((p) => unskippable.has(p.file)),
       ...(root.closure ? pluginProblems(root.closure, contents, parsed, options.aliases) : []),
       ...chartLinkProblems(root, index),
     ];
@@ -204,6 +220,7 @@ async function renderRoots(
     }
     return problems.length === 0;
   });
+  out.push(...skippedDiagnostics(ready, revision));
   const tools = await findTools(options.searchPath ?? process.env.PATH ?? '');
   const runnable = withoutMissingTools(ready, tools, revision, out);
   if (runnable.length === 0) return [];

@@ -15,6 +15,8 @@ export interface PlannedRoot {
   readonly files: ReadonlySet<string>;
   readonly problems: Problem[];
   readonly closure?: Closure;
+  /** Remote entries left out (`render.remote: skip`): rendered without them. */
+  readonly skipped?: readonly Problem[];
 }
 
 export interface RootPlan {
@@ -38,10 +40,13 @@ function kustomizeRoot(
   dir: string,
   enableHelm: boolean,
   parsed: ReadonlyMap<string, ParsedKustomization>,
+  remote: RenderConfig['remote'],
 ): PlannedRoot {
   const closure = closureOf(index, dir, parsed);
   const file = index.kustomizations.get(dir) ?? `${dir}/kustomization.yaml`;
-  const problems = [...closure.problems];
+  const skip = (p: Problem): boolean => remote === 'skip' && p.remote !== undefined;
+  const problems = closure.problems.filter((p) => !skip(p));
+  const skipped = closure.problems.filter(skip);
   const usesHelm = [...closure.dirs].flatMap((d) => parsed.get(d)?.helmCharts ?? []);
   const first = usesHelm[0];
   if (first && !enableHelm) {
@@ -54,6 +59,7 @@ function kustomizeRoot(
     files: closure.files,
     problems,
     closure,
+    ...(skipped.length > 0 ? { skipped } : {}),
   };
 }
 
@@ -110,7 +116,7 @@ export function planRoots(
         location: at(revision, root.path),
       });
     } else if (root.tool === 'helm') roots.push(helmRoot(index, root));
-    else roots.push(kustomizeRoot(index, root.path, root.enableHelm, parsed));
+    else roots.push(kustomizeRoot(index, root.path, root.enableHelm, parsed, config.remote));
   }
   const explicit = new Set(roots.map((r) => r.spec.dir));
   const included = includedDirs(index, parsed);
@@ -127,7 +133,7 @@ export function planRoots(
         message,
         location: at(revision, k.file),
       });
-    } else if (config.discover) roots.push(kustomizeRoot(index, dir, false, parsed));
+    } else if (config.discover) roots.push(kustomizeRoot(index, dir, false, parsed, config.remote));
   }
   const covered = new Set(roots.flatMap((r) => [...r.dirs]));
   const unrendered = [...parsed.keys()].filter((d) => isDiscoverable(d, filter) && !covered.has(d)).sort();

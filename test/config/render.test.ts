@@ -22,6 +22,7 @@ describe('parseConfig: render', () => {
       discover: true,
       timeoutSeconds: 30,
       maxOutputBytes: 64 * 1024 * 1024,
+      remote: 'fail',
     });
   });
 
@@ -54,6 +55,7 @@ describe('parseConfig: render', () => {
   discover: false
   timeoutSeconds: 5
   maxOutputBytes: 1000
+  remote: skip
   roots:
     - helm: charts/web
       releaseName: web-prod
@@ -63,6 +65,7 @@ describe('parseConfig: render', () => {
       discover: false,
       timeoutSeconds: 5,
       maxOutputBytes: 1000,
+      remote: 'skip',
     });
   });
 
