@@ -1,5 +1,6 @@
 import { type Config, DEFAULT_CONFIG } from '../config/types.js';
 import { inStage, type StageObserver } from '../core/stages.js';
+import { diffEgress, type EgressDiff } from '../diff/egress-diff.js';
 import { explainPair } from '../diff/explain-pair.js';
 import { exposedWorkloads, outsideSource } from '../diff/exposure.js';
 import { diffIngress, type IngressDiff } from '../diff/ingress-diff.js';
@@ -13,7 +14,7 @@ import { L7_WORDS } from '../render/l7-scope.js';
 import { buildReport } from '../report/build-report.js';
 import type { Layer, Report } from '../report/types.js';
 import type { AnalysedRevision } from './analyze-revision.js';
-import { ingressHops } from './ingress-hops.js';
+import { egressHops, ingressHops } from './ingress-hops.js';
 import { buildLayerMatrices, lensFor } from './layers.js';
 
 export interface DiffSettings {
@@ -47,22 +48,22 @@ export function diffRevisions(
     (built) => ({ classes: built.map(classCount) }),
   );
   const cells = () => ({ cells: matrices[0].computedCells() + matrices[1].computedCells() });
-  const diff = inStage(
+  const lens = lensFor(settings.layer);
+  const { diff, edges } = inStage(
     observer,
     'diff',
-    () =>
-      diffMatrices(matrices[0], matrices[1], lensFor(settings.layer), {
+    () => ({
+      diff: diffMatrices(matrices[0], matrices[1], lens, {
         maxPairs: settings.maxListedPairs ?? MAX_LISTED_PAIRS,
       }),
+      // The mesh's edges, outside the matrices (work follows the routes and the ServiceEntries):
+      // what enters through gateways, and what leaves to ServiceEntry hosts (F12).
+      edges: {
+        ingress: diffIngress(ingressHops(base, settings.layer), ingressHops(head, settings.layer), lens),
+        egress: diffEgress(egressHops(base, settings.layer), egressHops(head, settings.layer), lens),
+      },
+    }),
     cells,
-  );
-  // What enters through gateways: hops that only routes create, outside the matrices (work follows the routes).
-  const ingress = inStage(observer, 'diff', () =>
-    diffIngress(
-      ingressHops(base, settings.layer),
-      ingressHops(head, settings.layer),
-      lensFor(settings.layer),
-    ),
   );
   const found = inStage(
     observer,
@@ -75,7 +76,7 @@ export function diffRevisions(
     },
     cells,
   );
-  return inStage(observer, 'report', () => diffReport(base, head, settings.layer, diff, ingress, found));
+  return inStage(observer, 'report', () => diffReport(base, head, settings.layer, diff, edges, found));
 }
 
 /** How many classes of workloads the matrix computes cells for (the benchmark prints it). */
@@ -89,10 +90,11 @@ function diffReport(
   head: AnalysedRevision,
   layer: Layer,
   diff: MatrixDiff<L7Cell>,
-  ingress: IngressDiff,
+  edges: { readonly ingress: IngressDiff; readonly egress: EgressDiff },
   found: FindingsResult,
 ): Report {
-  const pairs = [...diff.pairs, ...ingress.pairs];
+  const { ingress, egress } = edges;
+  const pairs = [...diff.pairs, ...ingress.pairs, ...egress.pairs];
   // Only what the revisions' input says reaches pairs: the findings' own problems (a threshold
   // in the config) do not change what the matrices answer.
   const settled = settleUnchangedInput(
@@ -115,10 +117,19 @@ function diffReport(
     diagnostics: [...settled.base, ...settled.head, ...found.diagnostics],
     explain: (p) => {
       const why = explainPair(p, layer === 'l4' ? undefined : L7_WORDS, input);
-      const routes = ingress.info.get(p)?.causes ?? [];
-      return routes.length > 0 ? { ...why, causes: [...routes, ...why.causes] } : why;
+      const routes = ingress.info.get(p)?.causes ?? egress.info.get(p)?.causes ?? [];
+      const unsure = egress.info.get(p)?.uncertainBecause ?? [];
+      if (routes.length === 0 && unsure.length === 0) return why;
+      const because = [...unsure, ...(why.uncertainBecause ?? [])];
+      return {
+        ...why,
+        causes: [...routes, ...why.causes],
+        uncertain: why.uncertain || because.length > 0,
+        ...(because.length > 0 ? { uncertainBecause: because } : {}),
+      };
     },
     outside: (p) => outsideSource(p, exposed, (q) => ingress.info.get(q)?.outside),
+    destination: (p) => egress.info.get(p)?.destination,
   });
 }
 

@@ -1,4 +1,5 @@
 import { type GatewayHop, gatewayHops } from '../l7/gateway-hops.js';
+import { type EgressHop, serviceEntryHops } from '../l7/service-entry-hops.js';
 import type { Layer } from '../report/types.js';
 import type { AnalysedRevision } from './analyze-revision.js';
 
@@ -15,4 +16,9 @@ export function ingressHops(r: AnalysedRevision, layer: Layer): GatewayHop[] {
     ...(layer === 'l7' ? {} : { l4: r.l4 }),
     ...(layer === 'l4' ? {} : { l7: r.l7 }),
   });
+}
+
+/** A revision's (client, ServiceEntry host port) hops at a layer: NetworkPolicy egress decides them. */
+export function egressHops(r: AnalysedRevision, layer: Layer): EgressHop[] {
+  return serviceEntryHops(r.model, r.policies.serviceEntries, layer === 'l7' ? undefined : r.l4);
 }

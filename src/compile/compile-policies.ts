@@ -3,11 +3,13 @@ import type { Diagnostic } from '../core/diagnostics.js';
 import { buildPolicyIndex, type PolicyIndex } from '../l4/policy-index.js';
 import type { GatewayModel } from '../l7/gateway-types.js';
 import { compileIstioPolicies, type IstioPolicies } from '../l7/istio-policies.js';
+import type { ServiceEntryModel } from '../l7/service-entry-types.js';
 import type { ClusterModel } from '../model/types.js';
 import { compileClientSide } from './client-side.js';
 import { compileGateways } from './gateways.js';
 import { checkKinds, withoutRejected } from './kinds.js';
 import { type MeshInstall, readMeshInstall } from './mesh-install.js';
+import { decodeServiceEntries } from './service-entries.js';
 import { decodeTraffic, type TrafficPolicies } from './traffic.js';
 
 /**
@@ -23,6 +25,8 @@ export interface CompiledPolicies {
   readonly traffic: TrafficPolicies;
   /** Istio Gateways, the VirtualServices bound to them and their pods: the ingress edges. */
   readonly gateways: GatewayModel;
+  /** Valid ServiceEntries: their hosts are destinations (F12). */
+  readonly serviceEntries: readonly ServiceEntryModel[];
   /** The Istio install: root namespace, proxy defaults, injector, providers, release. */
   readonly mesh: MeshInstall;
   /** Every problem found while decoding and compiling, in stage order (L4, kinds, Istio, traffic). */
@@ -40,11 +44,13 @@ export function compilePolicies(model: ClusterModel, config: Config): CompiledPo
   const client = compileClientSide(served, traffic, mesh, root);
   const istio = { ...compileIstioPolicies(served, mesh, config.mesh.rootNamespace), client };
   const gateways = compileGateways(served, traffic.gatewayVirtualServices, root);
+  const serviceEntries = decodeServiceEntries(served);
   return {
     networkPolicies,
     istio,
     traffic,
     gateways,
+    serviceEntries: serviceEntries.entries,
     mesh,
     diagnostics: [
       ...networkPolicies.diagnostics,
@@ -52,6 +58,7 @@ export function compilePolicies(model: ClusterModel, config: Config): CompiledPo
       ...istio.diagnostics,
       ...traffic.diagnostics,
       ...gateways.diagnostics,
+      ...serviceEntries.diagnostics,
       ...client.diagnostics,
     ],
   };

@@ -72,12 +72,6 @@ const UNMODELLED: readonly UnmodelledKind[] = [
   },
   {
     group: 'networking.istio.io',
-    kind: 'ServiceEntry',
-    scope: 'all',
-    why: 'it adds hosts the mesh reaches, exported to every namespace by default',
-  },
-  {
-    group: 'networking.istio.io',
     kind: 'WorkloadEntry',
     scope: 'namespace',
     why: 'it adds a workload outside Kubernetes to the mesh',

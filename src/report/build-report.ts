@@ -27,6 +27,8 @@ export interface ReportInput<C extends L7CellLike = L7CellLike> {
    * NodePort/LoadBalancer Service exposes. Without it an external source is `address`.
    */
   readonly outside?: (pair: PairDiff<C>) => OutsideSource | undefined;
+  /** The destination to report instead of the pair's, for a ServiceEntry host (`api.stripe.com:443/TLS`). */
+  readonly destination?: (pair: PairDiff<C>) => PeerInfo | undefined;
 }
 
 export function buildReport<C extends L7CellLike>(input: ReportInput<C>): Report {
@@ -132,12 +134,13 @@ function toRangedChange<C extends L7CellLike>(
   pair: PairDiff<C>,
   baseSet: ReadonlySet<string>,
   headSet: ReadonlySet<string>,
-  input: Pick<ReportInput<C>, 'explain' | 'outside'>,
+  input: Pick<ReportInput<C>, 'explain' | 'outside' | 'destination'>,
 ): RangedChange {
   const added = pair.afterConns.subtract(pair.beforeConns);
   const removed = pair.beforeConns.subtract(pair.afterConns);
   const kind = changeKind(pair.beforeConns, pair.afterConns);
   const why = input.explain(pair);
+  const host = input.destination?.(pair);
   const outside =
     input.outside?.(pair) ?? (pair.src.kind === 'external' ? { exposure: 'address' as const } : undefined);
   // A gateway hop's source is reported as its ingress peer: only the backend can be added or removed.
@@ -146,7 +149,7 @@ function toRangedChange<C extends L7CellLike>(
   const change: PathChange = {
     kind,
     source: outside?.source ?? peerInfo(pair.src),
-    destination: peerInfo(pair.dst),
+    destination: host ?? peerInfo(pair.dst),
     before: pair.beforeConns.toString(),
     after: pair.afterConns.toString(),
     added: added.isEmpty() ? '' : added.toString(),
@@ -160,7 +163,8 @@ function toRangedChange<C extends L7CellLike>(
     ...(outside ? { fromOutside: outside.exposure } : {}),
   };
   if (pair.src.kind === 'external') return { change, external: { range: pair.src.range, side: 'source' } };
-  if (pair.dst.kind === 'external')
+  // A host is no address range: nothing to merge.
+  if (pair.dst.kind === 'external' && !host)
     return { change, external: { range: pair.dst.range, side: 'destination' } };
   return { change };
 }

@@ -100,6 +100,8 @@ describe('findings read the compiled policies, never the YAML', () => {
       'compile/gateways.ts',
       'compile/kinds.ts',
       'compile/mesh-sources.ts',
+      // ServiceEntries: their hosts as destinations.
+      'compile/service-entries.ts',
       'compile/traffic.ts',
       'l4/policy-index.ts',
       'l7/istio-policies.ts',
