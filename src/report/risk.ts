@@ -46,7 +46,7 @@ const WEIGHT: Record<RiskFactor, number> = {
   allRequests: 20,
   mtlsLost: 30,
   crossNamespace: 10,
-  sensitive: 30,
+  sensitive: 50,
   uncertain: 5,
   manyNamespaces: 15,
   newError: 45,

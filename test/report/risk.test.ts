@@ -56,6 +56,11 @@ describe('change risk', () => {
       [],
     ],
     ['uncertain', change({ source: wl('shop', 'a'), uncertain: true }), ['uncertain']],
+    [
+      'marked from outside by the diff (a Gateway route)',
+      change({ source: wl('shop', 'a'), fromOutside: 'gateway' }),
+      ['outside'],
+    ],
   ];
   it.each(table)('%s', (_, c, factors) => expect(changeRisk(c).factors).toEqual(factors));
 
