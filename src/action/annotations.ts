@@ -3,7 +3,8 @@ import type { SourceLocation } from '../core/location.js';
 import { neutralise } from '../core/safe-text.js';
 import { uncertainBecauseText } from '../render/uncertainty.js';
 import type { FailOn } from '../report/fail-on.js';
-import type { Finding, PathChange, Report } from '../report/types.js';
+import { changeRisk } from '../report/risk.js';
+import type { Cause, Finding, PathChange, Report } from '../report/types.js';
 import { safeLog } from './safe-log.js';
 
 export type AnnotationLevel = 'error' | 'warning' | 'notice';
@@ -19,15 +20,21 @@ export interface Annotation {
 }
 
 /**
- * GitHub shows at most 10 annotations of each level per step. One error is left for
- * `core.setFailed` and two warnings for the action's own (comment, merge base), so a "N more
- * omitted" line always survives.
+ * GitHub shows at most 10 error and 10 warning annotations per step (and 50 per job) of those a
+ * step writes as workflow commands (`::warning file=...`, which core.warning emits; the checks
+ * API is not used): the rest are dropped silently (community discussion 68471 on GitHub; the
+ * toolkit's core.warning docs). One error is left for `core.setFailed` and two warnings for the
+ * action's own (comment, merge base), so a "N more omitted" line always survives. 9 + 8 + 10
+ * stays under 50.
  */
 export const ANNOTATION_LIMITS: Readonly<Record<AnnotationLevel, number>> = {
   error: 9,
   warning: 8,
   notice: 10,
 };
+
+/** Pairs named in one annotation's message; the rest are counted. */
+const PAIRS_NAMED = 10;
 
 interface MappingContext {
   readonly report: Report;
@@ -57,30 +64,107 @@ function changeLevel(change: PathChange, failOn: FailOn): AnnotationLevel {
   return change.kind === 'opened' ? 'warning' : 'notice';
 }
 
-/** Opened paths, and changed ones that allow something new, at each head rule that allows them. */
-function changeAnnotations(change: PathChange, ctx: MappingContext): Annotation[] {
-  const widened = change.kind === 'changed' && change.added !== '';
-  if (change.kind !== 'opened' && !widened) return [];
-  const level = changeLevel(change, ctx.failOn);
-  const path = change.kind === 'opened' ? 'policy-diff: path opened' : 'policy-diff: path widened';
-  const title = change.uncertain ? `${path} (uncertain)` : path;
+const LEVEL_RANK: Readonly<Record<AnnotationLevel, number>> = { error: 0, warning: 1, notice: 2 };
+
+/** Opened paths, and changed ones that allow something new (connections or L7 scope). */
+function widens(c: PathChange): boolean {
+  return (
+    c.kind === 'opened' ||
+    (c.kind === 'changed' && (c.added !== '' || c.l7Change === 'widened' || c.l7Change === 'changed'))
+  );
+}
+
+/** What a pair now allows, and why it may be wrong. */
+function pairText(change: PathChange, cause?: Cause): string {
+  const what =
+    change.kind === 'opened'
+      ? cause?.conns || change.after
+      : change.added !== ''
+        ? `+${change.added}, before: ${change.before}`
+        : `L7 scope ${change.l7Change === 'changed' ? 'changed both ways' : 'widened'}`;
   // An uncertain change says so on its own line of the diff view, not only in the comment.
-  const because = change.uncertain
+  const doubt = change.uncertain
     ? ` [uncertain: ${uncertainBecauseText(change) ?? 'a policy that may apply was not understood'}]`
     : '';
-  const what = `${change.source.id} → ${change.destination.id} now allows ${change.added || change.after}${because}`;
-  const before = change.kind === 'opened' ? '' : ` (before: ${change.before})`;
-  const allows = change.causes.filter((c) => c.effect === 'allows' && c.revision === 'head');
-  if (allows.length === 0) {
-    const why = change.workloadsDiff ? ` (${change.workloadsDiff})` : ' (no policy restricts it)';
-    return [{ level, title, message: `${what}${before}${why}` }];
+  return `${change.source.id} → ${change.destination.id} (${what})${doubt}`;
+}
+
+/** The paths one place at head lets through: one annotation, however many pairs. */
+interface PathsAt {
+  readonly rule?: string;
+  readonly place: Pick<Annotation, 'file' | 'line' | 'column'>;
+  readonly opened: string[];
+  readonly widened: string[];
+  level: AnnotationLevel;
+  uncertain: boolean;
+  risk: number;
+}
+
+/**
+ * Opened and widened paths, one annotation per head location that allows them (a rule that opens
+ * a namespace to 40 sources is one annotation naming them, not 40), riskiest location first so
+ * the cap keeps those. Paths no head rule allows (no policy restricts them) share one annotation.
+ */
+function pathAnnotations(ctx: MappingContext): Annotation[] {
+  const at = new Map<string, PathsAt>();
+  const add = (key: string, init: () => PathsAt, change: PathChange, text: string) => {
+    const entry = at.get(key) ?? init();
+    at.set(key, entry);
+    (change.kind === 'opened' ? entry.opened : entry.widened).push(text);
+    const level = changeLevel(change, ctx.failOn);
+    if (LEVEL_RANK[level] < LEVEL_RANK[entry.level]) entry.level = level;
+    entry.uncertain ||= change.uncertain;
+    entry.risk = Math.max(entry.risk, changeRisk(change).score);
+  };
+  for (const change of ctx.report.changes) {
+    if (!widens(change)) continue;
+    const allows = change.causes.filter((c) => c.effect === 'allows' && c.revision === 'head');
+    const placed = allows.map((cause) => ({ cause, place: place(cause.location, ctx) }));
+    const init =
+      (rule?: string, p: PathsAt['place'] = {}) =>
+      (): PathsAt => ({
+        ...(rule !== undefined && { rule }),
+        place: p,
+        opened: [],
+        widened: [],
+        level: 'notice',
+        uncertain: false,
+        risk: 0,
+      });
+    if (placed.length === 0) {
+      const why = change.workloadsDiff ?? 'no policy restricts it';
+      add('', init(), change, `${pairText(change)} (${why})`);
+      continue;
+    }
+    for (const { cause, place: p } of placed) {
+      // De-duplicated by file:line: two rules on one line (a list item) read as one place.
+      const key = p.file !== undefined ? `${p.file}:${p.line ?? 0}` : `\u0000${cause.rule}`;
+      add(key, init(cause.rule, p), change, pairText(change, cause));
+    }
   }
-  return allows.map((cause) => ({
-    level,
-    title,
-    message: `${what}${before}: allowed by ${cause.rule}${cause.conns ? ` (${cause.conns})` : ''}`,
-    ...place(cause.location, ctx),
-  }));
+  const entries = [...at.values()];
+  entries.sort((a, b) => b.risk - a.risk);
+  return entries.map(pathAnnotation);
+}
+
+function pathAnnotation(e: PathsAt): Annotation {
+  const counts = [
+    e.opened.length ? `opens ${plural(e.opened.length, 'path')}` : '',
+    e.widened.length ? `widens ${plural(e.widened.length, 'path')}` : '',
+  ].filter((x) => x !== '');
+  const many = e.opened.length + e.widened.length > 1;
+  const kind = `${many ? 'paths' : 'path'} ${e.opened.length ? 'opened' : 'widened'}`;
+  const title = `policy-diff: ${kind}${e.uncertain ? ' (uncertain)' : ''}`;
+  const who = e.rule ?? 'No policy restricts these; the change';
+  const pairs = [...e.opened, ...e.widened];
+  const shown = pairs.slice(0, PAIRS_NAMED).join('; ');
+  const more =
+    pairs.length > PAIRS_NAMED ? `; and ${pairs.length - PAIRS_NAMED} more (all in the job summary)` : '';
+  return { level: e.level, title, message: `${who} ${counts.join(' and ')}: ${shown}${more}`, ...e.place };
+}
+
+function plural(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }
 
 const SEVERITY_LEVEL: Readonly<Record<Finding['severity'], AnnotationLevel>> = {
@@ -99,20 +183,43 @@ function findingAnnotation(finding: Finding, ctx: MappingContext): Annotation {
   };
 }
 
-/** Every annotation the report calls for, most important first, duplicates removed. */
+/**
+ * New findings of one rule at one place (one PeerAuthentication that four plaintext clients
+ * cannot pass) read as one annotation: the first message, and how many more pairs it concerns.
+ */
+function findingAnnotations(ctx: MappingContext): Annotation[] {
+  const groups = new Map<string, { annotation: Annotation; finding: Finding; more: string[] }>();
+  for (const f of ctx.report.findings) {
+    if (f.status !== 'new') continue;
+    const a = findingAnnotation(f, ctx);
+    const key =
+      a.file !== undefined ? `${a.level}\u0000${f.rule}\u0000${a.file}:${a.line ?? 0}` : `\u0000${a.message}`;
+    const g = groups.get(key);
+    if (!g) groups.set(key, { annotation: a, finding: f, more: [] });
+    else if (a.message !== g.annotation.message) g.more.push(subject(f));
+  }
+  return [...groups.values()].map(({ annotation, more }) =>
+    more.length === 0
+      ? annotation
+      : {
+          ...annotation,
+          message: `${annotation.message} The same for ${plural(more.length, 'more subject')}: ${more.slice(0, PAIRS_NAMED).join('; ')}${more.length > PAIRS_NAMED ? `; and ${more.length - PAIRS_NAMED} more` : ''}`,
+        },
+  );
+}
+
+function subject(f: Finding): string {
+  if (f.source !== undefined && f.destination !== undefined) return `${f.source} → ${f.destination}`;
+  return f.source ?? f.destination ?? f.title;
+}
+
+/**
+ * Every annotation the report calls for: opened and widened paths first (what a reviewer must
+ * check, on the rule's line), then new findings; capAnnotations keeps the first of each level.
+ */
 export function buildAnnotations(report: Report, failOn: FailOn, headDirectory?: string): Annotation[] {
   const ctx: MappingContext = { report, failOn, ...(headDirectory !== undefined && { headDirectory }) };
-  const all = [
-    ...report.findings.filter((f) => f.status === 'new').map((f) => findingAnnotation(f, ctx)),
-    ...report.changes.flatMap((c) => changeAnnotations(c, ctx)),
-  ];
-  const seen = new Set<string>();
-  return all.filter((a) => {
-    const key = `${a.level}\u0000${a.file ?? ''}\u0000${a.line ?? 0}\u0000${a.message}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
+  return [...pathAnnotations(ctx), ...findingAnnotations(ctx)];
 }
 
 /** Keeps what GitHub will show; the last slot of a full level says how many were left out. */

@@ -12,7 +12,7 @@ import { readRunnerContext } from './context.js';
 import { eventRefs, planRevisions } from './event.js';
 import { type ActionInputs, parseInputs } from './inputs.js';
 import { actionLinks } from './links.js';
-import { outputsOf, setOutputs, writeReportJson } from './outputs.js';
+import { outputsOf, setOutputs, writeReportFiles } from './outputs.js';
 import { publishComment } from './publish.js';
 import { renderReport } from './render.js';
 import { type GitOps, resolveRevisions } from './revisions.js';
@@ -62,7 +62,8 @@ async function runAction(parallel: ParallelParse | undefined): Promise<void> {
   });
   const verdict = evaluateFailOn(report, inputs.failOn);
   logDiagnostics(report);
-  setOutputs(outputsOf(report, verdict.result, await writeReportJson(report, ctx.runnerTemp)));
+  const files = await writeReportFiles(report, ctx.runnerTemp, revisions.headDirectory);
+  setOutputs(outputsOf(report, verdict.result, files));
   const links = actionLinks(ctx, eventRefs(ctx.eventName, ctx.payload, plan), report);
   await writeSummary(
     renderReport(report, verdict, {

@@ -20,7 +20,7 @@ describe('buildAnnotations', () => {
         level: 'warning',
         title: 'policy-diff: path opened',
         message:
-          'web/front[Deployment] → shop/api[Deployment] now allows TCP 8080: allowed by NetworkPolicy web/egress egress[0] (TCP 8080)',
+          'NetworkPolicy web/egress egress[0] opens 1 path: web/front[Deployment] → shop/api[Deployment] (TCP 8080)',
         file: 'policies/web/egress.yaml',
         line: 8,
         column: 1,
@@ -48,7 +48,7 @@ describe('buildAnnotations', () => {
     const annotations = buildAnnotations(report({ changes: [widened, narrowed, closed] }), ['new-errors']);
     expect(annotations).toHaveLength(1);
     expect(annotations[0]).toMatchObject({ level: 'notice', title: 'policy-diff: path widened' });
-    expect(annotations[0]?.message).toContain('(before: TCP 80)');
+    expect(annotations[0]?.message).toContain('(+TCP 443, before: TCP 80)');
   });
 
   it('opened without a responsible rule: an annotation without a file', () => {
@@ -83,6 +83,65 @@ describe('buildAnnotations', () => {
       head: { label: 'fixtures/demo/head' },
     };
     expect(buildAnnotations(r, [], 'fixtures/demo/head')[0]?.file).toBe('fixtures/demo/head/ns.yaml');
+  });
+
+  it('one annotation per file:line, counting and naming the paths it opens, riskiest place first', () => {
+    const allowAll = cause({
+      rule: 'NetworkPolicy shop/allow-all ingress[0]',
+      location: loc('netpol.yaml', 7),
+    });
+    const other = cause({ rule: 'NetworkPolicy shop/allow-web ingress[0]', location: loc('web.yaml', 3) });
+    const internet = { id: '0.0.0.0-255.255.255.255[External]', kind: 'external' as const };
+    const r = report({
+      changes: [
+        change({ causes: [other] }),
+        change({ causes: [allowAll] }),
+        change({ source: internet, causes: [allowAll] }),
+        change({
+          source: { id: 'web/b[Deployment]', kind: 'workload', namespace: 'web' },
+          causes: [allowAll],
+        }),
+      ],
+    });
+    const annotations = buildAnnotations(r, ['new-errors']);
+    expect(annotations.map((a) => [a.file, a.line, a.title])).toEqual([
+      ['netpol.yaml', 7, 'policy-diff: paths opened'],
+      ['web.yaml', 3, 'policy-diff: path opened'],
+    ]);
+    expect(annotations[0]?.message).toBe(
+      'NetworkPolicy shop/allow-all ingress[0] opens 3 paths: web/front[Deployment] → shop/api[Deployment] (TCP 8080); 0.0.0.0-255.255.255.255[External] → shop/api[Deployment] (TCP 8080); web/b[Deployment] → shop/api[Deployment] (TCP 8080)',
+    );
+  });
+
+  it('puts paths before findings, so repeated finding warnings never crowd out an opening', () => {
+    const findings = Array.from({ length: 12 }, (_, i) =>
+      finding({ severity: 'warning', title: `w${i}`, locations: [loc(`f${i}.yaml`, 1)] }),
+    );
+    const r = report({ changes: [change()], findings });
+    const kept = capAnnotations(buildAnnotations(r, ['new-errors']));
+    expect(kept[0]).toMatchObject({
+      title: 'policy-diff: path opened',
+      file: 'policies/shop/allow-web.yaml',
+    });
+    expect(kept.filter((a) => a.level === 'warning')).toHaveLength(8);
+  });
+
+  it('folds new findings of one rule at one place into one annotation', () => {
+    const at = [loc('mtls.yaml', 9)];
+    const findings = ['a', 'b', 'c'].map((s) =>
+      finding({
+        severity: 'warning',
+        source: `ns/${s}`,
+        destination: 'ns/d',
+        message: `${s} cannot`,
+        locations: at,
+      }),
+    );
+    const annotations = buildAnnotations(report({ findings }), ['new-errors']);
+    expect(annotations).toHaveLength(1);
+    expect(annotations[0]?.message).toBe(
+      'a cannot [sidecar-resources] The same for 2 more subjects: ns/b → ns/d; ns/c → ns/d',
+    );
   });
 
   it('removes duplicates', () => {

@@ -123,9 +123,16 @@ describe('the action bundle, run as the runner runs it', () => {
       );
       expect(text).toContain('(https://github.com/octo/gitops/actions/runs/4242/attempts/1)');
     }
+    // One annotation per rule line at head, naming the rule and the paths it opens.
     expect(result.stdout).toMatch(
-      /::warning title=policy-diff%3A path opened,file=cluster\/policies\.yaml,line=20,col=7::shop\/web/,
+      /::warning title=policy-diff%3A path opened,file=cluster\/policies\.yaml,line=20,col=7::NetworkPolicy shop\/allow-web-to-api ingress\[0\] opens 1 path: shop\/web/,
     );
+    // The SARIF log for code scanning, beside the JSON report, its URIs repository-relative.
+    const sarif = JSON.parse(readFileSync(result.outputs.sarif ?? '', 'utf8'));
+    expect(sarif.runs[0].results[0].locations[0].physicalLocation.artifactLocation).toEqual({
+      uri: 'cluster/policies.yaml',
+      uriBaseId: '%SRCROOT%',
+    });
   });
 
   it('updates the same comment in place when the report changes, and fails per fail-on', async () => {
