@@ -150,7 +150,9 @@ export function changeRisk(c: PathChange, options: RiskOptions = {}): Risk {
  * (PeerAuthentication, E5/E7) and the pair now gets through, so mTLS stopped being required.
  */
 function isMtlsDenial(c: Cause): boolean {
-  return c.revision === 'base' && c.effect === 'denies' && /^PeerAuthentication |mTLS/.test(c.rule);
+  // Only STRICT's rejection of plaintext: other PeerAuthentication reasons (a PERMISSIVE port whose
+  // plaintext has no identity for an AuthorizationPolicy, D11) are about identities, not transport.
+  return c.revision === 'base' && c.effect === 'denies' && /^PeerAuthentication [^:]*: STRICT\b/.test(c.rule);
 }
 
 function count(text: string | undefined, needle: string): number {

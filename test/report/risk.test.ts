@@ -51,6 +51,22 @@ describe('change risk', () => {
       ['mtlsLost', 'crossNamespace'],
     ],
     [
+      'a base denial for want of an identity (PERMISSIVE, D11) is no mTLS downgrade',
+      change({
+        source: wl('shop', 'a'),
+        causes: [
+          cause({
+            revision: 'base',
+            layer: 'l7',
+            effect: 'denies',
+            rule: 'PeerAuthentication shop/p: PERMISSIVE accepts plaintext with an empty identity, so principals/namespaces never match (D11)',
+            location: loc('mtls.yaml', 9, 'base'),
+          }),
+        ],
+      }),
+      [],
+    ],
+    [
       'a closing from outside is no exposure',
       change({ kind: 'closed', source: ext('0.0.0.0-255.255.255.255'), added: '', removed: 'TCP 8080' }),
       [],
