@@ -4,6 +4,7 @@ import { DEFAULT_MAX_TOTAL_BYTES } from '../git/file-limits.js';
 import { createPathFilter } from '../git/path-filter.js';
 import type { RevisionFiles, RevisionInput } from '../git/types.js';
 import { AliasBudget } from '../manifests/alias-budget.js';
+import { boundText } from '../manifests/bound-text.js';
 import type { SourceFile } from '../manifests/types.js';
 import { claimOf, filesUnder, type Problem, RepoIndex } from './graph.js';
 import { isKustomizationName, type ParsedKustomization, parseKustomization } from './kustomization.js';
@@ -209,7 +210,8 @@ async function renderRoots(
       ...chartLinkProblems(root, index),
     ];
     for (const p of problems) {
-      const message = `${p.message}; render root ${root.spec.dir} not rendered`;
+      // A problem can quote the kustomization (a plugin's kind, a path): cut as manifests' are.
+      const message = boundText(`${p.message}; render root ${root.spec.dir} not rendered`);
       out.push({
         severity: 'error',
         code: p.code,

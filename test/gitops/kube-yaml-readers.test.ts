@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseKustomization } from '../../src/gitops/kustomization.js';
 import { kustomizeDocuments } from '../../src/gitops/kustomize-output.js';
@@ -5,6 +8,8 @@ import { pluginReason } from '../../src/gitops/plugins.js';
 import { SourceDocs } from '../../src/gitops/source-docs.js';
 import { AliasBudget } from '../../src/manifests/alias-budget.js';
 import { parseSourceFile } from '../../src/manifests/parse.js';
+import { writeFiles } from '../git/helpers.js';
+import { render } from './helpers.js';
 
 /**
  * The gitops readers read YAML as the tools consuming it do: kustomize decodes kustomization.yaml
@@ -132,5 +137,23 @@ describe("kustomize's output reaches the analysis as kubectl would send it", () 
     expect(out.text.split('---\n')).toHaveLength(2);
     expect(out.text).toMatch(/annotations:\n {4}team: a\n {2}name: api/);
     expect(out.origins.map((o) => o.file)).toEqual(['np.yaml', 'np.yaml']);
+  });
+});
+
+describe('what a kustomization quotes is cut in messages (bound-text.ts)', () => {
+  it('a plugin with a huge kind is refused with the kind cut', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'policy-diff-test-bound-'));
+    try {
+      writeFiles(dir, {
+        'app/kustomization.yaml': 'resources: []\ntransformers: [t.yaml]\n',
+        'app/t.yaml': `apiVersion: example.com/v1\nkind: ${'K'.repeat(100_000)}\nmetadata: {name: t}\n`,
+      });
+      const out = await render({ kind: 'directory', path: dir }, undefined, { searchPath: '' });
+      const refused = out.diagnostics.find((d) => d.code === 'plugin-refused');
+      expect(refused?.message).toMatch(/\(100000 characters\)/);
+      expect(refused?.message.length).toBeLessThan(1000);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
