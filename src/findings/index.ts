@@ -6,6 +6,7 @@ import type { Finding, FindingStatus } from '../report/types.js';
 import type { AnalysedRevision } from '../revision/analysed-revision.js';
 import { acceptanceReason } from './accept.js';
 import { type RevisionContext, revisionContext } from './context.js';
+import { gatewayRouteFindings } from './gateway-routes.js';
 import { meshAllowsNetworkBlocksFindings, networkAllowsMeshDeniesFindings } from './mesh-network.js';
 import { resourceFindings } from './resource-rules.js';
 import { routingFindings } from './routing.js';
@@ -32,6 +33,7 @@ const FAMILIES: readonly ((ctx: RevisionContext) => RawFinding[])[] = [
   meshAllowsNetworkBlocksFindings,
   networkAllowsMeshDeniesFindings,
   routingFindings,
+  gatewayRouteFindings,
   sidecarEgressFindings,
   sidecarPortFindings,
   policyWithoutSidecarFindings,

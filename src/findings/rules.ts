@@ -18,6 +18,10 @@ export const RULES = {
     severity: 'error',
     title: 'A route names a subset that no DestinationRule defines (503)',
   },
+  'gateway-route-blocked': {
+    severity: 'error',
+    title: 'A Gateway route sends requests from outside to a backend that blocks the gateway',
+  },
   'duplicate-virtualservice': {
     severity: 'warning',
     title: 'Several VirtualServices for one host: only one applies, which one is undefined',

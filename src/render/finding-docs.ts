@@ -24,6 +24,11 @@ export const FINDING_RULE_DOCS: Readonly<Record<string, { readonly meaning: stri
         'A route names a subset that no DestinationRule defines, or whose labels match no pod of the Service: 503 (F6).',
       fix: 'Define the subset, fix its name or labels.',
     },
+    'gateway-route-blocked': {
+      meaning:
+        "A route of a VirtualService bound to an Istio Gateway sends requests from outside to a backend, but the gateway pods' egress NetworkPolicy, the backend's ingress NetworkPolicy, its PeerAuthentication or its AuthorizationPolicy (with the gateway's identity) blocks every port the routes use: the route is dead, clients get 503 or 403.",
+      fix: "Admit the gateway's pods (namespace and labels, or its service account's principal) at the backend, or remove the route.",
+    },
     'duplicate-virtualservice': {
       meaning: 'Several VirtualServices apply to one host in sidecars: they are not merged, one wins (F5).',
       fix: 'One VirtualService per host.',

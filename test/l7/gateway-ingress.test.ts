@@ -134,6 +134,25 @@ spec:
     expect(fromGateway(report)).toEqual([]);
   });
 
+  it('a route to a backend that blocks the gateway is a dead route (gateway-route-blocked)', () => {
+    const deny = `apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: web, namespace: shop}
+spec:
+  podSelector: {}
+  policyTypes: [Ingress]
+  ingress: [{from: [{podSelector: {}}]}]
+`;
+    const report = diffYaml(
+      { ...BASE, 'np.yaml': deny },
+      { ...BASE, 'np.yaml': deny, 'vs.yaml': route(API) },
+    );
+    const dead = report.findings.filter((f) => f.rule === 'gateway-route-blocked');
+    expect(dead.map((f) => [f.status, f.destination, f.locations[0]?.file])).toEqual([
+      ['new', 'shop/web[Deployment]', 'vs.yaml'],
+    ]);
+  });
+
   it("the gateway pods' own egress policy applies to the hop", () => {
     const egress = `apiVersion: networking.k8s.io/v1
 kind: NetworkPolicy
