@@ -9,6 +9,7 @@ import {
   readStructList,
 } from '../core/decode.js';
 import type { Diagnostic, DiagnosticReach } from '../core/diagnostics.js';
+import type { SourceLocation } from '../core/location.js';
 import type { PolicyRef } from '../core/refs.js';
 import { contentDigest } from '../l4/policy-index.js';
 import {
@@ -79,6 +80,7 @@ export function compileClientSide(
     else requestAuthn.push(ra);
   }
   diagnostics.push(...ambiguousSidecars(model, sidecars, root));
+  diagnostics.push(...missingRevisions(model, mesh.installedRevisions));
   const outbound: OutboundMode =
     mesh.outboundTrafficPolicy === 'REGISTRY_ONLY' ? 'REGISTRY_ONLY' : 'ALLOW_ANY';
   return {
@@ -89,6 +91,7 @@ export function compileClientSide(
     requestAuthn,
     outbound,
     defaultServiceExportTo: mesh.defaultServiceExportTo ?? ['*'],
+    ...(mesh.installedRevisions ? { installedRevisions: new Set(mesh.installedRevisions) } : {}),
     digests,
     diagnostics,
   };
@@ -180,6 +183,35 @@ function ambiguousSidecars(
       location: ambiguous[1]!.ref.location,
       reach: { kind: 'namespaces', namespaces: [w.namespace] },
     });
+  }
+  return out;
+}
+
+/**
+ * C8: a namespace or pod asking for a revision the repository's install does not provide gets no
+ * sidecar; said once per namespace and revision.
+ */
+function missingRevisions(model: ClusterModel, installed: readonly string[] | undefined): Diagnostic[] {
+  if (!installed) return [];
+  const out: Diagnostic[] = [];
+  const say = (rev: string, where: string, location: SourceLocation | undefined) =>
+    out.push({
+      severity: 'warning',
+      code: 'istio-revision-not-installed',
+      message: `${where} asks for Istio revision ${JSON.stringify(rev)}, but the repository installs only ${installed.join(', ')}: no injection webhook for it, so its pods get no sidecar (C8)`,
+      ...(location ? { location } : {}),
+    });
+  for (const ns of model.namespaces.values()) {
+    const rev = ns.labels['istio.io/rev'];
+    if (rev === undefined || ns.labels['istio-injection'] !== undefined || installed.includes(rev)) continue;
+    say(rev, `Namespace ${ns.name}`, ns.location);
+  }
+  const seen = new Set<string>();
+  for (const w of model.workloads) {
+    const rev = w.podLabels['istio.io/rev'];
+    if (rev === undefined || installed.includes(rev) || seen.has(`${w.namespace}/${rev}`)) continue;
+    seen.add(`${w.namespace}/${rev}`);
+    say(rev, `Workload ${w.id}`, w.location);
   }
   return out;
 }

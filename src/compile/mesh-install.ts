@@ -13,6 +13,7 @@ import {
   operatorSources,
   sourceLabel,
   valuesSources,
+  webhookRevisions,
 } from './mesh-sources.js';
 
 type Json = Readonly<Record<string, unknown>>;
@@ -49,6 +50,12 @@ export interface MeshInstall extends MeshSettings {
   };
   /** Revisions the repository installs (IstioOperator `spec.revision`, values `revision`), sorted. */
   readonly revisions: readonly string[];
+  /**
+   * Revisions and tags whose injection webhook the repository installs (C8): `default` for an
+   * install without a revision, values `revisionTags`, MutatingWebhookConfigurations labelled
+   * `istio.io/rev` / `istio.io/tag`. `undefined` when the repository holds no install: unknown.
+   */
+  readonly installedRevisions: readonly string[] | undefined;
   /** IstioOperator `spec.tag`, values `global.tag`, else the istiod chart version a HelmRelease or Application installs. */
   readonly release: string | undefined;
   /** Some IstioOperator points proxies at plaintext xDS (`defaultConfig.discoveryAddress` on :15010). */
@@ -75,6 +82,12 @@ export function readMeshInstall(model: ClusterModel, configured: Config['mesh'])
   const operators = operatorSources(model);
   const revisions = new Set<string>();
   for (const s of [...operators, ...values]) addString(revisions, s.json.revision);
+  const installed = new Set<string>();
+  for (const s of [...operators, ...values]) {
+    installed.add(nonEmpty(s.json.revision) ?? 'default');
+    for (const tag of strings(s.json.revisionTags)) installed.add(tag);
+  }
+  for (const rev of webhookRevisions(model)) installed.add(rev);
   const policy = setting('global.proxy.autoInject', (v) =>
     nonEmpty(at(v, ['global', 'proxy', 'autoInject'])),
   );
@@ -103,6 +116,7 @@ export function readMeshInstall(model: ClusterModel, configured: Config['mesh'])
     profile: setting('profile', (v) => nonEmpty(v.profile), operators)?.value,
     injector: { policy: policy?.value, enableNamespacesByDefault: byDefault?.value },
     revisions: [...revisions].sort(),
+    installedRevisions: operators.length + values.length > 0 ? [...installed].sort() : undefined,
     release:
       setting('tag', (v) => nonEmpty(v.tag), operators)?.value ??
       setting('global.tag', (v) => nonEmpty(at(v, ['global', 'tag'])))?.value ??

@@ -30,6 +30,13 @@ export function operatorSources(model: ClusterModel): InstallSource[] {
   return objects(model, 'IstioOperator').flatMap((o) => source(o, o.body.spec, ['spec'], 'spec'));
 }
 
+/** Revisions and tags of the injection webhooks written out (MutatingWebhookConfiguration labels, C8). */
+export function webhookRevisions(model: ClusterModel): string[] {
+  return objects(model, 'MutatingWebhookConfiguration').flatMap((o) =>
+    ['istio.io/rev', 'istio.io/tag'].map((k) => o.labels[k]).filter((v): v is string => !!v),
+  );
+}
+
 /**
  * Versions of the istiod chart that Flux HelmReleases (`spec.chart.spec.version`) and Argo CD
  * Applications (`spec.source.targetRevision`) install, in file order.

@@ -82,6 +82,8 @@ export interface ClientSide {
   readonly outbound: OutboundMode;
   /** `meshConfig.defaultServiceExportTo` (`*` when the install does not say). */
   readonly defaultServiceExportTo: readonly string[];
+  /** Revisions/tags with an injection webhook in the repository (C8); `undefined`: unknown, assumed installed. */
+  readonly installedRevisions?: ReadonlySet<string>;
   /** Content digests (DestinationRules by host, Sidecars and RequestAuthentications by namespace). */
   readonly digests: ReadonlyMap<string, readonly string[]>;
   readonly diagnostics: readonly Diagnostic[];

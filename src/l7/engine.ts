@@ -116,7 +116,12 @@ class IstioEngine implements L7Engine, CellContext {
   sidecar(w: Workload): SidecarInfo {
     let info = this.sidecars.get(w.id);
     if (!info) {
-      info = decideInjection(w, this.model.namespaces.get(w.namespace), this.config);
+      info = decideInjection(
+        w,
+        this.model.namespaces.get(w.namespace),
+        this.config,
+        this.client.installedRevisions,
+      );
       this.sidecars.set(w.id, info);
     }
     return info;
@@ -293,6 +298,7 @@ class IstioEngine implements L7Engine, CellContext {
         this.config.mesh,
         this.paDigests.get(this.rootNamespace) ?? [],
         this.client.outbound,
+        this.client.installedRevisions ? [...this.client.installedRevisions].sort() : null,
         this.client.defaultServiceExportTo,
         this.client.digests.get(`sidecar:${this.rootNamespace}`) ?? [],
         this.client.digests.get(`ra:${this.rootNamespace}`) ?? [],

@@ -24,12 +24,22 @@ type Decision = Omit<SidecarInfo, 'identity'>;
  * SEMANTICS C1–C8 for one workload. Labels and annotations come from the pod template (C6), which is
  * what `Workload.podLabels/podAnnotations` hold.
  */
-export function decideInjection(w: Workload, ns: Namespace | undefined, config: Config): SidecarInfo {
+export function decideInjection(
+  w: Workload,
+  ns: Namespace | undefined,
+  config: Config,
+  installedRevisions?: ReadonlySet<string>,
+): SidecarInfo {
   const identity = `${config.mesh.trustDomain}/ns/${w.namespace}/sa/${w.serviceAccountName || 'default'}`;
-  return { ...decide(w, ns, config), identity };
+  return { ...decide(w, ns, config, installedRevisions), identity };
 }
 
-function decide(w: Workload, ns: Namespace | undefined, config: Config): Decision {
+function decide(
+  w: Workload,
+  ns: Namespace | undefined,
+  config: Config,
+  installed: ReadonlySet<string> | undefined,
+): Decision {
   const never = neverInjected(w);
   if (never) return never;
   if (alreadyInjected(w)) {
@@ -49,7 +59,7 @@ function decide(w: Workload, ns: Namespace | undefined, config: Config): Decisio
         reason: 'mesh.injection is all: every eligible workload is injected',
       };
     default: {
-      const gate = webhookGate(w, ns?.labels ?? {}, config);
+      const gate = webhookGate(w, ns?.labels ?? {}, config, installed);
       return typeof gate === 'string' ? injectorDecision(w, gate) : gate;
     }
   }
@@ -78,7 +88,16 @@ function webhookGate(
   w: Workload,
   nsLabels: Readonly<Record<string, string>>,
   config: Config,
+  installed: ReadonlySet<string> | undefined,
 ): Decision | string {
+  // C8: without the revision's webhook nothing calls the injector (the repository's install is known).
+  const missing = (rev: string, where: string): Decision | undefined =>
+    installed && !installed.has(rev)
+      ? no(
+          'C8',
+          `${where} ${REV}=${rev}, but the repository installs no revision ${rev} (installed: ${[...installed].sort().join(', ')})`,
+        )
+      : undefined;
   const podLabel = w.podLabels[INJECT];
   const podOptOut = podLabel === 'false';
   const nsInjection = nsLabels[NS_INJECTION];
@@ -96,15 +115,19 @@ function webhookGate(
       : `namespace ${ns} has ${NS_INJECTION}=enabled (C2a)`;
   }
   if (nsRev !== undefined) {
-    return podOptOut
-      ? no('C2c', `pod label ${INJECT}="false" in namespace with ${REV}=${nsRev}`)
-      : `namespace ${ns} has ${REV}=${nsRev}, revision ${nsRev} webhook (C2c, C8: assumed installed)`;
+    if (podOptOut) return no('C2c', `pod label ${INJECT}="false" in namespace with ${REV}=${nsRev}`);
+    return (
+      missing(nsRev, `namespace ${ns} has`) ??
+      `namespace ${ns} has ${REV}=${nsRev}, revision ${nsRev} webhook (C2c, C8: ${installed ? 'installed' : 'assumed installed'})`
+    );
   }
   const podRev = w.podLabels[REV];
   if (podRev !== undefined) {
-    return podOptOut
-      ? no('C2d', `pod label ${INJECT}="false" overrides pod label ${REV}=${podRev}`)
-      : `pod label ${REV}=${podRev}, revision ${podRev} webhook (C2d, C8: assumed installed)`;
+    if (podOptOut) return no('C2d', `pod label ${INJECT}="false" overrides pod label ${REV}=${podRev}`);
+    return (
+      missing(podRev, 'pod label') ??
+      `pod label ${REV}=${podRev}, revision ${podRev} webhook (C2d, C8: ${installed ? 'installed' : 'assumed installed'})`
+    );
   }
   if (podLabel === 'true') return `pod label ${INJECT}="true" in an unlabelled namespace (C2b)`;
   if (config.mesh.enableNamespacesByDefault && podLabel === undefined) {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { config, deploy, tcp } from './fixtures.js';
+import { compilePolicies } from '../../src/compile/compile-policies.js';
+import { BASE_MESH, config, deploy, modelFromYaml, namespace, tcp, workload } from './fixtures.js';
 import { ap, at, mesh, pa, segmentAt, show } from './helpers.js';
 
 /**
@@ -376,5 +377,35 @@ describe('client side: explanations and uncertainty', () => {
   it('an external peer is unaffected by DestinationRules and Sidecars', () => {
     const yaml = DISABLE_WL + dr('server', 'app', `${HOST}\ntrafficPolicy: {tls: {mode: ISTIO_MUTUAL}}`);
     expect(show(at(mesh(yaml).cell('10.0.0.0/8'), 80))).toBe('all');
+  });
+});
+
+describe('install: revisions (C8)', () => {
+  const CANARY_NS = namespace('canary', { 'istio.io/rev': 'canary' }) + deploy('app', 'canary');
+  const install = (revision?: string) =>
+    `---\napiVersion: install.istio.io/v1alpha1\nkind: IstioOperator\nmetadata: {name: io${revision ?? ''}, namespace: istio-system}\nspec: {${revision ? `revision: ${revision}` : 'profile: default'}}\n`;
+  const sidecarOf = (yaml: string) => {
+    const run = mesh(CANARY_NS + yaml);
+    return { info: run.engine.sidecar(workload(run.model, 'app')), run };
+  };
+
+  it('a namespace istio.io/rev with no such revision installed by the repository gets no sidecar', () => {
+    const { info } = sidecarOf(install());
+    expect(info.injected).toBe(false);
+    expect(info.rule).toBe('C8');
+    expect(info.reason).toContain('installs no revision canary (installed: default)');
+  });
+
+  it('the warning names the namespace and what the repository installs', () => {
+    const model = modelFromYaml(BASE_MESH + CANARY_NS + install());
+    const diagnostics = compilePolicies(model, config()).diagnostics;
+    const warning = diagnostics.find((d) => d.code === 'istio-revision-not-installed');
+    expect(warning?.severity).toBe('warning');
+    expect(warning?.message).toContain('Namespace canary asks for Istio revision "canary"');
+  });
+
+  it('the revision installed, or no install in the repository: injected', () => {
+    expect(sidecarOf(install() + install('canary')).info.injected).toBe(true);
+    expect(sidecarOf('').info.injected).toBe(true);
   });
 });
