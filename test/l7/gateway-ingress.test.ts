@@ -151,6 +151,13 @@ spec:
     expect(dead.map((f) => [f.status, f.destination, f.locations[0]?.file])).toEqual([
       ['new', 'shop/web[Deployment]', 'vs.yaml'],
     ]);
+    // Gateway pods assumed (not in the repository): no finding rests on a guess.
+    const { 'gw-pods.yaml': _, ...noPods } = BASE;
+    const assumed = diffYaml(
+      { ...noPods, 'np.yaml': deny },
+      { ...noPods, 'np.yaml': deny, 'vs.yaml': route(API) },
+    );
+    expect(assumed.findings.filter((f) => f.rule === 'gateway-route-blocked')).toEqual([]);
   });
 
   it("the gateway pods' own egress policy applies to the hop", () => {
