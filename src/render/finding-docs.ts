@@ -16,12 +16,12 @@ export const FINDING_RULE_DOCS: Readonly<Record<string, { readonly meaning: stri
     },
     'route-to-blocked-destination': {
       meaning:
-        "A VirtualService sends part of a host's traffic (weight > 0) to pods (e.g. a canary subset) that NetworkPolicy or Istio blocks for a client that can reach the route's other destinations. The client sidecar connects to the final pods (SEMANTICS F2), so those requests fail.",
+        "A VirtualService sends part of a host's traffic (weight > 0) to pods (e.g. a canary subset) that NetworkPolicy or Istio blocks for a client that can reach the route's other destinations. The client sidecar connects to the final pods ([rule F2](rules.md#f2)), so those requests fail.",
       fix: 'Make policies select every version by the labels they share (`app`), not `version`.',
     },
     'route-to-undefined-subset': {
       meaning:
-        'A route names a subset that no DestinationRule defines, or whose labels match no pod of the Service: 503 (F6).',
+        'A route names a subset that no DestinationRule defines, or whose labels match no pod of the Service: 503 ([rule F6](rules.md#f6)).',
       fix: 'Define the subset, fix its name or labels.',
     },
     'gateway-route-blocked': {
@@ -30,12 +30,13 @@ export const FINDING_RULE_DOCS: Readonly<Record<string, { readonly meaning: stri
       fix: "Admit the gateway's pods (namespace and labels, or its service account's principal) at the backend, or remove the route.",
     },
     'duplicate-virtualservice': {
-      meaning: 'Several VirtualServices apply to one host in sidecars: they are not merged, one wins (F5).',
+      meaning:
+        'Several VirtualServices apply to one host in sidecars: they are not merged, one wins ([rule F5](rules.md#f5)).',
       fix: 'One VirtualService per host.',
     },
     'duplicate-peerauthentication': {
       meaning:
-        'Several selector-less PeerAuthentications in one namespace (or the root namespace): only the oldest applies (E3). The message names the one the analysis assumes applies: the oldest by `creationTimestamp`, or the first by name when the repository has no creation times. This is the only report of it, so accepting it silences it.',
+        'Several selector-less PeerAuthentications in one namespace (or the root namespace): only the oldest applies ([rule E3](rules.md#e3)). The message names the one the analysis assumes applies: the oldest by `creationTimestamp`, or the first by name when the repository has no creation times. This is the only report of it, so accepting it silences it.',
       fix: 'Keep one.',
     },
     'sidecar-control-plane-blocked': {
@@ -55,12 +56,12 @@ export const FINDING_RULE_DOCS: Readonly<Record<string, { readonly meaning: stri
     },
     'policy-on-workload-without-sidecar': {
       meaning:
-        'An AuthorizationPolicy or PeerAuthentication selects workloads that have no sidecar: it is not enforced there (E9). Mesh-wide policies are not reported.',
+        'An AuthorizationPolicy or PeerAuthentication selects workloads that have no sidecar: it is not enforced there ([rule E9](rules.md#e9)). Mesh-wide policies are not reported.',
       fix: 'Enable injection, or enforce with NetworkPolicy.',
     },
     'identity-from-workload-without-sidecar': {
       meaning:
-        "An ALLOW/DENY rule names a principal or namespace whose workloads have no sidecar (no mTLS, so no identity: the rule never matches them, D11), or a STRICT mTLS port has clients that NetworkPolicy lets in but that have no sidecar (their plaintext is rejected, E7). Clients a NetworkPolicy rule names are reported per pair; when nothing restricts the server's ingress nor the clients' egress (typically: no NetworkPolicy at all), one finding per server lists those clients (`* -> server`).",
+        "An ALLOW/DENY rule names a principal or namespace whose workloads have no sidecar (no mTLS, so no identity: the rule never matches them, [rule D11](rules.md#d11)), or a STRICT mTLS port has clients that NetworkPolicy lets in but that have no sidecar (their plaintext is rejected, [rule E7](rules.md#e7)). Clients a NetworkPolicy rule names are reported per pair; when nothing restricts the server's ingress nor the clients' egress (typically: no NetworkPolicy at all), one finding per server lists those clients (`* -> server`).",
       fix: 'Inject the clients, or use PERMISSIVE / ipBlocks where plaintext is intended.',
     },
     'policy-selects-nothing': {
@@ -79,7 +80,7 @@ export const FINDING_RULE_DOCS: Readonly<Record<string, { readonly meaning: stri
     },
     'sidecar-request-missing': {
       meaning:
-        'istio-proxy gets no CPU or memory request, typically because one `sidecar.istio.io/proxy*` annotation drops the whole default resources block (all-or-nothing, H3).',
+        'istio-proxy gets no CPU or memory request, typically because one `sidecar.istio.io/proxy*` annotation drops the whole default resources block (all-or-nothing, [rule H3](rules.md#h3)).',
       fix: 'Set both `proxyCPU` and `proxyMemory`, or none.',
     },
   };

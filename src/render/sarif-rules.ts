@@ -1,4 +1,5 @@
 import { RULES, type RuleId } from '../findings/rules.js';
+import { absoluteDocsLinks } from '../report/rule-docs.js';
 import { FINDING_RULE_DOCS } from './finding-docs.js';
 
 /** SARIF's levels (§3.27.10); `none` is not used. */
@@ -67,18 +68,20 @@ function pascal(id: string): string {
   return id.replace(/(^|-)([a-z0-9])/g, (_, __, ch: string) => ch.toUpperCase());
 }
 
-/** Markdown as plain text: code spans unquoted. */
+/** Markdown as plain text: code spans unquoted, links reduced to their text. */
 function plain(markdown: string): string {
-  return markdown.replace(/`([^`]*)`/g, '$1');
+  return markdown.replace(/`([^`]*)`/g, '$1').replace(/\[([^\]]*)\]\([^)]*\)/g, '$1');
 }
 
 function descriptor(id: string, text: RuleText, tags: readonly string[]): SarifRule {
-  const help = `**${text.title}**\n\n${text.meaning}\n\n**Fix:** ${text.fix}`;
+  // The docs' links to rules.md are relative; code scanning shows the help outside the repository.
+  const meaning = absoluteDocsLinks(text.meaning);
+  const help = `**${text.title}**\n\n${meaning}\n\n**Fix:** ${absoluteDocsLinks(text.fix)}`;
   return {
     id,
     name: pascal(id),
     shortDescription: { text: plain(text.title) },
-    fullDescription: { text: plain(text.meaning), markdown: text.meaning },
+    fullDescription: { text: plain(text.meaning), markdown: meaning },
     help: { text: plain(`${text.title}. ${text.meaning} Fix: ${text.fix}`), markdown: help },
     defaultConfiguration: { level: text.level },
     properties: { tags, precision: 'very-high' },
