@@ -4,6 +4,8 @@ import type { Finding, FindingStatus, Report } from '../report/types.js';
 import { type Style, type StyledLine, styled } from './ansi.js';
 import type { Section } from './budget.js';
 import { code, escapeMarkdown, sanitize } from './escape.js';
+import { markdownLocation, type ReportLinks } from './links.js';
+import { messageMarkdown } from './rule-links.js';
 
 /** `revision:file:line`, the form findings cite. */
 export function findingLocation(l: SourceLocation): string {
@@ -71,11 +73,11 @@ export function findingTextSections(report: Report): { fresh: StyledLine[]; rest
 
 const ICON = { error: '⛔', warning: '⚠️', info: 'ℹ️' } as const;
 
-function markdownItem(f: Finding): string {
+function markdownItem(f: Finding, at: LocationMarkdown): string {
   const lines = [`- ${ICON[f.severity]} **${f.severity}** ${code(f.rule)}: ${escapeMarkdown(f.title)}`];
   if (pair(f)) lines.push(`  - ${code(pair(f))}`);
-  lines.push(`  - ${escapeMarkdown(f.message)}`);
-  if (f.locations.length) lines.push(`  - at ${f.locations.map((l) => code(findingLocation(l))).join(', ')}`);
+  lines.push(`  - ${messageMarkdown(f.message)}`);
+  if (f.locations.length) lines.push(`  - at ${f.locations.map(at).join(', ')}`);
   return lines.join('\n');
 }
 
@@ -84,7 +86,7 @@ function markdownItem(f: Finding): string {
  * client cut off from four servers is one problem to fix, not four. The first message stands for
  * all; the locations are merged. Singles stay as they are. Order: where each group's first finding was.
  */
-function groupedMarkdownItems(list: readonly Finding[]): string[] {
+function groupedMarkdownItems(list: readonly Finding[], at: LocationMarkdown): string[] {
   const keyOf = new Map<Finding, string>();
   for (const side of ['source', 'destination'] as const) {
     const key = (f: Finding) => `${side}\u0000${f.rule}\u0000${f[side]}`;
@@ -100,23 +102,23 @@ function groupedMarkdownItems(list: readonly Finding[]): string[] {
     if (g) g.push(f);
     else groups.set(k, [f]);
   }
-  return [...groups.values()].map((g) => (g.length === 1 ? markdownItem(g[0]!) : groupItem(g)));
+  return [...groups.values()].map((g) => (g.length === 1 ? markdownItem(g[0]!, at) : groupItem(g, at)));
 }
 
-function groupItem(g: readonly Finding[]): string {
+function groupItem(g: readonly Finding[], at: LocationMarkdown): string {
   const f = g[0]!;
   const sameSource = g.every((x) => x.source === f.source);
   const others = sameSource ? g.map((x) => x.destination ?? '') : g.map((x) => x.source ?? '');
   const one = sameSource ? f.source! : f.destination!;
   const title = `${RULES[f.rule as RuleId]?.title ?? f.rule}: ${sameSource ? `${one} -> ${g.length} destinations` : `${g.length} sources -> ${one}`}`;
-  const locations = [...new Map(g.flatMap((x) => x.locations).map((l) => [findingLocation(l), l])).keys()];
+  const locations = [...new Map(g.flatMap((x) => x.locations).map((l) => [findingLocation(l), l])).values()];
   const shownLocations = locations.slice(0, 8);
   const partners = `${others.slice(0, 20).map(code).join(', ')}${others.length > 20 ? ` and ${others.length - 20} more` : ''}`;
   const lines = [
     `- ${ICON[f.severity]} **${f.severity}** ${code(f.rule)}: ${escapeMarkdown(title)}`,
     `  - ${sameSource ? `${code(one)} -> ${partners}` : `${partners} -> ${code(one)}`}`,
-    `  - ${escapeMarkdown(f.message)} (The same holds for the other ${g.length - 1}.)`,
-    `  - at ${shownLocations.map((l) => code(l)).join(', ')}${locations.length > shownLocations.length ? ` and ${locations.length - shownLocations.length} more` : ''}`,
+    `  - ${messageMarkdown(f.message)} (The same holds for the other ${g.length - 1}.)`,
+    `  - at ${shownLocations.map(at).join(', ')}${locations.length > shownLocations.length ? ` and ${locations.length - shownLocations.length} more` : ''}`,
   ];
   return lines.join('\n');
 }
@@ -126,6 +128,22 @@ function briefItem(f: Finding): string {
   return `- ${f.severity} ${code(f.rule)}: ${escapeMarkdown(f.title)}${reason}`;
 }
 
+type LocationMarkdown = (l: SourceLocation) => string;
+
+/**
+ * `revision:file:line` as a code span, followed by a link to the line when the revision is one of
+ * the report's sides and links are known (findings name their revision by label).
+ */
+function locationMarkdown(report: Pick<Report, 'base' | 'head'>, links?: ReportLinks): LocationMarkdown {
+  return (l) => {
+    const text = code(findingLocation(l));
+    if (!links) return text;
+    const side =
+      l.revision === report.head.label ? 'head' : l.revision === report.base.label ? 'base' : undefined;
+    return side && links[side] ? `${text} (${markdownLocation(l, side, links)})` : text;
+  };
+}
+
 /** Existing findings are the report's noise: this many are listed, the rest counted. */
 export const EXISTING_SHOWN = 50;
 
@@ -133,7 +151,11 @@ export const EXISTING_SHOWN = 50;
  * The PR comment's findings: new ones open and in full (`fresh`, placed right after the openings);
  * fixed, accepted and existing collapsed (`rest`, last), existing capped at EXISTING_SHOWN.
  */
-export function findingMarkdownSections(report: Report): { fresh: Section[]; rest: Section[] } {
+export function findingMarkdownSections(
+  report: Report,
+  links?: ReportLinks,
+): { fresh: Section[]; rest: Section[] } {
+  const at = locationMarkdown(report, links);
   const fresh = byStatus(report, 'new');
   const rest: Section[] = [];
   const collapsed = (title: string, noun: string, list: readonly Finding[], cap = list.length) => {
@@ -156,7 +178,7 @@ export function findingMarkdownSections(report: Report): { fresh: Section[]; res
   if (!fresh.length) return { fresh: [], rest };
   const head = {
     head: `\n\n#### 🔎 New findings (${fresh.length})\n`,
-    items: groupedMarkdownItems(fresh),
+    items: groupedMarkdownItems(fresh, at),
     tail: '',
   };
   return { fresh: [{ ...head, noun: 'new finding' }], rest };

@@ -10,6 +10,7 @@ import { markdownLocation, type ReportLinks, revisionsMarkdown } from './links.j
 import { changeGroupSections } from './markdown-changes.js';
 import { headline, summaryTable } from './markdown-summary.js';
 import { mermaidGraph } from './mermaid.js';
+import { messageMarkdown } from './rule-links.js';
 import { incompleteMarkdown } from './uncertainty.js';
 import { LAYER_TEXT, omittedText } from './wording.js';
 
@@ -52,7 +53,7 @@ const LAYOUTS: readonly Layout[] = [
  */
 export function renderMarkdown(report: Report, options: MarkdownOptions = {}): string {
   const grouping = groupByCause(report, options.risk);
-  const findings = findingMarkdownSections(report);
+  const findings = findingMarkdownSections(report, options.links);
   const hint =
     options.fullReportHint ?? 'the full report (`--format markdown --max-chars 0`, or `--format json`)';
   const budget: Budget =
@@ -162,7 +163,7 @@ function workloadSections(report: Report): Section[] {
 function diagnosticItem(d: Diagnostic, report: Report, links?: ReportLinks): string {
   const where = d.location ? `${diagnosticLocation(d.location, report, links)} ` : '';
   const dropped = d.dropped ? ` (dropped: ${code(d.dropped)})` : '';
-  return `- **${d.severity}** ${where}${escapeMarkdown(d.message)}${dropped}`;
+  return `- **${d.severity}** ${where}${messageMarkdown(d.message)}${dropped}`;
 }
 
 /**

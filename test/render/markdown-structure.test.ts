@@ -119,6 +119,19 @@ describe('the comment at M size', () => {
   });
 });
 
+describe('links', () => {
+  it("a new finding's locations link to the line at its side's commit", () => {
+    const md = renderMarkdown(
+      report({ findings: [finding({ locations: [loc('apps/shop/api.yaml', 30)] })] }),
+      { links },
+    );
+    expect(md).toContain(
+      '`head:apps/shop/api.yaml:30` ([`apps/shop/api.yaml:30`](https://github.com/o/r/blob/bbbb/apps/shop/api.yaml#L30))',
+    );
+    expect(htmlProblems(renderGfm(md))).toEqual([]);
+  });
+});
+
 describe('table cells', () => {
   it('a | in a rule or name does not split a cell', () => {
     const md = renderMarkdown(
