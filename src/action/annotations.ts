@@ -1,6 +1,7 @@
 import type * as core from '@actions/core';
 import type { SourceLocation } from '../core/location.js';
 import { neutralise } from '../core/safe-text.js';
+import { openingPlaces } from '../render/opening-causes.js';
 import { uncertainBecauseText } from '../render/uncertainty.js';
 import type { FailOn } from '../report/fail-on.js';
 import { changeRisk } from '../report/risk.js';
@@ -118,8 +119,7 @@ function pathAnnotations(ctx: MappingContext): Annotation[] {
   };
   for (const change of ctx.report.changes) {
     if (!widens(change)) continue;
-    const allows = change.causes.filter((c) => c.effect === 'allows' && c.revision === 'head');
-    const placed = allows.map((cause) => ({ cause, place: place(cause.location, ctx) }));
+    const placed = openingPlaces(change).map((p) => ({ ...p, place: place(p.cause.location, ctx) }));
     const init =
       (rule?: string, p: PathsAt['place'] = {}) =>
       (): PathsAt => ({
@@ -136,10 +136,11 @@ function pathAnnotations(ctx: MappingContext): Annotation[] {
       add('', init(), change, `${pairText(change)} (${why})`);
       continue;
     }
-    for (const { cause, place: p } of placed) {
+    for (const { cause, name, lifted, place: p } of placed) {
       // De-duplicated by file:line: two rules on one line (a list item) read as one place.
-      const key = p.file !== undefined ? `${p.file}:${p.line ?? 0}` : `\u0000${cause.rule}`;
-      add(key, init(cause.rule, p), change, pairText(change, cause));
+      const key = p.file !== undefined ? `${p.file}:${p.line ?? 0}` : `\u0000${name}`;
+      const who = lifted ? `${name} no longer denies what it denied in base: it` : name;
+      add(key, init(who, p), change, pairText(change, lifted ? undefined : cause));
     }
   }
   const entries = [...at.values()];

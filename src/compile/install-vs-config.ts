@@ -37,7 +37,7 @@ export function configMismatches(configured: Config['mesh'], found: ConfigDecide
       `config mesh.trustDomain "${configured.trustDomain}" (set it to match)`,
     );
   if (policy && policy.value !== 'enabled')
-    say(policy, 'global.proxy.autoInject', 'the injector policy enabled (SEMANTICS C4)');
+    say(policy, 'global.proxy.autoInject', 'the injector policy enabled (rule C4)');
   if (byDefault && byDefault.value !== configured.enableNamespacesByDefault)
     say(
       byDefault,

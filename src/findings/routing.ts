@@ -71,7 +71,7 @@ export function routingFindings(ctx: RevisionContext): RawFinding[] {
             rule: 'route-to-undefined-subset',
             subject: `${vsLabel} ${dest.host} subset ${dest.subset}`,
             message:
-              `${vsLabel} routes ${dest.weight}% of its traffic to subset "${dest.subset}" of ${dest.host}, which no DestinationRule defines: those requests fail with 503 (SEMANTICS F6). ` +
+              `${vsLabel} routes ${dest.weight}% of its traffic to subset "${dest.subset}" of ${dest.host}, which no DestinationRule defines: those requests fail with 503 (rule F6). ` +
               'Fix: define the subset in the DestinationRule of that host, or fix the subset name.',
             locations: [dest.location],
             resources: [vsRes],
@@ -90,7 +90,7 @@ export function routingFindings(ctx: RevisionContext): RawFinding[] {
           rule: 'route-to-undefined-subset',
           subject: `${vsLabel} ${dest.host} subset ${dest.subset}`,
           message:
-            `${vsLabel} routes ${dest.weight}% of its traffic to subset "${dest.subset}" of ${dest.host}, whose labels ${JSON.stringify(subset.labels)} match no pod of the Service: those requests fail with 503 (SEMANTICS F6). ` +
+            `${vsLabel} routes ${dest.weight}% of its traffic to subset "${dest.subset}" of ${dest.host}, whose labels ${JSON.stringify(subset.labels)} match no pod of the Service: those requests fail with 503 (rule F6). ` +
             'Fix: correct the subset labels, or deploy the version the route expects.',
           locations: [dest.location, subset.location],
           resources: [vsRes, objectResource(subset.object)],
@@ -172,7 +172,7 @@ function blockedTargets(
                   )}`
                 : 'is blocked'
             }, while ${c.id} can reach the other destinations of the route. ` +
-            'Those requests fail (the client sidecar connects to the final pods, SEMANTICS F2). Fix: make the policies cover the pods of every subset (select them by the labels the versions share, e.g. app, not version).',
+            'Those requests fail (the client sidecar connects to the final pods, rule F2). Fix: make the policies cover the pods of every subset (select them by the labels the versions share, e.g. app, not version).',
           locations: [
             t.dest.location,
             ...(t.subset ? [t.subset.location] : []),
@@ -199,7 +199,7 @@ function duplicateVirtualServices(vss: readonly MeshVirtualService[]): RawFindin
       rule: 'duplicate-virtualservice',
       subject: `host ${host}`,
       message:
-        `${list.length} VirtualServices apply to host ${host} in sidecars (${names.join(', ')}). Sidecars do not merge them: one wins and which one is undefined (SEMANTICS F5). ` +
+        `${list.length} VirtualServices apply to host ${host} in sidecars (${names.join(', ')}). Sidecars do not merge them: one wins and which one is undefined (rule F5). ` +
         'Fix: merge the routes into one VirtualService per host.',
       locations: list.map((v) => v.object.location),
       resources: list.map((v) => objectResource(v.object)),

@@ -30,7 +30,7 @@ export function policyWithoutSidecarFindings(ctx: RevisionContext): RawFinding[]
       subject: `${kind} ${ns}/${o.name}`,
       message:
         `${kind} ${ns}/${o.name} selects ${bare.length} workload${bare.length === 1 ? '' : 's'} without an Istio sidecar: ${listSome(bare, 3, reason)}. ` +
-        'A pod without a sidecar ignores PeerAuthentication and AuthorizationPolicy entirely (SEMANTICS E9), so this policy protects nothing there. ' +
+        'A pod without a sidecar ignores PeerAuthentication and AuthorizationPolicy entirely (rule E9), so this policy protects nothing there. ' +
         'Fix: enable injection for those pods (namespace label istio-injection=enabled or pod label sidecar.istio.io/inject="true"), or enforce the rule with a NetworkPolicy.',
       locations: [o.location, ...bare.slice(0, 5).map((w) => w.location)],
       destination: bare[0]!.id,
@@ -80,7 +80,7 @@ export function identityWithoutSidecarFindings(ctx: RevisionContext): RawFinding
             subject: `${ruleLabel(rule.ref)} ${n.field}=${n.value}`,
             message:
               `${ruleLabel(rule.ref)} names ${n.field} "${n.value}", but ${listSome(bare, 3, (w) => w.id)} ` +
-              `${bare.length === 1 ? 'has' : 'have'} no sidecar: without mTLS there is no identity, so ${effect} (SEMANTICS D11, E7). ` +
+              `${bare.length === 1 ? 'has' : 'have'} no sidecar: without mTLS there is no identity, so ${effect} (rules D11, E7). ` +
               'Fix: inject a sidecar into those workloads, or match them by ipBlocks / a NetworkPolicy instead.',
             locations: [
               object.locate(['spec', 'rules', ruleIndex(rule.ref.rule), 'from', i, 'source', n.field]),
@@ -160,7 +160,7 @@ function strictPair(ctx: RevisionContext, c: Workload, d: Workload, { ports, rul
     about: `${c.id} -> ${d.id} (STRICT mTLS)`,
     message:
       `NetworkPolicy lets ${c.id} reach ${d.id} on ${ports}, but ${c.id} has no sidecar (${ctx.rev.l7.sidecar(c).reason}) and the port is STRICT mTLS` +
-      `${rule ? ` (${ruleLabel(rule)})` : ''}: its plaintext connections are rejected (SEMANTICS E5, E7). ${STRICT_FIX}`,
+      `${rule ? ` (${ruleLabel(rule)})` : ''}: its plaintext connections are rejected (rules E5, E7). ${STRICT_FIX}`,
     locations: [...(rule ? [rule.location] : []), c.location, d.location],
     source: c.id,
     destination: d.id,
@@ -177,7 +177,7 @@ function strictFromAnyClient(clients: readonly Workload[], d: Workload, { ports,
     message:
       `No NetworkPolicy restricts who reaches ${d.id} on ${ports}, and ${n} workload${n === 1 ? '' : 's'} without a sidecar ` +
       `(${listSome(clients, 3, (c) => c.id)}) ${n === 1 ? 'is' : 'are'} not restricted either, but the port is STRICT mTLS${rule ? ` (${ruleLabel(rule)})` : ''}: ` +
-      `their plaintext connections are rejected (SEMANTICS E5, E7). ${STRICT_FIX}`,
+      `their plaintext connections are rejected (rules E5, E7). ${STRICT_FIX}`,
     locations: [...(rule ? [rule.location] : []), d.location],
     source: `${n} workload${n === 1 ? '' : 's'} without a sidecar`,
     destination: d.id,
@@ -233,8 +233,8 @@ export function duplicatePeerAuthFindings(ctx: RevisionContext): RawFinding[] {
     .map(({ namespace, level, policies, winner, timed }) => {
       const names = policies.map((m) => m.ref.name).sort();
       const applies = timed
-        ? `the oldest, ${winner.ref.name}, applies (SEMANTICS E3).`
-        : `only the oldest applies (SEMANTICS E3), and creation time is not in the repository, so policy-diff assumes ${winner.ref.name} (first by name) and the mTLS mode may differ from what reviewers read.`;
+        ? `the oldest, ${winner.ref.name}, applies (rule E3).`
+        : `only the oldest applies (rule E3), and creation time is not in the repository, so policy-diff assumes ${winner.ref.name} (first by name) and the mTLS mode may differ from what reviewers read.`;
       return {
         rule: 'duplicate-peerauthentication',
         subject: `PeerAuthentication ${namespace} ${names.join(',')}`,

@@ -125,7 +125,7 @@ export function proxyRequests(w: Workload, mesh: MeshProxyDefaults, config: Conf
         location: w.object.locate([...base, 'metadata', 'annotations', name]),
       };
     }
-    missingBecause = `the annotation ${annotated[0]} replaces the whole default resources block (all-or-nothing, SEMANTICS H3)`;
+    missingBecause = `the annotation ${annotated[0]} replaces the whole default resources block (all-or-nothing, rule H3)`;
   } else {
     const mesh1 = { cpu: meshDefault('cpu', mesh, config), memory: meshDefault('memory', mesh, config) };
     template.cpu = mesh1.cpu;

@@ -3,6 +3,7 @@ import type { Diagnostic } from '../core/diagnostics.js';
 import { fullLocation, type SourceLocation } from '../core/location.js';
 import { neutralise } from '../core/safe-text.js';
 import type { Cause, Finding, PathChange, Report } from '../report/types.js';
+import { openingPlaces } from './opening-causes.js';
 import {
   INPUT_NOT_UNDERSTOOD,
   levelOfSeverity,
@@ -188,6 +189,8 @@ function pairText(c: PathChange, cause: Cause): string {
 interface PathGroup {
   readonly ruleId: string;
   readonly cause: Cause;
+  readonly name: string;
+  readonly lifted: boolean;
   readonly where: PhysicalLocation;
   readonly pairs: string[];
   uncertain: number;
@@ -208,14 +211,13 @@ function pathResults(
   for (const c of report.changes) {
     const ruleId = widensAccess(c);
     if (!ruleId) continue;
-    const allows = c.causes.filter((x) => x.effect === 'allows' && x.revision === 'head');
     let placed = false;
-    for (const cause of allows) {
+    for (const { cause, name, lifted } of openingPlaces(c)) {
       const where = placer.at(cause.location);
       if (!where) continue;
       placed = true;
-      const key = `${ruleId}\u0000${cause.rule}\u0000${fullLocation(cause.location)}`;
-      const group = groups.get(key) ?? { ruleId, cause, where, pairs: [], uncertain: 0 };
+      const key = `${ruleId}\u0000${name}\u0000${fullLocation(cause.location)}`;
+      const group = groups.get(key) ?? { ruleId, cause, name, lifted, where, pairs: [], uncertain: 0 };
       groups.set(key, group);
       group.pairs.push(pairText(c, cause));
       if (c.uncertain) group.uncertain++;
@@ -241,11 +243,13 @@ function pathResults(
       ruleId: g.ruleId,
       ruleIndex: indexOf(g.ruleId),
       level: 'warning',
-      message: msg(`${g.cause.rule} ${verb} ${n} path${n === 1 ? '' : 's'}: ${named(g.pairs)}.${doubt}`),
+      message: msg(
+        `${g.name}${g.lifted ? ' no longer denies what it denied in base: it' : ''} ${verb} ${n} path${n === 1 ? '' : 's'}: ${named(g.pairs)}.${doubt}`,
+      ),
       locations: [g.where],
       // The rule's name, not its line: moving the rule in its file keeps the alert.
       partialFingerprints: {
-        [FINGERPRINT]: fingerprint(g.ruleId, g.cause.rule, g.where.physicalLocation.artifactLocation.uri),
+        [FINGERPRINT]: fingerprint(g.ruleId, g.name, g.where.physicalLocation.artifactLocation.uri),
       },
     };
   });

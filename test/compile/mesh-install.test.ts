@@ -62,7 +62,7 @@ describe('one reader of the Istio install (SEMANTICS V5)', () => {
     );
     expect(warnings.map((d) => d.message)).toEqual([
       'IstioOperator istio-system/main sets meshConfig.trustDomain to "corp.example", but the analysis uses config mesh.trustDomain "cluster.local" (set it to match)',
-      'IstioOperator istio-system/main sets global.proxy.autoInject to "disabled", but the analysis uses the injector policy enabled (SEMANTICS C4)',
+      'IstioOperator istio-system/main sets global.proxy.autoInject to "disabled", but the analysis uses the injector policy enabled (rule C4)',
       'IstioOperator istio-system/main sets sidecarInjectorWebhook.enableNamespacesByDefault to true, but the analysis uses config mesh.enableNamespacesByDefault false (set it to match)',
     ]);
     const cfg = {

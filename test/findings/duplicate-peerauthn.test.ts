@@ -41,7 +41,7 @@ describe('duplicate selector-less PeerAuthentications (E3)', () => {
         pa('aa-permissive', 'PERMISSIVE', '2024-02-01T00:00:00Z'),
     );
     expect(r.findings.map((f) => f.message)).toEqual([
-      '2 namespace-level PeerAuthentications in shop (aa-permissive, zz-strict): the oldest, zz-strict, applies (SEMANTICS E3). Fix: keep one.',
+      '2 namespace-level PeerAuthentications in shop (aa-permissive, zz-strict): the oldest, zz-strict, applies (rule E3). Fix: keep one.',
     ]);
     expect(r.diagnostics).toEqual([]);
   });

@@ -94,6 +94,39 @@ describe('SARIF', () => {
     expect(later.runs[0].results[0]!.partialFingerprints).toEqual(results[0]!.partialFingerprints);
   });
 
+  it('an opening by an mTLS downgrade sits on the PeerAuthentication at head, not only on the allow rule', () => {
+    const r = report({
+      changes: [
+        change({
+          causes: [
+            cause(),
+            cause({
+              revision: 'base',
+              effect: 'denies',
+              rule: 'PeerAuthentication shop/default: STRICT mTLS rejects plaintext',
+              location: loc('mtls.yaml', 8, 'base'),
+            }),
+            cause({
+              effect: 'denies',
+              rule: 'PeerAuthentication shop/default: PERMISSIVE accepts plaintext',
+              location: loc('mtls.yaml', 9),
+            }),
+          ],
+        }),
+      ],
+    });
+    const results = buildSarif(r).runs[0].results;
+    expect(
+      results.map((x) => [
+        x.locations[0]!.physicalLocation.artifactLocation.uri,
+        x.message.text.slice(0, 60),
+      ]),
+    ).toEqual([
+      ['mtls.yaml', 'PeerAuthentication shop/default no longer denies what it den'],
+      ['policies/shop/allow-web.yaml', 'NetworkPolicy shop/allow-web ingress[0] opens 1 path: web/fr'],
+    ]);
+  });
+
   it('findings take their level from severity; base-only locations and unplaced paths become notifications', () => {
     const r = report({
       changes: [change({ causes: [], workloadsDiff: 'workload web/new[Deployment] added' })],
