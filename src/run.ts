@@ -4,6 +4,8 @@ import { loadConfig } from './config/load.js';
 import type { Config, InjectionAssumption } from './config/types.js';
 import { inStageAsync, type StageObserver } from './core/stages.js';
 import { RULE_IDS } from './findings/rules.js';
+import { decodeText } from './git/decode-text.js';
+import { invalidUtf8, textRefused } from './git/read-diagnostics.js';
 import { type BlobReads, readRevision, resolveRevisionInput } from './git/read-revision.js';
 import type { RevisionFiles } from './git/types.js';
 import { renderRevision, withRendered } from './gitops/render-revision.js';
@@ -25,7 +27,15 @@ export interface InputOptions {
   readonly minMemoryRequest?: string;
   /** Parse YAML on several threads (the bundles pass themselves as the worker entry). */
   readonly parallel?: ParallelParse;
+  /** The bytes of the side named `-` (STDIN_SIDE): the CLI reads them from stdin. */
+  readonly stdin?: Uint8Array;
 }
+
+/**
+ * The side name for a rendered YAML stream (`kustomize build overlays/prod | policy-diff matrix -`):
+ * analysed as written, one file named `stdin`, without include globs or render roots.
+ */
+export const STDIN_SIDE = '-';
 
 /** Everything the CLI's `diff` and the Action need to produce a report. */
 export interface DiffRunOptions extends InputOptions {
@@ -79,7 +89,11 @@ export async function readInputs(
     const blobs: BlobReads = new Map();
     const roles = revisions.length === 2 ? ['base', 'head'] : ['revision'];
     const sides = await Promise.all(
-      revisions.map((rev, i) => readSide(rev, roles[i] ?? 'revision', options.repo, config, blobs)),
+      revisions.map((rev, i) =>
+        rev === STDIN_SIDE && options.stdin !== undefined
+          ? stdinSide(options.stdin)
+          : readSide(rev, roles[i] ?? 'revision', options.repo, config, blobs),
+      ),
     );
     checkIncludeMatches(config, sides);
     return { config, sides };
@@ -118,6 +132,16 @@ export async function effectiveConfig(options: InputOptions): Promise<Config> {
       ...(options.minMemoryRequest ? { minMemoryRequest: options.minMemoryRequest } : {}),
     },
   };
+}
+
+/** Decoded as a file on disk is (as kubectl reads it), with the same diagnostics. */
+function stdinSide(bytes: Uint8Array): RevisionFiles {
+  const [label, path] = [STDIN_SIDE, 'stdin'];
+  const decoded = decodeText(bytes);
+  if (decoded.kind === 'refused')
+    return { label, files: [], diagnostics: [textRefused(label, path, decoded)] };
+  const diagnostics = decoded.replacedAtLine ? [invalidUtf8(label, path, decoded.replacedAtLine)] : [];
+  return { label, files: [{ path, text: decoded.text }], diagnostics };
 }
 
 /** One side's files, as analysed: Kustomize / Helm roots rendered, their input files not read as manifests. */

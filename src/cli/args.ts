@@ -4,11 +4,16 @@ import { ConfigurationError } from '../core/errors.js';
 import { repositoryWebUrl } from '../render/links.js';
 import { type FailOn, parseFailOn } from '../report/fail-on.js';
 import type { Layer } from '../report/types.js';
+import { STDIN_SIDE } from '../run.js';
 
 export const DIFF_FORMATS = ['text', 'markdown', 'json', 'sarif', 'connlist-diff'] as const;
 export const MATRIX_FORMATS = ['text', 'json', 'connlist'] as const;
 export const LAYERS = ['l4', 'l7', 'effective'] as const;
 export const INJECTIONS = ['labelled', 'all', 'none'] as const;
+export const RULES_FORMATS = ['text', 'json'] as const;
+const COMMANDS = ['diff', 'matrix', 'rules', 'help', 'version'] as const;
+const HELP_TOPICS = ['diff', 'matrix', 'rules'] as const;
+export type HelpTopic = (typeof HELP_TOPICS)[number];
 
 export interface CommonArgs {
   readonly repo: string;
@@ -20,8 +25,9 @@ export interface CommonArgs {
 }
 
 export type Command =
-  | { readonly name: 'help'; readonly topic?: 'diff' | 'matrix' }
+  | { readonly name: 'help'; readonly topic?: HelpTopic }
   | { readonly name: 'version' }
+  | { readonly name: 'rules'; readonly format: (typeof RULES_FORMATS)[number] }
   | (CommonArgs & {
       readonly name: 'diff';
       readonly base: string;
@@ -55,7 +61,7 @@ const OPTIONS = {
   'no-color': { type: 'boolean' },
   output: { type: 'string', short: 'o' },
   help: { type: 'boolean', short: 'h' },
-  version: { type: 'boolean' },
+  version: { type: 'boolean', short: 'V' },
 } as const;
 
 /** Parses argv into one typed command; every mistake is a ConfigurationError that says what is wrong. */
@@ -68,12 +74,15 @@ export function parseCommand(argv: readonly string[], cwd: string): Command {
   }
   const { values, positionals } = parsed;
   const [name, ...rest] = positionals;
-  if (values.version) return { name: 'version' };
-  if (!name || name === 'help')
-    return { name: 'help', ...(rest[0] === 'diff' || rest[0] === 'matrix' ? { topic: rest[0] } : {}) };
-  if (name !== 'diff' && name !== 'matrix')
-    throw new ConfigurationError(`unknown command '${name}' (expected diff or matrix)`);
-  if (values.help) return { name: 'help', topic: name };
+  if (values.version || name === 'version') return { name: 'version' };
+  if (!name || name === 'help') return { name: 'help', ...topic(rest[0]) };
+  if (!(COMMANDS as readonly string[]).includes(name))
+    throw new ConfigurationError(`unknown command '${name}' (expected ${COMMANDS.join(', ')})`);
+  if (values.help) return { name: 'help', ...topic(name) };
+  if (name === 'rules') {
+    if (rest.length) throw new ConfigurationError(`rules takes no arguments (got ${rest.length})`);
+    return { name, format: oneOf('--format', values.format ?? 'text', RULES_FORMATS) };
+  }
   const common: CommonArgs = {
     repo: values.repo ?? cwd,
     include: values.include ?? [],
@@ -89,6 +98,8 @@ export function parseCommand(argv: readonly string[], cwd: string): Command {
       throw new ConfigurationError(
         `diff takes exactly two arguments, <base> and <head> (got ${rest.length})`,
       );
+    if (rest[0] === STDIN_SIDE && rest[1] === STDIN_SIDE)
+      throw new ConfigurationError(`diff reads at most one side from stdin ('${STDIN_SIDE}')`);
     return {
       ...common,
       name,
@@ -107,7 +118,7 @@ export function parseCommand(argv: readonly string[], cwd: string): Command {
     );
   return {
     ...common,
-    name,
+    name: 'matrix',
     revision: rest[0]!,
     format: oneOf('--format', values.format ?? 'text', MATRIX_FORMATS),
   };
@@ -135,6 +146,10 @@ function linkBase(value: string | undefined): { linkBase?: string } {
       `--link-base must be the repository's web page, such as https://github.com/owner/repo, or auto (got '${value}')`,
     );
   return { linkBase: url };
+}
+
+function topic(value: string | undefined): { topic?: HelpTopic } {
+  return (HELP_TOPICS as readonly string[]).includes(value ?? '') ? { topic: value as HelpTopic } : {};
 }
 
 function oneOf<T extends string>(flag: string, value: string, allowed: readonly T[]): T {

@@ -7,6 +7,7 @@ const COMMON = `Input options:
                              which workloads have an Istio sidecar (default: labelled, from namespace and pod labels)
   -o, --output FILE          write the result to FILE instead of stdout ('-': stdout)
   -h, --help                 show help
+  -V, --version              print the version
 
 Exit codes: 0 done, 1 findings fail the configured policy, 2 usage or configuration error,
 3 analysis incomplete (some input could not be read or understood).
@@ -18,10 +19,13 @@ export const HELP = {
 Usage:
   policy-diff diff <base> <head> [options]     what a change opens, closes and changes
   policy-diff matrix <revision-or-dir> [options]   the access matrix of one revision
-  policy-diff help [diff|matrix]
-  policy-diff --version
+  policy-diff rules [--format text|json]       the finding rules, their default severity and docs
+  policy-diff help [diff|matrix|rules]
+  policy-diff version                          (also --version, -V)
 
-<base>, <head> and <revision-or-dir> are git revisions of --repo (main, HEAD~1, a sha) or directories.
+<base>, <head> and <revision-or-dir> are git revisions of --repo (main, HEAD~1, a sha) or directories;
+'-' reads a rendered YAML stream from stdin (kustomize build overlays/prod | policy-diff matrix -),
+for at most one side of diff (a directory named '-': ./-).
 
 ${COMMON}`,
   diff: `Usage: policy-diff diff <base> <head> [options]
@@ -50,10 +54,19 @@ ${COMMON}`,
   matrix: `Usage: policy-diff matrix <revision-or-dir> [options]
 
 Prints who may reach whom in one revision, with the rules behind each allowed connection.
+'-' reads a rendered YAML stream from stdin, analysed as written (no include globs, no rendering):
+  kustomize build overlays/prod | policy-diff matrix -
 
   --format text|json|connlist
                              text (default); json for machines; connlist is netpol-analyzer's
                              connectivity list (L3/L4 only)
 
 ${COMMON}`,
+  rules: `Usage: policy-diff rules [--format text|json]
+
+Lists every finding rule: its id (for findings.severity and findings.accept in .policy-diff.yaml),
+its default severity, what it finds, and where docs/findings.md explains it and its usual fix.
+
+  --format text|json         text (default); json for machines
+`,
 } as const;

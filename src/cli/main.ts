@@ -13,11 +13,12 @@ import { renderText } from '../render/text.js';
 import { evaluateFailOn } from '../report/fail-on.js';
 import type { Report } from '../report/types.js';
 import { VERSION } from '../report/version.js';
-import { runAnalysis, runDiff } from '../run.js';
+import { runAnalysis, runDiff, STDIN_SIDE } from '../run.js';
 import { type Command, parseCommand } from './args.js';
 import { useColour } from './colour.js';
 import { HELP } from './help.js';
 import { cliLinks } from './links.js';
+import { renderRules } from './rules.js';
 
 export interface Io {
   readonly stdout: (text: string) => void;
@@ -29,6 +30,8 @@ export interface Io {
   readonly stdoutIsTTY?: boolean;
   /** NO_COLOR, FORCE_COLOR and TERM are read from here (absent: none set). */
   readonly env?: Readonly<Record<string, string | undefined>>;
+  /** All of stdin, for a side named `-` (absent: such a side is a usage error). */
+  readonly stdin?: () => Promise<Uint8Array>;
 }
 
 /** Runs one CLI invocation and returns the exit code; never throws. */
@@ -54,6 +57,9 @@ async function execute(command: Command, io: Io): Promise<number> {
     case 'version':
       io.stdout(`policy-diff ${VERSION}\n`);
       return ExitCode.ok;
+    case 'rules':
+      io.stdout(renderRules(command.format));
+      return ExitCode.ok;
     case 'diff':
       return diffCommand(command, io);
     case 'matrix':
@@ -64,7 +70,7 @@ async function execute(command: Command, io: Io): Promise<number> {
 async function diffCommand(command: Extract<Command, { name: 'diff' }>, io: Io): Promise<number> {
   const layer = command.format === 'connlist-diff' ? 'l4' : command.layer;
   const { report, config } = await runDiff({
-    ...inputOptions(command, io),
+    ...(await inputOptions(command, [command.base, command.head], io)),
     base: command.base,
     head: command.head,
     layer,
@@ -117,7 +123,10 @@ function headDirectoryOf(command: Extract<Command, { name: 'diff' }>, report: Re
 }
 
 async function matrixCommand(command: Extract<Command, { name: 'matrix' }>, io: Io): Promise<number> {
-  const { revision } = await runAnalysis(command.revision, inputOptions(command, io));
+  const { revision } = await runAnalysis(
+    command.revision,
+    await inputOptions(command, [command.revision], io),
+  );
   const [matrix] = buildLayerMatrices(
     revision,
     revision,
@@ -135,14 +144,25 @@ async function matrixCommand(command: Extract<Command, { name: 'matrix' }>, io: 
   return revision.diagnostics.some((d) => d.severity === 'error') ? ExitCode.incomplete : ExitCode.ok;
 }
 
-function inputOptions(command: Extract<Command, { name: 'diff' | 'matrix' }>, io: Io) {
+async function inputOptions(
+  command: Extract<Command, { name: 'diff' | 'matrix' }>,
+  sides: readonly string[],
+  io: Io,
+) {
+  const stdin = sides.includes(STDIN_SIDE) ? await readStdin(io) : undefined;
   return {
     repo: command.repo,
+    ...(stdin ? { stdin } : {}),
     ...(io.parallel ? { parallel: io.parallel } : {}),
     ...(command.config ? { configPath: command.config } : {}),
     ...(command.include.length ? { include: command.include } : {}),
     ...(command.injection ? { injection: command.injection } : {}),
   };
+}
+
+async function readStdin(io: Io): Promise<Uint8Array> {
+  if (!io.stdin) throw new ConfigurationError(`'${STDIN_SIDE}' reads stdin, which this run does not have`);
+  return io.stdin();
 }
 
 /** `-o FILE` writes FILE (relative to the working directory); no `-o`, or `-o -`, is stdout. */
