@@ -10,7 +10,7 @@ import type { Peer } from '../../src/model/peers.js';
 import type { Protocol } from '../../src/model/types.js';
 import { containsRange, type IpRange, parseCidr, rangesOverlap } from '../../src/values/ip-range.js';
 import { PortSet } from '../../src/values/port-set.js';
-import { sharedPath } from '../helpers/shared.js';
+import { conformanceRoot } from '../helpers/conformance-root.js';
 
 /**
  * np-guard/network-config-analyzer (NCA) cases, read in place from ../shared/conformance/nca.
@@ -28,7 +28,7 @@ import { sharedPath } from '../helpers/shared.js';
  * labels of the first pod, as netpol-analyzer does). Selectors are expanded against the labels our
  * model uses, so the comparison is of that representative pod.
  */
-const root = sharedPath('conformance');
+const root = conformanceRoot();
 
 interface NcaInputs {
   readonly namespaceList?: readonly string[];

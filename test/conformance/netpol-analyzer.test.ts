@@ -6,14 +6,15 @@ import { isMap, isScalar, parseAllDocuments, visit } from 'yaml';
 import { buildLayerMatrices } from '../../src/analysis/layers.js';
 import { renderConnlist, renderConnlistDiff } from '../../src/render/connlist.js';
 import { runAnalysis, runDiff } from '../../src/run.js';
-import { PROJECT_ROOT, sharedPath } from '../helpers/shared.js';
+import { conformanceRoot } from '../helpers/conformance-root.js';
+import { PROJECT_ROOT } from '../helpers/shared.js';
 import { expectSameText } from '../helpers/unified-diff.js';
 
 /**
  * np-guard/netpol-analyzer's own cases, read in place from ../shared/conformance (read-only).
  * Our `connlist` and `connlist-diff` formats must equal their expected files line for line.
  */
-const root = sharedPath('conformance', 'netpol-analyzer');
+const root = conformanceRoot('netpol-analyzer');
 interface Cases {
   connlist: { input: string; expected: string }[];
   diff: { base: string; head: string; expected: string }[];

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { compilePolicies } from '../../src/compile/compile-policies.js';
 import { compileIstio } from '../../src/l7/engine.js';
 import { ConnSet } from '../../src/values/conn-set.js';
+import { conformanceRoot } from '../helpers/conformance-root.js';
 import { config, deploy, modelFromYaml, namespace, peer, workload } from './fixtures.js';
 import { at } from './helpers.js';
 
@@ -11,7 +12,7 @@ import { at } from './helpers.js';
  * outcome per port, printed as cubes, must equal NCA's cubes for that port (NCA lists them in its own
  * order, so compare sorted).
  */
-const NCA = '/work/shared/conformance/nca/tests/fw_rules_tests/policies';
+const NCA = conformanceRoot('nca', 'tests', 'fw_rules_tests', 'policies');
 const BOOKINFO =
   namespace('default', { 'istio-injection': 'enabled' }) +
   deploy('details', 'default', { sa: 'bookinfo-details' }) +

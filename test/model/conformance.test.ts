@@ -1,14 +1,14 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG } from '../../src/config/types.js';
 import { parseSourceFile } from '../../src/manifests/parse.js';
 import type { K8sObject } from '../../src/manifests/types.js';
 import { buildModel } from '../../src/model/build.js';
+import { conformanceRoot } from '../helpers/conformance-root.js';
 
 /** The shared conformance data, read in place (never copied into the repo). */
-const ROOT = fileURLToPath(new URL('../../../shared/conformance/netpol-analyzer/', import.meta.url));
+const ROOT = conformanceRoot('netpol-analyzer');
 
 interface ConnlistCase {
   readonly input: string;
