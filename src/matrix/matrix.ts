@@ -58,7 +58,10 @@ export interface AccessMatrix<C extends L7CellLike = L7CellLike> {
   verdict(src: Peer, dst: Peer): CellVerdict<C>;
   /** The L4 part of `verdict` alone, for checks that need no L7 (cached per pair of classes too). */
   l4Verdict(src: Peer, dst: Peer): L4Cell;
-  /** Number of distinct class-pair verdicts computed so far (for the benchmark). */
+  /**
+   * Cells computed so far (for the benchmark): the verdicts without an L7 cell, plus the distinct L7
+   * cells (one L7 cell serves every class pair of the same L7 classes and L4-allowed connections).
+   */
   computedCells(): number;
   /**
    * What a peer's verdicts depend on, comparable with another revision's matrix built with the same
@@ -128,12 +131,30 @@ export function buildMatrix<C extends L7CellLike>(
     return cell;
   };
 
+  // An L7 cell depends on its ends only through their L7 signatures, and on the connections L4
+  // lets through: many classes (split by NetworkPolicy labels) share one, so it is computed once per
+  // (source L7 class, destination L7 class, L4-allowed connections), not once per class pair.
+  const l7Classes = l7 ? classifyWorkloads(model.workloads, [(w) => l7.signature(w)]) : undefined;
+  const l7Cache = new Map<string, C>();
+  let l4OnlyCells = 0;
+  const l7Of = (src: Peer, dst: Workload, allowed: ConnSet): C => {
+    const srcKey = src.kind === 'workload' ? `w${l7Classes!.classOf.get(src.id)}` : src.id;
+    const key = `${srcKey}>${l7Classes!.classOf.get(dst.id)}:${allowed.toString()}`;
+    let cell = l7Cache.get(key);
+    if (!cell) {
+      cell = l7!.evaluate(src, dst, allowed);
+      l7Cache.set(key, cell);
+    }
+    return cell;
+  };
+
   const compute = (src: Peer, dst: Peer, key: number): CellVerdict<C> => {
     const l4Cell = l4Of(src, dst, key);
     if (!l7 || dst.kind !== 'workload' || l4Cell.allowed.isEmpty()) {
+      l4OnlyCells++;
       return { l4: l4Cell, effective: l4Cell.allowed };
     }
-    const l7Cell = l7.evaluate(representative(src), classes.representatives[classOf(dst)]!, l4Cell.allowed);
+    const l7Cell = l7Of(representative(src), classes.representatives[classOf(dst)]!, l4Cell.allowed);
     return { l4: l4Cell, l7: l7Cell, effective: l7Cell.effective.intersect(l4Cell.allowed) };
   };
 
@@ -154,7 +175,7 @@ export function buildMatrix<C extends L7CellLike>(
     },
     // Every verdict's L4 part is in l4Cache too.
     l4Verdict: (src, dst) => l4Of(src, dst, keyOf(src, dst)),
-    computedCells: () => cache.size,
+    computedCells: () => l4OnlyCells + l7Cache.size,
     fingerprint(peer) {
       // External peers: the verdicts depend only on the range and on the other end.
       if (peer.kind === 'external') return peer.id;
