@@ -2,6 +2,7 @@ import { cpSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseCommand } from '../../src/cli/args.js';
+import { RULES_DOC_URL } from '../../src/report/rule-docs.js';
 import { runCli } from '../helpers/cli.js';
 import { htmlProblems, renderGfm } from '../helpers/gfm.js';
 import { TempRepo } from '../helpers/git-repo.js';
@@ -31,9 +32,12 @@ describe('--link-base', () => {
   const diff = (...extra: string[]) =>
     runCli(['diff', base, head, '--repo', repo.dir, '--format', 'markdown', '--fail-on', 'none', ...extra]);
 
-  const blobLinks = (markdown: string) => [
+  // Links into the analysed repository; the rule ids messages cite link to policy-diff's own docs.
+  const allBlobLinks = (markdown: string) => [
     ...new Set([...markdown.matchAll(/\]\((https:[^)\s]*\/blob\/[^)\s]*)\)/g)].map((m) => m[1]!)),
   ];
+  const blobLinks = (markdown: string) =>
+    allBlobLinks(markdown).filter((l) => !l.startsWith(`${RULES_DOC_URL}#`));
 
   it('links every location to its side commit, and the header to both commits', async () => {
     const run = await diff('--link-base', 'https://github.com/octo/gitops/');
@@ -65,7 +69,10 @@ describe('--link-base', () => {
   });
 
   it('is off by default, and links no side that is a directory', async () => {
-    expect(blobLinks((await diff()).stdout)).toEqual([]);
+    const plain = (await diff()).stdout;
+    expect(blobLinks(plain)).toEqual([]);
+    // The rules a message cites link to their explanation whatever --link-base says.
+    expect(allBlobLinks(plain)).toContain(`${RULES_DOC_URL}#h3`);
     const dirs = await runCli([
       'diff',
       'fixtures/demo/base',
