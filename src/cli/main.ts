@@ -117,7 +117,8 @@ function textColour(command: Extract<Command, { name: 'diff' }>, io: Io): boolea
  * directory, so the directory's path inside the repository is put in front.
  */
 function headDirectoryOf(command: Extract<Command, { name: 'diff' }>, report: Report, io: Io) {
-  if (report.head.commit !== undefined) return {};
+  // A stream from stdin has no place in the repository: its one file is plain `stdin`.
+  if (report.head.commit !== undefined || command.head === STDIN_SIDE) return {};
   const dir = relative(resolve(io.cwd, command.repo), resolve(io.cwd, command.head));
   return { headDirectory: dir.split(sep).join('/') };
 }

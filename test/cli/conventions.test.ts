@@ -158,6 +158,20 @@ describe("'-' reads a rendered stream from stdin", () => {
     expect(report.summary.closed).toBeGreaterThan(0);
   });
 
+  it('a head from stdin is the file stdin in SARIF, under no directory', async () => {
+    const base = join(work, 'sarif-base');
+    mkdirSync(base);
+    const deny =
+      'kind: NetworkPolicy\napiVersion: networking.k8s.io/v1\nmetadata: { name: deny, namespace: prod }\nspec: { podSelector: {} }\n';
+    writeFileSync(join(base, 'all.yaml'), `${STREAM.slice(0, STREAM.lastIndexOf('---'))}---\n${deny}`);
+    // head opens web -> api by its rule at stdin:line
+    const r = await withStdin(['diff', base, '-', '--format', 'sarif'], STREAM);
+    expect(r.code).toBe(0);
+    const uris = [...r.stdout.matchAll(/"uri": "([^"]*)"/g)].map((m) => m[1]);
+    expect(uris.length).toBeGreaterThan(0);
+    expect(new Set(uris)).toEqual(new Set(['stdin']));
+  });
+
   it('diff - - is a usage error; so is - without stdin', async () => {
     const both = await withStdin(['diff', '-', '-'], STREAM);
     expect(both.code).toBe(2);
