@@ -1,5 +1,6 @@
 import { type GatewayHop, gatewayHops } from '../l7/gateway-hops.js';
 import { type EgressHop, serviceEntryHops } from '../l7/service-entry-hops.js';
+import type { Workload } from '../model/types.js';
 import type { Layer } from '../report/types.js';
 import type { AnalysedRevision } from './analyze-revision.js';
 
@@ -18,7 +19,19 @@ export function ingressHops(r: AnalysedRevision, layer: Layer): GatewayHop[] {
   });
 }
 
-/** A revision's (client, ServiceEntry host port) hops at a layer: NetworkPolicy egress decides them. */
+/**
+ * A revision's (client, ServiceEntry host port) hops at a layer: NetworkPolicy egress (not at `l7`)
+ * and the client sidecar's scope and outbound policy (not at `l4`) decide them.
+ */
 export function egressHops(r: AnalysedRevision, layer: Layer): EgressHop[] {
-  return serviceEntryHops(r.model, r.policies.serviceEntries, layer === 'l7' ? undefined : r.l4);
+  const { istio } = r.policies;
+  const scope =
+    layer === 'l4' || !istio.client
+      ? undefined
+      : {
+          client: istio.client,
+          root: istio.rootNamespace,
+          injected: (w: Workload) => r.l7.sidecar(w).injected,
+        };
+  return serviceEntryHops(r.model, r.policies.serviceEntries, layer === 'l7' ? undefined : r.l4, scope);
 }

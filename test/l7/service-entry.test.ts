@@ -78,11 +78,68 @@ describe('ServiceEntry hosts as destinations', () => {
     expect(toHost(diffYaml(elsewhere, { ...elsewhere, 'se.yaml': listed }))).toEqual([]);
   });
 
-  it('exportTo hides the host from other namespaces', () => {
-    const other = CLIENT.replaceAll('shop', 'ops');
-    const files = { ...BASE, 'ops.yaml': other };
+  // F12 exportTo, F9 Sidecar egress.hosts, F10 outbound policy: who reaches a host exported to
+  // `shop` only, from shop/pay and ops/pay. Without a sidecar there is no registry: the host is
+  // dialled directly. With one, an unmatched call is forwarded (ALLOW_ANY) or blackholed.
+  const injected = ['shop', 'ops']
+    .map(
+      (ns) =>
+        `---\napiVersion: v1\nkind: Namespace\nmetadata: {name: ${ns}, labels: {istio-injection: enabled}}\n`,
+    )
+    .join('');
+  const registryOnly = `---
+apiVersion: install.istio.io/v1alpha1
+kind: IstioOperator
+metadata: {name: mesh, namespace: istio-system}
+spec: {meshConfig: {outboundTrafficPolicy: {mode: REGISTRY_ONLY}}}
+`;
+  const sidecar = (hosts: string, outbound = '') => `---
+apiVersion: networking.istio.io/v1beta1
+kind: Sidecar
+metadata: {name: scope, namespace: shop}
+spec:
+  egress: [{hosts: [${hosts}]}]
+${outbound ? `  outboundTrafficPolicy: {mode: ${outbound}}\n` : ''}`;
+  it.each([
+    ['no sidecar: dialled directly, exportTo does not apply', '', ['ops', 'shop']],
+    ['ALLOW_ANY: ops is unmatched and passes through', injected, ['ops', 'shop']],
+    ['REGISTRY_ONLY: ops is blackholed', injected + registryOnly, ['shop']],
+    [
+      'REGISTRY_ONLY, Sidecar imports another host',
+      injected + registryOnly + sidecar('"./other.example.com"'),
+      [],
+    ],
+    [
+      'REGISTRY_ONLY, Sidecar imports the host',
+      injected + registryOnly + sidecar('"*/api.stripe.com"'),
+      ['shop'],
+    ],
+    [
+      'REGISTRY_ONLY, Sidecar imports it on namespace shop',
+      injected + registryOnly + sidecar('"shop/*"'),
+      ['shop'],
+    ],
+    ['REGISTRY_ONLY, Sidecar imports namespace ops only', injected + registryOnly + sidecar('"ops/*"'), []],
+    [
+      "the Sidecar's own REGISTRY_ONLY beats the mesh's ALLOW_ANY",
+      injected + sidecar('"~/*"', 'REGISTRY_ONLY'),
+      ['ops'],
+    ],
+  ])('exportTo ["."] %s', (_, mesh, reached) => {
+    const files = { ...BASE, 'ops.yaml': CLIENT.replaceAll('shop', 'ops'), 'mesh.yaml': mesh || '{}\n' };
     const report = diffYaml(files, { ...files, 'se.yaml': entry('  exportTo: ["."]\n') });
-    expect(toHost(report).map((c) => c.source.id)).toEqual(['shop/pay[Deployment]']);
+    expect(toHost(report).map((c) => c.source.id)).toEqual(reached.map((ns) => `${ns}/pay[Deployment]`));
+  });
+
+  it('a Sidecar importing one name of a wildcard host reaches it, uncertain, under REGISTRY_ONLY', () => {
+    const files = { ...BASE, 'mesh.yaml': injected + sidecar('"*/api.stripe.com"', 'REGISTRY_ONLY') };
+    const wildcard = entry().replace('hosts: [api.stripe.com]', 'hosts: ["*.stripe.com"]');
+    const report = diffYaml(files, { ...files, 'se.yaml': wildcard });
+    const changes = report.changes.filter((c) => c.destination.id === '*.stripe.com:443/TLS');
+    expect(changes).toMatchObject([
+      { kind: 'opened', source: { id: 'shop/pay[Deployment]' }, uncertain: true },
+    ]);
+    expect(changes[0]!.uncertainBecause?.[0]).toContain('import only some names');
   });
 
   it('a NetworkPolicy that closes egress to the host closes the path, citing the isolation', () => {
