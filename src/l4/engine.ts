@@ -111,11 +111,14 @@ class NetworkPolicyEngine implements L4Engine {
   fingerprint(w: Workload): string {
     const s = this.selection(w);
     const content = (refs: readonly PolicyRef[]) => refs.map((r) => this.index.contents.get(r) ?? '?');
+    // The pod labels as this revision's selectors read them (the signature's projection), not raw:
+    // a label no selector reads changes nothing. Sound across revisions: the policies both ends'
+    // fingerprints name have the same content in both, so they read only keys and values both
+    // revisions' projections keep, and equal projections agree on those.
     return JSON.stringify([
       w.namespace,
       this.labelsOf(w.namespace),
-      w.podLabels,
-      w.podLabelVariants ?? null,
+      this.signatures.of(w),
       this.nodeTraffic(w),
       w.ports,
       content(s.ingress.map((p) => p.ref)),

@@ -15,6 +15,7 @@ import type { IstioPolicies } from './istio-policies.js';
 import type { MeshSettings } from './mesh-config.js';
 import type { PeerAuthn } from './peer-authn.js';
 import { inboundPorts } from './ports.js';
+import { labelKeysRead, projectLabels } from './read-labels.js';
 import { chooseSidecar } from './sidecar-scope.js';
 import type { L7Cell, SidecarInfo } from './types.js';
 
@@ -313,7 +314,9 @@ class IstioEngine implements L7Engine, CellContext {
       ns ? [ns.labels, ns.annotations, ns.origin] : null,
       w.kind,
       w.serviceAccountName,
-      w.podLabels,
+      // Only the labels some Istio-side selector of this revision reads (see L4's fingerprint for
+      // why that is comparable across revisions).
+      projectLabels(w.podLabels, this.labelKeys()),
       w.podAnnotations,
       w.ports,
       w.hostNetwork,
@@ -329,6 +332,13 @@ class IstioEngine implements L7Engine, CellContext {
         (svc) => this.client.digests.get(`dr:${svc.name}.${svc.namespace}.svc.cluster.local`) ?? [],
       ),
     ]);
+  }
+
+  private readKeys: ReadonlySet<string> | undefined;
+
+  private labelKeys(): ReadonlySet<string> {
+    this.readKeys ??= labelKeysRead(this.policies, this.pa, this.client, this.model.services);
+    return this.readKeys;
   }
 
   evaluate(src: Peer, dst: Workload, l4Allowed: ConnSet): L7Cell {

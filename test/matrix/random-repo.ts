@@ -43,7 +43,7 @@ const peerAuthn = fc.record({
   mode: fc.constantFrom('STRICT', 'PERMISSIVE', 'DISABLE'),
   target: fc.option(app, { nil: undefined }),
 });
-export const repoArb = fc.record({
+const coreArb = fc.record({
   injected: fc.record({ x: fc.boolean(), y: fc.boolean() }),
   teamX: fc.constantFrom('t1', 't2'),
   pods: fc.array(pod, { minLength: 1, maxLength: 6 }),
@@ -55,7 +55,52 @@ export const repoArb = fc.record({
   }),
 });
 
-export type RandomRepo = typeof repoArb extends fc.Arbitrary<infer T> ? T : never;
+/** Which kind's first object also selects on `tier` (else no selector reads it). */
+type TierReader = 'netpol' | 'service' | 'authz' | 'peerAuthn';
+
+export type RandomRepo = (typeof coreArb extends fc.Arbitrary<infer T> ? T : never) & {
+  /** A pod label `rev` on every pod template, which no selector reads. */
+  readonly extraLabel?: string;
+  readonly tierReader?: TierReader;
+};
+
+export const repoArb: fc.Arbitrary<RandomRepo> = fc
+  .tuple(
+    coreArb,
+    fc.option(fc.constantFrom('r1', 'r2'), { nil: undefined }),
+    fc.option(fc.constantFrom<TierReader>('netpol', 'service', 'authz', 'peerAuthn'), { nil: undefined }),
+  )
+  .map(([core, extraLabel, tierReader]) => ({ ...core, extraLabel, tierReader }));
+
+/** Every pod's tier flipped. */
+export const flipTier = (r: RandomRepo): RandomRepo => ({
+  ...r,
+  pods: r.pods.map((p) => ({ ...p, tier: p.tier === 'front' ? ('back' as const) : ('front' as const) })),
+});
+
+/**
+ * Head = base with one cluster-wide change (what the benchmark's big PRs do): a label on every pod
+ * template, every pod's tier flipped, every NetworkPolicy removed, STRICT mesh-wide, every service
+ * account renamed.
+ */
+export const clusterWidePairArb = fc
+  .tuple(repoArb, fc.constantFrom('pod-label', 'tier', 'remove-all-np', 'strict', 'sa-rename'))
+  .map(([base, change]) => {
+    const head: RandomRepo =
+      change === 'pod-label'
+        ? { ...base, extraLabel: base.extraLabel === 'r1' ? 'r2' : 'r1' }
+        : change === 'tier'
+          ? flipTier(base)
+          : change === 'remove-all-np'
+            ? { ...base, netpols: [] }
+            : change === 'strict'
+              ? {
+                  ...base,
+                  peerAuthn: [...base.peerAuthn, { ns: 'istio-system', mode: 'STRICT', target: undefined }],
+                }
+              : { ...base, pods: base.pods.map((p) => ({ ...p, sa: 's3' })) };
+    return [base, head] as const;
+  });
 
 /** Head = base with each element replaced, with some probability, by the other repo's. */
 export const editedPairArb = fc
@@ -73,6 +118,8 @@ export const editedPairArb = fc
       return out;
     };
     const head: RandomRepo = {
+      extraLabel: dice[2]! === 9 ? other.extraLabel : base.extraLabel,
+      tierReader: dice[3]! === 9 ? other.tierReader : base.tierReader,
       injected: dice[0]! === 9 ? other.injected : base.injected,
       teamX: dice[1]! === 9 ? other.teamX : base.teamX,
       pods: mix(base.pods, other.pods),
@@ -94,6 +141,9 @@ export function toYaml(r: RandomRepo): string {
     ];
     docs.push(`apiVersion: v1\nkind: Namespace\nmetadata: {name: ${n}, labels: {${labels.join(', ')}}}`);
   }
+  const extra = r.extraLabel ? `, rev: ${r.extraLabel}` : '';
+  // The first object of the reading kind also selects on tier, so a tier change matters there.
+  const tier = (kind: TierReader, i: number) => (r.tierReader === kind && i === 0 ? ', tier: front' : '');
   r.pods.forEach((p, i) => {
     const ports = [
       `{name: http, containerPort: ${p.port}}`,
@@ -103,19 +153,19 @@ export function toYaml(r: RandomRepo): string {
       ? `annotations: {traffic.sidecar.istio.io/excludeInboundPorts: "9102"}, `
       : '';
     docs.push(
-      `apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d${i}, namespace: ${p.ns}}\nspec:\n  selector: {matchLabels: {app: ${p.app}}}\n  template:\n    metadata: {${annotations}labels: {app: ${p.app}, tier: ${p.tier}}}\n    spec:\n      serviceAccountName: ${p.sa}\n      containers: [{name: c, ports: [${ports.join(', ')}]}]`,
+      `apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d${i}, namespace: ${p.ns}}\nspec:\n  selector: {matchLabels: {app: ${p.app}}}\n  template:\n    metadata: {${annotations}labels: {app: ${p.app}, tier: ${p.tier}${extra}}}\n    spec:\n      serviceAccountName: ${p.sa}\n      containers: [{name: c, ports: [${ports.join(', ')}]}]`,
     );
   });
   r.services.forEach((s, i) => {
     docs.push(
-      `apiVersion: v1\nkind: Service\nmetadata: {name: s${i}, namespace: ${s.ns}}\nspec:\n  selector: {app: ${s.app}}\n  ports: [{name: ${s.name}, port: 80, targetPort: http}]`,
+      `apiVersion: v1\nkind: Service\nmetadata: {name: s${i}, namespace: ${s.ns}}\nspec:\n  selector: {app: ${s.app}${tier('service', i)}}\n  ports: [{name: ${s.name}, port: 80, targetPort: http}]`,
     );
   });
   r.netpols.forEach((p, i) => {
     const peer = p.ipBlock
       ? 'ipBlock: {cidr: 10.0.0.0/8, except: [10.1.0.0/16]}'
       : [
-          p.peerApp ? `podSelector: {matchLabels: {app: ${p.peerApp}}}` : '',
+          p.peerApp ? `podSelector: {matchLabels: {app: ${p.peerApp}${tier('netpol', i)}}}` : '',
           p.peerNs ? `namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: ${p.peerNs}}}` : '',
         ]
           .filter(Boolean)
@@ -145,12 +195,12 @@ export function toYaml(r: RandomRepo): string {
       operation.length ? `to: [{operation: {${operation.join(', ')}}}]` : '',
     ].filter(Boolean);
     docs.push(
-      `apiVersion: security.istio.io/v1\nkind: AuthorizationPolicy\nmetadata: {name: ap${i}, namespace: ${a.ns}}\nspec:\n${a.target ? `  selector: {matchLabels: {app: ${a.target}}}\n` : ''}  action: ${a.action}\n  rules: [{${rule.join(', ')}}]`,
+      `apiVersion: security.istio.io/v1\nkind: AuthorizationPolicy\nmetadata: {name: ap${i}, namespace: ${a.ns}}\nspec:\n${a.target ? `  selector: {matchLabels: {app: ${a.target}${tier('authz', i)}}}\n` : ''}  action: ${a.action}\n  rules: [{${rule.join(', ')}}]`,
     );
   });
   r.peerAuthn.forEach((p, i) => {
     docs.push(
-      `apiVersion: security.istio.io/v1beta1\nkind: PeerAuthentication\nmetadata: {name: pa${i}, namespace: ${p.ns}}\nspec:\n${p.target && p.ns !== 'istio-system' ? `  selector: {matchLabels: {app: ${p.target}}}\n` : ''}  mtls: {mode: ${p.mode}}`,
+      `apiVersion: security.istio.io/v1beta1\nkind: PeerAuthentication\nmetadata: {name: pa${i}, namespace: ${p.ns}}\nspec:\n${p.target && p.ns !== 'istio-system' ? `  selector: {matchLabels: {app: ${p.target}${tier('peerAuthn', i)}}}\n` : ''}  mtls: {mode: ${p.mode}}`,
     );
   });
   return docs.join('\n---\n');
