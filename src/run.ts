@@ -9,10 +9,12 @@ import { invalidUtf8, textRefused } from './git/read-diagnostics.js';
 import { type BlobReads, readRevision, resolveRevisionInput } from './git/read-revision.js';
 import type { RevisionFiles } from './git/types.js';
 import { renderRevision, withRendered } from './gitops/render-revision.js';
+import { splitTargets } from './gitops/targets.js';
 import { ParseCache } from './manifests/parse-cache.js';
 import type { ParallelParse } from './manifests/parse-pool.js';
 import type { Layer, Report } from './report/types.js';
 import { checkIncludeMatches, checkRevisionsHaveObjects } from './run-checks.js';
+import { diffTargets, type TargetedFiles } from './run-targets.js';
 
 /** What the CLI and the Action share to read the inputs. */
 export interface InputOptions {
@@ -29,6 +31,8 @@ export interface InputOptions {
   readonly parallel?: ParallelParse;
   /** The bytes of the side named `-` (STDIN_SIDE): the CLI reads them from stdin. */
   readonly stdin?: Uint8Array;
+  /** Only these targets (names from the config or discovered); all when absent or empty. */
+  readonly targets?: readonly string[];
 }
 
 /**
@@ -59,9 +63,18 @@ export interface DiffRun {
  */
 export async function runDiff(options: DiffRunOptions, observer?: StageObserver): Promise<DiffRun> {
   const { config, sides } = await readInputs(options, [options.base, options.head], observer);
+  const layer = options.layer ?? 'effective';
+  if (sides.some((s) => s.severalTargets)) {
+    const parsed = await prefill(sides, options.parallel, observer);
+    const report = diffTargets(
+      sides,
+      { config, layer, parseCache: parsed, names: options.targets },
+      observer,
+    );
+    return { report, config };
+  }
   const [base, head] = await analyseSides(sides, config, options.parallel, observer);
   checkRevisionsHaveObjects(config, [base!, head!]);
-  const layer = options.layer ?? 'effective';
   return { report: diffRevisions(base!, head!, { layer, config }, observer), config };
 }
 
@@ -83,7 +96,7 @@ export async function readInputs(
   options: InputOptions,
   revisions: readonly string[],
   observer?: StageObserver,
-): Promise<{ config: Config; sides: RevisionFiles[] }> {
+): Promise<{ config: Config; sides: TargetedFiles[] }> {
   return inStageAsync(observer, 'read', async () => {
     const config = await effectiveConfig(options);
     const blobs: BlobReads = new Map();
@@ -91,7 +104,7 @@ export async function readInputs(
     const sides = await Promise.all(
       revisions.map((rev, i) =>
         rev === STDIN_SIDE && options.stdin !== undefined
-          ? stdinSide(options.stdin)
+          ? { ...stdinSide(options.stdin), targets: [], severalTargets: false }
           : readSide(rev, roles[i] ?? 'revision', options.repo, config, blobs),
       ),
     );
@@ -110,11 +123,20 @@ async function analyseSides(
   parallel: ParallelParse | undefined,
   observer?: StageObserver,
 ): Promise<AnalysedRevision[]> {
+  const parseCache = await prefill(sides, parallel, observer);
+  return sides.map((side) => analyseRevision({ ...side, parseCache }, config, observer));
+}
+
+async function prefill(
+  sides: readonly RevisionFiles[],
+  parallel: ParallelParse | undefined,
+  observer?: StageObserver,
+): Promise<ParseCache> {
   const parseCache = new ParseCache();
   await inStageAsync(observer, 'parse', async () => {
     for (const side of sides) await parseCache.prefill(side.files, side.label, parallel);
   });
-  return sides.map((side) => analyseRevision({ ...side, parseCache }, config, observer));
+  return parseCache;
 }
 
 export async function effectiveConfig(options: InputOptions): Promise<Config> {
@@ -144,19 +166,24 @@ function stdinSide(bytes: Uint8Array): RevisionFiles {
   return { label, files: [{ path, text: decoded.text }], diagnostics };
 }
 
-/** One side's files, as analysed: Kustomize / Helm roots rendered, their input files not read as manifests. */
+/**
+ * One side's files, as analysed: Kustomize / Helm roots rendered, their input files not read as
+ * manifests; and the same files by target when the repository holds several (gitops/targets.ts).
+ */
 async function readSide(
   arg: string,
   role: string,
   repo: string,
   config: Config,
   blobs?: BlobReads,
-): Promise<RevisionFiles> {
+): Promise<TargetedFiles> {
   const input = await resolveRevisionInput(arg, repo, role);
   const files = await readRevision(input, {
     include: config.include,
     exclude: config.exclude,
     ...(blobs ? { blobs } : {}),
   });
-  return withRendered(files, await renderRevision(input, files, config));
+  const gitops = await renderRevision(input, files, config);
+  const { targets, several } = splitTargets(files, gitops, config.targets);
+  return { ...withRendered(files, gitops), targets, severalTargets: several };
 }

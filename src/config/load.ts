@@ -13,6 +13,7 @@ import {
   readRender,
   readSidecar,
 } from './sections.js';
+import { readTargets } from './targets-section.js';
 import { type Config, DEFAULT_CONFIG } from './types.js';
 import { YamlReader } from './yaml-reader.js';
 
@@ -29,6 +30,7 @@ const TOP_KEYS = [
   'sidecar',
   'findings',
   'render',
+  'targets',
   'report',
   'allowEmptyRevision',
 ] as const;
@@ -59,6 +61,7 @@ export function parseConfig(text: string, file: string, vocabulary: ConfigVocabu
   const exclude = s.get('exclude');
   const namespaces = s.get('namespaces');
   const allowEmpty = s.get('allowEmptyRevision');
+  const targets = s.get('targets');
   return {
     include: include ? readGlobs(r, include, false) : DEFAULT_CONFIG.include,
     exclude: exclude ? readGlobs(r, exclude, true) : DEFAULT_CONFIG.exclude,
@@ -69,6 +72,7 @@ export function parseConfig(text: string, file: string, vocabulary: ConfigVocabu
     findings: readFindings(r, s.get('findings'), vocabulary.ruleIds),
     render: readRender(r, s.get('render')),
     report: readReport(r, s.get('report')),
+    ...(targets ? { targets: readTargets(r, targets) } : {}),
     ...(allowEmpty ? { allowEmptyRevision: r.boolean(allowEmpty) } : {}),
     location,
   };

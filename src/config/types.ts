@@ -37,6 +37,13 @@ export type RenderRootConfig =
       readonly releaseName: string;
     };
 
+/** One cluster or environment of the repository (`targets:`), analysed on its own. */
+export interface TargetConfig {
+  readonly name: string;
+  /** Directories or globs, repository-relative: the render roots and plain files it receives. */
+  readonly paths: readonly string[];
+}
+
 /** How Kustomize overlays and Helm charts are rendered before the analysis (src/gitops). */
 export interface RenderConfig {
   readonly roots: readonly RenderRootConfig[];
@@ -104,6 +111,11 @@ export interface Config {
     readonly accept: readonly Acceptance[];
   };
   readonly render: RenderConfig;
+  /**
+   * The clusters or environments, each with its own matrix, diff and findings; absent: discovered
+   * (each top-level render root its own target when there are several: src/gitops/targets.ts).
+   */
+  readonly targets?: readonly TargetConfig[];
   /** What ranks higher in the report's order (src/report/risk.ts); no effect on the analysis. */
   readonly report: {
     /** A change to a workload in one of these namespaces is sensitive. */

@@ -41,6 +41,8 @@ export interface PathChange {
    * is the highest-risk change a pull request can make (see `Exposure`). Absent inside the cluster.
    */
   readonly fromOutside?: Exposure;
+  /** The cluster or environment the pair is in, when the repository has several (report.targets). */
+  readonly target?: string;
 }
 
 /**

@@ -29,6 +29,15 @@ export interface GitopsRevision {
   readonly files: SourceFile[];
   readonly rendered: RenderedRoot[];
   readonly diagnostics: Diagnostic[];
+  /** Every planned root, rendered or not, with what it reads: targets are made of roots (targets.ts). */
+  readonly roots: readonly RootReach[];
+}
+
+/** A render root's directory, and the directories and files it reads (its kustomize closure). */
+export interface RootReach {
+  readonly dir: string;
+  readonly dirs: ReadonlySet<string>;
+  readonly files: ReadonlySet<string>;
 }
 
 export interface RenderOptions {
@@ -57,7 +66,7 @@ export async function renderRevision(
   const tree = await openTree(input, revision.commit);
   const index = new RepoIndex(tree.files, tree.brokenLinks);
   if (index.kustomizations.size === 0 && config.render.roots.length === 0) {
-    return { files: revision.files, rendered: [], diagnostics: [] };
+    return { files: revision.files, rendered: [], diagnostics: [], roots: [] };
   }
   const aliases = options.aliases ?? new AliasBudget();
   const parsed = await readKustomizations(tree, index, aliases);
@@ -75,7 +84,8 @@ export async function renderRevision(
     diagnostics,
   );
   const coverage = coverageOf(plan.roots, plan.unrendered, revision, diagnostics);
-  return { files: revision.files.filter((f) => !coverage(f.path)), rendered, diagnostics };
+  const roots = plan.roots.map((r) => ({ dir: r.spec.dir, dirs: r.dirs, files: r.files }));
+  return { files: revision.files.filter((f) => !coverage(f.path)), rendered, diagnostics, roots };
 }
 
 /** The revision as the analysis reads it: plain files and rendered output, every diagnostic. */

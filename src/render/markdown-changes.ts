@@ -107,6 +107,11 @@ function groupItem(g: CauseGroup, r: GroupRendering): string {
   return lines.join('\n');
 }
 
+/** `` `clusters/prod`: `` in front of a pair when the repository has several targets. */
+function targetMarkdown(c: PathChange): string {
+  return c.target === undefined ? '' : `${code(c.target)}: `;
+}
+
 function connsText(c: PathChange): string {
   if (c.kind === 'opened') return code(c.after);
   if (c.kind === 'closed') return code(c.before);
@@ -120,7 +125,9 @@ function pairLines(pair: RankedChange, groupCause: Cause | undefined, links?: Re
     c.uncertain ? ' ⚠️ **uncertain**' : '',
     c.workloadsDiff ? ` _(${escapeMarkdown(c.workloadsDiff)})_` : '',
   ].join('');
-  const lines = [`  - ${code(c.source.id)} → ${code(c.destination.id)}: ${connsText(c)}${flags}`];
+  const lines = [
+    `  - ${targetMarkdown(c)}${code(c.source.id)} → ${code(c.destination.id)}: ${connsText(c)}${flags}`,
+  ];
   const because = uncertainBecauseMarkdown(c);
   if (because) lines.push(`  ${because}`);
   if (c.l7Before !== undefined || c.l7After !== undefined) {
@@ -159,7 +166,7 @@ function foldedItem(f: FoldedChanges): string {
     .slice(0, 2)
     .map(
       (c) =>
-        `${code(c.source.id)} → ${code(c.destination.id)}: ${code(isGaining(f.class) ? c.added : c.removed)}`,
+        `${targetMarkdown(c)}${code(c.source.id)} → ${code(c.destination.id)}: ${code(isGaining(f.class) ? c.added : c.removed)}`,
     );
   return (
     `- 🔕 ${n} ${FOLDED_WHAT[f.class]} path${n === 1 ? '' : 's'} only on UDP/SCTP or the sidecar's own ports (15020, 15021, 15090), ` +

@@ -4,6 +4,7 @@ import type { ChangeClass } from '../report/risk.js';
 import type { Cause, PathChange } from '../report/types.js';
 import { type Style, type StyledLine, styled } from './ansi.js';
 import { sanitize } from './escape.js';
+import { targetPrefix } from './targets-text.js';
 import { uncertainBecauseText } from './uncertainty.js';
 import { causeLines, l7ChangeText } from './wording.js';
 
@@ -60,7 +61,9 @@ function causePhrase(c: Cause): string {
 /** Noise of one class: counted and named on one line, not listed pair by pair. */
 function foldedLines(f: FoldedChanges): StyledLine[] {
   const n = f.changes.length;
-  const named = f.changes.slice(0, 5).map((c) => `${sanitize(c.source.id)} -> ${sanitize(c.destination.id)}`);
+  const named = f.changes
+    .slice(0, 5)
+    .map((c) => `${targetPrefix(c)}${sanitize(c.source.id)} -> ${sanitize(c.destination.id)}`);
   const more = n > named.length ? `, and ${n - named.length} more` : '';
   return [
     styled(
@@ -83,7 +86,9 @@ function changeLines(c: PathChange, groupCause: Cause | undefined): string[] {
     c.uncertain ? ' [UNCERTAIN]' : '',
     c.workloadsDiff ? ` (${sanitize(c.workloadsDiff)})` : '',
   ].join('');
-  const lines = [`    ${sanitize(c.source.id)} -> ${sanitize(c.destination.id)} : ${delta}${flags}`];
+  const lines = [
+    `    ${targetPrefix(c)}${sanitize(c.source.id)} -> ${sanitize(c.destination.id)} : ${delta}${flags}`,
+  ];
   const because = uncertainBecauseText(c);
   if (because) lines.push(`      ${sanitize(because, 1000)}`);
   if (c.l7Change) {

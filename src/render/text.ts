@@ -6,6 +6,7 @@ import type { Report } from '../report/types.js';
 import { paint, type StyledLine, styled } from './ansi.js';
 import { sanitize } from './escape.js';
 import { findingTextSections } from './findings.js';
+import { targetsSummary } from './targets-text.js';
 import { changeSectionLines } from './text-changes.js';
 import { incompleteHeadline, moreProblemsText } from './uncertainty.js';
 import { LAYER_TEXT, noPathChanged, omittedText, revisionText, summaryLine } from './wording.js';
@@ -32,6 +33,7 @@ export function renderText(report: Report, options: TextOptions = {}): string {
       'bold',
     ),
     styled(summaryLine(report)),
+    ...targetLines(report),
     ...incompleteLines(report),
     ...CHANGE_CLASSES.filter(isGaining).flatMap(section),
     ...findings.fresh,
@@ -45,6 +47,12 @@ export function renderText(report: Report, options: TextOptions = {}): string {
   // In a workflow its lines are the step log: none may start a workflow command. Colour goes on
   // after that, so it never comes from input.
   return `${lines.map((l) => paint({ ...l, text: safeLine(l.text) }, options.colour ?? false)).join('\n')}\n`;
+}
+
+/** Which targets changed and which did not, for a repository with several (render/targets-text.ts). */
+function targetLines(report: Report): StyledLine[] {
+  const line = targetsSummary(report, (n) => n);
+  return line ? [styled(line)] : [];
 }
 
 /** First after the summary: that the result is incomplete, and what was not understood. */

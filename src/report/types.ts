@@ -29,6 +29,21 @@ export interface Report {
   readonly diagnostics: readonly Diagnostic[];
   /** Some input could not be read or understood: the check fails closed. */
   readonly incomplete: boolean;
+  /**
+   * Present when the repository holds several clusters or environments: each analysed on its
+   * own, in name order. The fields above then merge them (each change, finding and workload
+   * names its target; diagnostics once).
+   */
+  readonly targets?: readonly TargetSection[];
+}
+
+/** One target's part of the report. */
+export interface TargetSection {
+  readonly name: string;
+  /** Any change, workload added or removed, or finding new or fixed. */
+  readonly changed: boolean;
+  readonly summary: ReportSummary;
+  readonly incomplete: boolean;
 }
 
 export type Layer = 'l4' | 'l7' | 'effective';
@@ -70,4 +85,6 @@ export interface Finding {
   readonly destination?: string;
   /** Reason given when accepted. */
   readonly acceptedReason?: string;
+  /** The cluster or environment it is found in, when the repository has several (report.targets). */
+  readonly target?: string;
 }

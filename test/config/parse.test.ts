@@ -158,7 +158,7 @@ describe('parseConfig: errors name the file and line', () => {
     [
       'unknown key far from any',
       'frobnicate: 1\n',
-      "1: unknown key 'frobnicate' at the top level; expected 'include', 'exclude', 'namespaces', 'cni', 'mesh', 'sidecar', 'findings', 'render', 'report' or 'allowEmptyRevision'",
+      "1: unknown key 'frobnicate' at the top level; expected 'include', 'exclude', 'namespaces', 'cni', 'mesh', 'sidecar', 'findings', 'render', 'targets', 'report' or 'allowEmptyRevision'",
     ],
     [
       'kebab-case key',
