@@ -3,6 +3,7 @@ import { type L7Scope, sameAnswer, scopeChange } from '../explain/l7-scope.js';
 import { type L7Part, l7Parts } from '../explain/policies.js';
 import type { L7Cell, L7Reason } from '../l7/types.js';
 import type { CellVerdict } from '../matrix/matrix.js';
+import type { PortSet } from '../values/port-set.js';
 import type { Cause, L7Change } from './changes.js';
 
 /** The L7 side of a changed pair: the rules behind it, and the scopes when a reader sees them move. */
@@ -43,26 +44,26 @@ function l7Causes(
   return [...cellCauses(after?.l7, 'head', reasonText), ...cellCauses(before?.l7, 'base', reasonText)];
 }
 
+/**
+ * One cause per rule and effect: the segments a cell is cut into (at the sidecar's own ports, by
+ * protocol) are joined back, so one PeerAuthentication reads as one line, not one per segment.
+ */
 function cellCauses(cell: L7Cell | undefined, revision: Cause['revision'], reasonText: ReasonText): Cause[] {
-  const out: Cause[] = [];
-  const seen = new Set<string>();
+  const byRule = new Map<string, { part: L7Part; rule: string; ports: Map<string, PortSet> }>();
   for (const part of l7Parts(cell)) {
-    const c = partCause(part, revision, reasonText);
-    const key = `${c.effect}|${c.rule}|${c.conns}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    out.push(c);
+    const rule = part.reason ? `${ruleLabel(part.rule)}: ${reasonText(part.reason)}` : ruleLabel(part.rule);
+    const key = `${part.effect}|${rule}`;
+    const entry = byRule.get(key) ?? { part, rule, ports: new Map<string, PortSet>() };
+    byRule.set(key, entry);
+    const had = entry.ports.get(part.protocol);
+    entry.ports.set(part.protocol, had ? had.union(part.ports) : part.ports);
   }
-  return out;
-}
-
-function partCause(part: L7Part, revision: Cause['revision'], reasonText: ReasonText): Cause {
-  return {
+  return [...byRule.values()].map(({ part, rule, ports }) => ({
     revision,
     layer: 'l7',
     effect: part.effect,
-    rule: part.reason ? `${ruleLabel(part.rule)}: ${reasonText(part.reason)}` : ruleLabel(part.rule),
-    conns: `${part.protocol} ${part.ports.toString()}`,
+    rule,
+    conns: [...ports].map(([protocol, set]) => `${protocol} ${set.toString()}`).join(','),
     location: part.rule.location,
-  };
+  }));
 }

@@ -101,9 +101,9 @@ export interface L7Part {
 }
 
 /**
- * The Istio rules behind each segment of a cell, in the engine's order: the rules of each outcome
- * (allowing unless nothing gets through), then the reasons that name a rule (denying). A rule that
- * also comes with a reason is named once, with the reason.
+ * The Istio rules behind each segment of a cell, in the engine's order: the rules of each outcome,
+ * then the reasons that name a rule, allowing unless nothing gets through (then denying). A rule
+ * that also comes with a reason is named once, with the reason.
  */
 export function l7Parts(cell: L7Cell | undefined): L7Part[] {
   if (!cell) return [];
@@ -114,8 +114,11 @@ export function l7Parts(cell: L7Cell | undefined): L7Part[] {
       const explained = new Set(outcome.reasons.flatMap((r) => (r.rule ? [ruleKey(r.rule)] : [])));
       for (const rule of outcome.rules)
         if (!explained.has(ruleKey(rule))) out.push({ protocol, ports, effect, rule });
+      // A reason explains the outcome it is attached to: on an outcome that lets something through
+      // (PERMISSIVE taking plaintext, a DestinationRule sending it) the rule is part of why it gets
+      // through, not a denial.
       for (const reason of outcome.reasons)
-        if (reason.rule) out.push({ protocol, ports, effect: 'denies', rule: reason.rule, reason });
+        if (reason.rule) out.push({ protocol, ports, effect, rule: reason.rule, reason });
     }
   }
   return out;

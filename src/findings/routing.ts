@@ -150,8 +150,8 @@ function blockedTargets(
               location: p.location,
               ref: policyResource(p),
             });
-        for (const { rule, reason } of l7Parts(v.l7))
-          if (reason)
+        for (const { rule, reason, effect } of l7Parts(v.l7))
+          if (reason && effect === 'denies')
             blockers.push({
               text: `${ruleLabel(rule)} (Istio)`,
               location: rule.location,
