@@ -8,16 +8,16 @@ export interface Found<T> {
   readonly source: InstallSource;
 }
 
-/** Install settings the analysis takes from the config (or assumes) rather than from the repository. */
+/** Install settings the config may state as well as the repository. */
 export interface ConfigDecided {
   readonly trustDomain: Found<string> | undefined;
-  readonly policy: Found<string> | undefined;
   readonly byDefault: Found<boolean> | undefined;
 }
 
 /**
- * Where the repository's install says something else than what the analysis uses, a warning: the
- * identities (D9) and injection decisions (C2, C4) follow the config, so the answers may be wrong.
+ * The config wins over the repository's install (it describes the cluster, the repository may hold
+ * another's install), so where both say and disagree, a warning: the identities (D9) and injection
+ * decisions (C2) follow the config.
  */
 export function configMismatches(configured: Config['mesh'], found: ConfigDecided): Diagnostic[] {
   const out: Diagnostic[] = [];
@@ -28,21 +28,16 @@ export function configMismatches(configured: Config['mesh'], found: ConfigDecide
       message: `${sourceLabel(f.source)} sets ${name} to ${JSON.stringify(f.value)}, but the analysis uses ${used}`,
       location: f.source.object.location,
     });
-  const { trustDomain, policy, byDefault } = found;
-  const domains = [configured.trustDomain, ...configured.trustDomainAliases];
-  if (trustDomain && !domains.includes(trustDomain.value))
-    say(
-      trustDomain,
-      'meshConfig.trustDomain',
-      `config mesh.trustDomain "${configured.trustDomain}" (set it to match)`,
-    );
-  if (policy && policy.value !== 'enabled')
-    say(policy, 'global.proxy.autoInject', 'the injector policy enabled (rule C4)');
-  if (byDefault && byDefault.value !== configured.enableNamespacesByDefault)
+  const { trustDomain, byDefault } = found;
+  const domains = [configured.trustDomain, ...(configured.trustDomainAliases ?? [])];
+  if (trustDomain && configured.trustDomain !== undefined && !domains.includes(trustDomain.value))
+    say(trustDomain, 'meshConfig.trustDomain', `config mesh.trustDomain "${configured.trustDomain}"`);
+  const byDefaultConfigured = configured.enableNamespacesByDefault;
+  if (byDefault && byDefaultConfigured !== undefined && byDefault.value !== byDefaultConfigured)
     say(
       byDefault,
       'sidecarInjectorWebhook.enableNamespacesByDefault',
-      `config mesh.enableNamespacesByDefault ${configured.enableNamespacesByDefault} (set it to match)`,
+      `config mesh.enableNamespacesByDefault ${byDefaultConfigured}`,
     );
   return out;
 }

@@ -39,15 +39,13 @@ export interface MeshInstall extends MeshSettings {
   readonly outboundTrafficPolicy: string | undefined;
   /** `meshConfig.defaultServiceExportTo` (Istio's default is `*`, F14). */
   readonly defaultServiceExportTo: readonly string[] | undefined;
-  /** `values.global.proxy.resources.requests` (H2); the profile's defaults are not applied. */
+  /**
+   * `values.global.proxy.resources.requests` (H2); a request they leave out comes from the profile
+   * the install names (H1: `demo` 10m/40Mi, the others default's 100m/128Mi), when it names one.
+   */
   readonly proxyRequests: { readonly cpu?: ProxyRequestDefault; readonly memory?: ProxyRequestDefault };
-  /** IstioOperator `spec.profile`. */
+  /** IstioOperator `spec.profile`, else values `profile` (the istiod chart's, from 1.21). */
   readonly profile: string | undefined;
-  /** `values.global.proxy.autoInject` (C4) and `values.sidecarInjectorWebhook.enableNamespacesByDefault` (C2). */
-  readonly injector: {
-    readonly policy: string | undefined;
-    readonly enableNamespacesByDefault: boolean | undefined;
-  };
   /** Revisions the repository installs (IstioOperator `spec.revision`, values `revision`), sorted. */
   readonly revisions: readonly string[];
   /**
@@ -88,33 +86,45 @@ export function readMeshInstall(model: ClusterModel, configured: Config['mesh'])
     for (const tag of strings(s.json.revisionTags)) installed.add(tag);
   }
   for (const rev of webhookRevisions(model)) installed.add(rev);
-  const policy = setting('global.proxy.autoInject', (v) =>
-    nonEmpty(at(v, ['global', 'proxy', 'autoInject'])),
-  );
+  const policy = setting('global.proxy.autoInject', (v) => {
+    const raw = at(v, ['global', 'proxy', 'autoInject']);
+    // YAML 1.1 reads an unquoted `enabled`/`disabled` as a string, but `on`/`off` as booleans.
+    return typeof raw === 'boolean' ? String(raw) : nonEmpty(raw);
+  });
   const byDefault = setting('sidecarInjectorWebhook.enableNamespacesByDefault', (v) => {
     const b = at(v, ['sidecarInjectorWebhook', 'enableNamespacesByDefault']);
     return typeof b === 'boolean' ? b : undefined;
   });
-  diagnostics.push(
-    ...configMismatches(configured, {
-      // Only the winning mesh config counts (the others are the ambiguity warned above).
-      trustDomain: setting('meshConfig.trustDomain', (v) => nonEmpty(v.trustDomain), first ? [first] : []),
-      policy,
-      byDefault,
-    }),
-  );
+  // Only the winning mesh config counts (the others are the ambiguity warned above).
+  const trustDomain = setting('meshConfig.trustDomain', (v) => nonEmpty(v.trustDomain), first ? [first] : []);
+  diagnostics.push(...configMismatches(configured, { trustDomain, byDefault }));
+  const aliases = strings(mesh?.trustDomainAliases);
+  const profile =
+    setting('profile', (v) => nonEmpty(v.profile), operators) ??
+    setting('profile', (v) => nonEmpty(v.profile));
   return {
     rootNamespace: nonEmpty(mesh?.rootNamespace),
     providers: mesh ? readProviders(mesh) : undefined,
-    trustDomain: nonEmpty(mesh?.trustDomain),
-    trustDomainAliases: strings(mesh?.trustDomainAliases),
+    trustDomains: appliedTrustDomains(configured, trustDomain?.value, aliases),
+    injector: {
+      policy: policy?.value ?? 'enabled',
+      policyFrom: policy ? sourceLabel(policy.source) : "Istio's default",
+      enableNamespacesByDefault: configured.enableNamespacesByDefault ?? byDefault?.value ?? false,
+      byDefaultFrom:
+        configured.enableNamespacesByDefault !== undefined
+          ? 'config mesh.enableNamespacesByDefault'
+          : byDefault
+            ? sourceLabel(byDefault.source)
+            : "Istio's default",
+    },
+    trustDomain: trustDomain?.value,
+    trustDomainAliases: aliases,
     outboundTrafficPolicy: nonEmpty(at(mesh, ['outboundTrafficPolicy', 'mode'])),
     defaultServiceExportTo: Array.isArray(mesh?.defaultServiceExportTo)
       ? strings(mesh.defaultServiceExportTo)
       : undefined,
-    proxyRequests: proxyRequests(values, diagnostics),
-    profile: setting('profile', (v) => nonEmpty(v.profile), operators)?.value,
-    injector: { policy: policy?.value, enableNamespacesByDefault: byDefault?.value },
+    proxyRequests: proxyRequests(values, profile, diagnostics),
+    profile: profile?.value,
     revisions: [...revisions].sort(),
     installedRevisions: operators.length + values.length > 0 ? [...installed].sort() : undefined,
     release:
@@ -135,12 +145,14 @@ export function readMeshInstall(model: ClusterModel, configured: Config['mesh'])
  */
 function proxyRequests(
   values: readonly InstallSource[],
+  profile: Found<string> | undefined,
   diagnostics: Diagnostic[],
 ): MeshInstall['proxyRequests'] {
   const path = ['global', 'proxy', 'resources', 'requests'];
   const found = values.filter((s) => isRecord(at(s.json, path)));
   const chosen = found[0];
-  if (!chosen) return {};
+  const fromProfile = profileRequests(profile);
+  if (!chosen) return fromProfile;
   const requests = at(chosen.json, path) as Json;
   warnConflict(found, 'global.proxy.resources.requests', (s) => canonical(at(s.json, path)), diagnostics);
   const from =
@@ -154,9 +166,50 @@ function proxyRequests(
     const fieldPath: ObjectPath = chosen.opaque ? chosen.path : [...chosen.path, ...path, key];
     return { text: String(raw), from, location: chosen.object.locate(fieldPath) };
   };
-  const cpu = read('cpu');
-  const memory = read('memory');
+  // Values overlay the profile, field by field.
+  const cpu = read('cpu') ?? fromProfile.cpu;
+  const memory = read('memory') ?? fromProfile.memory;
   return { ...(cpu ? { cpu } : {}), ...(memory ? { memory } : {}) };
+}
+
+/**
+ * H1: `global.proxy.resources.requests` of the install profiles (istio/istio
+ * manifests/profiles/*.yaml, the same from 1.20.8 to 1.24.6): every profile is an overlay on
+ * `default` (100m/128Mi, operator/pkg/helm/helm.go), and only `demo` changes them. Another profile
+ * name says nothing here.
+ */
+const PROFILE_REQUESTS: Readonly<Record<string, { cpu: string; memory: string }>> = {
+  default: { cpu: '100m', memory: '128Mi' },
+  demo: { cpu: '10m', memory: '40Mi' },
+  minimal: { cpu: '100m', memory: '128Mi' },
+  empty: { cpu: '100m', memory: '128Mi' },
+  preview: { cpu: '100m', memory: '128Mi' },
+};
+
+function profileRequests(profile: Found<string> | undefined): MeshInstall['proxyRequests'] {
+  const requests = profile ? PROFILE_REQUESTS[profile.value] : undefined;
+  if (!profile || !requests) return {};
+  const s = profile.source;
+  const where = s.label === '' ? 'profile' : `${s.label}.profile`;
+  const from = `${sourceLabel(s)} ${where} ${profile.value}`;
+  const location = s.object.locate(s.opaque ? s.path : [...s.path, 'profile']);
+  return {
+    cpu: { text: requests.cpu, from, location },
+    memory: { text: requests.memory, from, location },
+  };
+}
+
+/** D9: the configured trust domain wins over the repository's install; aliases are added to either. */
+function appliedTrustDomains(
+  configured: Config['mesh'],
+  repository: string | undefined,
+  repositoryAliases: readonly string[],
+): string[] {
+  const aliases = configured.trustDomainAliases ?? [];
+  const own = configured.trustDomain ?? repository ?? 'cluster.local';
+  // The repository's aliases belong to its trust domain: a configured other domain drops them.
+  const list = [own, ...(own === repository ? repositoryAliases : []), ...aliases];
+  return [...new Set(list)];
 }
 
 /** The first source's value of a setting; a later source with another value is a conflict. */

@@ -5,6 +5,7 @@ import { ConfigurationError } from '../core/errors.js';
 import type { SourceLocation } from '../core/location.js';
 import { readReport } from './report-section.js';
 import {
+  readCluster,
   readCni,
   readFindings,
   readGlobs,
@@ -26,6 +27,7 @@ const TOP_KEYS = [
   'exclude',
   'namespaces',
   'cni',
+  'cluster',
   'mesh',
   'sidecar',
   'findings',
@@ -67,6 +69,7 @@ export function parseConfig(text: string, file: string, vocabulary: ConfigVocabu
     exclude: exclude ? readGlobs(r, exclude, true) : DEFAULT_CONFIG.exclude,
     namespaces: namespaces ? readNamespaces(r, namespaces) : DEFAULT_CONFIG.namespaces,
     cni: readCni(r, s.get('cni')),
+    cluster: readCluster(r, s.get('cluster')),
     mesh: readMesh(r, s.get('mesh')),
     sidecar: readSidecar(r, s.get('sidecar')),
     findings: readFindings(r, s.get('findings'), vocabulary.ruleIds),

@@ -3,6 +3,7 @@ import { isMap, isScalar, isSeq } from 'yaml';
 import { namespaceNameError } from '../core/k8s-names.js';
 import { suggestKey } from '../core/suggest.js';
 import type { Labels } from '../manifests/types.js';
+import { parseCidr } from '../values/ip-range.js';
 import { labelKeyProblem, labelValueProblem } from './k8s-names.js';
 import type {
   Acceptance,
@@ -85,6 +86,23 @@ export function readCni(r: YamlReader, field: Field | undefined): Config['cni'] 
     hostNetworkPods: hostNetwork
       ? r.oneOf(hostNetwork, ['node', 'pod'] as const)
       : DEFAULT_CONFIG.cni.hostNetworkPods,
+  };
+}
+
+/** `cluster.podCIDRs`: each a CIDR as the API server writes a node's `podCIDR` (10.244.0.0/16, fd00::/64). */
+export function readCluster(r: YamlReader, field: Field | undefined): Config['cluster'] {
+  const pods = r.section(field, ['podCIDRs']).get('podCIDRs');
+  if (!pods) return DEFAULT_CONFIG.cluster;
+  return {
+    podCIDRs: r.items(pods).map((item) => {
+      const text = r.string(item, 'a CIDR string');
+      try {
+        parseCidr(text);
+      } catch {
+        r.fail(item.node, `${item.path}: '${text}' is not a CIDR (e.g. 10.244.0.0/16)`);
+      }
+      return text;
+    }),
   };
 }
 

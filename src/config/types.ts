@@ -73,16 +73,31 @@ export interface Config {
     /** SEMANTICS A17: hostNetwork pods as node traffic (`node`, Calico/Cilium) or as pods (`pod`, netpol-analyzer). */
     readonly hostNetworkPods: 'node' | 'pod';
   };
+  readonly cluster: {
+    /**
+     * The cluster's pod CIDRs (`10.244.0.0/16`): pod IPs are not in the manifests, so an
+     * AuthorizationPolicy `ipBlocks` / `source.ip` against a pod source is a runtime condition
+     * unless these decide it (every pod address is inside them, SEMANTICS D13).
+     */
+    readonly podCIDRs: readonly string[];
+  };
   readonly mesh: {
     /** `undefined`: read from an IstioOperator / Helm values file in the repo, else `istio-system`. */
     readonly rootNamespace: string | undefined;
     /** Namespace where istiod runs (default `istio-system`). */
     readonly istioNamespace: string;
-    readonly trustDomain: string;
-    readonly trustDomainAliases: readonly string[];
+    /**
+     * The install's trust domain and aliases (SEMANTICS D9) when the repository's does not say, or
+     * to override it. `undefined`: the repository's `meshConfig`, else `cluster.local` and none.
+     */
+    readonly trustDomain: string | undefined;
+    readonly trustDomainAliases: readonly string[] | undefined;
     readonly injection: InjectionAssumption;
-    /** `sidecarInjectorWebhook.enableNamespacesByDefault` (SEMANTICS C2 e). */
-    readonly enableNamespacesByDefault: boolean;
+    /**
+     * `sidecarInjectorWebhook.enableNamespacesByDefault` (SEMANTICS C2 e). `undefined`: the
+     * repository's install, else false.
+     */
+    readonly enableNamespacesByDefault: boolean | undefined;
     /** Extra namespaces whose Prometheus scrapes sidecars (15090/15020). */
     readonly monitoringNamespaces: readonly string[];
     /**
@@ -139,13 +154,14 @@ export const DEFAULT_CONFIG: Config = {
   exclude: [],
   namespaces: {},
   cni: { ipBlockMatchesPods: false, hostNetworkPods: 'node' },
+  cluster: { podCIDRs: [] },
   mesh: {
     rootNamespace: undefined,
     istioNamespace: 'istio-system',
-    trustDomain: 'cluster.local',
-    trustDomainAliases: [],
+    trustDomain: undefined,
+    trustDomainAliases: undefined,
     injection: 'labelled',
-    enableNamespacesByDefault: false,
+    enableNamespacesByDefault: undefined,
     monitoringNamespaces: [],
     istioRelease: undefined,
     undeclaredPorts: 'passthrough',

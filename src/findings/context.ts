@@ -79,7 +79,7 @@ export function revisionContext(
   const egressOf = memo((src): 'all' | Candidates => l4.egressCandidates?.(src) ?? 'all');
   const within = (set: 'all' | Candidates, w: Workload) => set === 'all' || set.has(w);
   const egressMayReach = (src: Workload, dst: Workload) => within(egressOf(src), dst);
-  const trustDomains = [config.mesh.trustDomain, ...config.mesh.trustDomainAliases];
+  const trustDomains = rev.policies.mesh.trustDomains;
   const named = new Map<string, NamedWorkloads>();
   const sources = new WeakMap<Workload, readonly Workload[]>();
   // Indexes, so a value is matched against distinct identities and namespaces, not every workload.

@@ -21,8 +21,11 @@ export interface EvalContext {
   readonly source: { readonly kind: 'pod' } | { readonly kind: 'external'; readonly range: IpRange };
   /** The local trust domain first, then its aliases (I-td). */
   readonly trustDomains: readonly string[];
-  /** Whether a pod's IP may fall in an ipBlock narrower than /0 (unknown statically). */
-  readonly ipBlockMatchesPods: boolean;
+  /**
+   * Config `cluster.podCIDRs`: every pod address is inside them. Empty: a pod's address is unknown,
+   * so a block narrower than /0 may or may not hold it (D13).
+   */
+  readonly podCidrs: readonly IpRange[];
 }
 
 /**
@@ -263,12 +266,30 @@ function ipMatch(key: string, values: readonly string[], ctx: EvalContext): Cond
     if (!blocks.some((b) => rangesOverlap(b, src.range))) return CondSet.none;
     return atom(key, values);
   }
-  // A /0 block holds every pod address of its family; narrower ones hold a pod only if the CNI's pod
-  // range overlaps them, which the manifests do not say.
+  // Envoy matches the pod's real address, which the manifests do not hold. A /0 block holds every
+  // pod address of its family; the cluster's pod CIDRs, when configured, decide the rest: blocks
+  // that cover every pod range match every pod, blocks disjoint from them match none.
   if (
     blocks.some((b) => b.from === 0n && (b.family === 4 ? b.to === 0xffffffffn : b.to === (1n << 128n) - 1n))
   ) {
     return CondSet.all;
   }
-  return ctx.ipBlockMatchesPods ? atom(key, values) : CondSet.none;
+  const pods = ctx.podCidrs;
+  if (pods.length > 0) {
+    if (pods.every((p) => covered(p, blocks))) return CondSet.all;
+    if (!pods.some((p) => blocks.some((b) => rangesOverlap(b, p)))) return CondSet.none;
+  }
+  return atom(key, values);
+}
+
+/** Whether the blocks between them hold every address of `range`. */
+function covered(range: IpRange, blocks: readonly IpRange[]): boolean {
+  const parts = blocks.filter((b) => rangesOverlap(b, range)).sort((a, b) => (a.from < b.from ? -1 : 1));
+  let next = range.from;
+  for (const b of parts) {
+    if (b.from > next) return false;
+    if (b.to >= next) next = b.to + 1n;
+    if (next > range.to) return true;
+  }
+  return false;
 }

@@ -2,6 +2,7 @@ import { ruleKey } from '../core/refs.js';
 import type { Peer } from '../model/peers.js';
 import { PROTOCOLS, type Protocol, type Workload } from '../model/types.js';
 import { ConnSet } from '../values/conn-set.js';
+import type { IpRange } from '../values/ip-range.js';
 import { PortSet } from '../values/port-set.js';
 import { type AppliedPolicies, authorize, letsSomethingThrough, verdictOf } from './authorize.js';
 import type { EvalContext } from './authz-eval.js';
@@ -30,7 +31,8 @@ export interface CellContext extends ClientContext {
   readonly mesh: MeshSettings;
   readonly pa: PeerAuthn;
   readonly trustDomains: readonly string[];
-  readonly ipBlockMatchesPods: boolean;
+  /** Config `cluster.podCIDRs`, parsed (empty: pod addresses unknown, D13). */
+  readonly podCidrs: readonly IpRange[];
   sidecar(w: Workload): SidecarInfo;
   dest(w: Workload): DestInfo;
 }
@@ -146,7 +148,7 @@ function evalContext(
     jwt,
     source: src.kind === 'external' ? { kind: 'external', range: src.range } : { kind: 'pod' },
     trustDomains: ctx.trustDomains,
-    ipBlockMatchesPods: ctx.ipBlockMatchesPods,
+    podCidrs: ctx.podCidrs,
   };
 }
 

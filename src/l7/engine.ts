@@ -55,7 +55,7 @@ class IstioEngine implements L7Engine, CellContext {
   readonly mesh: MeshSettings;
   readonly pa: PeerAuthn;
   readonly trustDomains: readonly string[];
-  readonly ipBlockMatchesPods: boolean;
+  readonly podCidrs: readonly IpRange[];
   readonly client: ClientSide;
   readonly undeclaredPorts: 'passthrough' | 'service';
   private readonly policies: readonly PolicyModel[];
@@ -80,8 +80,9 @@ class IstioEngine implements L7Engine, CellContext {
     this.diagnostics = compiled.diagnostics;
     this.mesh = compiled.mesh;
     this.rootNamespace = compiled.rootNamespace;
-    this.trustDomains = [config.mesh.trustDomain, ...config.mesh.trustDomainAliases];
-    this.ipBlockMatchesPods = config.cni.ipBlockMatchesPods;
+    this.trustDomains = compiled.mesh.trustDomains;
+    // Validated when the config was read.
+    this.podCidrs = config.cluster.podCIDRs.map(parseCidr);
     this.pa = compiled.peerAuthn;
     this.client = compiled.client ?? NO_CLIENT_SIDE;
     this.undeclaredPorts = config.mesh.undeclaredPorts;
@@ -117,12 +118,11 @@ class IstioEngine implements L7Engine, CellContext {
   sidecar(w: Workload): SidecarInfo {
     let info = this.sidecars.get(w.id);
     if (!info) {
-      info = decideInjection(
-        w,
-        this.model.namespaces.get(w.namespace),
-        this.config,
-        this.client.installedRevisions,
-      );
+      info = decideInjection(w, this.model.namespaces.get(w.namespace), this.config, {
+        installedRevisions: this.client.installedRevisions,
+        injector: this.mesh.injector,
+        trustDomain: this.trustDomains[0],
+      });
       this.sidecars.set(w.id, info);
     }
     return info;
@@ -295,7 +295,8 @@ class IstioEngine implements L7Engine, CellContext {
         this.mesh.rootNamespace ?? null,
         this.mesh.providers ? [...this.mesh.providers] : null,
         this.trustDomains,
-        this.ipBlockMatchesPods,
+        this.mesh.injector,
+        this.config.cluster.podCIDRs,
         this.config.mesh,
         this.paDigests.get(this.rootNamespace) ?? [],
         this.client.outbound,

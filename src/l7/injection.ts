@@ -1,5 +1,6 @@
 import type { Config } from '../config/types.js';
 import type { Namespace, Workload } from '../model/types.js';
+import type { AppliedInjector } from './mesh-config.js';
 import type { SidecarInfo } from './types.js';
 
 const INJECT = 'sidecar.istio.io/inject';
@@ -28,18 +29,24 @@ export function decideInjection(
   w: Workload,
   ns: Namespace | undefined,
   config: Config,
-  installedRevisions?: ReadonlySet<string>,
+  install: InjectionInstall = {},
 ): SidecarInfo {
-  const identity = `${config.mesh.trustDomain}/ns/${w.namespace}/sa/${w.serviceAccountName || 'default'}`;
-  return { ...decide(w, ns, config, installedRevisions), identity };
+  const trustDomain = install.trustDomain ?? config.mesh.trustDomain ?? 'cluster.local';
+  const identity = `${trustDomain}/ns/${w.namespace}/sa/${w.serviceAccountName || 'default'}`;
+  return { ...decide(w, ns, config, install), identity };
 }
 
-function decide(
-  w: Workload,
-  ns: Namespace | undefined,
-  config: Config,
-  installed: ReadonlySet<string> | undefined,
-): Decision {
+/** What the revision's install decides for injection (src/compile/mesh-install.ts reads it). */
+export interface InjectionInstall {
+  /** Revisions/tags with a webhook (C8); `undefined`: unknown, assumed installed. */
+  readonly installedRevisions?: ReadonlySet<string> | undefined;
+  /** C2e, C4; `undefined`: the config's enableNamespacesByDefault and policy `enabled`. */
+  readonly injector?: AppliedInjector | undefined;
+  /** The trust domain of identities (D9); `undefined`: the config's, else `cluster.local`. */
+  readonly trustDomain?: string | undefined;
+}
+
+function decide(w: Workload, ns: Namespace | undefined, config: Config, install: InjectionInstall): Decision {
   const never = neverInjected(w);
   if (never) return never;
   if (alreadyInjected(w)) {
@@ -59,8 +66,14 @@ function decide(
         reason: 'mesh.injection is all: every eligible workload is injected',
       };
     default: {
-      const gate = webhookGate(w, ns?.labels ?? {}, config, installed);
-      return typeof gate === 'string' ? injectorDecision(w, gate) : gate;
+      const injector = install.injector ?? {
+        policy: 'enabled',
+        policyFrom: "Istio's default",
+        enableNamespacesByDefault: config.mesh.enableNamespacesByDefault ?? false,
+        byDefaultFrom: 'config',
+      };
+      const gate = webhookGate(w, ns?.labels ?? {}, injector, install.installedRevisions);
+      return typeof gate === 'string' ? injectorDecision(w, gate, injector) : gate;
     }
   }
 }
@@ -87,7 +100,7 @@ function alreadyInjected(w: Workload): boolean {
 function webhookGate(
   w: Workload,
   nsLabels: Readonly<Record<string, string>>,
-  config: Config,
+  injector: AppliedInjector,
   installed: ReadonlySet<string> | undefined,
 ): Decision | string {
   // C8: without the revision's webhook nothing calls the injector (the repository's install is known).
@@ -130,8 +143,8 @@ function webhookGate(
     );
   }
   if (podLabel === 'true') return `pod label ${INJECT}="true" in an unlabelled namespace (C2b)`;
-  if (config.mesh.enableNamespacesByDefault && podLabel === undefined) {
-    return 'enableNamespacesByDefault: unlabelled namespace and pod (C2e)';
+  if (injector.enableNamespacesByDefault && podLabel === undefined) {
+    return `enableNamespacesByDefault (${injector.byDefaultFrom}): unlabelled namespace and pod (C2e)`;
   }
   const annotation = w.podAnnotations[INJECT];
   const hint =
@@ -140,14 +153,23 @@ function webhookGate(
   return no('C2b', `namespace ${ns} has neither ${NS_INJECTION} nor ${REV}${label}${hint}`);
 }
 
-/** C3/C4: the injector itself. Label first, then the legacy annotation; default policy `enabled`. */
-function injectorDecision(w: Workload, why: string): Decision {
+/**
+ * C3/C4: the injector itself (`injectRequired`). Label first, then the legacy annotation; without
+ * either, the policy: `enabled` injects, `disabled` does not; any other policy injects nothing,
+ * not even on an explicit yes (the injector logs an error).
+ */
+function injectorDecision(w: Workload, why: string, injector: AppliedInjector): Decision {
   const label = w.podLabels[INJECT];
   const annotation = w.podAnnotations[INJECT];
   const [source, raw] = label !== undefined ? ['label', label] : ['annotation', annotation];
   const value = (raw ?? '').toLowerCase();
+  const policy = `injector policy ${injector.policy} (global.proxy.autoInject, ${injector.policyFrom})`;
+  if (injector.policy !== 'enabled' && injector.policy !== 'disabled')
+    return no('C4', `${why}, but ${policy} is neither enabled nor disabled, so the injector injects nothing`);
   if (value === '')
-    return { injected: true, rule: 'C4', reason: `${why}; injector policy enabled (default)` };
+    return injector.policy === 'enabled'
+      ? { injected: true, rule: 'C4', reason: `${why}; ${policy}` }
+      : no('C4', `${why}, but ${policy} and the pod does not ask for a sidecar (${INJECT})`);
   if (YES.has(value))
     return { injected: true, rule: 'C3', reason: `${why}; pod ${source} ${INJECT}="${raw}"` };
   return no('C3', `${why}, but pod ${source} ${INJECT}="${raw}" is not one of y/yes/true/on`);

@@ -56,21 +56,38 @@ describe('one reader of the Istio install (SEMANTICS V5)', () => {
     expect(mesh.proxyRequests.cpu?.location.line).toBe(18);
   });
 
-  it('settings the analysis takes from the config instead are a warning where they differ', () => {
-    const warnings = revision(OPERATOR).diagnostics.filter(
-      (d) => d.code === 'istio-mesh-install-config-mismatch',
-    );
-    expect(warnings.map((d) => d.message)).toEqual([
-      'IstioOperator istio-system/main sets meshConfig.trustDomain to "corp.example", but the analysis uses config mesh.trustDomain "cluster.local" (set it to match)',
-      'IstioOperator istio-system/main sets global.proxy.autoInject to "disabled", but the analysis uses the injector policy enabled (rule C4)',
-      'IstioOperator istio-system/main sets sidecarInjectorWebhook.enableNamespacesByDefault to true, but the analysis uses config mesh.enableNamespacesByDefault false (set it to match)',
+  it('settings the config also states are a warning where they differ (the config wins)', () => {
+    const mismatches = (cfg = DEFAULT_CONFIG) =>
+      revision(OPERATOR, cfg)
+        .diagnostics.filter((d) => d.code === 'istio-mesh-install-config-mismatch')
+        .map((d) => d.message);
+    // The config says nothing: the repository's install is applied, nothing to warn about.
+    expect(mismatches()).toEqual([]);
+    const differing = {
+      ...DEFAULT_CONFIG,
+      mesh: { ...DEFAULT_CONFIG.mesh, trustDomain: 'cluster.local', enableNamespacesByDefault: false },
+    };
+    expect(mismatches(differing)).toEqual([
+      'IstioOperator istio-system/main sets meshConfig.trustDomain to "corp.example", but the analysis uses config mesh.trustDomain "cluster.local"',
+      'IstioOperator istio-system/main sets sidecarInjectorWebhook.enableNamespacesByDefault to true, but the analysis uses config mesh.enableNamespacesByDefault false',
     ]);
-    const cfg = {
+    const agreeing = {
       ...DEFAULT_CONFIG,
       mesh: { ...DEFAULT_CONFIG.mesh, trustDomain: 'corp.example', enableNamespacesByDefault: true },
     };
-    const agreeing = OPERATOR.replace('autoInject: disabled', 'autoInject: enabled');
-    expect(codes(revision(agreeing, cfg))).not.toContain('istio-mesh-install-config-mismatch');
+    expect(mismatches(agreeing)).toEqual([]);
+  });
+
+  it('what is applied: the repository trust domain with its aliases, its injector settings', () => {
+    const mesh = revision(OPERATOR).policies.mesh;
+    expect(mesh.trustDomains).toEqual(['corp.example', 'old.example']);
+    expect(mesh.injector).toEqual({
+      policy: 'disabled',
+      policyFrom: 'IstioOperator istio-system/main',
+      enableNamespacesByDefault: true,
+      byDefaultFrom: 'IstioOperator istio-system/main',
+    });
+    expect(revision('').policies.mesh.trustDomains).toEqual(['cluster.local']);
   });
 
   it('the L7 engine and the findings read the same install', () => {

@@ -44,6 +44,7 @@ namespaces:
   payments: { labels: { team: pay, istio-injection: enabled, version: "1" }, annotations: { owner: "Team Pay" } }
   legacy:
 cni: { ipBlockMatchesPods: true, hostNetworkPods: 'node' }
+cluster: { podCIDRs: [10.244.0.0/16, "fd00:10:244::/56"] }
 mesh:
   rootNamespace: mesh-root
   istioNamespace: istio-system
@@ -74,6 +75,7 @@ report:
         legacy: { labels: {}, annotations: {} },
       },
       cni: { ipBlockMatchesPods: true, hostNetworkPods: 'node' },
+      cluster: { podCIDRs: ['10.244.0.0/16', 'fd00:10:244::/56'] },
       mesh: {
         rootNamespace: 'mesh-root',
         istioNamespace: 'istio-system',
@@ -158,7 +160,7 @@ describe('parseConfig: errors name the file and line', () => {
     [
       'unknown key far from any',
       'frobnicate: 1\n',
-      "1: unknown key 'frobnicate' at the top level; expected 'include', 'exclude', 'namespaces', 'cni', 'mesh', 'sidecar', 'findings', 'render', 'targets', 'report' or 'allowEmptyRevision'",
+      "1: unknown key 'frobnicate' at the top level; expected 'include', 'exclude', 'namespaces', 'cni', 'cluster', 'mesh', 'sidecar', 'findings', 'render', 'targets', 'report' or 'allowEmptyRevision'",
     ],
     [
       'kebab-case key',
@@ -229,6 +231,7 @@ describe('parseConfig: errors name the file and line', () => {
     ],
     ['mesh typo', 'mesh:\n  injecton: all\n', "2: unknown key 'injecton' in mesh; did you mean 'injection'?"],
     ['empty trust domain', 'mesh:\n  trustDomain: " "\n', '2: mesh.trustDomain: must not be empty'],
+    ['pod CIDR not a CIDR', 'cluster:\n  podCIDRs: [10.244.0.0/33]\n', "2: cluster.podCIDRs[0]: '10.244.0.0/33' is not a CIDR (e.g. 10.244.0.0/16)"],
     [
       'invalid monitoring namespace',
       'mesh:\n  monitoringNamespaces: [ok, Not_OK]\n',

@@ -82,8 +82,11 @@ describe('AuthorizationPolicy details (SEMANTICS D1–D22)', () => {
     expect(show(at(mesh(local, cfg).cell('client'), 80))).toBe('all');
   });
 
-  it('D13 with ipBlockMatchesPods, a narrow block is a runtime condition for pods', () => {
+  it('D13 a narrow block is a runtime condition for pods, whatever the NetworkPolicy CNI setting', () => {
     const yaml = ap('x', 'app', 'rules: [{from: [{source: {ipBlocks: [10.0.0.0/8]}}]}]');
+    expect(show(at(mesh(yaml, config({}, false)).cell('client'), 80))).toBe(
+      'conditional: {when:source.ip in [10.0.0.0/8]}',
+    );
     expect(show(at(mesh(yaml, config({}, true)).cell('client'), 80))).toBe(
       'conditional: {when:source.ip in [10.0.0.0/8]}',
     );
