@@ -43,7 +43,7 @@ export function compilePolicies(model: ClusterModel, config: Config): CompiledPo
   const traffic = decodeTraffic(served);
   const client = compileClientSide(served, traffic, mesh, root);
   const istio = { ...compileIstioPolicies(served, mesh, config.mesh.rootNamespace), client };
-  const gateways = compileGateways(served, traffic.gatewayVirtualServices, root);
+  const gateways = compileGateways(served, traffic.gatewayVirtualServices, root, config.mesh.gateways);
   const serviceEntries = decodeServiceEntries(served);
   return {
     networkPolicies,

@@ -1,3 +1,4 @@
+import type { GatewayPodsConfig } from '../config/types.js';
 import {
   asRecord,
   formatPath,
@@ -55,14 +56,17 @@ const DEFAULT_GATEWAY_ACCOUNT = 'istio-ingressgateway-service-account';
 /**
  * The revision's ingress edges: valid Gateways, the VirtualServices bound to them (decoded with
  * the other VirtualServices, in traffic.ts) and each Gateway's pods. Gateway pods usually come
- * with the Istio install; when the repository has none that the selector matches, the routes are
- * evaluated from an assumed gateway workload in the mesh root namespace, and a warning says so
- * (its reach: the assumed workload, so every path through it is uncertain).
+ * with the Istio install; when the repository has none that the selector matches, the first
+ * `mesh.gateways` entry of the config it matches serves it (the install is elsewhere, and the config
+ * says where); else the routes are evaluated from an assumed gateway workload in the mesh root
+ * namespace, and a warning says so (its reach: the assumed workload, so every path through it is
+ * uncertain).
  */
 export function compileGateways(
   model: ClusterModel,
   virtualServices: readonly GatewayVirtualService[],
   rootNamespace: string,
+  configured: readonly GatewayPodsConfig[] = [],
 ): GatewayModel & { readonly diagnostics: readonly Diagnostic[] } {
   const decoded = decodeGateways(model);
   const diagnostics = [...decoded.diagnostics];
@@ -73,6 +77,13 @@ export function compileGateways(
     );
     if (selected.length > 0) {
       pods.set(gw.key, selected);
+      continue;
+    }
+    const fromConfig = configured.find(
+      (c) => Object.keys(gw.selector).length > 0 && matchesLabels(gw.selector, c.labels),
+    );
+    if (fromConfig) {
+      pods.set(gw.key, [configuredPods(gw, model, fromConfig)]);
       continue;
     }
     const assumed = assumedPods(gw, model, rootNamespace);
@@ -111,6 +122,18 @@ function assumedPods(gw: IstioGateway, model: ClusterModel, rootNamespace: strin
     hostNetwork: false,
     location: gw.rule.location,
     object: object!,
+  };
+}
+
+/** The gateway pods `mesh.gateways` names: a Deployment of the install outside the repository. */
+function configuredPods(gw: IstioGateway, model: ClusterModel, c: GatewayPodsConfig): Workload {
+  return {
+    ...assumedPods(gw, model, c.namespace),
+    id: `${c.namespace}/${c.name}[Deployment]`,
+    kind: 'Deployment',
+    name: c.name,
+    podLabels: c.labels,
+    serviceAccountName: c.serviceAccount,
   };
 }
 

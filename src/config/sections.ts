@@ -5,6 +5,7 @@ import { suggestKey } from '../core/suggest.js';
 import type { Labels } from '../manifests/types.js';
 import { parseCidr } from '../values/ip-range.js';
 import { labelKeyProblem, labelValueProblem } from './k8s-names.js';
+import { readMeshGateways } from './mesh-gateways-section.js';
 import type {
   Acceptance,
   Config,
@@ -116,6 +117,7 @@ const MESH_KEYS = [
   'monitoringNamespaces',
   'istioRelease',
   'undeclaredPorts',
+  'gateways',
 ] as const;
 
 export function readMesh(r: YamlReader, field: Field | undefined): Mesh {
@@ -147,6 +149,7 @@ export function readMesh(r: YamlReader, field: Field | undefined): Mesh {
       (f) => r.oneOf(f, ['passthrough', 'service'] as const),
       d.undeclaredPorts,
     ),
+    ...(s.get('gateways') ? { gateways: readMeshGateways(r, s.get('gateways')!) } : {}),
   };
 }
 

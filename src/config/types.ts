@@ -44,6 +44,17 @@ export interface TargetConfig {
   readonly paths: readonly string[];
 }
 
+/** One entry of `mesh.gateways`: gateway pods the repository does not hold (src/config/mesh-gateways-section.ts). */
+export interface GatewayPodsConfig {
+  /** The gateway Deployment's name (`istio-ingressgateway`). */
+  readonly name: string;
+  readonly namespace: string;
+  /** The pods' labels, which Gateway selectors are matched against. */
+  readonly labels: Readonly<Record<string, string>>;
+  /** The identity AuthorizationPolicy sees; defaults to `name`. */
+  readonly serviceAccount: string;
+}
+
 /** How Kustomize overlays and Helm charts are rendered before the analysis (src/gitops). */
 export interface RenderConfig {
   readonly roots: readonly RenderRootConfig[];
@@ -111,6 +122,11 @@ export interface Config {
      * reached through one, with auto-mTLS and no DestinationRule or Sidecar scope known).
      */
     readonly undeclaredPorts: 'passthrough' | 'service';
+    /**
+     * Gateway pods installed outside the repository: a Gateway whose selector matches no workload of
+     * the repository is served by the first of these its selector matches (before pods are assumed).
+     */
+    readonly gateways?: readonly GatewayPodsConfig[];
   };
   readonly sidecar: {
     /** Minimum istio-proxy requests as Quantity strings (defaults `100m` and `128Mi`). */

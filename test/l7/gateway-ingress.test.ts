@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_CONFIG } from '../../src/config/types.js';
 import type { PathChange } from '../../src/report/types.js';
 import { diffYaml, type Files } from '../helpers/diff-yaml.js';
 
@@ -329,6 +330,44 @@ spec:
       'warning',
       'gateway-pods-assumed',
     ]);
+  });
+
+  it('mesh.gateways names the gateway pods installed elsewhere: no assumption, their identity is seen', () => {
+    const { 'gw-pods.yaml': _, ...noPods } = BASE;
+    const gateways = [
+      { name: 'other', namespace: 'edge', labels: { istio: 'egressgateway' }, serviceAccount: 'other' },
+      {
+        name: 'ingress',
+        namespace: 'istio-ingress',
+        labels: { istio: 'ingressgateway' },
+        serviceAccount: 'ingress-sa',
+      },
+    ];
+    const config = { ...DEFAULT_CONFIG, mesh: { ...DEFAULT_CONFIG.mesh, gateways } };
+    const allow = (principal: string) => `apiVersion: security.istio.io/v1beta1
+kind: AuthorizationPolicy
+metadata: {name: web, namespace: shop}
+spec:
+  selector: {matchLabels: {app: web}}
+  rules: [{from: [{source: {principals: ["${principal}"]}}]}]
+`;
+    const configured = { ...noPods, 'ap.yaml': allow('cluster.local/ns/istio-ingress/sa/ingress-sa') };
+    const report = diffYaml(configured, { ...configured, 'vs.yaml': route(API) }, { config });
+    expect(fromGateway(report)).toMatchObject([{ kind: 'opened', uncertain: false }]);
+    expect(report.diagnostics.map((d) => d.code)).not.toContain('gateway-pods-assumed');
+    // The assumed pods' account is not the configured one: a policy for it lets nothing through.
+    const assumed = {
+      ...noPods,
+      'ap.yaml': allow('cluster.local/ns/istio-system/sa/istio-ingressgateway-service-account'),
+    };
+    expect(fromGateway(diffYaml(assumed, { ...assumed, 'vs.yaml': route(API) }, { config }))).toEqual([]);
+    // Pods in the repository still come first.
+    const inRepo = diffYaml(
+      configured,
+      { ...configured, 'gw-pods.yaml': GATEWAY_PODS, 'vs.yaml': route(API) },
+      { config },
+    );
+    expect(fromGateway(inRepo)).toEqual([]);
   });
 
   it('an unknown field in a gateway route match makes the VirtualService invalid', () => {
