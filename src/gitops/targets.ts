@@ -42,10 +42,11 @@ function reads(root: RootReach, path: string): boolean {
 }
 
 /**
- * Splits one revision into its targets: `configured` (`targets:` of the config), else discovered,
- * each render root (a kustomization no other includes, or a listed root) its own target and the
- * plain files one more. `several` is false when the revision is one cluster as far as it says: no
- * config and at most one root (the run analyses it whole unless the other revision has several).
+ * Splits one revision into its targets: `configured` (`targets:` of the config), else discovered:
+ * when the render roots (kustomizations no other includes, or listed roots) are alternatives of
+ * one another, each is its own target and the plain files one more; otherwise the revision is one
+ * cluster. `several` is false when the revision is one cluster as far as it says (the run analyses
+ * it whole unless the other revision has several).
  * A diagnostic goes to the targets that read its file, or to all when none does.
  */
 export function splitTargets(
@@ -64,10 +65,37 @@ export function splitTargets(
     const rendered = m.roots.flatMap((r) => byRoot.get(r.dir) ?? []);
     return { name: m.name, files: [...m.plain, ...rendered], diagnostics: [...diagnostics, ...out] };
   });
-  return { targets, several: configured !== undefined || gitops.roots.length > 1 };
+  return { targets, several: configured !== undefined || members.length > 1 };
+}
+
+/**
+ * Whether the roots are alternatives (environments or clusters) rather than parts of one cluster:
+ * two roots that read a common file are overlays of a shared base (`overlays/prod` and
+ * `overlays/dev`, `clusters/prod` and `clusters/staging`), and no cluster applies both. Roots that
+ * share nothing may well be applied together (an `apps/` root beside an `istio/` root), and
+ * splitting them would hide the policies of one from the workloads of the other: they stay one.
+ */
+function rootsAreAlternatives(roots: readonly RootReach[]): boolean {
+  for (let i = 0; i < roots.length; i++)
+    for (let j = i + 1; j < roots.length; j++) {
+      const [a, b] = [roots[i], roots[j]] as [RootReach, RootReach];
+      for (const file of a.files) if (b.files.has(file)) return true;
+    }
+  return false;
 }
 
 function discoveredMembers(gitops: GitopsRevision): Member[] {
+  if (!rootsAreAlternatives(gitops.roots)) {
+    const plain = new Set(gitops.files.map((f) => f.path));
+    return [
+      {
+        name: '.',
+        roots: [...gitops.roots],
+        plain: gitops.files,
+        claims: (path) => plain.has(path) || gitops.roots.some((r) => reads(r, path)),
+      },
+    ];
+  }
   const members: Member[] = gitops.roots.map((root) => ({
     name: root.dir,
     roots: [root],

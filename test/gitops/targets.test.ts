@@ -153,6 +153,39 @@ describe.skipIf(!hasKustomize)('targets: clusters/prod and clusters/staging with
   });
 });
 
+describe.skipIf(!hasKustomize)('targets: two roots that share nothing are parts of one cluster', () => {
+  const repo = tempDir('targets-one-cluster');
+  let base = '';
+  let head = '';
+
+  beforeAll(() => {
+    initRepo(repo.path);
+    // An apps root and a policies root, applied side by side (no shared base): splitting them
+    // would hide the policies from the workloads they select.
+    writeFiles(repo.path, {
+      'apps/kustomization.yaml': 'resources:\n  - apps.yaml\n',
+      'apps/apps.yaml': ['web', 'client', 'batch'].map(deployment).join('---\n'),
+      'policies/kustomization.yaml': 'resources:\n  - netpol.yaml\n',
+      'policies/netpol.yaml': allowTo('web-from-client', 'client'),
+    });
+    base = commitAll(repo.path, 'apps and policies');
+    writeFiles(repo.path, {
+      'policies/kustomization.yaml': 'resources:\n  - netpol.yaml\n  - batch.yaml\n',
+      'policies/batch.yaml': allowTo('web-from-batch', 'batch'),
+    });
+    head = commitAll(repo.path, 'batch may call web');
+  });
+  afterAll(() => repo.remove());
+
+  it('analyses them as one cluster: the policies select the apps', async () => {
+    const { report } = await runDiff({ repo: repo.path, base, head, layer: 'l4' });
+    expect(report.targets).toBeUndefined();
+    expect(report.changes.map((c) => `${c.kind} ${c.source.id} -> ${c.destination.id}: ${c.added}`)).toEqual([
+      'opened shop/batch[Deployment] -> shop/web[Deployment]: TCP 8080',
+    ]);
+  });
+});
+
 describe('targets in .policy-diff.yaml', () => {
   it('reads name and paths', () => {
     const config = parseConfig(
