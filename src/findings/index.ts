@@ -5,6 +5,7 @@ import type { AccessMatrix } from '../matrix/matrix.js';
 import type { Finding, FindingStatus } from '../report/types.js';
 import type { AnalysedRevision } from '../revision/analysed-revision.js';
 import { acceptanceReason } from './accept.js';
+import { destinationTlsFindings } from './client-side.js';
 import { type RevisionContext, revisionContext } from './context.js';
 import { gatewayRouteFindings } from './gateway-routes.js';
 import { meshAllowsNetworkBlocksFindings, networkAllowsMeshDeniesFindings } from './mesh-network.js';
@@ -34,6 +35,7 @@ const FAMILIES: readonly ((ctx: RevisionContext) => RawFinding[])[] = [
   networkAllowsMeshDeniesFindings,
   routingFindings,
   gatewayRouteFindings,
+  destinationTlsFindings,
   sidecarEgressFindings,
   sidecarPortFindings,
   policyWithoutSidecarFindings,

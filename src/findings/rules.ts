@@ -22,6 +22,10 @@ export const RULES = {
     severity: 'error',
     title: 'A Gateway route sends requests from outside to a backend that blocks the gateway',
   },
+  'destinationrule-tls-mismatch': {
+    severity: 'error',
+    title: "A DestinationRule's TLS mode is one the server rejects",
+  },
   'duplicate-virtualservice': {
     severity: 'warning',
     title: 'Several VirtualServices for one host: only one applies, which one is undefined',

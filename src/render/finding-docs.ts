@@ -29,6 +29,11 @@ export const FINDING_RULE_DOCS: Readonly<Record<string, { readonly meaning: stri
         "A route of a VirtualService bound to an Istio Gateway sends requests from outside to a backend, but the gateway pods' egress NetworkPolicy, the backend's ingress NetworkPolicy, its PeerAuthentication or its AuthorizationPolicy (with the gateway's identity) blocks every port the routes use: the route is dead, clients get 503 or 403.",
       fix: "Admit the gateway's pods (namespace and labels, or its service account's principal) at the backend, or remove the route.",
     },
+    'destinationrule-tls-mismatch': {
+      meaning:
+        "A DestinationRule sets a `tls.mode` (top level or per port) that the destination's sidecar rejects on a port the rule covers, whatever the client: `DISABLE` (plaintext) or `SIMPLE`/`MUTUAL` (no Istio client certificate) toward STRICT, `ISTIO_MUTUAL` toward DISABLE ([rule E5](rules.md#e5)), or `ISTIO_MUTUAL` toward pods without a sidecar ([rule F7](rules.md#f7)). A DestinationRule wins over auto-mTLS ([rule E6](rules.md#e6)), so every sidecar client it applies to is refused there. Subset-level TLS is not checked.",
+      fix: "Drop the `tls` block (auto-mTLS picks the right mode), or align it with the server's PeerAuthentication.",
+    },
     'duplicate-virtualservice': {
       meaning:
         'Several VirtualServices apply to one host in sidecars: they are not merged, one wins ([rule F5](rules.md#f5)).',

@@ -1,0 +1,85 @@
+import { policyLabel, ruleLabel } from '../core/refs.js';
+import { clientRoutes } from '../l7/client-transport.js';
+import type { DestinationTls, TlsSetting } from '../l7/client-types.js';
+import { type ClientTls, checkTransport } from '../l7/transport.js';
+import type { Workload } from '../model/types.js';
+import { policyResource, type RevisionContext, workloadResource } from './context.js';
+import type { RawFinding } from './types.js';
+
+/**
+ * destinationrule-tls-mismatch (issue 16 item 7, rules E5, E6, F7): a DestinationRule's `tls.mode`
+ * that the server rejects on a port it sets it for, whatever the client: DISABLE (plaintext) or
+ * SIMPLE/MUTUAL (no Istio client certificate) toward STRICT, ISTIO_MUTUAL toward DISABLE, and
+ * ISTIO_MUTUAL toward a pod without a sidecar (nobody answers the Istio handshake). Every sidecar
+ * client the rule applies to is refused there. Subset-level TLS is not checked here.
+ */
+export function destinationTlsFindings(ctx: RevisionContext): RawFinding[] {
+  const { rev } = ctx;
+  const { client, peerAuthn, rootNamespace } = rev.policies.istio;
+  const out: RawFinding[] = [];
+  for (const rules of client?.destinationTls.values() ?? []) {
+    for (const dr of rules) {
+      if (!dr.tls && dr.portTls.size === 0) continue;
+      const services = rev.model.services.filter(
+        (s) => `${s.name}.${s.namespace}.svc.cluster.local` === dr.host,
+      );
+      for (const w of rev.model.workloads) {
+        if (w.namespace !== services[0]?.namespace) continue;
+        for (const port of containerPorts(w)) {
+          for (const route of clientRoutes(services, w, port)) {
+            const tls = dr.portTls.get(route.port) ?? dr.tls;
+            if (!tls) continue;
+            const problem = rejection(ctx, tls, w, port, rootNamespace, peerAuthn);
+            if (!problem) continue;
+            const via = `${route.service.namespace}/${route.service.name}:${route.port}`;
+            out.push({
+              rule: 'destinationrule-tls-mismatch',
+              subject: `${policyLabel(dr.ref)} -> ${w.id}:${port}`,
+              about: `${policyLabel(dr.ref)} -> ${w.id}`,
+              message: `${ruleLabel(tls.rule)} sets tls.mode ${tls.mode} toward ${via}, but ${problem.why} on port ${port} of ${w.id}: every sidecar client this rule applies to is refused there (rules E5, F7)`,
+              locations: [tls.rule.location, ...(problem.at ? [problem.at] : [])],
+              destination: w.id,
+              resources: [policyResource(dr.ref), workloadResource(w)],
+            });
+          }
+        }
+      }
+    }
+  }
+  return out;
+}
+
+function containerPorts(w: Workload): number[] {
+  return [...new Set(w.ports.map((p) => p.containerPort))];
+}
+
+const SENDS: Record<TlsSetting['mode'], ClientTls['send']> = {
+  DISABLE: 'plaintext',
+  SIMPLE: 'tls',
+  MUTUAL: 'tls',
+  ISTIO_MUTUAL: 'mtls',
+};
+
+/** Why the server refuses what the DestinationRule makes clients send, or undefined when it accepts. */
+function rejection(
+  ctx: RevisionContext,
+  tls: TlsSetting,
+  w: Workload,
+  port: number,
+  root: string,
+  peerAuthn: RevisionContext['rev']['policies']['istio']['peerAuthn'],
+): { why: string; at?: DestinationTls['ref']['location'] } | undefined {
+  if (!ctx.rev.l7.sidecar(w).injected) {
+    // F7: no sidecar answers the Istio handshake; plaintext and app-level TLS reach the app.
+    return tls.mode === 'ISTIO_MUTUAL'
+      ? { why: 'the pod has no sidecar to complete the Istio mTLS handshake' }
+      : undefined;
+  }
+  const mode = peerAuthn.portMode(w, port, root);
+  const send = SENDS[tls.mode];
+  const client: ClientTls =
+    send === 'mtls' ? { send, identity: '' } : { send, why: `DestinationRule tls.mode ${tls.mode}` };
+  if (checkTransport(client, mode).accepted) return undefined;
+  const by = mode.rule ? ruleLabel(mode.rule) : 'the mesh default';
+  return { why: `${by} makes it ${mode.mode}`, ...(mode.rule ? { at: mode.rule.location } : {}) };
+}
