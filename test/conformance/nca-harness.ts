@@ -300,6 +300,22 @@ function expandPath(path: string): string[] {
     .sort();
 }
 
+/**
+ * NCA takes only namespaces, workloads, Services and ServiceEntries from a namespace or pod list
+ * (conformance README): the policies and other Istio objects of such a file are not read. YAML
+ * documents of other kinds are dropped (JSON files are kept whole).
+ */
+const TOPOLOGY_KINDS =
+  /^kind:\s*(Namespace|NamespaceList|Pod|PodList|List|Deployment|ReplicaSet|StatefulSet|DaemonSet|Job|CronJob|ReplicationController|Service|ServiceEntry)\s*$/m;
+
+function topologyOnly(text: string): string {
+  if (/^\s*[[{]/.test(text)) return text;
+  return text
+    .split(/^---[ \t]*$/m)
+    .filter((doc) => !/^kind:/m.test(doc) || TOPOLOGY_KINDS.test(doc))
+    .join('---\n');
+}
+
 export function loadCase(
   c: NcaCase,
   fixInput = true,
@@ -309,6 +325,9 @@ export function loadCase(
 ) {
   const inputs = c.inputs[configName]!;
   // One folder may be listed for namespaces, pods and policies alike: each file is read once.
+  const anyKind = new Set(
+    [...(inputs.networkPolicyList ?? []), ...(inputs.resourceList ?? [])].flatMap(expandPath),
+  );
   const paths = [
     ...new Set(
       [
@@ -321,6 +340,7 @@ export function loadCase(
   ];
   const files = paths.map((path) => {
     let text = readFileSync(join(root, path), 'utf8');
+    if (!anyKind.has(path)) text = topologyOnly(text);
     for (const fix of fixInput ? INPUT_FIXES : [])
       if (fix.file.test(path)) text = text.replace(fix.from, fix.to);
     return { path, text };
