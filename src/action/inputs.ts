@@ -13,6 +13,8 @@ export interface ActionInputs {
   readonly head?: string;
   /** Include globs overriding the config's; undefined: the config decides. */
   readonly paths?: readonly string[];
+  /** Only these targets, when the repository holds several clusters or environments. */
+  readonly targets?: readonly string[];
   readonly configPath?: string;
   readonly failOn: FailOn;
   readonly comment: CommentMode;
@@ -91,6 +93,15 @@ function parsePaths(text: string | undefined): readonly string[] | undefined {
   return globs;
 }
 
+/** Target names, separated by newlines or commas; none given: every target. */
+function parseTargets(text: string | undefined): readonly string[] | undefined {
+  const names = (text ?? '')
+    .split(/[\n,]/)
+    .map((n) => n.trim())
+    .filter((n) => n !== '');
+  return names.length ? names : undefined;
+}
+
 /** Builds the typed inputs; throws ConfigurationError naming the input and what is expected. */
 export function parseInputs(get: InputGetter): ActionInputs {
   const commentText = optional(get, 'comment');
@@ -102,6 +113,7 @@ export function parseInputs(get: InputGetter): ActionInputs {
     ...optionalField('base', base),
     ...optionalField('head', head),
     ...optionalField('paths', parsePaths(optional(get, 'paths'))),
+    ...optionalField('targets', parseTargets(optional(get, 'targets'))),
     ...optionalField('configPath', optional(get, 'config')),
     failOn: parseFailOn(optional(get, 'fail-on') ?? 'new-errors'),
     comment: commentText === undefined ? 'on-change' : oneOf('comment', commentText, COMMENT_MODES),

@@ -27,6 +27,7 @@ function diffOptions(inputs: ActionInputs) {
   return {
     ...(inputs.configPath !== undefined && { configPath: inputs.configPath }),
     ...(inputs.paths !== undefined && { include: inputs.paths }),
+    ...(inputs.targets !== undefined && { targets: inputs.targets }),
     ...(inputs.injection !== undefined && { injection: inputs.injection }),
     ...(inputs.minCpuRequest !== undefined && { minCpuRequest: inputs.minCpuRequest }),
     ...(inputs.minMemoryRequest !== undefined && { minMemoryRequest: inputs.minMemoryRequest }),

@@ -19,6 +19,8 @@ export interface CommonArgs {
   readonly repo: string;
   readonly config?: string;
   readonly include: readonly string[];
+  /** Only these targets (config `targets`, or discovered), when the repository holds several. */
+  readonly targets: readonly string[];
   readonly layer: Layer;
   readonly injection?: InjectionAssumption;
   readonly output?: string;
@@ -52,6 +54,7 @@ const OPTIONS = {
   repo: { type: 'string' },
   config: { type: 'string' },
   include: { type: 'string', multiple: true },
+  target: { type: 'string', multiple: true },
   format: { type: 'string' },
   layer: { type: 'string' },
   'link-base': { type: 'string' },
@@ -86,6 +89,7 @@ export function parseCommand(argv: readonly string[], cwd: string): Command {
   const common: CommonArgs = {
     repo: values.repo ?? cwd,
     include: values.include ?? [],
+    targets: values.target ?? [],
     layer: oneOf('--layer', values.layer ?? 'effective', LAYERS),
     ...(values.config ? { config: values.config } : {}),
     ...(values['assume-injection']

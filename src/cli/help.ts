@@ -2,6 +2,7 @@ const COMMON = `Input options:
   --repo DIR                 git repository that revisions are read from (default: current directory)
   --config FILE              config file (default: <repo>/.policy-diff.yaml when present)
   --include GLOB             only read matching files (repeatable; default **/*.yaml, **/*.yml, **/*.json)
+  --target NAME              only this target when the repository holds several clusters (repeatable)
   --layer l4|l7|effective    which layer to report (default: effective)
   --assume-injection labelled|all|none
                              which workloads have an Istio sidecar (default: labelled, from namespace and pod labels)

@@ -157,6 +157,7 @@ async function inputOptions(
     ...(io.parallel ? { parallel: io.parallel } : {}),
     ...(command.config ? { configPath: command.config } : {}),
     ...(command.include.length ? { include: command.include } : {}),
+    ...(command.targets.length ? { targets: command.targets } : {}),
     ...(command.injection ? { injection: command.injection } : {}),
   };
 }

@@ -5,6 +5,7 @@ import { renderText } from '../../src/render/text.js';
 import type { Report } from '../../src/report/types.js';
 import { runDiff } from '../../src/run.js';
 import { commitAll, initRepo, writeFiles } from '../git/helpers.js';
+import { runCli } from '../helpers/cli.js';
 import { hasKustomize, tempDir } from './helpers.js';
 
 const deployment = (name: string) => `apiVersion: apps/v1
@@ -112,6 +113,25 @@ describe.skipIf(!hasKustomize)('targets: clusters/prod and clusters/staging with
     await expect(runDiff({ repo: repo.path, base, head, layer: 'l4', targets: ['prod'] })).rejects.toThrow(
       "no target 'prod' in this repository; its targets: 'clusters/prod', 'clusters/staging'",
     );
+  });
+
+  it('the CLI narrows with --target, and names the targets when one is unknown', async () => {
+    const one = await runCli([
+      'diff',
+      '--repo',
+      repo.path,
+      '--layer',
+      'l4',
+      '--target',
+      'clusters/staging',
+      base,
+      head,
+    ]);
+    expect(one.code).toBe(0);
+    expect(one.stdout).toContain('Targets: clusters/staging no change');
+    const bad = await runCli(['diff', '--repo', repo.path, '--target', 'prod', base, head]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("no target 'prod' in this repository");
   });
 
   it('takes the targets from the config: one target over both roots merges them again', async () => {
