@@ -71,6 +71,7 @@ export function compileGateways(
   const decoded = decodeGateways(model);
   const diagnostics = [...decoded.diagnostics];
   const pods = new Map<string, readonly Workload[]>();
+  const assumedIds = new Set<string>();
   for (const gw of decoded.gateways) {
     const selected = model.workloads.filter(
       (w) => Object.keys(gw.selector).length > 0 && matchesLabels(gw.selector, w.podLabels),
@@ -88,6 +89,7 @@ export function compileGateways(
     }
     const assumed = assumedPods(gw, model, rootNamespace);
     pods.set(gw.key, [assumed]);
+    assumedIds.add(assumed.id);
     const bound = virtualServices.some((vs) => vs.gateways.includes(gw.key));
     if (!bound) continue;
     const selector =
@@ -102,7 +104,7 @@ export function compileGateways(
       reach: { kind: 'workloads', workloads: [assumed.id] },
     });
   }
-  return { gateways: decoded.gateways, virtualServices, pods, diagnostics };
+  return { gateways: decoded.gateways, virtualServices, pods, assumedPods: assumedIds, diagnostics };
 }
 
 function assumedPods(gw: IstioGateway, model: ClusterModel, rootNamespace: string): Workload {

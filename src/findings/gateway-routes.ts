@@ -15,8 +15,9 @@ export function gatewayRouteFindings(ctx: RevisionContext): RawFinding[] {
   const hops = gatewayHops(ctx.rev.model, gateways, subsets, { l4: ctx.rev.l4, l7: ctx.rev.l7 });
   return (
     hops
-      // Assumed gateway pods (none in the repository) are a guess: no finding rests on them.
-      .filter((h) => h.verdict.effective.isEmpty() && h.pods.object.kind !== 'Gateway')
+      // Assumed gateway pods (neither in the repository nor in config mesh.gateways) are a guess:
+      // no finding rests on them.
+      .filter((h) => h.verdict.effective.isEmpty() && !gateways.assumedPods.has(h.pods.id))
       .map((h): RawFinding => {
         const layer = h.verdict.l4.allowed.isEmpty()
           ? 'NetworkPolicy'

@@ -90,6 +90,13 @@ export interface GatewayModel {
    * has none, one assumed gateway workload in the mesh root namespace (said by a warning).
    */
   readonly pods: ReadonlyMap<string, readonly Workload[]>;
+  /** Ids of the assumed gateway workloads (neither in the repository nor in config `mesh.gateways`). */
+  readonly assumedPods: ReadonlySet<string>;
 }
 
-export const NO_GATEWAYS: GatewayModel = { gateways: [], virtualServices: [], pods: new Map() };
+export const NO_GATEWAYS: GatewayModel = {
+  gateways: [],
+  virtualServices: [],
+  pods: new Map(),
+  assumedPods: new Set(),
+};

@@ -361,6 +361,18 @@ spec:
       'ap.yaml': allow('cluster.local/ns/istio-system/sa/istio-ingressgateway-service-account'),
     };
     expect(fromGateway(diffYaml(assumed, { ...assumed, 'vs.yaml': route(API) }, { config }))).toEqual([]);
+    // A dead route through configured pods is a finding (they are not a guess).
+    const denyAll = `apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: web, namespace: shop}
+spec:
+  podSelector: {}
+  policyTypes: [Ingress]
+  ingress: [{from: [{podSelector: {}}]}]
+`;
+    const blocked = { ...configured, 'np.yaml': denyAll };
+    const dead = diffYaml(blocked, { ...blocked, 'vs.yaml': route(API) }, { config }).findings;
+    expect(dead.filter((f) => f.rule === 'gateway-route-blocked').map((f) => f.source)).toEqual([SOURCE]);
     // Pods in the repository still come first.
     const inRepo = diffYaml(
       configured,
