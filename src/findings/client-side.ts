@@ -1,8 +1,11 @@
-import { policyLabel, ruleLabel } from '../core/refs.js';
+import { policyLabel, type RuleRef, ruleLabel } from '../core/refs.js';
 import { clientRoutes } from '../l7/client-transport.js';
 import type { DestinationTls, TlsSetting } from '../l7/client-types.js';
+import { chooseSidecar, outboundMode } from '../l7/sidecar-scope.js';
 import { type ClientTls, checkTransport } from '../l7/transport.js';
 import type { Workload } from '../model/types.js';
+import { ConnSet } from '../values/conn-set.js';
+import { formatRange, type IpRange, rangesOverlap } from '../values/ip-range.js';
 import { policyResource, type RevisionContext, workloadResource } from './context.js';
 import type { RawFinding } from './types.js';
 
@@ -83,3 +86,61 @@ function rejection(
   const by = mode.rule ? ruleLabel(mode.rule) : 'the mesh default';
   return { why: `${by} makes it ${mode.mode}`, ...(mode.rule ? { at: mode.rule.location } : {}) };
 }
+
+/**
+ * registry-only-external-blocked (issue 16 item 7, rule F10): a NetworkPolicy egress rule lets a
+ * sidecar client reach addresses outside the cluster, but its outbound policy is REGISTRY_ONLY and
+ * no ServiceEntry registers those addresses, so the sidecar blackholes the calls: the egress rule
+ * is dead. Only rules of an isolating egress policy are reported (without one nothing names the
+ * addresses); a ServiceEntry without addresses (it claims every address on its ports, F12) or an
+ * `excludeOutboundIPRanges` annotation (the call may bypass the sidecar) silences it.
+ */
+export function registryOnlyFindings(ctx: RevisionContext): RawFinding[] {
+  const { rev, matrix } = ctx;
+  const { client, rootNamespace } = rev.policies.istio;
+  if (!client) return [];
+  const entries = rev.policies.serviceEntries;
+  if (entries.some((e) => e.addresses.length === 0)) return [];
+  const registered = (r: IpRange) => entries.some((e) => e.addresses.some((a) => rangesOverlap(a, r)));
+  const out: RawFinding[] = [];
+  for (const src of matrix.workloads) {
+    const w = src.workload;
+    if (!rev.l7.sidecar(w).injected || EXCLUDE_IPS in w.podAnnotations) continue;
+    const choice = chooseSidecar(client, w, rootNamespace);
+    if (outboundMode(client, choice.sidecar) !== 'REGISTRY_ONLY') continue;
+    const by = choice.sidecar?.outbound
+      ? `Sidecar ${choice.sidecar.ref.namespace}/${choice.sidecar.ref.name} sets REGISTRY_ONLY`
+      : 'the mesh outboundTrafficPolicy is REGISTRY_ONLY';
+    const byRule = new Map<string, { rule: RuleRef; ranges: string[]; conns: ConnSet }>();
+    for (const ext of matrix.externals) {
+      if (registered(ext.range)) continue;
+      const v = matrix.verdict(src, ext);
+      const egress = v.l4.egress;
+      if (!egress || egress.isolatedBy.length === 0) continue;
+      for (const g of egress.grants) {
+        const conns = g.conns.intersect(v.l4.allowed);
+        if (conns.isEmpty()) continue;
+        const key = ruleLabel(g.rule);
+        const found = byRule.get(key) ?? { rule: g.rule, ranges: [], conns: ConnSet.none };
+        found.ranges.push(formatRange(ext.range));
+        byRule.set(key, { ...found, conns: found.conns.union(conns) });
+      }
+    }
+    for (const [key, f] of byRule) {
+      out.push({
+        rule: 'registry-only-external-blocked',
+        subject: `${key} -> ${src.id}`,
+        message: `${key} lets ${src.id} reach ${f.ranges.join(', ')} (${f.conns.toString()}) outside the cluster, but ${by} and no ServiceEntry registers those addresses: its sidecar blackholes the calls, so the rule is dead (rule F10)`,
+        locations: [
+          f.rule.location,
+          ...(choice.sidecar?.outboundLocation ? [choice.sidecar.outboundLocation] : []),
+        ],
+        source: src.id,
+        resources: [policyResource(f.rule.policy), workloadResource(w)],
+      });
+    }
+  }
+  return out;
+}
+
+const EXCLUDE_IPS = 'traffic.sidecar.istio.io/excludeOutboundIPRanges';

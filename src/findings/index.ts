@@ -5,7 +5,8 @@ import type { AccessMatrix } from '../matrix/matrix.js';
 import type { Finding, FindingStatus } from '../report/types.js';
 import type { AnalysedRevision } from '../revision/analysed-revision.js';
 import { acceptanceReason } from './accept.js';
-import { destinationTlsFindings } from './client-side.js';
+import { adminAllowOverridesFindings, adminPassFindings } from './admin-tiers.js';
+import { destinationTlsFindings, registryOnlyFindings } from './client-side.js';
 import { type RevisionContext, revisionContext } from './context.js';
 import { gatewayRouteFindings } from './gateway-routes.js';
 import { meshAllowsNetworkBlocksFindings, networkAllowsMeshDeniesFindings } from './mesh-network.js';
@@ -36,6 +37,9 @@ const FAMILIES: readonly ((ctx: RevisionContext) => RawFinding[])[] = [
   routingFindings,
   gatewayRouteFindings,
   destinationTlsFindings,
+  registryOnlyFindings,
+  adminPassFindings,
+  adminAllowOverridesFindings,
   sidecarEgressFindings,
   sidecarPortFindings,
   policyWithoutSidecarFindings,

@@ -272,11 +272,14 @@ export function verdictCubes(
  * Injection `all` (NCA gives every pod a sidecar), and hostNetwork pods treated as pods, as NCA and
  * netpol-analyzer do (SEMANTICS A17; our default treats them as node traffic). NCA's pod lists
  * declare no Service, and NCA assumes every call is mTLS: `undeclaredPorts: service` says the
- * Services are elsewhere (by default such ports are reached by pod IP as plaintext, E11).
+ * Services are elsewhere (by default such ports are reached by pod IP as plaintext, E11). NCA takes
+ * pod addresses to be outside every AuthorizationPolicy ipBlock; by default a pod against a narrow
+ * ipBlock is a runtime condition (D13), so pods get a range no case's ipBlocks overlap.
  */
 export const config = {
   ...DEFAULT_CONFIG,
   cni: { ...DEFAULT_CONFIG.cni, hostNetworkPods: 'pod' as const },
+  cluster: { podCIDRs: ['10.244.0.0/16'] },
   mesh: { ...DEFAULT_CONFIG.mesh, injection: 'all' as const, undeclaredPorts: 'service' as const },
 };
 

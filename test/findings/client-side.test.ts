@@ -112,3 +112,81 @@ describe('destinationrule-tls-mismatch', () => {
     expect(f!.message).toContain('makes it STRICT on port 8080 of shop/api[Deployment]');
   });
 });
+
+/** registry-only-external-blocked (rule F10): shop/web's egress names 203.0.113.0/24 on TCP 443. */
+const EGRESS = `
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: { name: to-payments-api, namespace: shop }
+spec:
+  podSelector: { matchLabels: { app: web } }
+  policyTypes: [Egress]
+  egress: [{ to: [{ ipBlock: { cidr: 203.0.113.0/24 } }], ports: [{ protocol: TCP, port: 443 }] }]
+`;
+const MESH_REGISTRY_ONLY = `
+---
+apiVersion: install.istio.io/v1alpha1
+kind: IstioOperator
+metadata: { name: io, namespace: istio-system }
+spec: { meshConfig: { outboundTrafficPolicy: { mode: REGISTRY_ONLY } } }
+`;
+const serviceEntry = (addresses: string) => `
+---
+apiVersion: networking.istio.io/v1beta1
+kind: ServiceEntry
+metadata: { name: payments, namespace: shop }
+spec:
+  hosts: [api.payments.example]
+  ${addresses}
+  location: MESH_EXTERNAL
+  resolution: STATIC
+  ports: [{ number: 443, name: tls, protocol: TLS }]
+`;
+const sidecarOutbound = (mode: string) => `
+---
+apiVersion: networking.istio.io/v1beta1
+kind: Sidecar
+metadata: { name: default, namespace: shop }
+spec: { outboundTrafficPolicy: { mode: ${mode} } }
+`;
+
+describe('registry-only-external-blocked', () => {
+  const found = (yaml: string) =>
+    findings(NAMESPACES + deployment('shop', 'web') + EGRESS + yaml)
+      .filter((f) => f.rule === 'registry-only-external-blocked')
+      .map((f) => f.message);
+  const rows: { id: string; yaml: string; expect: number }[] = [
+    {
+      id: 'F10 mesh REGISTRY_ONLY blackholes unregistered external egress',
+      yaml: MESH_REGISTRY_ONLY,
+      expect: 1,
+    },
+    { id: 'F10 a Sidecar REGISTRY_ONLY does too', yaml: sidecarOutbound('REGISTRY_ONLY'), expect: 1 },
+    { id: 'F10 ALLOW_ANY passes it through', yaml: '', expect: 0 },
+    {
+      id: 'F10 a ServiceEntry with those addresses registers them',
+      yaml: MESH_REGISTRY_ONLY + serviceEntry('addresses: [203.0.113.0/24]'),
+      expect: 0,
+    },
+    {
+      id: 'F10 a ServiceEntry with other addresses does not',
+      yaml: MESH_REGISTRY_ONLY + serviceEntry('addresses: [198.51.100.0/24]'),
+      expect: 1,
+    },
+    {
+      id: 'F10 a Sidecar ALLOW_ANY overrides the mesh REGISTRY_ONLY',
+      yaml: MESH_REGISTRY_ONLY + sidecarOutbound('ALLOW_ANY'),
+      expect: 0,
+    },
+  ];
+  it.each(rows)('$id', (row) => {
+    expect(found(row.yaml)).toHaveLength(row.expect);
+  });
+
+  it('names the rule, the addresses and the outbound policy', () => {
+    expect(found(MESH_REGISTRY_ONLY)).toEqual([
+      'NetworkPolicy shop/to-payments-api egress[0] lets shop/web[Deployment] reach 203.0.113.0-203.0.113.255 (TCP 443) outside the cluster, but the mesh outboundTrafficPolicy is REGISTRY_ONLY and no ServiceEntry registers those addresses: its sidecar blackholes the calls, so the rule is dead (rule F10)',
+    ]);
+  });
+});
