@@ -5,6 +5,7 @@ import type { AccessMatrix } from '../matrix/matrix.js';
 import type { Finding, FindingStatus } from '../report/types.js';
 import type { AnalysedRevision } from '../revision/analysed-revision.js';
 import { acceptanceReason } from './accept.js';
+import { adminAllowOverridesFindings, adminPassFindings } from './admin-tiers.js';
 import { destinationTlsFindings, registryOnlyFindings } from './client-side.js';
 import { type RevisionContext, revisionContext } from './context.js';
 import { gatewayRouteFindings } from './gateway-routes.js';
@@ -37,6 +38,8 @@ const FAMILIES: readonly ((ctx: RevisionContext) => RawFinding[])[] = [
   gatewayRouteFindings,
   destinationTlsFindings,
   registryOnlyFindings,
+  adminPassFindings,
+  adminAllowOverridesFindings,
   sidecarEgressFindings,
   sidecarPortFindings,
   policyWithoutSidecarFindings,

@@ -30,6 +30,14 @@ export const RULES = {
     severity: 'warning',
     title: 'NetworkPolicy egress to addresses that REGISTRY_ONLY blackholes',
   },
+  'admin-pass-to-no-networkpolicy': {
+    severity: 'warning',
+    title: 'An AdminNetworkPolicy Pass rule hands pairs to NetworkPolicy, but none selects them',
+  },
+  'admin-allow-overrides-networkpolicy': {
+    severity: 'info',
+    title: 'An AdminNetworkPolicy Allow rule allows what a NetworkPolicy would block',
+  },
   'duplicate-virtualservice': {
     severity: 'warning',
     title: 'Several VirtualServices for one host: only one applies, which one is undefined',

@@ -264,6 +264,8 @@ class NetworkPolicyEngine implements L4Engine {
         isolatedBy: policies.map((p) => p.ref),
         grants: tiers.grants,
         denials: tiers.denials,
+        ...(tiers.passes.length > 0 ? { passes: tiers.passes } : {}),
+        ...(tiers.overrides.length > 0 ? { overrides: tiers.overrides } : {}),
         uncertainBy: split.length > 0 ? sortRefs([...uncertain, ...split]) : uncertain,
         allowed: tiers.allowed,
       };

@@ -83,6 +83,13 @@ export interface TierVerdict {
   readonly denials: readonly Grant[];
   /** Admin rules whose peers tell the peer's label variants apart. */
   readonly split: readonly PolicyRef[];
+  /** ANP Pass rules, each with what it handed to the NetworkPolicy tier (for findings). */
+  readonly passes: readonly Grant[];
+  /**
+   * ANP Allow rules, each with what it allowed that the isolating NetworkPolicies would not: the
+   * narrowing those NetworkPolicies meant never applies there (for findings). Empty when not isolated.
+   */
+  readonly overrides: readonly Grant[];
 }
 
 /**
@@ -100,12 +107,17 @@ export function evaluateTiers(
   const grants: Grant[] = [];
   const denials: Grant[] = [];
   const split: PolicyRef[] = [];
+  const passes: Grant[] = [];
   let allowed = ConnSet.none;
   /** Not yet decided by any admin rule. */
   let pending = ConnSet.all;
   /** Decided by a Pass rule: handed to the NetworkPolicy tier. */
   let passed = ConnSet.none;
-  const firstMatch = (rules: readonly AdminRule[], policy: PolicyRef, onPass: (c: ConnSet) => void) => {
+  const firstMatch = (
+    rules: readonly AdminRule[],
+    policy: PolicyRef,
+    onPass: (rule: AdminRule, c: ConnSet) => void,
+  ) => {
     for (const rule of rules) {
       const hit = rule.peers.matches(target);
       if (variants.some((v) => rule.peers.matches(v) !== hit)) split.push(policy);
@@ -119,30 +131,35 @@ export function evaluateTiers(
       } else if (rule.action === 'Deny') {
         denials.push({ rule: rule.ref, conns });
       } else {
-        onPass(conns);
+        onPass(rule, conns);
       }
       if (pending.isEmpty()) return;
     }
   };
   for (const policy of side.admin) {
     // B2: Pass skips the remaining ANP rules (of every ANP) for that traffic.
-    firstMatch(policy[direction], policy.ref, (c) => {
+    firstMatch(policy[direction], policy.ref, (rule, c) => {
       passed = passed.union(c);
+      passes.push({ rule: rule.ref, conns: c });
     });
     if (pending.isEmpty()) break;
   }
   const toNetworkPolicy = pending.union(passed);
   if (networkPolicy.isolated) {
+    const npAllows = networkPolicy.grants.reduce((acc, g) => acc.union(g.conns), ConnSet.none);
+    const overrides = grants
+      .map((g) => ({ rule: g.rule, conns: g.conns.subtract(npAllows) }))
+      .filter((g) => !g.conns.isEmpty());
     for (const g of networkPolicy.grants) {
       const conns = g.conns.intersect(toNetworkPolicy);
       if (conns.isEmpty()) continue;
       grants.push({ rule: g.rule, conns });
       allowed = allowed.union(conns);
     }
-    return { allowed, grants, denials, split };
+    return { allowed, grants, denials, split, passes, overrides };
   }
   pending = toNetworkPolicy;
   if (side.baseline && !pending.isEmpty()) firstMatch(side.baseline[direction], side.baseline.ref, () => {});
   // B4: what no tier decided is allowed.
-  return { allowed: allowed.union(pending), grants, denials, split };
+  return { allowed: allowed.union(pending), grants, denials, split, passes, overrides: [] };
 }

@@ -23,6 +23,10 @@ export interface SideVerdict {
    * the peer, each with what it denied (SEMANTICS B). Absent or empty without admin policies.
    */
   readonly denials?: readonly Grant[];
+  /** AdminNetworkPolicy Pass rules that handed some connection on to NetworkPolicy (see TierVerdict). */
+  readonly passes?: readonly Grant[];
+  /** AdminNetworkPolicy Allow rules that allowed what the isolating NetworkPolicies would not (see TierVerdict). */
+  readonly overrides?: readonly Grant[];
   /**
    * Not isolated and no admin tier: all; isolated: the union of the grants. With admin tiers, also
    * what no tier decided (B4: default allow).

@@ -39,6 +39,16 @@ export const FINDING_RULE_DOCS: Readonly<Record<string, { readonly meaning: stri
         "A NetworkPolicy egress rule lets a workload with a sidecar reach addresses outside the cluster, but the workload's outbound traffic policy is `REGISTRY_ONLY` (its Sidecar's, else the mesh's) and no ServiceEntry registers those addresses: the sidecar sends such calls to the blackhole ([rule F10](rules.md#f10)), so the rule is dead. Not reported while some ServiceEntry has no `addresses` (it claims every address on its ports, [rule F12](rules.md#f12)) or the workload excludes outbound IP ranges from the sidecar.",
       fix: 'Add a ServiceEntry for the external host (with its addresses), or remove the egress rule.',
     },
+    'admin-pass-to-no-networkpolicy': {
+      meaning:
+        'An AdminNetworkPolicy `Pass` rule decides pairs (first match, [rule B2](rules.md#b2)) on pods that no NetworkPolicy selects in that direction, so NetworkPolicy never picks them up: the BaselineAdminNetworkPolicy `default` and then the default allow decide them ([rule B3](rules.md#b3)). A Pass that delegates to nobody is usually a mistake. One finding per ANP rule, with the pairs counted and the first pods named.',
+      fix: 'Add the NetworkPolicy the Pass delegates to, or make the rule `Allow` or `Deny`.',
+    },
+    'admin-allow-overrides-networkpolicy': {
+      meaning:
+        "An AdminNetworkPolicy `Allow` rule decides pairs on pods a NetworkPolicy isolates, and allows connections that NetworkPolicy would not: the ANP decides first ([rule B2](rules.md#b2)), so the NetworkPolicy never sees those pairs and its narrowing there is dead. Often intended (a platform team's override), hence info. One finding per ANP rule, with the pairs counted and the NetworkPolicies named.",
+      fix: 'Use `Pass` to let the NetworkPolicy decide, narrow the ANP rule, or align the NetworkPolicy.',
+    },
     'duplicate-virtualservice': {
       meaning:
         'Several VirtualServices apply to one host in sidecars: they are not merged, one wins ([rule F5](rules.md#f5)).',
