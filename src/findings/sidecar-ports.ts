@@ -1,6 +1,6 @@
 import type { SourceLocation } from '../core/location.js';
-import { policyLabel } from '../core/refs.js';
-import { isolation, sideUncertain } from '../explain/policies.js';
+import { policyLabel, ruleLabel } from '../core/refs.js';
+import { denialsFor, isolation, sideUncertain } from '../explain/policies.js';
 import type { SideVerdict } from '../l4/verdict.js';
 import { type Peer, workloadPeer } from '../model/peers.js';
 import type { Protocol, Workload } from '../model/types.js';
@@ -83,11 +83,16 @@ function blockers(
   side: SideVerdict | null,
   needed: ConnSet,
 ): { label: string; location: SourceLocation; ref: SideVerdict['isolatedBy'][number] }[] {
-  return (isolation(side, needed)?.by ?? []).map((ref) => ({
-    label: policyLabel(ref),
-    location: ref.location,
-    ref,
-  }));
+  // An AdminNetworkPolicy Deny rule blocks on its own, isolation or not (tiers: SEMANTICS B).
+  const denied = side ? denialsFor(side, needed) : [];
+  return [
+    ...(isolation(side, needed)?.by ?? []).map((ref) => ({
+      label: policyLabel(ref),
+      location: ref.location,
+      ref,
+    })),
+    ...denied.map(({ rule }) => ({ label: ruleLabel(rule), location: rule.location, ref: rule.policy })),
+  ];
 }
 
 interface Check {
@@ -250,16 +255,25 @@ function portFinding(
   consequence: string,
 ): RawFinding {
   const policies = side.isolatedBy;
+  const denials = denialsFor(side, tcp(port)).map((d) => d.rule);
+  const blockedBy = [
+    ...(policies.length ? [`isolated by ${listSome(policies.map(policyLabel))}`] : []),
+    ...(denials.length ? [`denied by ${listSome(denials.map(ruleLabel))}`] : []),
+  ].join(', ');
   return {
     rule: 'sidecar-port-blocked',
     subject: `${w.id} ${port} ${from}`,
     about: `${w.id} port ${port} from ${from}`,
     message:
-      `Ingress of ${w.id} is isolated by ${listSome(policies.map(policyLabel))} and no rule allows TCP ${port} from ${from}. ` +
+      `Ingress of ${w.id} is ${blockedBy} and no rule allows TCP ${port} from ${from}. ` +
       `${consequence} Fix: allow TCP ${port} from ${from} in an ingress rule.`,
-    locations: [...policies.map((p) => p.location), w.location],
+    locations: [...policies.map((p) => p.location), ...denials.map((r) => r.location), w.location],
     source: from,
     destination: w.id,
-    resources: [workloadResource(w), ...policies.map((p) => policyResource(p))],
+    resources: [
+      workloadResource(w),
+      ...policies.map((p) => policyResource(p)),
+      ...denials.map((r) => policyResource(r.policy)),
+    ],
   };
 }

@@ -67,6 +67,29 @@ describe('sidecar-port-blocked', () => {
     expect(p[0]!.message).toMatch(/TCP 15090 from Prometheus monitoring\/prometheus/);
   });
 
+  it('an AdminNetworkPolicy Deny blocks 15090 with no NetworkPolicy: the finding names the rule', () => {
+    const denyMonitoring = `
+---
+apiVersion: policy.networking.k8s.io/v1alpha1
+kind: AdminNetworkPolicy
+metadata: { name: no-monitoring }
+spec:
+  priority: 5
+  subject: { namespaces: { matchLabels: { kubernetes.io/metadata.name: shop } } }
+  ingress:
+    - name: deny-monitoring
+      action: Deny
+      from: [{ namespaces: { matchLabels: { kubernetes.io/metadata.name: monitoring } } }]
+`;
+    const f = findings(NAMESPACES + deployment('shop', 'api') + denyMonitoring + prom);
+    const p = rules(f, 'sidecar-port-blocked');
+    expect(p).toHaveLength(1);
+    expect(p[0]!.message).toMatch(
+      /^Ingress of shop\/api\[Deployment\] is denied by AdminNetworkPolicy no-monitoring ingress\[0\] and no rule allows TCP 15090/,
+    );
+    expect(p[0]!.locations.map((l) => l.line).length).toBe(2);
+  });
+
   it('synthetic Prometheus in a configured monitoring namespace; quiet when allowed', () => {
     const cfg = config({ mesh: { ...config().mesh, monitoringNamespaces: ['obs'] } });
     expect(
