@@ -125,10 +125,12 @@ export function valuesSources(model: ClusterModel, istioNamespace: string): Inst
   for (const o of installConfigMaps(model, istioNamespace, /^istio-sidecar-injector(-.+)?$/)) {
     const text = asRecord(o.body.data)?.values;
     if (typeof text !== 'string') continue;
+    // The injector reads it with sigs.k8s.io/yaml (NewValuesConfig): the chart writes JSON, but an
+    // overlay may patch in block YAML (kubeflow's insecure overlay), which is the same values.
     try {
-      out.push(...source(o, JSON.parse(text), ['data', 'values'], 'data.values', true));
+      out.push(...source(o, kubeYamlValue(text), ['data', 'values'], 'data.values', true));
     } catch {
-      // Not JSON: ignored, the other sources (or the built-in default) apply.
+      // Not YAML: ignored, the other sources (or the built-in default) apply.
     }
   }
   return out;
