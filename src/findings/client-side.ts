@@ -144,3 +144,57 @@ export function registryOnlyFindings(ctx: RevisionContext): RawFinding[] {
 }
 
 const EXCLUDE_IPS = 'traffic.sidecar.istio.io/excludeOutboundIPRanges';
+
+/**
+ * sidecar-scope-blocks-egress (issue 16 item 7, rules F9, F10): an isolating NetworkPolicy egress
+ * rule lets a sidecar client reach a workload, but the client's Sidecar `egress.hosts` does not
+ * import it, and what the outbound policy then does (REGISTRY_ONLY's blackhole, or ALLOW_ANY's
+ * plaintext passthrough toward a STRICT server) leaves nothing through on ports the rule allows:
+ * the egress rule is dead. Decided by the L7 cell, so it says what the matrix says.
+ */
+export function sidecarScopeFindings(ctx: RevisionContext): RawFinding[] {
+  const { rev, matrix } = ctx;
+  const { client, rootNamespace } = rev.policies.istio;
+  if (!client || client.sidecars.length === 0) return [];
+  const out: RawFinding[] = [];
+  for (const src of matrix.workloads) {
+    const w = src.workload;
+    if (!rev.l7.sidecar(w).injected) continue;
+    const { sidecar } = chooseSidecar(client, w, rootNamespace);
+    // No egress listener imports every host: no scope to fall out of.
+    if (!sidecar || sidecar.egress.every((e) => e.hosts.includes('*/*'))) continue;
+    for (const dst of matrix.workloads) {
+      if (dst === src) continue;
+      const v = matrix.verdict(src, dst);
+      const egress = v.l4.egress;
+      if (!v.l7 || !egress || egress.isolatedBy.length === 0) continue;
+      const granted = egress.grants.filter((g) => g.conns.overlaps(v.l4.allowed));
+      if (granted.length === 0) continue;
+      const dead = v.l7.segments.filter(
+        (s) =>
+          s.verdict === 'none' &&
+          s.outcomes.some((o) =>
+            o.reasons.some((r) => r.rule?.policy.kind === 'Sidecar' && r.rule.rule === 'egress'),
+          ),
+      );
+      if (dead.length === 0) continue;
+      const why = dead[0]!.outcomes.flatMap((o) => o.reasons).find((r) => r.code !== 'client-plaintext');
+      const ports = dead.map((s) => `${s.protocol} ${s.ports.toString()}`).join(', ');
+      out.push({
+        rule: 'sidecar-scope-blocks-egress',
+        subject: `${src.id} -> ${dst.id}`,
+        message: `${granted.map((g) => ruleLabel(g.rule)).join(', ')} lets ${src.id} reach ${dst.id}, but Sidecar ${sidecar.ref.namespace}/${sidecar.ref.name} egress.hosts does not import it, so nothing gets through on ${ports}${why ? `: ${why.message}` : ''} (rules F9, F10)`,
+        locations: [...granted.map((g) => g.rule.location), sidecar.object.locate(['spec', 'egress'])],
+        source: src.id,
+        destination: dst.id,
+        resources: [
+          ...granted.map((g) => policyResource(g.rule.policy)),
+          policyResource(sidecar.ref, sidecar.object),
+          workloadResource(w),
+          workloadResource(dst.workload),
+        ],
+      });
+    }
+  }
+  return out;
+}

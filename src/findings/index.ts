@@ -6,7 +6,7 @@ import type { Finding, FindingStatus } from '../report/types.js';
 import type { AnalysedRevision } from '../revision/analysed-revision.js';
 import { acceptanceReason } from './accept.js';
 import { adminAllowOverridesFindings, adminPassFindings } from './admin-tiers.js';
-import { destinationTlsFindings, registryOnlyFindings } from './client-side.js';
+import { destinationTlsFindings, registryOnlyFindings, sidecarScopeFindings } from './client-side.js';
 import { type RevisionContext, revisionContext } from './context.js';
 import { gatewayRouteFindings } from './gateway-routes.js';
 import { meshAllowsNetworkBlocksFindings, networkAllowsMeshDeniesFindings } from './mesh-network.js';
@@ -38,6 +38,7 @@ const FAMILIES: readonly ((ctx: RevisionContext) => RawFinding[])[] = [
   gatewayRouteFindings,
   destinationTlsFindings,
   registryOnlyFindings,
+  sidecarScopeFindings,
   adminPassFindings,
   adminAllowOverridesFindings,
   sidecarEgressFindings,

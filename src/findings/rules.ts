@@ -26,6 +26,10 @@ export const RULES = {
     severity: 'error',
     title: "A DestinationRule's TLS mode is one the server rejects",
   },
+  'sidecar-scope-blocks-egress': {
+    severity: 'warning',
+    title: "NetworkPolicy egress to a workload the client's Sidecar scope does not import",
+  },
   'registry-only-external-blocked': {
     severity: 'warning',
     title: 'NetworkPolicy egress to addresses that REGISTRY_ONLY blackholes',

@@ -34,6 +34,11 @@ export const FINDING_RULE_DOCS: Readonly<Record<string, { readonly meaning: stri
         "A DestinationRule sets a `tls.mode` (top level or per port) that the destination's sidecar rejects on a port the rule covers, whatever the client: `DISABLE` (plaintext) or `SIMPLE`/`MUTUAL` (no Istio client certificate) toward STRICT, `ISTIO_MUTUAL` toward DISABLE ([rule E5](rules.md#e5)), or `ISTIO_MUTUAL` toward pods without a sidecar ([rule F7](rules.md#f7)). A DestinationRule wins over auto-mTLS ([rule E6](rules.md#e6)), so every sidecar client it applies to is refused there. Subset-level TLS is not checked.",
       fix: "Drop the `tls` block (auto-mTLS picks the right mode), or align it with the server's PeerAuthentication.",
     },
+    'sidecar-scope-blocks-egress': {
+      meaning:
+        "An isolating NetworkPolicy egress rule lets a workload with a sidecar reach another workload, but the client's Sidecar `egress.hosts` does not import the destination ([rule F9](rules.md#f9)), and what the outbound policy does with such a call ([rule F10](rules.md#f10): REGISTRY_ONLY's blackhole, or ALLOW_ANY's plaintext passthrough toward a STRICT server) lets nothing through on the ports the rule allows: the egress rule is dead.",
+      fix: 'Import the destination in the Sidecar (`ns/host` or `ns/*`), or remove the egress rule.',
+    },
     'registry-only-external-blocked': {
       meaning:
         "A NetworkPolicy egress rule lets a workload with a sidecar reach addresses outside the cluster, but the workload's outbound traffic policy is `REGISTRY_ONLY` (its Sidecar's, else the mesh's) and no ServiceEntry registers those addresses: the sidecar sends such calls to the blackhole ([rule F10](rules.md#f10)), so the rule is dead. Not reported while some ServiceEntry has no `addresses` (it claims every address on its ports, [rule F12](rules.md#f12)) or the workload excludes outbound IP ranges from the sidecar.",

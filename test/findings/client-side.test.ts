@@ -190,3 +190,59 @@ describe('registry-only-external-blocked', () => {
     ]);
   });
 });
+
+/** sidecar-scope-blocks-egress (rules F9, F10): shop/web's egress names shop/api on 8080. */
+const WEB_TO_API = `
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: { name: web-to-api, namespace: shop }
+spec:
+  podSelector: { matchLabels: { app: web } }
+  policyTypes: [Egress]
+  egress: [{ to: [{ podSelector: { matchLabels: { app: api } } }], ports: [{ protocol: TCP, port: 8080 }] }]
+`;
+const scope = (hosts: string, mode = '') => `
+---
+apiVersion: networking.istio.io/v1beta1
+kind: Sidecar
+metadata: { name: default, namespace: shop }
+spec:
+  egress: [{ hosts: [${hosts}] }]${mode ? `\n  outboundTrafficPolicy: { mode: ${mode} }` : ''}
+`;
+
+describe('sidecar-scope-blocks-egress', () => {
+  const found = (yaml: string) =>
+    findings(NAMESPACES + deployment('shop', 'web') + api('shop') + WEB_TO_API + yaml)
+      .filter((f) => f.rule === 'sidecar-scope-blocks-egress')
+      .map((f) => f.title);
+  const DEAD = [
+    "NetworkPolicy egress to a workload the client's Sidecar scope does not import: shop/web[Deployment] -> shop/api[Deployment]",
+  ];
+  const rows: { id: string; yaml: string; expect: string[] }[] = [
+    {
+      id: 'F10 REGISTRY_ONLY blackholes what the Sidecar does not import',
+      yaml: scope('"istio-system/*"', 'REGISTRY_ONLY'),
+      expect: DEAD,
+    },
+    {
+      id: 'F10 ALLOW_ANY passthrough toward STRICT is rejected',
+      yaml: scope('"istio-system/*"') + STRICT,
+      expect: DEAD,
+    },
+    {
+      id: 'F10 ALLOW_ANY passthrough toward PERMISSIVE gets through',
+      yaml: scope('"istio-system/*"'),
+      expect: [],
+    },
+    {
+      id: 'F9 a Sidecar that imports ./* keeps the egress alive',
+      yaml: scope('"./*"', 'REGISTRY_ONLY'),
+      expect: [],
+    },
+    { id: 'F9 no Sidecar, no scope', yaml: STRICT, expect: [] },
+  ];
+  it.each(rows)('$id', (row) => {
+    expect(found(row.yaml)).toEqual(row.expect);
+  });
+});
