@@ -107,6 +107,8 @@ describe('findings read the compiled policies, never the YAML', () => {
       'l7/istio-policies.ts',
       // Counts the objects of a revision (an empty revision is a config error); decodes none.
       'run-checks.ts',
+      // Whether a side holds any object across its targets (the same check, per side); decodes none.
+      'run-targets.ts',
     ]);
   });
 });
