@@ -100,11 +100,16 @@ export interface L7Part {
   readonly reason?: L7Reason;
 }
 
+/** Reasons that say how traffic gets through (l7/transport.ts): the client's choice, the server's acceptance. */
+const LETS_THROUGH = /^(plaintext-empty-identity|client-)/;
+
 /**
- * The Istio rules behind each segment of a cell, in the engine's order: the rules of each outcome,
- * then the reasons that name a rule, allowing unless nothing gets through (then denying). A rule
- * that also comes with a reason is named once, with the reason.
+ * The Istio rules behind each segment of a cell, in the engine's order: the rules of each outcome
+ * (allowing unless nothing gets through), then the reasons that name a rule (denying, except a
+ * transport reason on an outcome that lets something through). A rule that also comes with a
+ * reason is named once, with the reason.
  */
+
 export function l7Parts(cell: L7Cell | undefined): L7Part[] {
   if (!cell) return [];
   const out: L7Part[] = [];
@@ -114,11 +119,14 @@ export function l7Parts(cell: L7Cell | undefined): L7Part[] {
       const explained = new Set(outcome.reasons.flatMap((r) => (r.rule ? [ruleKey(r.rule)] : [])));
       for (const rule of outcome.rules)
         if (!explained.has(ruleKey(rule))) out.push({ protocol, ports, effect, rule });
-      // A reason explains the outcome it is attached to: on an outcome that lets something through
-      // (PERMISSIVE taking plaintext, a DestinationRule sending it) the rule is part of why it gets
-      // through, not a denial.
+      // On an outcome that lets something through, a transport reason (PERMISSIVE taking
+      // plaintext, a DestinationRule sending it) is part of why it gets through, not a denial; the
+      // other reasons there (an allow-nothing policy, a rule dropped on TCP) still say what is held back.
       for (const reason of outcome.reasons)
-        if (reason.rule) out.push({ protocol, ports, effect, rule: reason.rule, reason });
+        if (reason.rule) {
+          const lets = effect === 'allows' && LETS_THROUGH.test(reason.code);
+          out.push({ protocol, ports, effect: lets ? 'allows' : 'denies', rule: reason.rule, reason });
+        }
     }
   }
   return out;
