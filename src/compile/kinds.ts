@@ -23,8 +23,12 @@ interface UnmodelledKind {
   readonly kind: string;
   /** What the kind does to reachability, for the message. */
   readonly why: string;
-  /** `namespace`: the pairs of its own namespace (mesh-wide in the Istio root namespace); `all`: every pair. */
-  readonly scope: 'namespace' | 'all';
+  /**
+   * `namespace`: the pairs of its own namespace (mesh-wide in the Istio root namespace); `all`:
+   * every pair; `from-outside`: the pairs whose source is outside the cluster (an ingress gateway
+   * routes traffic from outside only; between pods, sidecars never pass through it).
+   */
+  readonly scope: 'namespace' | 'all' | 'from-outside';
 }
 
 const UNMODELLED: readonly UnmodelledKind[] = [
@@ -85,7 +89,7 @@ const UNMODELLED: readonly UnmodelledKind[] = [
   {
     group: 'gateway.networking.k8s.io',
     kind: 'Gateway',
-    scope: 'namespace',
+    scope: 'from-outside',
     why: 'it deploys or configures a gateway that accepts traffic',
   },
 ];
@@ -143,9 +147,18 @@ function reachOf(
   scope: UnmodelledKind['scope'],
   root: string,
 ): DiagnosticReach {
+  // An ambient waypoint (class istio-waypoint) sits between pods: it reaches its namespace's pairs.
+  if (scope === 'from-outside' && !objects.some(isWaypoint)) return { kind: 'from-outside' };
   const namespaces = [...new Set(objects.map((o) => o.namespace))].sort();
   if (scope === 'all' || namespaces.some((ns) => ns === '' || ns === root)) return REACH_ALL;
   return { kind: 'namespaces', namespaces };
+}
+
+function isWaypoint(o: K8sObject): boolean {
+  const spec = o.body.spec;
+  const cls =
+    spec && typeof spec === 'object' ? (spec as Record<string, unknown>).gatewayClassName : undefined;
+  return cls === 'istio-waypoint' || o.labels['istio.io/waypoint-for'] !== undefined;
 }
 
 function unmodelled(k: UnmodelledKind, objects: readonly K8sObject[], root: string): Diagnostic {
@@ -155,7 +168,9 @@ function unmodelled(k: UnmodelledKind, objects: readonly K8sObject[], root: stri
   const where =
     reach.kind === 'namespaces'
       ? `pairs in namespace${reach.namespaces.length > 1 ? 's' : ''} ${reach.namespaces.join(', ')}`
-      : 'every pair';
+      : reach.kind === 'from-outside'
+        ? 'paths from outside the cluster'
+        : 'every pair';
   return {
     severity: 'error',
     code: 'kind-not-modelled',

@@ -34,11 +34,14 @@ export interface Diagnostic {
  * - `namespaces`: pairs whose source or destination workload is in one of these namespaces
  *   (an external peer counts as outside every namespace).
  * - `workloads`: pairs with one of these workload ids at either end.
+ * - `from-outside`: pairs whose source is outside the cluster (an address range, a gateway's
+ *   ingress peer): what an object that only admits traffic from outside can change.
  */
 export type DiagnosticReach =
   | { readonly kind: 'all' }
   | { readonly kind: 'namespaces'; readonly namespaces: readonly string[] }
-  | { readonly kind: 'workloads'; readonly workloads: readonly string[] };
+  | { readonly kind: 'workloads'; readonly workloads: readonly string[] }
+  | { readonly kind: 'from-outside' };
 
 export const REACH_ALL: DiagnosticReach = { kind: 'all' };
 

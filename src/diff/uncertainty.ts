@@ -18,6 +18,8 @@ export function reachesPair(reach: DiagnosticReach, src: Peer, dst: Peer): boole
       return ends.some((p) => p.kind === 'workload' && reach.namespaces.includes(p.workload.namespace));
     case 'workloads':
       return ends.some((p) => p.kind === 'workload' && reach.workloads.includes(p.id));
+    case 'from-outside':
+      return src.kind !== 'workload';
   }
 }
 
@@ -37,6 +39,7 @@ export class InputUncertainty {
   /** Refs in diagnostic order; the indexes below point into it. */
   private readonly refs: string[] = [];
   private readonly everywhere: number[] = [];
+  private readonly fromOutside: number[] = [];
   private readonly byNamespace = new Map<string, number[]>();
   private readonly byWorkload = new Map<string, number[]>();
 
@@ -49,6 +52,7 @@ export class InputUncertainty {
       seen.add(ref);
       const i = this.refs.push(ref) - 1;
       if (reach.kind === 'all') this.everywhere.push(i);
+      else if (reach.kind === 'from-outside') this.fromOutside.push(i);
       else if (reach.kind === 'namespaces') for (const ns of reach.namespaces) push(this.byNamespace, ns, i);
       else for (const w of reach.workloads) push(this.byWorkload, w, i);
     }
@@ -57,6 +61,7 @@ export class InputUncertainty {
   /** Why `src` -> `dst` may be wrong (at most MAX_UNCERTAIN_REASONS, then `and N more`); empty if it cannot. */
   reasons(src: Peer, dst: Peer): string[] {
     const hits = new Set(this.everywhere);
+    if (src.kind !== 'workload') for (const i of this.fromOutside) hits.add(i);
     for (const p of [src, dst]) {
       // An external peer is in no namespace and is no workload: only the other end can be reached.
       if (p.kind !== 'workload') continue;

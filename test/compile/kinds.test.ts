@@ -126,6 +126,21 @@ spec: { configPatches: [{ applyTo: HTTP_FILTER, patch: { operation: MERGE, value
     expect(found[0]?.message).toMatch(/can rewrite any proxy configuration/);
   });
 
+  it('a Gateway API Gateway reaches the paths from outside only; an ambient waypoint its namespace', () => {
+    const gateway = (cls: string) => `
+apiVersion: gateway.networking.k8s.io/v1
+kind: Gateway
+metadata: { name: web, namespace: shop }
+spec: { gatewayClassName: ${cls}, listeners: [{ name: http, port: 80, protocol: HTTP }] }
+`;
+    const ingress = errors(gateway('istio'));
+    expect(ingress).toMatchObject([{ code: 'kind-not-modelled', reach: { kind: 'from-outside' } }]);
+    expect(ingress[0]?.message).toMatch(/result for paths from outside the cluster is uncertain/);
+    expect(errors(gateway('istio-waypoint'))).toMatchObject([
+      { code: 'kind-not-modelled', reach: { kind: 'namespaces', namespaces: ['shop'] } },
+    ]);
+  });
+
   it('kinds that cannot change reachability are never errors', () => {
     const found = errors(`
 apiVersion: v1

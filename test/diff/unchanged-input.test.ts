@@ -2,6 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { analyseRevision } from '../../src/analysis/analyze-revision.js';
 import { diffRevisions } from '../../src/analysis/diff-revisions.js';
 import { DEFAULT_CONFIG } from '../../src/config/types.js';
+import { InputUncertainty, reachesPair } from '../../src/diff/uncertainty.js';
+import { externalPeer, workloadPeer } from '../../src/model/peers.js';
+import type { Workload } from '../../src/model/types.js';
+import { ALL_IPV4 } from '../../src/values/ip-range.js';
 
 const side = (label: string, yaml: string) =>
   analyseRevision({ label, files: [{ path: 'all.yaml', text: yaml }], diagnostics: [] }, DEFAULT_CONFIG);
@@ -80,5 +84,28 @@ describe('a kind not modelled yet, the same in base and head', () => {
     expect(r.changes).toEqual([]);
     expect(r.incomplete).toBe(false);
     expect(unmodelled(r).length).toBe(2);
+  });
+});
+
+describe("reach 'from-outside': only pairs whose source is outside the cluster", () => {
+  it('an address range as source is reached; pod to pod, and pod to outside, are not', () => {
+    const w = (name: string) =>
+      workloadPeer({ id: `shop/${name}[Deployment]`, namespace: 'shop', name } as Workload);
+    const outside = externalPeer(ALL_IPV4);
+    const reach = { kind: 'from-outside' } as const;
+    expect(reachesPair(reach, outside, w('a'))).toBe(true);
+    expect(reachesPair(reach, w('a'), w('b'))).toBe(false);
+    expect(reachesPair(reach, w('a'), outside)).toBe(false);
+    const u = new InputUncertainty([
+      {
+        severity: 'error',
+        code: 'kind-not-modelled',
+        message: 'x',
+        location: { revision: 'head', file: 'gw.yaml', line: 1, column: 1 },
+        reach,
+      },
+    ]);
+    expect(u.reasons(outside, w('a'))).toEqual(['head:gw.yaml:1 kind-not-modelled']);
+    expect(u.reasons(w('a'), w('b'))).toEqual([]);
   });
 });
