@@ -231,7 +231,11 @@ describe('parseConfig: errors name the file and line', () => {
     ],
     ['mesh typo', 'mesh:\n  injecton: all\n', "2: unknown key 'injecton' in mesh; did you mean 'injection'?"],
     ['empty trust domain', 'mesh:\n  trustDomain: " "\n', '2: mesh.trustDomain: must not be empty'],
-    ['pod CIDR not a CIDR', 'cluster:\n  podCIDRs: [10.244.0.0/33]\n', "2: cluster.podCIDRs[0]: '10.244.0.0/33' is not a CIDR (e.g. 10.244.0.0/16)"],
+    [
+      'pod CIDR not a CIDR',
+      'cluster:\n  podCIDRs: [10.244.0.0/33]\n',
+      "2: cluster.podCIDRs[0]: '10.244.0.0/33' is not a CIDR (e.g. 10.244.0.0/16)",
+    ],
     [
       'invalid monitoring namespace',
       'mesh:\n  monitoringNamespaces: [ok, Not_OK]\n',
