@@ -6,7 +6,7 @@ import { helmDocuments } from './helm-output.js';
 import type { ParsedKustomization } from './kustomization.js';
 import { kustomizeDocuments, type RenderedDocuments } from './kustomize-output.js';
 import type { SourceDocs } from './source-docs.js';
-import { minimalEnv, type RunLimits, runTool, type Tools } from './tools.js';
+import { minimalEnv, type RunLimits, runTool, type Tools, trimMessage } from './tools.js';
 import { type Workspace, writeWrapper } from './workspace.js';
 
 /** A root ready to render; `file` (its kustomization or Chart.yaml) is where its diagnostics point. */
@@ -46,8 +46,15 @@ export function renderFailed(
   };
 }
 
-/** Temp paths in a tool's message become repository paths, which is what the reader knows. */
+/**
+ * Temp paths in a tool's message become repository paths, which is what the reader knows; only
+ * then is it cut to length, or the cut would fall inside a long temp path.
+ */
 function cleanMessage(ctx: RenderContext, message: string): string {
+  return trimMessage(tempPathsOut(ctx, message));
+}
+
+function tempPathsOut(ctx: RenderContext, message: string): string {
   return message
     .split(/(?:\.\.\/)+repo\//)
     .join('')

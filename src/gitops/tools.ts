@@ -121,7 +121,8 @@ export function runTool(
       clearTimeout(timer);
       if (stopped) resolve({ kind: 'failed', message: stopped });
       else if (code === 0) resolve({ kind: 'ok', stdout: Buffer.concat(chunks).toString('utf8') });
-      else resolve({ kind: 'failed', message: trimMessage(stderr) || `exit ${code ?? signal}` });
+      // Untrimmed: the caller first turns temp paths into repository paths, then trims (trimMessage).
+      else resolve({ kind: 'failed', message: stderr.trim() || `exit ${code ?? signal}` });
     });
   });
 }

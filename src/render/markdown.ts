@@ -11,7 +11,7 @@ import { changeGroupSections } from './markdown-changes.js';
 import { headline, summaryTable } from './markdown-summary.js';
 import { mermaidGraph } from './mermaid.js';
 import { messageMarkdown } from './rule-links.js';
-import { targetsSummary } from './targets-text.js';
+import { targetsMarkdown } from './targets-text.js';
 import { incompleteMarkdown } from './uncertainty.js';
 import { LAYER_TEXT, omittedText } from './wording.js';
 
@@ -105,7 +105,7 @@ function headerSection(report: Report, options: MarkdownOptions): Section {
     '',
     `${revisionsMarkdown(report, options.links)} · ${LAYER_TEXT[report.layer]}${contextLine(report)}`,
   ];
-  const targets = targetsSummary(report, (n) => code(n));
+  const targets = targetsMarkdown(report, (n) => code(n));
   if (targets) lines.push('', targets);
   // What was not understood comes first, named (render/uncertainty.ts).
   const incomplete = incompleteMarkdown(report);
