@@ -6,6 +6,7 @@ import { compileIstioPolicies, type IstioPolicies } from '../l7/istio-policies.j
 import type { ServiceEntryModel } from '../l7/service-entry-types.js';
 import type { ClusterModel } from '../model/types.js';
 import { compileClientSide } from './client-side.js';
+import { decodeIngresses } from './gateway-ingresses.js';
 import { compileGateways } from './gateways.js';
 import { checkKinds, withoutRejected } from './kinds.js';
 import { type MeshInstall, readMeshInstall } from './mesh-install.js';
@@ -43,7 +44,14 @@ export function compilePolicies(model: ClusterModel, config: Config): CompiledPo
   const traffic = decodeTraffic(served);
   const client = compileClientSide(served, traffic, mesh, root);
   const istio = { ...compileIstioPolicies(served, mesh, config.mesh.rootNamespace), client };
-  const gateways = compileGateways(served, traffic.gatewayVirtualServices, root, config.mesh.gateways);
+  const ingresses = decodeIngresses(served, root);
+  const gateways = compileGateways(
+    served,
+    [...traffic.gatewayVirtualServices, ...ingresses.virtualServices],
+    root,
+    config.mesh.gateways,
+    ingresses,
+  );
   const serviceEntries = decodeServiceEntries(served);
   return {
     networkPolicies,

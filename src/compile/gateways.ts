@@ -67,12 +67,17 @@ export function compileGateways(
   virtualServices: readonly GatewayVirtualService[],
   rootNamespace: string,
   configured: readonly GatewayPodsConfig[] = [],
+  ingresses: { readonly gateways: readonly IstioGateway[]; readonly diagnostics: readonly Diagnostic[] } = {
+    gateways: [],
+    diagnostics: [],
+  },
 ): GatewayModel & { readonly diagnostics: readonly Diagnostic[] } {
   const decoded = decodeGateways(model);
-  const diagnostics = [...decoded.diagnostics];
+  const gateways = [...decoded.gateways, ...ingresses.gateways];
+  const diagnostics = [...decoded.diagnostics, ...ingresses.diagnostics];
   const pods = new Map<string, readonly Workload[]>();
   const assumedIds = new Set<string>();
-  for (const gw of decoded.gateways) {
+  for (const gw of gateways) {
     const selected = model.workloads.filter(
       (w) => Object.keys(gw.selector).length > 0 && matchesLabels(gw.selector, w.podLabels),
     );
@@ -87,28 +92,37 @@ export function compileGateways(
       pods.set(gw.key, [configuredPods(gw, model, fromConfig)]);
       continue;
     }
-    const assumed = assumedPods(gw, model, rootNamespace);
+    const assumed = assumedPods(gw, model, gw.ingress && !gw.ingress.istio ? gw.namespace : rootNamespace);
     pods.set(gw.key, [assumed]);
     assumedIds.add(assumed.id);
     const bound = virtualServices.some((vs) => vs.gateways.includes(gw.key));
-    if (!bound) continue;
-    const selector =
-      Object.entries(gw.selector)
-        .map(([k, v]) => `${k}=${v}`)
-        .join(',') || '(empty)';
-    diagnostics.push({
-      severity: 'warning',
-      code: 'gateway-pods-assumed',
-      message: `Gateway ${gw.key}: no workload in the repository has the labels its selector names (${selector}); its routes are evaluated from assumed gateway pods in ${rootNamespace} with those labels and service account ${DEFAULT_GATEWAY_ACCOUNT}, so the paths through it are uncertain`,
-      location: gw.rule.location,
-      reach: { kind: 'workloads', workloads: [assumed.id] },
-    });
+    if (bound) diagnostics.push(assumedDiagnostic(gw, assumed));
   }
-  return { gateways: decoded.gateways, virtualServices, pods, assumedPods: assumedIds, diagnostics };
+  return { gateways, virtualServices, pods, assumedPods: assumedIds, diagnostics };
+}
+
+function assumedDiagnostic(gw: IstioGateway, assumed: Workload): Diagnostic {
+  const selector =
+    Object.entries(gw.selector)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(',') || '(empty)';
+  const what =
+    gw.ingress && !gw.ingress.istio
+      ? `Ingress class ${gw.ingress.label} (controller ${gw.ingress.controller}): its controller pods are not in the repository${Object.keys(gw.selector).length > 0 ? ` (no workload has the labels ${selector})` : ''}; its Ingresses are evaluated from assumed controller pods ${assumed.id}`
+      : `${gw.ingress ? `Ingress ${gw.ingress.label}, served by Istio's ingress gateway` : `Gateway ${gw.key}`}: no workload in the repository has the labels its selector names (${selector}); its routes are evaluated from assumed gateway pods in ${assumed.namespace} with those labels and service account ${DEFAULT_GATEWAY_ACCOUNT}`;
+  return {
+    severity: 'warning',
+    code: 'gateway-pods-assumed',
+    message: `${what}, so the paths through it are uncertain`,
+    location: gw.rule.location,
+    reach: { kind: 'workloads', workloads: [assumed.id] },
+  };
 }
 
 function assumedPods(gw: IstioGateway, model: ClusterModel, rootNamespace: string): Workload {
-  const object = model.objectsByKind.get('Gateway')?.find((o) => `${o.namespace}/${o.name}` === gw.key);
+  const object =
+    model.objectsByKind.get('Gateway')?.find((o) => `${o.namespace}/${o.name}` === gw.key) ??
+    model.objectsByKind.get(gw.rule.policy.kind)?.find((o) => o.location === gw.rule.policy.location);
   const name = `${gw.name}-gateway-pods`;
   return {
     id: `${rootNamespace}/${name}[Pod]`,
@@ -117,10 +131,11 @@ function assumedPods(gw: IstioGateway, model: ClusterModel, rootNamespace: strin
     namespace: rootNamespace,
     podLabels: gw.selector,
     podAnnotations: {},
-    containers: [{ name: 'istio-proxy', ports: [] }],
+    // Another controller's pods: whether they run a sidecar is as unknown as the rest of them.
+    containers: gw.ingress && !gw.ingress.istio ? [] : [{ name: 'istio-proxy', ports: [] }],
     initContainers: [],
     ports: [],
-    serviceAccountName: DEFAULT_GATEWAY_ACCOUNT,
+    serviceAccountName: gw.ingress && !gw.ingress.istio ? 'default' : DEFAULT_GATEWAY_ACCOUNT,
     hostNetwork: false,
     location: gw.rule.location,
     object: object!,

@@ -29,6 +29,8 @@ export interface GatewayHop {
   readonly verdict: HopVerdict;
   /** The Gateway servers and VirtualService routes that send traffic to the backend. */
   readonly rules: readonly CitedRule[];
+  /** What the routes send per backend port, before any policy (another Ingress controller sends only these at L4 too). */
+  readonly routed: readonly RoutedPort[];
 }
 
 /** The engines of the layer: without `l4` NetworkPolicy is not applied, without `l7` Istio is not. */
@@ -38,7 +40,7 @@ export interface HopEngines {
 }
 
 export function ingressPeerId(gateway: IstioGateway): string {
-  return `outside via ${gateway.key}[Gateway]`;
+  return `outside via ${gateway.ingress ? gateway.ingress.label : `${gateway.key}[Gateway]`}`;
 }
 
 /**
@@ -70,8 +72,9 @@ export function gatewayHops(
           gateway,
           pods: from,
           backend,
-          verdict: evaluateHop(from, backend, ports, engines),
+          verdict: evaluateHop(from, backend, ports, engines, gateway.ingress?.istio ?? true),
           rules: dedupe(ports.flatMap((p) => p.rules)),
+          routed: ports,
         });
       }
     }
@@ -84,6 +87,7 @@ function evaluateHop(
   backend: Workload,
   routed: readonly RoutedPort[],
   engines: HopEngines,
+  proxy: boolean,
 ): HopVerdict {
   const conns = ConnSet.of('TCP', PortSet.of(routed.map((r) => ({ from: r.port, to: r.port }))));
   const egress = engines.l4 ? engines.l4.egress(from, workloadPeer(backend)) : null;
@@ -91,7 +95,8 @@ function evaluateHop(
   const allowed = conns.intersect(egress?.allowed ?? ConnSet.all).intersect(ingress?.allowed ?? ConnSet.all);
   const l4: L4Cell = { allowed, egress, ingress };
   if (!engines.l7 || allowed.isEmpty()) return { l4, effective: allowed };
-  const cell = engines.l7.evaluate(workloadPeer(asProxy(from)), backend, allowed);
+  // Another Ingress controller is an ordinary pod: its own sidecar (or none) decides what it sends.
+  const cell = engines.l7.evaluate(workloadPeer(proxy ? asProxy(from) : from), backend, allowed);
   const l7 = narrowCell(cell, routed, allowed.ports('TCP'));
   return { l4, l7, effective: l7.effective.intersect(allowed) };
 }

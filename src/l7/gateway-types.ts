@@ -37,6 +37,16 @@ export interface IstioGateway {
   readonly selector: Labels;
   readonly servers: readonly GatewayServer[];
   readonly rule: RuleRef;
+  /**
+   * Set when the gateway serves Kubernetes Ingresses (compile/gateway-ingresses.ts): Istio's own
+   * (its ingress gateway pods, speaking mTLS) or another controller's (ordinary pods).
+   */
+  readonly ingress?: {
+    readonly istio: boolean;
+    /** `ns/name[Ingress]` for Istio's, `nginx[IngressClass]` for a controller's. */
+    readonly label: string;
+    readonly controller: string;
+  };
 }
 
 /** One weighted destination of a gateway route. */

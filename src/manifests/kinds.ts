@@ -38,6 +38,9 @@ const KUBERNETES: Readonly<Record<string, readonly string[]>> = {
 /** Kinds we analyse whose only served home is one version: elsewhere (`extensions/v1beta1`) they are rejected. */
 const ANALYSED_HOME: Readonly<Record<string, string>> = {
   NetworkPolicy: 'networking.k8s.io/v1',
+  // Ingress and IngressClass left networking.k8s.io/v1beta1 and extensions/v1beta1 in 1.22.
+  Ingress: 'networking.k8s.io/v1',
+  IngressClass: 'networking.k8s.io/v1',
   Deployment: 'apps/v1',
   StatefulSet: 'apps/v1',
   DaemonSet: 'apps/v1',

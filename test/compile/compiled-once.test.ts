@@ -96,6 +96,8 @@ describe('findings read the compiled policies, never the YAML', () => {
     expect(readers).toEqual([
       // Sidecar, RequestAuthentication, DestinationRule digests.
       'compile/client-side.ts',
+      // Kubernetes Ingresses and IngressClasses as gateway routes.
+      'compile/gateway-ingresses.ts',
       // Istio Gateways (and the assumed gateway pods' Gateway object).
       'compile/gateways.ts',
       'compile/kinds.ts',

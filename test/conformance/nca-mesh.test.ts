@@ -139,20 +139,34 @@ const MESH_DIFFERENCES: readonly MeshDifference[] = [
     why: GATEWAY_AS_CLIENT,
     ours: 'full',
   },
-  {
-    expected: 'k8s_ingress_test_connectivity_map.txt',
-    pairs: (k) => k.startsWith('ingress-nginx/ingress-nginx-controller-6d5f55986b[ReplicaSet] => '),
-    kind: 'not yet',
-    why: 'issue 17 item 4: a Kubernetes Ingress is not modelled yet, so its controller pods are an ordinary pod (NCA gives them only the routed requests)',
-    ours: 'full',
-  },
 ];
+
+/**
+ * A hop's cubes. Another controller than Istio's sends only the routed requests whatever the layer,
+ * so at L4 they are the routes' requests on the ports NetworkPolicy allows.
+ */
+function hopCubes(
+  h: ReturnType<typeof ingressHops>[number],
+  protocol: Protocol,
+  layer: 'l4' | 'effective',
+): Cubes {
+  if (layer !== 'l4' || !h.gateway.ingress || h.gateway.ingress.istio || protocol !== 'TCP')
+    return verdictCubes(h.verdict, protocol, layer);
+  const out = new Map<string, PortSet>();
+  const allowed = h.verdict.l4.allowed.ports('TCP');
+  for (const r of h.routed)
+    if (allowed.has(r.port))
+      for (const attrs of r.requests.cubeStrings()) addCube(out, attrs, PortSet.range(r.port));
+  return normalise(out);
+}
 
 /** NCA's lists keep their input order (`paths:/b, /a`); ours are sorted: compare sorted. */
 function canonical(text: string): string {
-  return text.replace(/(?<=[{,])([a-z_]+):([^:{}]*?)(?=,[a-z_]+:|\})/g, (_, k: string, v: string) =>
-    k === 'dst_ports' ? `${k}:${v}` : `${k}:${v.split(', ').sort().join(', ')}`,
-  );
+  return text
+    .replace(/(\/[^,{}()]*)\(\/\*\)\?/g, '$1, $1/*')
+    .replace(/(?<=[{,])([a-z_]+):([^:{}]*?)(?=,[a-z_]+:|\})/g, (_, k: string, v: string) =>
+      k === 'dst_ports' ? `${k}:${v}` : `${k}:${v.split(', ').sort().join(', ')}`,
+    );
 }
 
 /** Our TCP ports from `src` to `host` (every `host:port/...` destination of the revision's hops). */
@@ -190,7 +204,13 @@ function compareMeshCase(c: NcaCase) {
   const [matrix] = buildLayerMatrices(revision, revision, layer);
   const hops = egressHops(revision, layer);
   const gatewayHops = ingressHops(revision, layer);
-  const gatewayPods = new Set([...revision.policies.gateways.pods.values()].flat().map((w) => w.id));
+  const { pods: podsOf, gateways: allGateways } = revision.policies.gateways;
+  const gatewayPods = new Set([...podsOf.values()].flat().map((w) => w.id));
+  const controllerPods = new Set(
+    allGateways
+      .filter((g) => g.ingress && !g.ingress.istio)
+      .flatMap((g) => (podsOf.get(g.key) ?? []).map((w) => w.id)),
+  );
   const entryPorts = new Map<string, PortSet>();
   for (const e of revision.policies.serviceEntries)
     for (const h of e.hosts)
@@ -220,12 +240,14 @@ function compareMeshCase(c: NcaCase) {
       for (const protocol of sectionProtocols(section)) {
         const nca = ncaConnections(rules, src, dst, protocol);
         let ours = ourConnections(matrix, src, dst, protocol, layer);
-        if (src.kind === 'workload' && gatewayPods.has(src.id) && protocol === 'TCP') {
+        // An Ingress controller other than Istio's sends nothing but the routed requests, on any protocol.
+        const routedOnly = protocol === 'TCP' || controllerPods.has(src.id);
+        if (src.kind === 'workload' && gatewayPods.has(src.id) && routedOnly) {
           // The routed requests: our hops from these pods (the matrix row is the pod's own reach).
           const routed = new Map<string, PortSet>();
           for (const h of gatewayHops)
             if (h.pods.id === src.id && dst.kind === 'workload' && h.backend.id === dst.id)
-              for (const [a, p] of verdictCubes(h.verdict, protocol, layer)) addCube(routed, a, p);
+              for (const [a, p] of hopCubes(h, protocol, layer)) addCube(routed, a, p);
           ours = normalise(routed);
         }
         compare(key, protocol, nca, ours, all);
