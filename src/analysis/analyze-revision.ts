@@ -4,6 +4,7 @@ import type { Diagnostic } from '../core/diagnostics.js';
 import { inStage, type StageObserver } from '../core/stages.js';
 import { compileNetworkPolicies } from '../l4/engine.js';
 import { compileIstio } from '../l7/engine.js';
+import { landObjects } from '../manifests/namespace.js';
 import { parseSourceFile } from '../manifests/parse.js';
 import type { ParseCache } from '../manifests/parse-cache.js';
 import type { SourceFile } from '../manifests/types.js';
@@ -38,7 +39,8 @@ export function analyseRevision(
         ? input.parseCache.parse(file, input.label)
         : parseSourceFile(file, input.label);
       diagnostics.push(...parsed.diagnostics);
-      return parsed.objects;
+      // After the (cached) parse: the same file can land in other namespaces per Application.
+      return landObjects(parsed.objects, file.landing);
     }),
   );
   const built = inStage(observer, 'model', () => buildModel(objects, config, input.label));

@@ -237,7 +237,7 @@ function readAcceptance(r: YamlReader, field: Field, ruleIds?: readonly string[]
   };
 }
 
-const RENDER_KEYS = ['roots', 'discover', 'timeoutSeconds', 'maxOutputBytes', 'remote'] as const;
+const RENDER_KEYS = ['roots', 'discover', 'timeoutSeconds', 'maxOutputBytes', 'remote', 'repoURLs'] as const;
 const KUSTOMIZE_KEYS = ['kustomize', 'enableHelm'] as const;
 const HELM_KEYS = ['helm', 'values', 'namespace', 'releaseName'] as const;
 /** Helm's own limit for release names: a DNS label of at most 53 characters. */
@@ -257,12 +257,14 @@ export function readRender(r: YamlReader, field: Field | undefined): Config['ren
   const timeout = s.get('timeoutSeconds');
   const maxOutput = s.get('maxOutputBytes');
   const remote = s.get('remote');
+  const repoURLs = s.get('repoURLs');
   return {
     roots: roots ? readRenderRoots(r, roots) : d.roots,
     discover: discover ? r.boolean(discover) : d.discover,
     timeoutSeconds: timeout ? readPositive(r, timeout, 600) : d.timeoutSeconds,
     maxOutputBytes: maxOutput ? readPositive(r, maxOutput, 2 ** 31) : d.maxOutputBytes,
     remote: remote ? r.oneOf(remote, ['fail', 'skip'] as const) : d.remote,
+    repoURLs: repoURLs ? r.stringList(repoURLs) : d.repoURLs,
   };
 }
 

@@ -69,6 +69,12 @@ export interface RenderConfig {
    * renders without it and lists it, every change uncertain (what it adds is unknown).
    */
   readonly remote: 'fail' | 'skip';
+  /**
+   * The URLs this repository is known by (Argo CD repoURL, Flux GitRepository url): Application
+   * sources from them are rendered, others are reported as not analysed (src/gitops/applications.ts).
+   * The CLI's --repo-url and the Action's own repository add to it.
+   */
+  readonly repoURLs: readonly string[];
 }
 
 /** The validated `.policy-diff.yaml` with every default applied. */
@@ -184,6 +190,13 @@ export const DEFAULT_CONFIG: Config = {
   },
   sidecar: { minCpuRequest: '100m', minMemoryRequest: '128Mi' },
   findings: { severity: {}, accept: [] },
-  render: { roots: [], discover: true, timeoutSeconds: 30, maxOutputBytes: 64 * 1024 * 1024, remote: 'fail' },
+  render: {
+    roots: [],
+    discover: true,
+    timeoutSeconds: 30,
+    maxOutputBytes: 64 * 1024 * 1024,
+    remote: 'fail',
+    repoURLs: [],
+  },
   report: { sensitiveNamespaces: [], sensitiveWorkloads: [] },
 };

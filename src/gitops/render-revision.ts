@@ -6,6 +6,7 @@ import type { RevisionFiles, RevisionInput } from '../git/types.js';
 import { AliasBudget } from '../manifests/alias-budget.js';
 import { boundText } from '../manifests/bound-text.js';
 import type { SourceFile } from '../manifests/types.js';
+import { type AppUnit, planApplications } from './applications-plan.js';
 import { claimOf, filesUnder, type Problem, RepoIndex } from './graph.js';
 import { isKustomizationName, type ParsedKustomization, parseKustomization } from './kustomization.js';
 import { pluginProblems } from './plugins.js';
@@ -31,6 +32,18 @@ export interface GitopsRevision {
   readonly diagnostics: Diagnostic[];
   /** Every planned root, rendered or not, with what it reads: targets are made of roots (targets.ts). */
   readonly roots: readonly RootReach[];
+  /** What the Applications (Argo CD, Flux) apply, by target (applications-plan.ts); absent when none. */
+  readonly apps?: readonly AppOutput[];
+}
+
+/** The files one application source applies (rendered, or plain), landed in its namespace. */
+export interface AppOutput {
+  readonly app: string;
+  /** Its target (the top Application's directory, or the path a self-syncing one applies). */
+  readonly group: string;
+  readonly files: SourceFile[];
+  /** Every file it reads, for the diagnostics of its target. */
+  readonly reads: ReadonlySet<string>;
 }
 
 /** A render root's directory, and the directories and files it reads (its kustomize closure). */
@@ -65,16 +78,26 @@ export async function renderRevision(
 ): Promise<GitopsRevision> {
   const tree = await openTree(input, revision.commit);
   const index = new RepoIndex(tree.files, tree.brokenLinks);
-  if (index.kustomizations.size === 0 && config.render.roots.length === 0) {
+  const hasApps = revision.files.some((f) => /argoproj\.io|toolkit\.fluxcd\.io/.test(f.text));
+  if (index.kustomizations.size === 0 && config.render.roots.length === 0 && !hasApps) {
     return { files: revision.files, rendered: [], diagnostics: [], roots: [] };
   }
   const aliases = options.aliases ?? new AliasBudget();
   const parsed = await readKustomizations(tree, index, aliases);
   const filter = createPathFilter(config.include, config.exclude);
-  const plan = planRoots(index, parsed, config.render, filter, revision.label);
-  const diagnostics = [...plan.diagnostics];
-  const rendered = await renderRoots(
-    plan.roots,
+  const apps = planApplications(
+    revision.files,
+    index,
+    parsed,
+    config.render,
+    config.render.repoURLs,
+    revision.label,
+  );
+  const plan = planRoots(index, parsed, config.render, filter, revision.label, apps.dirs);
+  const diagnostics = [...plan.diagnostics, ...apps.diagnostics];
+  const appRoots = apps.units.flatMap((u) => u.root ?? []);
+  const byRoot = await renderRoots(
+    [...plan.roots, ...appRoots],
     tree,
     index,
     parsed,
@@ -83,16 +106,41 @@ export async function renderRevision(
     revision.label,
     diagnostics,
   );
-  const coverage = coverageOf(plan.roots, plan.unrendered, revision, diagnostics);
+  const rendered = plan.roots.flatMap((r) => {
+    const file = byRoot.get(r);
+    return file ? [{ root: r.spec.dir, tool: r.spec.tool, file }] : [];
+  });
+  const coverage = coverageOf([...plan.roots, ...appRoots], plan.unrendered, revision, diagnostics);
   const roots = plan.roots.map((r) => ({ dir: r.spec.dir, dirs: r.dirs, files: r.files }));
-  return { files: revision.files.filter((f) => !coverage(f.path)), rendered, diagnostics, roots };
+  const files = revision.files.filter((f) => !coverage(f.path) && !apps.files.has(f.path));
+  if (apps.units.length === 0) return { files, rendered, diagnostics, roots };
+  return { files, rendered, diagnostics, roots, apps: appOutputs(apps.units, revision, byRoot) };
+}
+
+/** Each unit's files as its Application lands them: its render's output, or its plain files. */
+function appOutputs(
+  units: readonly AppUnit[],
+  revision: RevisionFiles,
+  byRoot: ReadonlyMap<PlannedRoot, SourceFile>,
+): AppOutput[] {
+  const plain = new Map(revision.files.map((f) => [f.path, f]));
+  return units.map((u) => {
+    const own = u.root ? [byRoot.get(u.root) ?? []].flat() : u.plain.flatMap((p) => plain.get(p) ?? []);
+    const landing = u.source.landing;
+    const files = landing ? own.map((f) => ({ ...f, landing })) : own;
+    return { app: u.source.app, group: u.group, files, reads: new Set([...u.reads, u.source.at.file]) };
+  });
 }
 
 /** The revision as the analysis reads it: plain files and rendered output, every diagnostic. */
 export function withRendered(revision: RevisionFiles, gitops: GitopsRevision): RevisionFiles {
   return {
     ...revision,
-    files: [...gitops.files, ...gitops.rendered.map((r) => r.file)],
+    files: [
+      ...gitops.files,
+      ...gitops.rendered.map((r) => r.file),
+      ...(gitops.apps ?? []).flatMap((a) => a.files),
+    ],
     diagnostics: [...revision.diagnostics, ...gitops.diagnostics],
   };
 }
@@ -198,14 +246,15 @@ async function renderRoots(
   options: RenderOptions,
   revision: string,
   out: Diagnostic[],
-): Promise<RenderedRoot[]> {
-  if (roots.length === 0) return [];
+): Promise<Map<PlannedRoot, SourceFile>> {
+  const rendered = new Map<PlannedRoot, SourceFile>();
+  if (roots.length === 0) return rendered;
   const copy = filesToCopy(roots, index);
   const total = copy.reduce((sum, path) => sum + (index.files.get(path)?.size ?? 0), 0);
   if (total > DEFAULT_MAX_TOTAL_BYTES) {
     const message = `the files to render come to ${total} bytes, over the limit of ${DEFAULT_MAX_TOTAL_BYTES}; not rendered`;
     out.push(...roots.map((r) => renderFailed(revision, r.spec, message, 'render-too-large')));
-    return [];
+    return rendered;
   }
   const contents = await tree.read(copy);
   const unskippable = leaveOutRemote(
@@ -235,7 +284,7 @@ async function renderRoots(
   out.push(...skippedDiagnostics(ready, revision));
   const tools = await findTools(options.searchPath ?? process.env.PATH ?? '');
   const runnable = withoutMissingTools(ready, tools, revision, out);
-  if (runnable.length === 0) return [];
+  if (runnable.length === 0) return rendered;
   const text = (path: string) => contents.get(path)?.toString('utf8');
   const ws = await createWorkspace(options.tempRoot);
   try {
@@ -244,7 +293,7 @@ async function renderRoots(
       // Git refuses such paths on checkout; a tree that holds them is not rendered at all.
       const message = `unsafe paths in the revision's tree (${refused.slice(0, 3).join(', ')}); not rendered`;
       out.push(...runnable.map((r) => renderFailed(revision, r.spec, message, 'render-path-refused')));
-      return [];
+      return rendered;
     }
     const limits = {
       timeoutMs: config.render.timeoutSeconds * 1000,
@@ -259,11 +308,10 @@ async function renderRoots(
       sources: new SourceDocs(text, options.aliases),
       text,
     };
-    const rendered: RenderedRoot[] = [];
     for (const [i, root] of runnable.entries()) {
       const result = await renderRoot(root.spec, i, ctx);
       if ('severity' in result) out.push(result);
-      else rendered.push({ root: root.spec.dir, tool: root.spec.tool, file: result });
+      else rendered.set(root, result);
     }
     return rendered;
   } finally {

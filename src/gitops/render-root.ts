@@ -2,16 +2,24 @@ import { join } from 'node:path';
 import type { Diagnostic } from '../core/diagnostics.js';
 import type { SourceFile } from '../manifests/types.js';
 import { kubeYamlDocuments } from '../manifests/yaml-read.js';
+import type { WrapperOptions } from './applications.js';
 import { helmDocuments } from './helm-output.js';
 import type { ParsedKustomization } from './kustomization.js';
 import { kustomizeDocuments, type RenderedDocuments } from './kustomize-output.js';
 import type { SourceDocs } from './source-docs.js';
 import { minimalEnv, type RunLimits, runTool, type Tools, trimMessage } from './tools.js';
-import { type Workspace, writeWrapper } from './workspace.js';
+import { type Workspace, writeValues, writeWrapper } from './workspace.js';
 
 /** A root ready to render; `file` (its kustomization or Chart.yaml) is where its diagnostics point. */
 export type RootSpec =
-  | { readonly tool: 'kustomize'; readonly dir: string; readonly file: string; readonly enableHelm: boolean }
+  | {
+      readonly tool: 'kustomize';
+      readonly dir: string;
+      readonly file: string;
+      readonly enableHelm: boolean;
+      /** An Application's kustomize options, set on the wrapper kustomization (applications.ts). */
+      readonly wrapper?: WrapperOptions;
+    }
   | {
       readonly tool: 'helm';
       readonly dir: string;
@@ -19,6 +27,8 @@ export type RootSpec =
       readonly values: readonly string[];
       readonly namespace?: string;
       readonly releaseName: string;
+      /** An Application's inline values (YAML documents), given after the values files. */
+      readonly inlineValues?: string;
     };
 
 export interface RenderContext {
@@ -106,7 +116,7 @@ async function runKustomize(
 ): Promise<RenderedDocuments | string> {
   const tool = ctx.tools.kustomize;
   if (!tool) return 'kustomize is not available';
-  const wrapperDir = await writeWrapper(ctx.ws, index, root.dir);
+  const wrapperDir = await writeWrapper(ctx.ws, index, root.dir, root.wrapper);
   // Never --enable-alpha-plugins / --enable-exec / --network; --enable-helm only when configured.
   const helm = root.enableHelm && ctx.tools.helm ? ['--enable-helm', '--helm-command', ctx.tools.helm] : [];
   const args = [...tool.prefix, wrapperDir, '--load-restrictor', 'LoadRestrictionsRootOnly', ...helm];
@@ -136,6 +146,7 @@ async function runHelm(
   const args = ['template', root.releaseName, chart, '--skip-tests'];
   if (root.namespace) args.push('--namespace', root.namespace);
   for (const values of root.values) args.push('--values', join(ctx.ws.repoDir, values));
+  if (root.inlineValues !== undefined) args.push('--values', await writeValues(ctx.ws, root.inlineValues));
   const result = await runTool(helm, args, {
     cwd: ctx.ws.dir,
     env: minimalEnv(ctx.tools.searchPath, ctx.ws.home),

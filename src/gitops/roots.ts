@@ -98,6 +98,8 @@ export function planRoots(
   config: RenderConfig,
   filter: PathFilter,
   revision: string,
+  /** Directories Applications render with their own options (applications-plan.ts): not roots again. */
+  taken: ReadonlySet<string> = new Set(),
 ): RootPlan {
   const roots: PlannedRoot[] = [];
   const diagnostics: Diagnostic[] = [];
@@ -121,7 +123,7 @@ export function planRoots(
   const explicit = new Set(roots.map((r) => r.spec.dir));
   const included = includedDirs(index, parsed);
   const candidates = [...parsed.keys()].filter(
-    (d) => isDiscoverable(d, filter) && !included.has(d) && !explicit.has(d),
+    (d) => isDiscoverable(d, filter) && !included.has(d) && !explicit.has(d) && !taken.has(d),
   );
   for (const dir of candidates.sort()) {
     const k = parsed.get(dir);
@@ -135,7 +137,7 @@ export function planRoots(
       });
     } else if (config.discover) roots.push(kustomizeRoot(index, dir, false, parsed, config.remote));
   }
-  const covered = new Set(roots.flatMap((r) => [...r.dirs]));
+  const covered = new Set([...roots.flatMap((r) => [...r.dirs]), ...taken]);
   const unrendered = [...parsed.keys()].filter((d) => isDiscoverable(d, filter) && !covered.has(d)).sort();
   for (const dir of config.discover ? [] : unrendered) {
     const file = parsed.get(dir)?.file ?? dir;

@@ -4,7 +4,7 @@ import type { Diagnostic } from '../core/diagnostics.js';
 import type { RevisionFiles } from '../git/types.js';
 import type { SourceFile } from '../manifests/types.js';
 import { claimOf } from './graph.js';
-import type { GitopsRevision, RootReach } from './render-revision.js';
+import type { AppOutput, GitopsRevision, RootReach } from './render-revision.js';
 
 /**
  * The target of the files no render root covers, when the targets are discovered: they are
@@ -84,7 +84,36 @@ function rootsAreAlternatives(roots: readonly RootReach[]): boolean {
   return false;
 }
 
+/**
+ * With Applications, a target is what one top Application applies (its directory: Flux's
+ * clusters/prod, an Argo CD app of apps), whatever else it reads; roots and files no Application
+ * reads are one more, "(other files)".
+ */
+function appMembers(gitops: GitopsRevision, apps: readonly AppOutput[]): Member[] {
+  const groups = [...new Set(apps.map((a) => a.group))].sort();
+  const members: Member[] = groups.map((name) => {
+    const own = apps.filter((a) => a.group === name);
+    return {
+      name,
+      roots: [],
+      plain: own.flatMap((a) => a.files),
+      claims: (path) => own.some((a) => a.reads.has(path)),
+    };
+  });
+  if (gitops.files.length > 0 || gitops.roots.length > 0) {
+    const plain = new Set(gitops.files.map((f) => f.path));
+    members.push({
+      name: OTHER_FILES_TARGET,
+      roots: [...gitops.roots],
+      plain: gitops.files,
+      claims: (path) => plain.has(path) || gitops.roots.some((r) => reads(r, path)),
+    });
+  }
+  return members;
+}
+
 function discoveredMembers(gitops: GitopsRevision): Member[] {
+  if (gitops.apps) return appMembers(gitops, gitops.apps);
   if (!rootsAreAlternatives(gitops.roots)) {
     const plain = new Set(gitops.files.map((f) => f.path));
     return [
@@ -118,11 +147,14 @@ function configuredMembers(gitops: GitopsRevision, targets: readonly TargetConfi
   return targets.map((t) => {
     const matches = pathMatcher(t.paths);
     const roots = gitops.roots.filter((r) => matches(r.dir));
+    // An Application's output belongs to the target that names its target directory.
+    const apps = (gitops.apps ?? []).filter((a) => matches(a.group));
     return {
       name: t.name,
       roots,
-      plain: gitops.files.filter((f) => matches(f.path)),
-      claims: (path) => matches(path) || roots.some((r) => reads(r, path)),
+      plain: [...gitops.files.filter((f) => matches(f.path)), ...apps.flatMap((a) => a.files)],
+      claims: (path) =>
+        matches(path) || roots.some((r) => reads(r, path)) || apps.some((a) => a.reads.has(path)),
     };
   });
 }

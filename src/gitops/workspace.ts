@@ -47,11 +47,31 @@ export async function materialise(ws: Workspace, contents: ReadonlyMap<string, B
  * A kustomization that only includes the root and asks for origin annotations: the root's own
  * files stay as committed, and kustomize says where each object and patch came from.
  */
-export async function writeWrapper(ws: Workspace, index: number, root: string): Promise<string> {
+export async function writeWrapper(
+  ws: Workspace,
+  index: number,
+  root: string,
+  options: object = {},
+): Promise<string> {
   const wrapperDir = join(ws.dir, 'wrap', String(index));
   await mkdir(wrapperDir, { recursive: true });
   const target = relative(wrapperDir, join(ws.repoDir, root)).split('\\').join('/');
-  const text = `apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - ${JSON.stringify(target)}\nbuildMetadata: [originAnnotations, transformerAnnotations]\n`;
+  const text = `apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - ${JSON.stringify(target)}\nbuildMetadata: [originAnnotations, transformerAnnotations]\n${wrapperFields(options)}`;
   await writeFile(join(wrapperDir, 'kustomization.yaml'), text, { flag: 'wx' });
   return wrapperDir;
+}
+
+/** An Application's kustomize options as wrapper fields; JSON is YAML, and a value cannot break out of its line. */
+function wrapperFields(options: object): string {
+  return Object.entries(options)
+    .filter(([, v]) => v !== undefined)
+    .map(([k, v]) => `${k}: ${JSON.stringify(v)}\n`)
+    .join('');
+}
+
+/** Inline Helm values in a file of their own, outside the repository copy. */
+export async function writeValues(ws: Workspace, text: string): Promise<string> {
+  const path = join(ws.dir, `values-${Math.random().toString(36).slice(2)}.yaml`);
+  await writeFile(path, text, { flag: 'wx' });
+  return path;
 }

@@ -38,3 +38,16 @@ export function effectiveNamespace(kind: string, written: string | undefined): s
   if (isClusterScoped(kind)) return written ?? '';
   return written ?? 'default';
 }
+
+/** Objects of a file an Application applies, moved where it lands them (SourceFile.landing). */
+export function landObjects<T extends { kind: string; namespace: string; declaredNamespace?: string }>(
+  objects: readonly T[],
+  landing: { readonly namespace: string; readonly override: boolean } | undefined,
+): T[] {
+  if (!landing) return [...objects];
+  return objects.map((o) =>
+    isClusterScoped(o.kind) || (!landing.override && o.declaredNamespace !== undefined)
+      ? o
+      : { ...o, namespace: landing.namespace },
+  );
+}

@@ -8,6 +8,11 @@ export interface SourceFile {
   readonly text: string;
   /** Set when `text` is a render tool's output (src/gitops): locations point at the original files. */
   readonly rendered?: RenderedOrigins;
+  /**
+   * The namespace an Application puts this file's namespaced objects in (src/gitops): `override`
+   * (Flux targetNamespace) moves every one, else (Argo destination.namespace) only those naming none.
+   */
+  readonly landing?: { readonly namespace: string; readonly override: boolean };
 }
 
 /** Where one rendered document came from, in repository-relative terms. */

@@ -1,0 +1,149 @@
+import { type AppObject, appLabel, rec, repoPath, str, stringRecord, type ThisRepo } from './applications.js';
+import type { AppsRead, TreeView } from './argo-apps.js';
+
+/** A Flux source object of the repository (GitRepository...), by `kind/namespace/name`. */
+export type FluxSources = ReadonlyMap<string, AppObject>;
+
+const sourceKey = (kind: string, namespace: string, name: string) => `${kind}/${namespace}/${name}`;
+
+export function fluxSources(objects: readonly AppObject[]): FluxSources {
+  const out = new Map<string, AppObject>();
+  for (const o of objects) {
+    if (!String(o.json.apiVersion).startsWith('source.toolkit.fluxcd.io/')) continue;
+    const meta = rec(o.json.metadata);
+    out.set(sourceKey(String(o.json.kind), str(meta.namespace) ?? 'default', str(meta.name) ?? ''), o);
+  }
+  return out;
+}
+
+/** The git URL a sourceRef names when it is a GitRepository of the repository, else why it is not read. */
+function gitSource(
+  ref: Readonly<Record<string, unknown>>,
+  ownNamespace: string,
+  sources: FluxSources,
+): { url: string } | { what: string } {
+  const kind = str(ref.kind) ?? 'GitRepository';
+  const name = str(ref.name) ?? '';
+  const found = sources.get(sourceKey(kind, str(ref.namespace) ?? ownNamespace, name));
+  if (kind !== 'GitRepository') return { what: `${kind} ${name}` };
+  if (!found) return { what: `GitRepository ${name} (not in this revision)` };
+  return { url: str(rec(found.json.spec).url) ?? '' };
+}
+
+function namespaceOf(obj: AppObject): string {
+  return str(rec(obj.json.metadata).namespace) ?? 'default';
+}
+
+/** A Flux Kustomization: its path in the GitRepository, with targetNamespace, patches and name affixes. */
+function readKustomization(
+  obj: AppObject,
+  repo: ThisRepo,
+  tree: TreeView,
+  sources: FluxSources,
+  out: AppsRead,
+) {
+  const label = appLabel(obj);
+  const spec = rec(obj.json.spec);
+  const at = { file: obj.at.file, line: obj.lineOf(['spec', 'sourceRef']) };
+  const source = gitSource(rec(spec.sourceRef), namespaceOf(obj), sources);
+  const path = repoPath(str(spec.path));
+  if ('what' in source || path === undefined || !repo.holds(source.url, tree.exists(path))) {
+    const what = 'what' in source ? source.what : `${source.url} path ${str(spec.path) ?? '.'}`;
+    out.remote.push({ app: label, at, what });
+    return;
+  }
+  const target = str(spec.targetNamespace);
+  const meta = rec(spec.commonMetadata);
+  const labels = stringRecord(meta.labels);
+  out.sources.push({
+    app: label,
+    at,
+    path,
+    kustomize: {
+      ...(str(spec.namePrefix) ? { namePrefix: str(spec.namePrefix) } : {}),
+      ...(str(spec.nameSuffix) ? { nameSuffix: str(spec.nameSuffix) } : {}),
+      ...(Array.isArray(spec.patches) ? { patches: spec.patches } : {}),
+      // commonMetadata labels the objects, never their selectors or pod templates.
+      ...(labels ? { labels: [{ pairs: labels, includeSelectors: false, includeTemplates: false }] } : {}),
+    },
+    recurse: true,
+    ...(target ? { landing: { namespace: target, override: true } } : {}),
+  });
+}
+
+/** A HelmRelease of a chart in a GitRepository of this repository, with its inline values. */
+function readHelmRelease(
+  obj: AppObject,
+  repo: ThisRepo,
+  tree: TreeView,
+  sources: FluxSources,
+  out: AppsRead,
+) {
+  const label = appLabel(obj);
+  const spec = rec(obj.json.spec);
+  const chart = rec(rec(spec.chart).spec);
+  const at = {
+    file: obj.at.file,
+    line: obj.lineOf(spec.chartRef ? ['spec', 'chartRef'] : ['spec', 'chart']),
+  };
+  if (spec.chartRef) {
+    out.remote.push({
+      app: label,
+      at,
+      what: `chartRef ${str(rec(spec.chartRef).kind) ?? ''} ${str(rec(spec.chartRef).name) ?? ''}`,
+    });
+    return;
+  }
+  const source = gitSource(rec(chart.sourceRef), namespaceOf(obj), sources);
+  const path = repoPath(str(chart.chart));
+  if ('what' in source || path === undefined || !repo.holds(source.url, tree.exists(`${path}/Chart.yaml`))) {
+    const what =
+      'what' in source
+        ? `chart ${str(chart.chart) ?? '?'} from ${source.what}`
+        : `${source.url} chart ${str(chart.chart) ?? '?'}`;
+    out.remote.push({ app: label, at, what });
+    return;
+  }
+  if (Array.isArray(spec.valuesFrom) && spec.valuesFrom.length > 0) {
+    const where = { file: obj.at.file, line: obj.lineOf(['spec', 'valuesFrom']) };
+    out.remote.push({
+      app: label,
+      at: where,
+      what: 'valuesFrom (values read from the cluster at install time)',
+    });
+  }
+  const name = str(rec(obj.json.metadata).name) ?? 'release';
+  const target = str(spec.targetNamespace);
+  const namespace = target ?? namespaceOf(obj);
+  const valueFiles = (Array.isArray(chart.valuesFiles) ? chart.valuesFiles : []).flatMap((v) =>
+    typeof v === 'string' ? (repoPath(v) ?? []) : [],
+  );
+  out.sources.push({
+    app: label,
+    at,
+    path,
+    kustomize: {},
+    helm: {
+      valueFiles,
+      ...(spec.values && typeof spec.values === 'object' ? { values: JSON.stringify(spec.values) } : {}),
+      releaseName: str(spec.releaseName) ?? (target ? `${target}-${name}` : name),
+      namespace,
+    },
+    recurse: false,
+    landing: { namespace, override: false },
+  });
+}
+
+export function readFlux(
+  obj: AppObject,
+  repo: ThisRepo,
+  tree: TreeView,
+  sources: FluxSources,
+  out: AppsRead,
+): void {
+  const api = String(obj.json.apiVersion);
+  if (api.startsWith('kustomize.toolkit.fluxcd.io/') && obj.json.kind === 'Kustomization')
+    readKustomization(obj, repo, tree, sources, out);
+  else if (api.startsWith('helm.toolkit.fluxcd.io/') && obj.json.kind === 'HelmRelease')
+    readHelmRelease(obj, repo, tree, sources, out);
+}

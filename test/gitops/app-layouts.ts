@@ -1,0 +1,194 @@
+/** Fixture repositories for Applications (test/gitops/applications.test.ts): Flux and Argo CD layouts. */
+
+export const deployment = (name: string) => `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: ${name}
+spec:
+  selector:
+    matchLabels:
+      app: ${name}
+  template:
+    metadata:
+      labels:
+        app: ${name}
+    spec:
+      containers:
+        - name: main
+          image: example/${name}:1
+          ports:
+            - containerPort: 8080
+`;
+
+/** A NetworkPolicy without a namespace: the Application decides where it lands. */
+export const allowTo = (name: string, to: string, from: string) => `apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: ${name}
+spec:
+  podSelector:
+    matchLabels:
+      app: ${to}
+  ingress:
+    - from:
+        - podSelector:
+            matchLabels:
+              app: ${from}
+      ports:
+        - port: 8080
+`;
+
+const URL = 'ssh://git@github.com/example/fleet';
+
+const fluxSync = (cluster: string) => `apiVersion: source.toolkit.fluxcd.io/v1
+kind: GitRepository
+metadata:
+  name: flux-system
+  namespace: flux-system
+spec:
+  interval: 1m
+  url: ${URL}
+  ref:
+    branch: main
+---
+apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata:
+  name: flux-system
+  namespace: flux-system
+spec:
+  interval: 10m
+  path: ./clusters/${cluster}
+  prune: true
+  sourceRef:
+    kind: GitRepository
+    name: flux-system
+`;
+
+const fluxApps = (cluster: string) => `apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata:
+  name: apps
+  namespace: flux-system
+spec:
+  interval: 10m
+  dependsOn:
+    - name: infrastructure
+  path: ./apps/${cluster}
+  targetNamespace: shop
+  sourceRef:
+    kind: GitRepository
+    name: flux-system
+`;
+
+const helmRelease = `apiVersion: helm.toolkit.fluxcd.io/v2
+kind: HelmRelease
+metadata:
+  name: podinfo
+  namespace: flux-system
+spec:
+  interval: 5m
+  targetNamespace: web
+  chart:
+    spec:
+      chart: ./charts/podinfo
+      sourceRef:
+        kind: GitRepository
+        name: flux-system
+  values:
+    port: 9898
+`;
+
+const chartDeployment = `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: {{ .Release.Name }}
+spec:
+  selector:
+    matchLabels:
+      app: podinfo
+  template:
+    metadata:
+      labels:
+        app: podinfo
+    spec:
+      containers:
+        - name: podinfo
+          image: example/podinfo:1
+          ports:
+            - containerPort: {{ .Values.port }}
+`;
+
+/** fluxcd/flux2-kustomize-helm-example's shape: clusters/{production,staging}, apps over a base, an in-repo chart. */
+export const FLUX = {
+  'clusters/production/flux-system/gotk-sync.yaml': fluxSync('production'),
+  'clusters/production/flux-system/kustomization.yaml': 'resources:\n  - gotk-sync.yaml\n',
+  'clusters/production/apps.yaml': fluxApps('production'),
+  'clusters/production/podinfo.yaml': helmRelease,
+  'clusters/staging/flux-system/gotk-sync.yaml': fluxSync('staging'),
+  'clusters/staging/flux-system/kustomization.yaml': 'resources:\n  - gotk-sync.yaml\n',
+  'clusters/staging/apps.yaml': fluxApps('staging'),
+  'apps/base/kustomization.yaml': 'resources:\n  - apps.yaml\n  - netpol.yaml\n',
+  'apps/base/apps.yaml': ['web', 'client', 'batch'].map(deployment).join('---\n'),
+  'apps/base/netpol.yaml': allowTo('web-from-client', 'web', 'client'),
+  'apps/production/kustomization.yaml': 'resources:\n  - ../base\n',
+  'apps/staging/kustomization.yaml': 'resources:\n  - ../base\n',
+  'charts/podinfo/Chart.yaml': 'apiVersion: v2\nname: podinfo\nversion: 1.0.0\n',
+  'charts/podinfo/values.yaml': 'port: 8080\n',
+  'charts/podinfo/templates/deployment.yaml': chartDeployment,
+};
+
+/** The head: production lets batch call web. */
+export const FLUX_HEAD = {
+  'apps/production/kustomization.yaml': 'resources:\n  - ../base\n  - batch-to-web.yaml\n',
+  'apps/production/batch-to-web.yaml': allowTo('web-from-batch', 'web', 'batch'),
+};
+
+const argoApp = (name: string, path: string, extra = '') => `apiVersion: argoproj.io/v1alpha1
+kind: Application
+metadata:
+  name: ${name}
+  namespace: argocd
+spec:
+  project: default
+  source:
+    repoURL: https://github.com/example/fleet.git
+    targetRevision: HEAD
+    path: ${path}
+${extra}  destination:
+    server: https://kubernetes.default.svc
+    namespace: ${name}
+`;
+
+/** An Argo CD app of apps: argocd/root.yaml applies argocd/apps/, whose Applications apply the apps. */
+export const ARGO = {
+  'argocd/root.yaml': argoApp('root', 'argocd/apps'),
+  'argocd/apps/shop.yaml': argoApp(
+    'shop',
+    'shop',
+    '    kustomize:\n      namePrefix: prod-\n      commonLabels:\n        team: shop\n',
+  ),
+  'argocd/apps/plain.yaml': argoApp('plain', 'plain'),
+  'argocd/apps/remote.yaml': `apiVersion: argoproj.io/v1alpha1
+kind: Application
+metadata:
+  name: ingress
+  namespace: argocd
+spec:
+  source:
+    repoURL: https://kubernetes.github.io/ingress-nginx
+    chart: ingress-nginx
+    targetRevision: 4.10.0
+  destination:
+    namespace: ingress
+`,
+  'shop/kustomization.yaml': 'resources:\n  - apps.yaml\n  - netpol.yaml\n',
+  'shop/apps.yaml': ['web', 'client', 'batch'].map(deployment).join('---\n'),
+  'shop/netpol.yaml': allowTo('web-from-client', 'web', 'client'),
+  'plain/db.yaml': `${deployment('db')}---\n${allowTo('db-from-api', 'db', 'api')}`,
+};
+
+export const ARGO_HEAD = {
+  'shop/kustomization.yaml': 'resources:\n  - apps.yaml\n  - netpol.yaml\n  - batch.yaml\n',
+  'shop/batch.yaml': allowTo('web-from-batch', 'web', 'batch'),
+};

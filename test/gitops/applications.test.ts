@@ -1,0 +1,132 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { renderText } from '../../src/render/text.js';
+import type { Report } from '../../src/report/types.js';
+import { runDiff } from '../../src/run.js';
+import { commitAll, initRepo, writeFiles } from '../git/helpers.js';
+import { ARGO, ARGO_HEAD, FLUX, FLUX_HEAD } from './app-layouts.js';
+import { hasHelm, hasKustomize, helmSearchPath, noHelm, tempDir } from './helpers.js';
+
+function changes(report: Report): string[] {
+  return report.changes.map((c) => `${c.target} ${c.kind} ${c.source.id} -> ${c.destination.id}: ${c.added}`);
+}
+
+function twoCommits(prefix: string, files: Record<string, string>, head: Record<string, string>) {
+  const repo = tempDir(prefix);
+  initRepo(repo.path);
+  writeFiles(repo.path, files);
+  const base = commitAll(repo.path, 'base');
+  writeFiles(repo.path, head);
+  return { repo, base, head: commitAll(repo.path, 'head') };
+}
+
+describe.skipIf(!hasKustomize || !hasHelm)(
+  `Flux: clusters/<name> Kustomizations and a HelmRelease${noHelm}`,
+  () => {
+    let fx: ReturnType<typeof twoCommits>;
+    const path = process.env.PATH;
+    beforeAll(() => {
+      fx = twoCommits('flux-apps', FLUX, FLUX_HEAD);
+      process.env.PATH = helmSearchPath;
+    });
+    afterAll(() => {
+      process.env.PATH = path;
+      fx.repo.remove();
+    });
+
+    it('each cluster is a target; targetNamespace lands the base in shop; the chart renders into web', async () => {
+      const { report } = await runDiff({ repo: fx.repo.path, base: fx.base, head: fx.head, layer: 'l4' });
+      expect(report.diagnostics.filter((d) => d.code === 'duplicate-object')).toEqual([]);
+      expect(report.targets?.map((t) => [t.name, t.changed])).toEqual([
+        ['clusters/production', true],
+        ['clusters/staging', false],
+      ]);
+      expect(changes(report)).toEqual([
+        'clusters/production opened shop/batch[Deployment] -> shop/web[Deployment]: TCP 8080',
+      ]);
+      // No repoURLs configured: the GitRepository's URL is taken for this repository, said once per side.
+      expect(report.diagnostics.filter((d) => d.code === 'application-repo-assumed').length).toBeGreaterThan(
+        0,
+      );
+      expect(report.incomplete).toBe(false);
+      const text = renderText(report);
+      expect(text).toContain('Targets: clusters/production opens 1; clusters/staging no change');
+    });
+
+    it('the HelmRelease renders the in-repo chart with its values, in its target namespace', async () => {
+      const { renderRevision } = await import('../../src/gitops/render-revision.js');
+      const { readRevision } = await import('../../src/git/read-revision.js');
+      const { DEFAULT_CONFIG } = await import('../../src/config/types.js');
+      const input = { kind: 'git' as const, repo: fx.repo.path, rev: fx.head };
+      const files = await readRevision(input, {
+        include: DEFAULT_CONFIG.include,
+        exclude: DEFAULT_CONFIG.exclude,
+      });
+      const g = await renderRevision(input, files, DEFAULT_CONFIG, { searchPath: helmSearchPath });
+      const podinfo = g.apps?.find((a) => a.app === 'HelmRelease flux-system/podinfo');
+      expect(podinfo?.group).toBe('clusters/production');
+      expect(podinfo?.files[0]?.landing).toEqual({ namespace: 'web', override: false });
+      expect(podinfo?.files[0]?.text).toContain('name: web-podinfo');
+      expect(podinfo?.files[0]?.text).toContain('containerPort: 9898');
+      expect(g.files.map((f) => f.path)).toEqual([]);
+    });
+
+    it('a configured repoURL that is not the GitRepository: not analysed, named with file:line, uncertain', async () => {
+      writeFiles(fx.repo.path, {
+        '.policy-diff.yaml': 'render:\n  repoURLs: [https://github.com/example/other]\n',
+      });
+      const head = commitAll(fx.repo.path, 'other repo');
+      const { report } = await runDiff({ repo: fx.repo.path, base: head, head, layer: 'l4' });
+      const skipped = report.diagnostics.filter((d) => d.code === 'application-source-not-analysed');
+      expect(skipped.map((d) => `${d.location?.file}:${d.location?.line}`)).toContain(
+        'clusters/production/apps.yaml:13',
+      );
+      expect(skipped.map((d) => d.message).join('\n')).toContain(
+        'Kustomization flux-system/apps: ssh://git@github.com/example/fleet path ./apps/production is outside this repository',
+      );
+      expect(report.incomplete).toBe(false);
+      expect(skipped.every((d) => d.reach?.kind === 'all')).toBe(true);
+    });
+  },
+);
+
+describe.skipIf(!hasKustomize)('Argo CD: an app of apps', () => {
+  let fx: ReturnType<typeof twoCommits>;
+  beforeAll(() => {
+    fx = twoCommits('argo-apps', ARGO, ARGO_HEAD);
+  });
+  afterAll(() => fx.repo.remove());
+
+  it('follows root -> apps -> sources, with kustomize options and destination.namespace', async () => {
+    const { report } = await runDiff({ repo: fx.repo.path, base: fx.base, head: fx.head, layer: 'l4' });
+    expect(changes(report)).toEqual([
+      'argocd opened shop/prod-batch[Deployment] -> shop/prod-web[Deployment]: TCP 8080',
+    ]);
+    // The remote Helm chart is not analysed: a warning at its line, and argocd's changes are uncertain.
+    const remote = report.diagnostics.filter((d) => d.code === 'application-source-not-analysed');
+    expect(remote.map((d) => `${d.location?.file}:${d.location?.line}`)).toEqual([
+      'argocd/apps/remote.yaml:8',
+      'argocd/apps/remote.yaml:8',
+    ]);
+    expect(report.changes[0]?.uncertain).toBeDefined();
+    expect(report.diagnostics.filter((d) => d.code === 'duplicate-object')).toEqual([]);
+  });
+
+  it('a plain directory source carries destination.namespace for its namespace-less objects', async () => {
+    const { renderRevision } = await import('../../src/gitops/render-revision.js');
+    const { readRevision } = await import('../../src/git/read-revision.js');
+    const { DEFAULT_CONFIG } = await import('../../src/config/types.js');
+    const input = { kind: 'git' as const, repo: fx.repo.path, rev: fx.head };
+    const files = await readRevision(input, {
+      include: DEFAULT_CONFIG.include,
+      exclude: DEFAULT_CONFIG.exclude,
+    });
+    const g = await renderRevision(input, files, DEFAULT_CONFIG);
+    const plain = g.apps?.find((a) => a.app === 'Application argocd/plain');
+    expect(plain?.group).toBe('argocd');
+    expect(plain?.files.map((f) => [f.path, f.landing])).toEqual([
+      ['plain/db.yaml', { namespace: 'plain', override: false }],
+    ]);
+    // The Application files are read by root; shop/ is rendered by its Application, not as a root.
+    expect(g.roots).toEqual([]);
+  });
+});
