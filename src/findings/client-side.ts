@@ -72,6 +72,8 @@ function rejection(
   root: string,
   peerAuthn: RevisionContext['rev']['policies']['istio']['peerAuthn'],
 ): { why: string; at?: DestinationTls['ref']['location'] } | undefined {
+  // Whether the server has a sidecar rests on namespace labels not in the input (rule C2): no error on a guess.
+  if (ctx.rev.l7.sidecar(w).unknown !== undefined) return undefined;
   if (!ctx.rev.l7.sidecar(w).injected) {
     // F7: no sidecar answers the Istio handshake; plaintext and app-level TLS reach the app.
     return tls.mode === 'ISTIO_MUTUAL'
@@ -105,7 +107,8 @@ export function registryOnlyFindings(ctx: RevisionContext): RawFinding[] {
   const out: RawFinding[] = [];
   for (const src of matrix.workloads) {
     const w = src.workload;
-    if (!rev.l7.sidecar(w).injected || EXCLUDE_IPS in w.podAnnotations) continue;
+    const info = rev.l7.sidecar(w);
+    if (!info.injected || info.unknown !== undefined || EXCLUDE_IPS in w.podAnnotations) continue;
     const choice = chooseSidecar(client, w, rootNamespace);
     if (outboundMode(client, choice.sidecar) !== 'REGISTRY_ONLY') continue;
     const by = choice.sidecar?.outbound
@@ -159,7 +162,8 @@ export function sidecarScopeFindings(ctx: RevisionContext): RawFinding[] {
   const out: RawFinding[] = [];
   for (const src of matrix.workloads) {
     const w = src.workload;
-    if (!rev.l7.sidecar(w).injected) continue;
+    const info = rev.l7.sidecar(w);
+    if (!info.injected || info.unknown !== undefined) continue;
     const { sidecar } = chooseSidecar(client, w, rootNamespace);
     // No egress listener imports every host: no scope to fall out of.
     if (!sidecar || sidecar.egress.every((e) => e.hosts.includes('*/*'))) continue;

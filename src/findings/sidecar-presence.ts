@@ -16,12 +16,19 @@ import type { RawFinding } from './types.js';
 /** PeerAuthentications as the L7 compile read them (selector decoded once, E1). */
 const peerAuthentications = (ctx: RevisionContext) => ctx.rev.policies.istio.peerAuthn.policies();
 
+/**
+ * No sidecar, and that is known: a workload whose namespace is not in the input (another target's,
+ * or created outside the repository) may well have one (rule C2), so no finding rests on it.
+ */
+const knownBare = (ctx: RevisionContext, w: Workload) =>
+  !ctx.injected(w) && !w.hostNetwork && ctx.rev.l7.sidecar(w).unknown === undefined;
+
 /** policy-on-workload-without-sidecar: AuthorizationPolicy / PeerAuthentication on pods Istio does not see (E9). */
 export function policyWithoutSidecarFindings(ctx: RevisionContext): RawFinding[] {
   const out: RawFinding[] = [];
   const root = ctx.rev.l7.rootNamespace;
   const report = (kind: string, o: K8sObject, selected: readonly Workload[]) => {
-    const bare = selected.filter((w) => !ctx.injected(w) && !w.hostNetwork);
+    const bare = selected.filter((w) => knownBare(ctx, w));
     if (bare.length === 0) return;
     const ns = o.namespace;
     const reason = (w: Workload) => `${w.id} (${ctx.rev.l7.sidecar(w).reason})`;
@@ -69,7 +76,7 @@ export function identityWithoutSidecarFindings(ctx: RevisionContext): RawFinding
         ];
         for (const n of named) {
           if (n.value === '*') continue;
-          const bare = ctx.namedWorkloads(n.field, n.value).plaintext;
+          const bare = ctx.namedWorkloads(n.field, n.value).plaintext.filter((w) => knownBare(ctx, w));
           if (bare.length === 0) continue;
           const effect =
             model.action === 'ALLOW'
@@ -110,16 +117,16 @@ function ruleIndex(rule: string): number {
  */
 function strictPlaintextFindings(ctx: RevisionContext): RawFinding[] {
   const out: RawFinding[] = [];
-  const plaintext = ctx.rev.model.workloads.filter((w) => !ctx.injected(w) && !w.hostNetwork);
+  const plaintext = ctx.rev.model.workloads.filter((w) => knownBare(ctx, w));
   const egressOpen = (c: Workload) => (ctx.rev.l4.egressCandidates?.(c) ?? 'all') === 'all';
   const unrestricted = plaintext.filter(egressOpen);
   const egressRestricted = plaintext.filter((c) => !egressOpen(c));
   for (const d of ctx.rev.model.workloads) {
-    if (!ctx.rev.l7.mayRequireMtls(d)) continue;
+    if (!ctx.rev.l7.mayRequireMtls(d) || ctx.rev.l7.sidecar(d).unknown !== undefined) continue;
     const isolated = ctx.ingressNamesSources(d);
     // Clients a rule names (the server's ingress, or their own egress): one finding per pair.
     const named = isolated
-      ? ctx.possibleSources(d).filter((c) => !ctx.injected(c) && !c.hostNetwork)
+      ? ctx.possibleSources(d).filter((c) => knownBare(ctx, c))
       : egressRestricted.filter((c) => ctx.egressMayReach(c, d));
     for (const c of named) {
       const strict = strictSegments(ctx, c, d);

@@ -11,6 +11,7 @@ import { type PolicyModel, policyApplies } from './authz-model.js';
 import { type CellContext, computeCell, type DestInfo, letsSomeThrough } from './cell.js';
 import { type ClientSide, NO_CLIENT_SIDE } from './client-types.js';
 import { decideInjection } from './injection.js';
+import { withUnknownInjection } from './injection-unknown.js';
 import type { IstioPolicies } from './istio-policies.js';
 import type { MeshSettings } from './mesh-config.js';
 import type { PeerAuthn } from './peer-authn.js';
@@ -219,6 +220,7 @@ class IstioEngine implements L7Engine, CellContext {
         w.namespace,
         this.accountKey(w),
         d.sidecar.injected,
+        d.sidecar.unknown !== undefined,
         all.sort(),
         d.uncertain,
         this.pa.signature(w),
@@ -343,7 +345,7 @@ class IstioEngine implements L7Engine, CellContext {
   }
 
   evaluate(src: Peer, dst: Workload, l4Allowed: ConnSet): L7Cell {
-    return computeCell(this, src, dst, l4Allowed);
+    return withUnknownInjection(this, src, dst, (ctx) => computeCell(ctx, src, dst, l4Allowed));
   }
 
   letsSomeThrough(src: Peer, dst: Workload, conns: ConnSet): boolean {

@@ -73,9 +73,27 @@ function decide(w: Workload, ns: Namespace | undefined, config: Config, install:
         byDefaultFrom: 'config',
       };
       const gate = webhookGate(w, ns?.labels ?? {}, injector, install.installedRevisions);
-      return typeof gate === 'string' ? injectorDecision(w, gate, injector) : gate;
+      const decision = typeof gate === 'string' ? injectorDecision(w, gate, injector) : gate;
+      const unknown = unknownNamespace(w, ns);
+      return unknown ? { ...decision, unknown } : decision;
     }
   }
+}
+
+/**
+ * C2 reads the namespace's labels first; a namespace with no Namespace object in the input (another
+ * target's, or created outside the repository) has labels nobody here knows, so the decision taken
+ * on empty labels is a guess. Only a pod opting out (`sidecar.istio.io/inject: "false"`) is
+ * decided whatever they are (C2a, C2c, and C2b/C2e need the label unset or "true").
+ */
+function unknownNamespace(w: Workload, ns: Namespace | undefined): string | undefined {
+  if (ns && ns.origin !== 'implicit') return undefined;
+  if (w.podLabels[INJECT] === 'false') return undefined;
+  return (
+    `namespace ${w.namespace} has no Namespace object in the input, so its ${NS_INJECTION} / ${REV} labels ` +
+    `are unknown and so is whether ${w.id} gets a sidecar (rule C2); ` +
+    `declare its labels under namespaces: in the config to decide it`
+  );
 }
 
 function neverInjected(w: Workload): Decision | undefined {

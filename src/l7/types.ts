@@ -16,6 +16,11 @@ export interface SidecarInfo {
   readonly identity: string;
   /** Where the deciding label or annotation is, when it is in the pod template. */
   readonly location?: SourceLocation;
+  /**
+   * Set when the answer rests on namespace labels the input does not hold (no Namespace object in
+   * it): `injected` is then a guess (labels empty) and this says why it may be wrong (rule C2).
+   */
+  readonly unknown?: string;
 }
 
 /**
