@@ -100,7 +100,8 @@ export function computeFindings(
   const emit = (f: RawFinding, status: FindingStatus) => {
     const severity = severityOf(f.rule, config);
     if (severity === 'off') return;
-    const reason = status === 'fixed' ? undefined : acceptanceReason(f, config.findings.accept);
+    const reason =
+      status === 'fixed' ? undefined : (f.acceptedReason ?? acceptanceReason(f, config.findings.accept));
     out.push({
       subject: f.subject,
       finding: {

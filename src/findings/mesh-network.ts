@@ -7,14 +7,8 @@ import { workloadPeer } from '../model/peers.js';
 import type { Workload } from '../model/types.js';
 import { ConnSet } from '../values/conn-set.js';
 import { PortSet } from '../values/port-set.js';
-import {
-  enforced,
-  listSome,
-  objectResource,
-  policyResource,
-  type RevisionContext,
-  workloadResource,
-} from './context.js';
+import { enforced, listSome, objectResource, policyResource, type RevisionContext } from './context.js';
+import { acceptedText, type EntryMember, entryFinding, membersText, memberText } from './entry-findings.js';
 import type { RawFinding } from './types.js';
 
 /** The TCP ports an ALLOW rule is about: its `to.operation.ports`, else the destination's container ports. */
@@ -102,6 +96,8 @@ export function meshAllowsNetworkBlocksFindings(ctx: RevisionContext): RawFindin
     const dsts = ctx.authzTargets(model).filter((d) => ctx.injected(d));
     for (const rule of dsts.length ? model.rules : []) {
       if (rule.invalid) continue;
+      // One finding per entry of the rule (field and value), its dead destinations or pairs counted.
+      const members = new Map<NamedValue, DeadMember[]>();
       const values = namedValues(rule);
       for (const d of values.length ? dsts : []) {
         const ports = rulePorts(rule, d);
@@ -118,30 +114,27 @@ export function meshAllowsNetworkBlocksFindings(ctx: RevisionContext): RawFindin
           );
           if (through || l4Uncertain(cellOf(rep))) continue;
           if (!meshLets(rep, d, ports)) continue;
-          const dead = { rule, object, d, ports };
-          const srcs = named.filter((s) => s !== d);
+          const list = members.get(n) ?? [];
+          members.set(n, list);
           if (n.field === 'namespaces') {
-            out.push(deadNamespaceEntry(dead, n.value, srcs, cellOf(rep)));
+            list.push(deadMember(undefined, d, ports, cellOf(rep)));
             continue;
           }
-          for (const s of srcs) {
+          for (const s of named) {
             const subject = `${s.id} -> ${d.id}`;
-            if (seen.has(subject)) continue;
+            if (s === d || seen.has(subject)) continue;
             seen.add(subject);
-            out.push(deadMeshRule(dead, s, cellOf(s)));
+            list.push(deadMember(s, d, ports, cellOf(s)));
           }
         }
+      }
+      for (const [n, list] of members) {
+        const f = deadEntryFinding(ctx, { rule, object }, n, list);
+        if (f) out.push(f);
       }
     }
   }
   return out;
-}
-
-interface DeadEntry {
-  readonly rule: RuleModel;
-  readonly object: RevisionContext['authz'][number]['object'];
-  readonly d: Workload;
-  readonly ports: ConnSet;
 }
 
 const FIX_DEAD =
@@ -152,47 +145,72 @@ function isolatedSuffix(iso: ReturnType<typeof isolation>): string {
   return iso.length ? ` (isolated by ${listSome(iso, 3, (i) => i.text)})` : '';
 }
 
-function deadMeshRule({ rule, object, d, ports }: DeadEntry, s: Workload, cell: L4Cell): RawFinding {
+interface DeadMember extends EntryMember {
+  readonly ports: ConnSet;
+  /** ` (isolated by ...)` or nothing. */
+  readonly isolated: string;
+}
+
+/** A destination (namespace entry) or pair (principal entry) for which NetworkPolicy kills the entry. */
+function deadMember(s: Workload | undefined, d: Workload, ports: ConnSet, cell: L4Cell): DeadMember {
   const iso = isolation(cell, ports);
   const isolated = isolatedSuffix(iso);
   return {
-    rule: 'mesh-allows-network-blocks',
-    subject: `${s.id} -> ${d.id}`,
-    message:
-      `${ruleLabel(rule.ref)} allows ${s.id} to reach ${d.id} on ${ports.toString()}, but NetworkPolicy blocks it${isolated}: ` +
-      `the network wins, the mesh rule is dead for this pair. ${FIX_DEAD}`,
-    locations: [rule.ref.location, ...iso.map((i) => i.location)],
-    source: s.id,
-    destination: d.id,
-    resources: [
-      objectResource(object),
-      workloadResource(s),
-      workloadResource(d),
-      ...iso.map((i) => policyResource(i.ref)),
-    ],
+    ...(s ? { source: s } : {}),
+    destination: d,
+    ports,
+    isolated,
+    detail: `on ${ports.toString()}${isolated}`,
+    locations: iso.map((i) => i.location),
+    resources: iso.map((i) => policyResource(i.ref)),
   };
 }
 
-function deadNamespaceEntry(
-  { rule, object, d, ports }: DeadEntry,
-  value: string,
-  srcs: readonly Workload[],
-  cell: L4Cell,
-): RawFinding {
-  const iso = isolation(cell, ports);
-  const isolated = isolatedSuffix(iso);
-  const some = listSome(srcs, 3, (s) => s.id);
-  return {
-    rule: 'mesh-allows-network-blocks',
-    subject: `${ruleLabel(rule.ref)} namespaces=${value} -> ${d.id}`,
-    message:
-      `${ruleLabel(rule.ref)} allows namespaces "${value}" to reach ${d.id} on ${ports.toString()}, but NetworkPolicy blocks all ` +
-      `${srcs.length} workload${srcs.length === 1 ? '' : 's'} with a sidecar there (${some})${isolated}: the entry is dead. ${FIX_DEAD}`,
-    locations: [rule.ref.location, ...iso.map((i) => i.location)],
-    source: `namespaces ${value}`,
-    destination: d.id,
-    resources: [objectResource(object), workloadResource(d), ...iso.map((i) => policyResource(i.ref))],
+/**
+ * The entry `principals=v` or `namespaces=v` of an ALLOW rule, dead for its members. The subject is
+ * the entry, so base and head match whichever destinations it is dead for; the message counts them
+ * and shows the first as the example. One member reads as a single pair or destination always did.
+ */
+function deadEntryFinding(
+  ctx: RevisionContext,
+  { rule, object }: { rule: RuleModel; object: RevisionContext['authz'][number]['object'] },
+  n: NamedValue,
+  members: readonly DeadMember[],
+): RawFinding | undefined {
+  const label = ruleLabel(rule.ref);
+  const entry = {
+    rule: 'mesh-allows-network-blocks' as const,
+    subject: `${label} ${n.field}=${n.value}`,
+    ...(n.field === 'namespaces' ? { source: `namespaces ${n.value}` } : {}),
+    locations: [rule.ref.location],
+    resources: [objectResource(object)],
   };
+  return entryFinding(ctx, entry, members, (kept, accepted) => {
+    const first = kept[0]!;
+    const more = acceptedText(accepted);
+    if (n.field === 'namespaces') {
+      const srcs = ctx.namedWorkloads(n.field, n.value).injected.filter((s) => s !== first.destination);
+      const blocked = `all ${srcs.length} workload${srcs.length === 1 ? '' : 's'} with a sidecar there (${listSome(srcs, 3, (s) => s.id)})`;
+      if (kept.length === 1)
+        return (
+          `${label} allows namespaces "${n.value}" to reach ${first.destination.id} on ${first.ports.toString()}, but NetworkPolicy blocks ` +
+          `${blocked}${first.isolated}: the entry is dead.${more} ${FIX_DEAD}`
+        );
+      return (
+        `${label} allows namespaces "${n.value}" to reach ${membersText(kept, ['destination', 'destinations'])}, but NetworkPolicy ` +
+        `blocks ${blocked} from each of them (at ${first.destination.id} ${first.detail}): the entry is dead for them.${more} ${FIX_DEAD}`
+      );
+    }
+    if (kept.length === 1)
+      return (
+        `${label} allows ${first.source!.id} to reach ${first.destination.id} on ${first.ports.toString()}, but NetworkPolicy blocks it${first.isolated}: ` +
+        `the network wins, the mesh rule is dead for this pair.${more} ${FIX_DEAD}`
+      );
+    return (
+      `${label} allows principals "${n.value}" for ${membersText(kept, ['pair', 'pairs'])}, but NetworkPolicy blocks each of them ` +
+      `(${memberText(first)} ${first.detail}): the network wins, the mesh rule is dead for these pairs.${more} ${FIX_DEAD}`
+    );
+  });
 }
 
 /** Injected workloads that an enforced ALLOW or DENY policy applies to: only there can Istio deny everything. */
@@ -213,17 +231,65 @@ function guardedDestinations(ctx: RevisionContext): Workload[] {
  * and only the sources their ingress rules name are evaluated.
  */
 export function networkAllowsMeshDeniesFindings(ctx: RevisionContext): RawFinding[] {
-  const out: RawFinding[] = [];
+  // One finding per set of NetworkPolicy rules that open the pairs, the pairs counted.
+  const byGrants = new Map<string, DeniedMember[]>();
+  for (const member of meshDeniedPairs(ctx)) {
+    const list = byGrants.get(member.grantsKey) ?? [];
+    byGrants.set(member.grantsKey, list);
+    list.push(member);
+  }
+  return [...byGrants.values()].flatMap((members) => {
+    const f = deniedEntryFinding(ctx, members);
+    return f ? [f] : [];
+  });
+}
+
+/** The pairs network-allows-mesh-denies is about, before they are grouped by the rules that open them. */
+export function meshDeniedPairs(ctx: RevisionContext): DeniedMember[] {
   const meshLets = meshLetsThrough(ctx);
+  const out: DeniedMember[] = [];
   for (const d of guardedDestinations(ctx)) {
     if (!ctx.ingressNamesSources(d)) continue;
     for (const s of ctx.possibleSources(d)) {
       if (!ctx.injected(s)) continue;
-      const finding = meshDeniesAll(ctx, s, d, meshLets);
-      if (finding) out.push(finding);
+      const member = meshDeniesAll(ctx, s, d, meshLets);
+      if (member) out.push(member);
     }
   }
   return out;
+}
+
+export interface DeniedMember extends EntryMember {
+  readonly grants: readonly { readonly rule: RuleRef }[];
+  /** Every rule that opens the pair: pairs opened by the same rules make one finding. */
+  readonly grantsKey: string;
+  readonly grantsText: string;
+  /** What NetworkPolicy allows on the pair, and Istio's reasons for denying all of it. */
+  readonly allowed: string;
+  readonly why: string;
+}
+
+function deniedEntryFinding(ctx: RevisionContext, members: readonly DeniedMember[]): RawFinding | undefined {
+  const { grants, grantsText, grantsKey } = members[0]!;
+  const entry = {
+    rule: 'network-allows-mesh-denies' as const,
+    subject: grantsKey,
+    locations: grants.map((g) => g.rule.location),
+    resources: grants.map((g) => policyResource(g.rule.policy)),
+  };
+  const fix =
+    'The NetworkPolicy rule is wider than what the mesh allows. Fix: narrow the NetworkPolicy rule, or allow the source in an AuthorizationPolicy if it should get through.';
+  return entryFinding(ctx, entry, members, (kept, accepted) => {
+    const first = kept[0]!;
+    const opens = `open${grants.length === 1 ? 's' : ''}`;
+    const more = acceptedText(accepted);
+    if (kept.length === 1)
+      return `${grantsText} ${opens} ${memberText(first)} on ${first.allowed}, but Istio denies every request on it${first.why}.${more} ${fix}`;
+    return (
+      `${grantsText} ${opens} ${membersText(kept, ['pair', 'pairs'])}, but Istio denies every request on each of them ` +
+      `(${memberText(first)} on ${first.allowed}${first.why}).${more} ${fix}`
+    );
+  });
 }
 
 /**
@@ -255,7 +321,7 @@ function meshDeniesAll(
   s: Workload,
   d: Workload,
   meshLets: (s: Workload, d: Workload, conns: ConnSet) => boolean,
-): RawFinding | undefined {
+): DeniedMember | undefined {
   // L4 first: Istio is asked only for pairs a rule of the destination's ingress opens.
   const l4 = ctx.matrix.l4Verdict(workloadPeer(s), workloadPeer(d));
   const grants = l4.ingress?.isolatedBy.length ? l4.ingress.grants : [];
@@ -269,25 +335,19 @@ function meshDeniesAll(
     ...new Set(v.l7.segments.flatMap((seg) => seg.outcomes.flatMap((o) => o.reasons.map((r) => r.message)))),
   ];
   const uniqueRules = [...new Map(denying.map((r) => [ruleLabel(r), r])).values()];
-  const opens = `open${grants.length === 1 ? 's' : ''}`;
   return {
-    rule: 'network-allows-mesh-denies',
-    subject: `${s.id} -> ${d.id}`,
-    message:
-      `${listSome(
-        grants.map((g) => ruleLabel(g.rule)),
-        3,
-      )} ${opens} ${s.id} -> ${d.id} on ${v.l4.allowed.toString()}, ` +
-      `but Istio denies every request on it${why.length ? `: ${listSome(why, 2)}` : ''}. ` +
-      'The NetworkPolicy rule is wider than what the mesh allows. Fix: narrow the NetworkPolicy rule, or allow the source in an AuthorizationPolicy if it should get through.',
-    locations: [...grants.map((g) => g.rule.location), ...uniqueRules.map((r) => r.location)],
-    source: s.id,
-    destination: d.id,
-    resources: [
-      workloadResource(s),
-      workloadResource(d),
-      ...grants.map((g) => policyResource(g.rule.policy)),
-      ...uniqueRules.map((r) => policyResource(r.policy)),
-    ],
+    source: s,
+    destination: d,
+    grants,
+    grantsKey: grants.map((g) => ruleLabel(g.rule)).join(', '),
+    grantsText: listSome(
+      grants.map((g) => ruleLabel(g.rule)),
+      3,
+    ),
+    allowed: v.l4.allowed.toString(),
+    why: why.length ? `: ${listSome(why, 2)}` : '',
+    detail: '',
+    locations: uniqueRules.map((r) => r.location),
+    resources: uniqueRules.map((r) => policyResource(r.policy)),
   };
 }

@@ -26,6 +26,8 @@ export interface RawFinding {
   readonly destination?: string;
   /** Resources involved (both sides): acceptance by `resource` and by annotation looks at these. */
   readonly resources: readonly ResourceRef[];
+  /** Set when the finding covers members (pairs) that were each accepted on their own: why. */
+  readonly acceptedReason?: string;
 }
 
 export function resourceId(r: ResourceRef): string {

@@ -6,12 +6,12 @@ export const FINDING_RULE_DOCS: Readonly<Record<string, { readonly meaning: stri
   {
     'mesh-allows-network-blocks': {
       meaning:
-        'An AuthorizationPolicy ALLOW rule names a source (principal or namespace) for a destination, Istio would let it through, but NetworkPolicy blocks every port of the rule. The network wins: the mesh rule is dead. A principal is reported per workload with that identity (pair findings); a namespace value (`team-*`) once per destination, and only when none of its workloads with a sidecar gets through (a wildcard that lets some teams in is not dead). Only sources a rule names explicitly are checked.',
+        'An AuthorizationPolicy ALLOW rule names a source (principal or namespace) for a destination, Istio would let it through, but NetworkPolicy blocks every port of the rule. The network wins: the mesh rule is dead. One finding per entry of the rule (a `principals` or `namespaces` value), with the pairs (principal) or destinations (namespace) it is dead for counted and the first few named: a mesh-wide rule dead everywhere is one finding, not one per pair. A namespace value (`team-*`) is dead for a destination only when none of its workloads with a sidecar gets through (a wildcard that lets some teams in is not dead). Only sources a rule names explicitly are checked. A pair accepted on its own (`source`/`destination`, a resource, an annotation) is left out of the count; when all are, the finding is accepted.',
       fix: 'Add the matching NetworkPolicy egress/ingress rule, or drop the source from the AuthorizationPolicy.',
     },
     'network-allows-mesh-denies': {
       meaning:
-        "A rule of the destination's ingress NetworkPolicy explicitly admits S, but the destination's AuthorizationPolicies deny every request from S (allow-nothing, no ALLOW rule matches, a DENY): the two policies of D disagree on who may come in. Sources with a sidecar only.",
+        "A rule of the destination's ingress NetworkPolicy explicitly admits S, but the destination's AuthorizationPolicies deny every request from S (allow-nothing, no ALLOW rule matches, a DENY): the two policies of D disagree on who may come in. Sources with a sidecar only. One finding per set of NetworkPolicy rules that open the pairs, the pairs counted and the first few named; a pair accepted on its own is left out of the count.",
       fix: 'Narrow the NetworkPolicy rule, or allow the source in Istio if it should get through.',
     },
     'route-to-blocked-destination': {

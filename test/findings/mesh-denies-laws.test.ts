@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { buildLayerMatrices } from '../../src/analysis/layers.js';
 import { DEFAULT_CONFIG } from '../../src/config/types.js';
 import { enforced, type RevisionContext, revisionContext } from '../../src/findings/context.js';
-import { networkAllowsMeshDeniesFindings } from '../../src/findings/mesh-network.js';
+import { meshDeniedPairs } from '../../src/findings/mesh-network.js';
 import { policyApplies } from '../../src/l7/authz-model.js';
 import { workloadPeer } from '../../src/model/peers.js';
 import { analyse, type RandomRepo } from '../matrix/random-repo.js';
@@ -133,8 +133,8 @@ describe('network-allows-mesh-denies without a cell per pair', () => {
         const shared = new Map<string, unknown>();
         // The shortcut first, with the sharing between revisions the findings stage does.
         const fast = [base, head].map((rev, i) =>
-          networkAllowsMeshDeniesFindings(revisionContext(rev, matrices[i]!, DEFAULT_CONFIG, shared))
-            .map((f) => f.subject)
+          meshDeniedPairs(revisionContext(rev, matrices[i]!, DEFAULT_CONFIG, shared))
+            .map((m) => `${m.source!.id} -> ${m.destination.id}`)
             .sort(),
         );
         const fresh = buildLayerMatrices(base, head, 'effective');
