@@ -18,6 +18,7 @@ import type { PeerAuthn } from './peer-authn.js';
 import { inboundPorts } from './ports.js';
 import { labelKeysRead, projectLabels } from './read-labels.js';
 import { chooseSidecar } from './sidecar-scope.js';
+import { accountAsNamed, accountsNamed } from './source-identity.js';
 import type { L7Cell, SidecarInfo } from './types.js';
 
 export interface L7Engine {
@@ -36,6 +37,12 @@ export interface L7Engine {
    * the mesh settings.
    */
   fingerprint(w: Workload): string;
+  /**
+   * Two workload sources with equal keys for `dst` get equal cells from `evaluate(src, dst, ...)`
+   * (the reasons name the source they were computed for). Finer than the signature: only what the
+   * client side and `dst`'s applied policies read.
+   */
+  sourceKey(src: Workload, dst: Workload): string;
   /** What Istio allows from src to dst on the connections that L4 already allows. */
   evaluate(src: Peer, dst: Workload, l4Allowed: ConnSet): L7Cell;
   /** Whether `evaluate` would let some request through on some of `conns` (answered without the cell). */
@@ -72,6 +79,9 @@ class IstioEngine implements L7Engine, CellContext {
   private global: string | undefined;
   /** `<ns>/<sa>` of the accounts some principal names; `all` when a principal pattern could name any. */
   private principalAccounts: ReadonlySet<string> | 'all' | undefined;
+  private readonly accountsReadBy = new Map<string, ReadonlySet<string> | 'all'>();
+  private readonly clientKeys = new Map<string, number>();
+  private readonly clientIndex = new Map<string, number>();
 
   constructor(
     private readonly model: ClusterModel,
@@ -250,43 +260,42 @@ class IstioEngine implements L7Engine, CellContext {
     ];
   }
 
-  /**
-   * The source's service account matters only through principals (D9): an identity
-   * `<td>/ns/<ns>/sa/<sa>` can equal a principal only when that names the same ns and sa, and namespaces
-   * (D10) never look past the namespace. Accounts no principal names are alike.
-   */
+  /** The source's service account, as some principal of the revision names it (source-identity.ts). */
   private accountKey(w: Workload): string {
-    this.principalAccounts ??= this.collectPrincipalAccounts();
-    const account = w.serviceAccountName || 'default';
-    return this.principalAccounts === 'all' || this.principalAccounts.has(`${w.namespace}/${account}`)
-      ? account
-      : '*';
+    this.principalAccounts ??= accountsNamed(this.policies);
+    return accountAsNamed(w.namespace, w.serviceAccountName || 'default', this.principalAccounts);
   }
 
-  private collectPrincipalAccounts(): ReadonlySet<string> | 'all' {
-    const accounts = new Set<string>();
-    const add = (values: readonly string[] | undefined): boolean => {
-      for (const v of values ?? []) {
-        if (v === '*') continue;
-        if (v.includes('*')) return false;
-        // Only `<td>/ns/<ns>/sa/<sa>` can equal an identity.
-        const parts = v.split('/');
-        if (parts.length === 5 && parts[1] === 'ns' && parts[3] === 'sa')
-          accounts.add(`${parts[2]}/${parts[4]}`);
-      }
-      return true;
-    };
-    for (const p of this.policies) {
-      for (const r of p.rules) {
-        for (const src of r.from ?? []) {
-          if (!add(src.principals.values) || !add(src.principals.notValues)) return 'all';
-        }
-        for (const c of r.when) {
-          if (c.key === 'source.principal' && (!add(c.values) || !add(c.notValues))) return 'all';
-        }
-      }
+  /**
+   * What `evaluate(src, dst)` reads of a workload source: its client side (namespace, sidecar,
+   * outbound capture annotations, Sidecar scope and DestinationRules: clientSignature) and its
+   * service account only when a principal of the policies applied to `dst` names it. So a
+   * service account another destination's policy names splits no cell of this one.
+   */
+  sourceKey(src: Workload, dst: Workload): string {
+    let named = this.accountsReadBy.get(dst.id);
+    if (!named) {
+      const a = this.dest(dst).applied;
+      named = accountsNamed([...a.allow, ...a.deny, ...a.custom]);
+      this.accountsReadBy.set(dst.id, named);
     }
-    return accounts;
+    return `${this.clientKey(src)}/${accountAsNamed(src.namespace, src.serviceAccountName || 'default', named)}`;
+  }
+
+  /** The client side of sourceKey, interned: one small number per distinct client. */
+  private clientKey(w: Workload): number {
+    let key = this.clientKeys.get(w.id);
+    if (key === undefined) {
+      const { location: _, identity: __, ...sidecar } = this.sidecar(w);
+      const out = ['excludeOutboundPorts', 'includeOutboundIPRanges'].map(
+        (k) => w.podAnnotations[`traffic.sidecar.istio.io/${k}`] ?? '',
+      );
+      const text = JSON.stringify([w.namespace, sidecar, out, this.clientSignature(w)]);
+      key = this.clientIndex.get(text) ?? this.clientIndex.size;
+      this.clientIndex.set(text, key);
+      this.clientKeys.set(w.id, key);
+    }
+    return key;
   }
 
   fingerprint(w: Workload): string {

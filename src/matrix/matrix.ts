@@ -21,6 +21,11 @@ export interface L7Layer<C extends L7CellLike = L7CellLike> {
   signature(workload: Workload): string;
   /** See L4Engine.fingerprint; optional (without it the diff compares every pair). */
   fingerprint?(workload: Workload): string;
+  /**
+   * What `evaluate(src, dst, ...)` reads of a workload source, as `dst`'s policies distinguish it
+   * (L7Engine.sourceKey). Optional: without it a source is keyed by its whole L7 signature.
+   */
+  sourceKey?(src: Workload, dst: Workload): string;
   evaluate(src: Peer, dst: Workload, l4Allowed: ConnSet): C;
 }
 
@@ -137,8 +142,15 @@ export function buildMatrix<C extends L7CellLike>(
   const l7Classes = l7 ? classifyWorkloads(model.workloads, [(w) => l7.signature(w)]) : undefined;
   const l7Cache = new Map<string, C>();
   let l4OnlyCells = 0;
+  // The source is keyed as the destination's policies distinguish it: a service account only
+  // another destination's policy names does not split this destination's cells.
   const l7Of = (src: Peer, dst: Workload, allowed: ConnSet): C => {
-    const srcKey = src.kind === 'workload' ? `w${l7Classes!.classOf.get(src.id)}` : src.id;
+    const srcKey =
+      src.kind !== 'workload'
+        ? src.id
+        : l7!.sourceKey
+          ? `s${l7!.sourceKey(src.workload, dst)}`
+          : `w${l7Classes!.classOf.get(src.id)}`;
     const key = `${srcKey}>${l7Classes!.classOf.get(dst.id)}:${allowed.toString()}`;
     let cell = l7Cache.get(key);
     if (!cell) {

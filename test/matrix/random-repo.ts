@@ -32,7 +32,7 @@ const authz = fc.record({
   ns,
   target: fc.option(app, { nil: undefined }),
   action: fc.constantFrom('ALLOW', 'DENY'),
-  principal: fc.option(fc.constantFrom('s1', 's2'), { nil: undefined }),
+  principal: fc.option(fc.constantFrom('s1', 's2', 's*'), { nil: undefined }),
   fromNs: fc.option(ns, { nil: undefined }),
   path: fc.option(fc.constantFrom('/api/*', '/admin'), { nil: undefined }),
   method: fc.option(fc.constantFrom('GET', 'POST'), { nil: undefined }),
