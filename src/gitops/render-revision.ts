@@ -12,6 +12,7 @@ import { isKustomizationName, type ParsedKustomization, parseKustomization } fro
 import { pluginProblems } from './plugins.js';
 import { leaveOutRemote, skippedDiagnostic } from './remote-skip.js';
 import { type RenderContext, renderFailed, renderRoot } from './render-root.js';
+import { RootDigests } from './root-digest.js';
 import { type PlannedRoot, planRoots } from './roots.js';
 import { SourceDocs } from './source-docs.js';
 import { findTools, type Tools } from './tools.js';
@@ -257,6 +258,7 @@ async function renderRoots(
     return rendered;
   }
   const contents = await tree.read(copy);
+  const digests = new RootDigests(index, contents);
   const unskippable = leaveOutRemote(
     contents,
     roots.flatMap((r) => r.skipped ?? []),
@@ -277,6 +279,7 @@ async function renderRoots(
         message,
         location: { revision, file: p.file, line: p.line, column: 1 },
         dropped: `every object rendered by ${root.spec.dir}`,
+        inputDigest: digests.of(root),
       });
     }
     return problems.length === 0;
@@ -309,7 +312,7 @@ async function renderRoots(
       text,
     };
     for (const [i, root] of runnable.entries()) {
-      const result = await renderRoot(root.spec, i, ctx);
+      const result = await renderRoot(root.spec, i, ctx, digests.of(root));
       if ('severity' in result) out.push(result);
       else rendered.set(root, result);
     }

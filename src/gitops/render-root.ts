@@ -6,6 +6,7 @@ import type { WrapperOptions } from './applications.js';
 import { helmDocuments } from './helm-output.js';
 import type { ParsedKustomization } from './kustomization.js';
 import { kustomizeDocuments, type RenderedDocuments } from './kustomize-output.js';
+import { renderCache } from './render-cache.js';
 import type { SourceDocs } from './source-docs.js';
 import { minimalEnv, type RunLimits, runTool, type Tools, trimMessage } from './tools.js';
 import { type Workspace, writeValues, writeWrapper } from './workspace.js';
@@ -76,8 +77,27 @@ function tempPathsOut(ctx: RenderContext, message: string): string {
     .join('<render dir>');
 }
 
-/** Renders one root; the rendered file, or the error that makes the result incomplete. Never throws. */
+/**
+ * Renders one root; the rendered file, or the error that makes the result incomplete. Never throws.
+ * With `inputDigest` (root-digest.ts) a root already rendered from the same input, in this
+ * revision or the other, is not rendered again, and a failure carries the digest so that the diff
+ * can tell a root the pull request left alone (diff/unchanged-input.ts).
+ */
 export async function renderRoot(
+  root: RootSpec,
+  index: number,
+  ctx: RenderContext,
+  inputDigest?: string,
+): Promise<SourceFile | Diagnostic> {
+  if (inputDigest === undefined) return renderFresh(root, index, ctx);
+  const key = JSON.stringify([inputDigest, ctx.tools, ctx.limits]);
+  const result = await renderCache.get(key, () => renderFresh(root, index, ctx));
+  if (!('severity' in result)) return result;
+  const location = result.location && { ...result.location, revision: ctx.revision };
+  return { ...result, ...(location ? { location } : {}), inputDigest };
+}
+
+async function renderFresh(
   root: RootSpec,
   index: number,
   ctx: RenderContext,

@@ -12,7 +12,8 @@ import type { K8sObject, SourceFile } from './types.js';
  * the dominant cost on big repositories — is paid once. Objects share their (read-only) body and
  * YAML document, which also halves what the two revisions keep in memory.
  *
- * Rendered files (kustomize/Helm output) are not cached: their text is per revision by nature.
+ * Rendered files (kustomize/Helm output) are cached by identity: the same file object only when
+ * the render was reused for both revisions, since their origins belong to the render.
  */
 export class ParseCache {
   /** By path, then by text (the text itself is the key: no copy of it is made). */
@@ -41,11 +42,28 @@ export class ParseCache {
     });
   }
 
+  /**
+   * Rendered files by identity: src/gitops hands both revisions the same file when a root's input
+   * is unchanged (gitops/render-cache.ts), so its output is parsed once too.
+   */
+  private readonly rendered = new WeakMap<
+    SourceFile,
+    { readonly revision: string; readonly parsed: ParsedFile }
+  >();
+
   parse(file: SourceFile, revision: string): ParsedFile {
-    if (file.rendered) return parseSourceFile(file, revision);
+    if (file.rendered) return this.parseRendered(file, revision);
     const hit = this.entries.get(file.path)?.get(file.text);
     if (hit) return hit.revision === revision ? hit.parsed : relabel(hit.parsed, revision);
     return this.store(file, revision, parseSourceFile(file, revision));
+  }
+
+  private parseRendered(file: SourceFile, revision: string): ParsedFile {
+    const hit = this.rendered.get(file);
+    if (hit) return hit.revision === revision ? hit.parsed : relabel(hit.parsed, revision);
+    const parsed = parseSourceFile(file, revision);
+    this.rendered.set(file, { revision, parsed });
+    return parsed;
   }
 
   private store(file: SourceFile, revision: string, fresh: ParsedFile): ParsedFile {
