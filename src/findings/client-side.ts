@@ -3,6 +3,7 @@ import { clientRoutes } from '../l7/client-transport.js';
 import type { DestinationTls, TlsSetting } from '../l7/client-types.js';
 import { chooseSidecar, outboundMode } from '../l7/sidecar-scope.js';
 import { type ClientTls, checkTransport } from '../l7/transport.js';
+import { istioSelectorMatches } from '../manifests/label-match.js';
 import type { Workload } from '../model/types.js';
 import { ConnSet } from '../values/conn-set.js';
 import { formatRange, type IpRange, rangesOverlap } from '../values/ip-range.js';
@@ -14,7 +15,8 @@ import type { RawFinding } from './types.js';
  * that the server rejects on a port it sets it for, whatever the client: DISABLE (plaintext) or
  * SIMPLE/MUTUAL (no Istio client certificate) toward STRICT, ISTIO_MUTUAL toward DISABLE, and
  * ISTIO_MUTUAL toward a pod without a sidecar (nobody answers the Istio handshake). Every sidecar
- * client the rule applies to is refused there. Subset-level TLS is not checked here.
+ * client the rule applies to is refused there. A subset's TLS counts where a mesh VirtualService
+ * routes to the subset, on the pods its labels select.
  */
 export function destinationTlsFindings(ctx: RevisionContext): RawFinding[] {
   const { rev } = ctx;
@@ -22,7 +24,7 @@ export function destinationTlsFindings(ctx: RevisionContext): RawFinding[] {
   const out: RawFinding[] = [];
   for (const rules of client?.destinationTls.values() ?? []) {
     for (const dr of rules) {
-      if (!dr.tls && dr.portTls.size === 0) continue;
+      if (!dr.tls && dr.portTls.size === 0 && dr.subsetTls.length === 0) continue;
       const services = rev.model.services.filter(
         (s) => `${s.name}.${s.namespace}.svc.cluster.local` === dr.host,
       );
@@ -30,26 +32,46 @@ export function destinationTlsFindings(ctx: RevisionContext): RawFinding[] {
         if (w.namespace !== services[0]?.namespace) continue;
         for (const port of containerPorts(w)) {
           for (const route of clientRoutes(services, w, port)) {
-            const tls = dr.portTls.get(route.port) ?? dr.tls;
-            if (!tls) continue;
-            const problem = rejection(ctx, tls, w, port, rootNamespace, peerAuthn);
-            if (!problem) continue;
-            const via = `${route.service.namespace}/${route.service.name}:${route.port}`;
-            out.push({
-              rule: 'destinationrule-tls-mismatch',
-              subject: `${policyLabel(dr.ref)} -> ${w.id}:${port}`,
-              about: `${policyLabel(dr.ref)} -> ${w.id}`,
-              message: `${ruleLabel(tls.rule)} sets tls.mode ${tls.mode} toward ${via}, but ${problem.why} on port ${port} of ${w.id}: every sidecar client this rule applies to is refused there (rules E5, F7)`,
-              locations: [tls.rule.location, ...(problem.at ? [problem.at] : [])],
-              destination: w.id,
-              resources: [policyResource(dr.ref), workloadResource(w)],
-            });
+            for (const tls of settingsFor(dr, client?.routedSubsets.get(dr.host), w, route.port)) {
+              const problem = rejection(ctx, tls, w, port, rootNamespace, peerAuthn);
+              if (!problem) continue;
+              const via = `${route.service.namespace}/${route.service.name}:${route.port}`;
+              const subset = tls.rule.rule.startsWith('subsets[') ? ` ${tls.rule.rule}` : '';
+              out.push({
+                rule: 'destinationrule-tls-mismatch',
+                subject: `${policyLabel(dr.ref)}${subset} -> ${w.id}:${port}`,
+                about: `${policyLabel(dr.ref)} -> ${w.id}`,
+                message: `${ruleLabel(tls.rule)} sets tls.mode ${tls.mode} toward ${via}, but ${problem.why} on port ${port} of ${w.id}: every sidecar client this rule applies to is refused there (rules E5, F7)`,
+                locations: [tls.rule.location, ...(problem.at ? [problem.at] : [])],
+                destination: w.id,
+                resources: [policyResource(dr.ref), workloadResource(w)],
+              });
+            }
           }
         }
       }
     }
   }
   return out;
+}
+
+/**
+ * The TLS a client of `dr` uses toward pod `w` on Service `port`, as client-transport.ts decides
+ * it: the subsets a mesh VirtualService routes to whose labels select `w` (each route its own
+ * cluster), else the port level, else the top level.
+ */
+function settingsFor(
+  dr: DestinationTls,
+  routed: ReadonlySet<string> | undefined,
+  w: Workload,
+  port: number,
+): TlsSetting[] {
+  const subsets = dr.subsetTls.filter(
+    (s) => routed?.has(s.name) && istioSelectorMatches(s.labels, w.podLabels),
+  );
+  if (subsets.length > 0) return subsets.map((s) => s.tls);
+  const base = dr.portTls.get(port) ?? dr.tls;
+  return base ? [base] : [];
 }
 
 function containerPorts(w: Workload): number[] {

@@ -111,6 +111,39 @@ describe('destinationrule-tls-mismatch', () => {
     expect(f!.message).toContain('but PeerAuthentication shop/mtls');
     expect(f!.message).toContain('makes it STRICT on port 8080 of shop/api[Deployment]');
   });
+
+  /** A subset v1 (pods labelled version: v1) with its own TLS; a mesh VirtualService may route to it. */
+  const SUBSET_DR = `
+---
+apiVersion: networking.istio.io/v1beta1
+kind: DestinationRule
+metadata: { name: api, namespace: shop }
+spec:
+  host: api.shop.svc.cluster.local
+  subsets: [{ name: v1, labels: { app: api }, trafficPolicy: { tls: { mode: DISABLE } } }]
+`;
+  const ROUTE_V1 = `
+---
+apiVersion: networking.istio.io/v1beta1
+kind: VirtualService
+metadata: { name: api, namespace: shop }
+spec:
+  hosts: [api.shop.svc.cluster.local]
+  http: [{ route: [{ destination: { host: api.shop.svc.cluster.local, subset: v1 } }] }]
+`;
+  const mismatches = (yaml: string) =>
+    findings(NAMESPACES + api('shop') + STRICT + yaml).filter((f) => f.rule === 'destinationrule-tls-mismatch');
+
+  it('F7 a subset tls DISABLE toward STRICT pods, where a mesh VirtualService routes to the subset', () => {
+    const got = mismatches(SUBSET_DR + ROUTE_V1);
+    expect(got.map((f) => f.message)).toEqual([
+      'DestinationRule shop/api subsets[0].trafficPolicy.tls sets tls.mode DISABLE toward shop/api:80, but PeerAuthentication shop/mtls makes it STRICT on port 8080 of shop/api[Deployment]: every sidecar client this rule applies to is refused there (rules E5, F7)',
+    ]);
+  });
+
+  it('F7 a subset no VirtualService routes to sends nothing its way: no finding', () => {
+    expect(mismatches(SUBSET_DR)).toEqual([]);
+  });
 });
 
 /** registry-only-external-blocked (rule F10): shop/web's egress names 203.0.113.0/24 on TCP 443. */
