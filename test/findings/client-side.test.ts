@@ -132,7 +132,9 @@ spec:
   http: [{ route: [{ destination: { host: api.shop.svc.cluster.local, subset: v1 } }] }]
 `;
   const mismatches = (yaml: string) =>
-    findings(NAMESPACES + api('shop') + STRICT + yaml).filter((f) => f.rule === 'destinationrule-tls-mismatch');
+    findings(NAMESPACES + api('shop') + STRICT + yaml).filter(
+      (f) => f.rule === 'destinationrule-tls-mismatch',
+    );
 
   it('F7 a subset tls DISABLE toward STRICT pods, where a mesh VirtualService routes to the subset', () => {
     const got = mismatches(SUBSET_DR + ROUTE_V1);
