@@ -1,7 +1,7 @@
 import { policyLabel, type RuleRef, ruleLabel } from '../core/refs.js';
 import { clientRoutes } from '../l7/client-transport.js';
 import type { DestinationTls, TlsSetting } from '../l7/client-types.js';
-import { chooseSidecar, outboundMode } from '../l7/sidecar-scope.js';
+import { chooseSidecar, exportedTo, outboundMode } from '../l7/sidecar-scope.js';
 import { type ClientTls, checkTransport } from '../l7/transport.js';
 import { istioSelectorMatches } from '../manifests/label-match.js';
 import type { Workload } from '../model/types.js';
@@ -114,8 +114,8 @@ function rejection(
 /**
  * registry-only-external-blocked (issue 16 item 7, rule F10): a NetworkPolicy egress rule lets a
  * sidecar client reach addresses outside the cluster, but its outbound policy is REGISTRY_ONLY and
- * no ServiceEntry registers those addresses, so the sidecar blackholes the calls: the egress rule
- * is dead. Only rules of an isolating egress policy are reported (without one nothing names the
+ * no ServiceEntry exported to its namespace registers those addresses, so the sidecar blackholes
+ * the calls: the egress rule is dead. Only rules of an isolating egress policy are reported (without one nothing names the
  * addresses); a ServiceEntry without addresses (it claims every address on its ports, F12) or an
  * `excludeOutboundIPRanges` annotation (the call may bypass the sidecar) silences it.
  */
@@ -123,14 +123,17 @@ export function registryOnlyFindings(ctx: RevisionContext): RawFinding[] {
   const { rev, matrix } = ctx;
   const { client, rootNamespace } = rev.policies.istio;
   if (!client) return [];
-  const entries = rev.policies.serviceEntries;
-  if (entries.some((e) => e.addresses.length === 0)) return [];
-  const registered = (r: IpRange) => entries.some((e) => e.addresses.some((a) => rangesOverlap(a, r)));
   const out: RawFinding[] = [];
   for (const src of matrix.workloads) {
     const w = src.workload;
     const info = rev.l7.sidecar(w);
     if (!info.injected || info.unknown !== undefined || EXCLUDE_IPS in w.podAnnotations) continue;
+    // Only the entries exported to the client's namespace are in its registry (F12).
+    const entries = rev.policies.serviceEntries.filter((e) =>
+      exportedTo(e.exportTo, e.namespace, w.namespace),
+    );
+    if (entries.some((e) => e.addresses.length === 0)) continue;
+    const registered = (r: IpRange) => entries.some((e) => e.addresses.some((a) => rangesOverlap(a, r)));
     const choice = chooseSidecar(client, w, rootNamespace);
     if (outboundMode(client, choice.sidecar) !== 'REGISTRY_ONLY') continue;
     const by = choice.sidecar?.outbound
@@ -155,7 +158,7 @@ export function registryOnlyFindings(ctx: RevisionContext): RawFinding[] {
       out.push({
         rule: 'registry-only-external-blocked',
         subject: `${key} -> ${src.id}`,
-        message: `${key} lets ${src.id} reach ${f.ranges.join(', ')} (${f.conns.toString()}) outside the cluster, but ${by} and no ServiceEntry registers those addresses: its sidecar blackholes the calls, so the rule is dead (rule F10)`,
+        message: `${key} lets ${src.id} reach ${f.ranges.join(', ')} (${f.conns.toString()}) outside the cluster, but ${by} and no ServiceEntry exported to its namespace registers those addresses: its sidecar blackholes the calls, so the rule is dead (rule F10)`,
         locations: [
           f.rule.location,
           ...(choice.sidecar?.outboundLocation ? [choice.sidecar.outboundLocation] : []),

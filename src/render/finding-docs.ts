@@ -41,7 +41,7 @@ export const FINDING_RULE_DOCS: Readonly<Record<string, { readonly meaning: stri
     },
     'registry-only-external-blocked': {
       meaning:
-        "A NetworkPolicy egress rule lets a workload with a sidecar reach addresses outside the cluster, but the workload's outbound traffic policy is `REGISTRY_ONLY` (its Sidecar's, else the mesh's) and no ServiceEntry registers those addresses: the sidecar sends such calls to the blackhole ([rule F10](rules.md#f10)), so the rule is dead. Not reported while some ServiceEntry has no `addresses` (it claims every address on its ports, [rule F12](rules.md#f12)) or the workload excludes outbound IP ranges from the sidecar.",
+        "A NetworkPolicy egress rule lets a workload with a sidecar reach addresses outside the cluster, but the workload's outbound traffic policy is `REGISTRY_ONLY` (its Sidecar's, else the mesh's) and no ServiceEntry exported to its namespace registers those addresses: the sidecar sends such calls to the blackhole ([rule F10](rules.md#f10)), so the rule is dead. Not reported while some ServiceEntry exported there has no `addresses` (it claims every address on its ports, [rule F12](rules.md#f12)) or the workload excludes outbound IP ranges from the sidecar.",
       fix: 'Add a ServiceEntry for the external host (with its addresses), or remove the egress rule.',
     },
     'admin-pass-to-no-networkpolicy': {

@@ -166,13 +166,13 @@ kind: IstioOperator
 metadata: { name: io, namespace: istio-system }
 spec: { meshConfig: { outboundTrafficPolicy: { mode: REGISTRY_ONLY } } }
 `;
-const serviceEntry = (addresses: string) => `
+const serviceEntry = (addresses: string, ns = 'shop', exportTo = '') => `
 ---
 apiVersion: networking.istio.io/v1beta1
 kind: ServiceEntry
-metadata: { name: payments, namespace: shop }
+metadata: { name: payments, namespace: ${ns} }
 spec:
-  hosts: [api.payments.example]
+  hosts: [api.payments.example]${exportTo ? `\n  exportTo: ${exportTo}` : ''}
   ${addresses}
   location: MESH_EXTERNAL
   resolution: STATIC
@@ -210,6 +210,21 @@ describe('registry-only-external-blocked', () => {
       expect: 1,
     },
     {
+      id: 'F12 a ServiceEntry exported only to its own namespace registers them for that namespace',
+      yaml: MESH_REGISTRY_ONLY + serviceEntry('addresses: [203.0.113.0/24]', 'shop', '["."]'),
+      expect: 0,
+    },
+    {
+      id: 'F12 a ServiceEntry of another namespace exported only there does not register them here',
+      yaml: MESH_REGISTRY_ONLY + serviceEntry('addresses: [203.0.113.0/24]', 'legacy', '["."]'),
+      expect: 1,
+    },
+    {
+      id: 'F12 an address-less ServiceEntry not exported here claims nothing here',
+      yaml: MESH_REGISTRY_ONLY + serviceEntry('', 'legacy', '["."]'),
+      expect: 1,
+    },
+    {
       id: 'F10 a Sidecar ALLOW_ANY overrides the mesh REGISTRY_ONLY',
       yaml: MESH_REGISTRY_ONLY + sidecarOutbound('ALLOW_ANY'),
       expect: 0,
@@ -221,7 +236,7 @@ describe('registry-only-external-blocked', () => {
 
   it('names the rule, the addresses and the outbound policy', () => {
     expect(found(MESH_REGISTRY_ONLY)).toEqual([
-      'NetworkPolicy shop/to-payments-api egress[0] lets shop/web[Deployment] reach 203.0.113.0-203.0.113.255 (TCP 443) outside the cluster, but the mesh outboundTrafficPolicy is REGISTRY_ONLY and no ServiceEntry registers those addresses: its sidecar blackholes the calls, so the rule is dead (rule F10)',
+      'NetworkPolicy shop/to-payments-api egress[0] lets shop/web[Deployment] reach 203.0.113.0-203.0.113.255 (TCP 443) outside the cluster, but the mesh outboundTrafficPolicy is REGISTRY_ONLY and no ServiceEntry exported to its namespace registers those addresses: its sidecar blackholes the calls, so the rule is dead (rule F10)',
     ]);
   });
 });
