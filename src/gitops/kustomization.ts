@@ -1,4 +1,4 @@
-import { type Document, isNode, LineCounter } from 'yaml';
+import { type Document, isNode, isScalar, LineCounter } from 'yaml';
 import { isRecord } from '../core/decode.js';
 import type { AliasBudget } from '../manifests/alias-budget.js';
 import { kubeDocumentJson, kubeYamlDocument } from '../manifests/yaml-read.js';
@@ -21,9 +21,23 @@ export interface KustomizationRef {
   readonly index?: number;
 }
 
-/** A strategic-merge patch file, kept to point a reviewer at the patch that changed an object. */
+/** The transformer kustomize applies a patch entry with, as its transformations annotation names it. */
+export type PatchTransformer =
+  | 'PatchStrategicMergeTransformer'
+  | 'PatchTransformer'
+  | 'PatchJson6902Transformer';
+
+/**
+ * A patch (strategic-merge or JSON 6902, in a file or inline), kept to point a reviewer at the
+ * patch that changed an object. Listed in the order kustomize applies them: patchesStrategicMerge,
+ * patches, patchesJson6902.
+ */
 export interface PatchRef {
-  readonly value: string;
+  readonly transformer: PatchTransformer;
+  /** The patch file, as written; absent for an inline patch. */
+  readonly value?: string;
+  /** An inline patch's text; `line` is the kustomization's line of its first line (see inlineText). */
+  readonly inline?: { readonly text: string; readonly line: number; readonly exact: boolean };
   readonly targetKind?: string;
   readonly targetName?: string;
 }
@@ -72,6 +86,20 @@ class Collector {
     return offset === undefined ? 1 : this.lines.linePos(offset).line;
   }
 
+  /**
+   * Where an inline patch's lines are in the kustomization: a literal block scalar (`|`) keeps
+   * them line for line from the line after its indicator (`exact`); any other scalar folds or
+   * escapes lines, so everything in it points at the scalar's first line.
+   */
+  inlineText(
+    path: readonly (string | number)[],
+    text: string,
+  ): { text: string; line: number; exact: boolean } {
+    const node = this.doc.getIn(path, true);
+    const exact = isScalar(node) && node.type === 'BLOCK_LITERAL';
+    return { text, line: this.line(path) + (exact ? 1 : 0), exact };
+  }
+
   add(role: RefRole, field: string, value: unknown, path: readonly (string | number)[]): void {
     if (typeof value === 'string' && value !== '') {
       const last = path[path.length - 1];
@@ -115,24 +143,44 @@ function collectLists(c: Collector, body: Record<string, unknown>): void {
   }
 }
 
+function targetOf(p: Record<string, unknown>): { targetKind?: string; targetName?: string } {
+  const target = isRecord(p.target) ? p.target : {};
+  return {
+    ...(typeof target.kind === 'string' ? { targetKind: target.kind } : {}),
+    ...(typeof target.name === 'string' ? { targetName: target.name } : {}),
+  };
+}
+
+/** A `patches` / `patchesJson6902` entry: its file, else its inline `patch:` text. */
+function patchEntry(
+  c: Collector,
+  transformer: PatchTransformer,
+  field: string,
+  p: Record<string, unknown>,
+  i: number,
+): void {
+  c.add('file', field, p.path, [field, i, 'path']);
+  if (typeof p.path === 'string') c.patches.push({ transformer, value: p.path, ...targetOf(p) });
+  else if (typeof p.patch === 'string')
+    c.patches.push({ transformer, inline: c.inlineText([field, i, 'patch'], p.patch), ...targetOf(p) });
+}
+
 function collectPatches(c: Collector, body: Record<string, unknown>): void {
-  for (const [i, p] of records(body.patches)) {
-    c.add('file', 'patches', p.path, ['patches', i, 'path']);
-    if (typeof p.path !== 'string') continue;
-    const target = isRecord(p.target) ? p.target : {};
-    c.patches.push({
-      value: p.path,
-      ...(typeof target.kind === 'string' ? { targetKind: target.kind } : {}),
-      ...(typeof target.name === 'string' ? { targetName: target.name } : {}),
-    });
-  }
+  for (const [i, p] of records(body.patches)) patchEntry(c, 'PatchTransformer', 'patches', p, i);
+  const smp: PatchRef[] = [];
   strings(body.patchesStrategicMerge).forEach((v, i) => {
-    if (typeof v !== 'string' || v.includes('\n')) return;
-    c.add('file', 'patchesStrategicMerge', v, ['patchesStrategicMerge', i]);
-    c.patches.push({ value: v });
+    if (typeof v !== 'string') return;
+    const transformer = 'PatchStrategicMergeTransformer';
+    if (v.includes('\n')) smp.push({ transformer, inline: c.inlineText(['patchesStrategicMerge', i], v) });
+    else {
+      c.add('file', 'patchesStrategicMerge', v, ['patchesStrategicMerge', i]);
+      smp.push({ transformer, value: v });
+    }
   });
+  // kustomize applies patchesStrategicMerge first, then patches, then patchesJson6902.
+  c.patches.unshift(...smp);
   for (const [i, p] of records(body.patchesJson6902))
-    c.add('file', 'patchesJson6902', p.path, ['patchesJson6902', i, 'path']);
+    patchEntry(c, 'PatchJson6902Transformer', 'patchesJson6902', p, i);
   for (const [i, p] of records(body.replacements))
     c.add('file', 'replacements', p.path, ['replacements', i, 'path']);
   if (isRecord(body.openapi)) c.add('file', 'openapi', body.openapi.path, ['openapi', 'path']);

@@ -5,7 +5,8 @@ import type { DocumentOrigin } from '../manifests/types.js';
 import { kubeDocumentJson, kubeYamlDocuments, kubeYamlValueOrUndefined } from '../manifests/yaml-read.js';
 import { dirOf } from './graph.js';
 import type { ParsedKustomization } from './kustomization.js';
-import { matchDoc, originFor, type SourceDoc, type SourceDocs } from './source-docs.js';
+import { type PatchLocator, patchLocator } from './patch-locators.js';
+import { matchDoc, originFor, type SourceDocs } from './source-docs.js';
 
 export const ORIGIN_ANNOTATION = 'config.kubernetes.io/origin';
 export const TRANSFORMATIONS_ANNOTATION = 'alpha.config.kubernetes.io/transformations';
@@ -96,32 +97,43 @@ function documentText(stdout: string, doc: Document): string {
   return body.endsWith('\n') || body === '' ? body : `${body}\n`;
 }
 
-/** Kustomization files whose patches touched the object, in the order they were applied. */
-function patchingKustomizations(ctx: KustomizeOutputContext, transformations: unknown): string[] {
-  if (!Array.isArray(transformations)) return [];
-  return transformations.flatMap((t) => {
-    if (!isRecord(t) || !isRecord(t.configuredBy)) return [];
+/** The kustomization files whose patches touched the object, each with the transformers it ran. */
+function patchingKustomizations(
+  ctx: KustomizeOutputContext,
+  transformations: unknown,
+): Map<string, Set<string>> {
+  const out = new Map<string, Set<string>>();
+  if (!Array.isArray(transformations)) return out;
+  for (const t of transformations) {
+    if (!isRecord(t) || !isRecord(t.configuredBy)) continue;
     const kind = t.configuredBy.kind;
     const file = repoPath(ctx, t.configuredIn);
-    return typeof kind === 'string' && kind.startsWith('Patch') && file ? [file] : [];
-  });
+    if (typeof kind !== 'string' || !kind.startsWith('Patch') || !file) continue;
+    out.set(file, (out.get(file) ?? new Set()).add(kind));
+  }
+  return out;
 }
 
-function patchDocs(
+/**
+ * Where each patch that touched the object writes, in the order kustomize applied them
+ * (kustomizations innermost first, as the annotation lists them; inside one, its own order).
+ */
+function patchLocators(
   ctx: KustomizeOutputContext,
-  files: readonly string[],
-  kind: string,
-  name: string,
-): SourceDoc[] {
-  const out: SourceDoc[] = [];
-  for (const file of new Set(files)) {
+  by: ReadonlyMap<string, ReadonlySet<string>>,
+  object: { readonly kind: string; readonly name: string; readonly rendered: unknown },
+): PatchLocator[] {
+  const out: PatchLocator[] = [];
+  for (const [file, transformers] of by) {
     const k = ctx.kustomizations.get(dirOf(file));
     for (const patch of k?.patches ?? []) {
-      if (patch.targetKind !== undefined && patch.targetKind !== kind) continue;
-      if (patch.targetName !== undefined && !name.includes(patch.targetName)) continue;
-      const path = posix.normalize(posix.join(dirOf(file), patch.value));
-      const doc = matchDoc(ctx.sources.of(path), kind, name);
-      if (doc) out.push(doc);
+      if (!transformers.has(patch.transformer)) continue;
+      const docs =
+        patch.value === undefined
+          ? undefined
+          : ctx.sources.of(posix.normalize(posix.join(dirOf(file), patch.value)));
+      const locator = patchLocator(patch, docs, file, object);
+      if (locator) out.push(locator);
     }
   }
   return out;
@@ -136,13 +148,8 @@ function originOf(ctx: KustomizeOutputContext, json: Record<string, unknown>): D
   // `path`: a resource file; `configuredIn`: made by a generator declared in that kustomization.
   const file = repoPath(ctx, body.path) ?? repoPath(ctx, body.configuredIn) ?? ctx.rootFile;
   const original = matchDoc(ctx.sources.of(file), kind, name);
-  const patches = patchDocs(
-    ctx,
-    patchingKustomizations(ctx, annotation(json, TRANSFORMATIONS_ANNOTATION)),
-    kind,
-    name,
-  );
-  return originFor(file, original, patches);
+  const by = patchingKustomizations(ctx, annotation(json, TRANSFORMATIONS_ANNOTATION));
+  return originFor(file, original, patchLocators(ctx, by, { kind, name, rendered: json }));
 }
 
 /** A document's JSON for finding its origin; one kubectl would refuse is still passed on (and refused there). */

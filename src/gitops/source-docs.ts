@@ -4,6 +4,7 @@ import type { AliasBudget } from '../manifests/alias-budget.js';
 import { offsetOf } from '../manifests/locate.js';
 import type { DocumentOrigin, ObjectPath } from '../manifests/types.js';
 import { kubeDocumentJson, kubeYamlDocuments } from '../manifests/yaml-read.js';
+import type { PatchLocator } from './patch-locators.js';
 
 /** One document of an original (pre-render) file, to find lines in. */
 export interface SourceDoc {
@@ -83,30 +84,23 @@ function isIdentity(path: ObjectPath): boolean {
   );
 }
 
-function hasPath(json: unknown, path: ObjectPath): boolean {
-  let node = json;
-  for (const segment of path) {
-    if (typeof segment === 'number') node = Array.isArray(node) ? node[segment] : undefined;
-    else node = isRecord(node) ? node[segment] : undefined;
-    if (node === undefined) return false;
-  }
-  return true;
-}
-
 /**
  * The origin of a rendered object: its first line in the original file, and for a node inside it
- * the last patch that writes that node, else the original file (nearest existing ancestor).
+ * the last patch that writes that node (patch-locators.ts), else the original file (nearest
+ * existing ancestor).
  */
 export function originFor(
   file: string,
   original: SourceDoc | undefined,
-  patches: readonly SourceDoc[],
+  patches: readonly PatchLocator[],
 ): DocumentOrigin {
   const line = original ? lineOf(original, []) : 1;
   const locate = (path: ObjectPath): { file: string; line: number } | undefined => {
     if (!isIdentity(path)) {
-      const patch = [...patches].reverse().find((p) => hasPath(p.json, path));
-      if (patch) return { file: patch.file, line: lineOf(patch, path) };
+      for (const patch of [...patches].reverse()) {
+        const at = patch.line(path);
+        if (at !== undefined) return { file: patch.file, line: at };
+      }
     }
     return original ? { file: original.file, line: lineOf(original, path) } : undefined;
   };

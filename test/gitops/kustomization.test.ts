@@ -47,9 +47,12 @@ helmGlobals: {chartHome: charts}
       'file v.yaml:19',
       'path charts:20',
     ]);
+    // In kustomize's order: patchesStrategicMerge, patches, patchesJson6902; inline text placed.
     expect(k.patches).toEqual([
-      { value: 'p.yaml', targetKind: 'Deployment', targetName: 'web' },
-      { value: 'smp.yaml' },
+      { transformer: 'PatchStrategicMergeTransformer', value: 'smp.yaml' },
+      { transformer: 'PatchTransformer', value: 'p.yaml', targetKind: 'Deployment', targetName: 'web' },
+      { transformer: 'PatchTransformer', inline: { text: '- op: remove', line: 8, exact: true } },
+      { transformer: 'PatchJson6902Transformer', value: 'j.yaml' },
     ]);
   });
 
