@@ -104,5 +104,7 @@ export function originFor(
     }
     return original ? { file: original.file, line: lineOf(original, path) } : undefined;
   };
-  return { file, line, locate };
+  const metadata = original && isRecord(original.json) ? original.json.metadata : undefined;
+  const namespace = isRecord(metadata) ? metadata.namespace : undefined;
+  return { file, line, locate, ...(typeof namespace === 'string' ? { sourceNamespace: namespace } : {}) };
 }

@@ -332,7 +332,7 @@ function parseRendered(file: SourceFile, origins: RenderedOrigins, revision: str
     const label = `the object from ${origin.file}:${origin.line} rendered by ${origins.root}`;
     const part: ParsedFile = { objects: [], diagnostics: [] };
     parseDocument({ pos, doc, label, out: part });
-    relocateRendered(part.objects, part.diagnostics, origin, revision);
+    relocateRendered(part.objects, part.diagnostics, origin, revision, origins.root);
     out.objects.push(...part.objects);
     out.diagnostics.push(...part.diagnostics);
   });

@@ -11,6 +11,7 @@ export function relocateRendered(
   diagnostics: Diagnostic[],
   origin: DocumentOrigin,
   revision: string,
+  root: string,
 ): void {
   const at = (file: string, line: number): SourceLocation => ({ revision, file, line, column: 1 });
   const location = at(origin.file, origin.line);
@@ -19,7 +20,9 @@ export function relocateRendered(
     return found ? at(found.file, found.line) : location;
   };
   objects.forEach((obj, index) => {
-    objects[index] = { ...obj, location, locate };
+    const source = origin.sourceNamespace;
+    const rendered = { root, ...(source !== undefined ? { sourceNamespace: source } : {}) };
+    objects[index] = { ...obj, location, locate, rendered };
   });
   diagnostics.forEach((d, index) => {
     diagnostics[index] = { ...d, location };

@@ -21,6 +21,8 @@ export interface DocumentOrigin {
   readonly line: number;
   /** The source position of a node inside the object, when the original files show it. */
   readonly locate?: (path: ObjectPath) => { readonly file: string; readonly line: number } | undefined;
+  /** `metadata.namespace` as the original file writes it, when it writes one. */
+  readonly sourceNamespace?: string;
 }
 
 export interface RenderedOrigins {
@@ -61,6 +63,8 @@ export interface K8sObject {
   readonly location: SourceLocation;
   /** Location of a node inside the object; falls back to the nearest existing ancestor. */
   locate(path: ObjectPath): SourceLocation;
+  /** For an object of a render tool's output: its render root, and the namespace its source file wrote. */
+  readonly rendered?: { readonly root: string; readonly sourceNamespace?: string };
 }
 
 /**

@@ -20,6 +20,17 @@ function identity(obj: K8sObject): string {
   return `${group}/${obj.kind}/${obj.namespace}/${obj.name}`;
 }
 
+/** `base/np.yaml:3 rendered by clusters/prod`: two copies of one base file differ by their root. */
+function where(obj: K8sObject): string {
+  const root = obj.rendered ? ` rendered by ${obj.rendered.root}` : '';
+  return `${fileLine(obj.location)}${root}`;
+}
+
+/** The later copy's place, when the diagnostic's own location does not tell the two apart. */
+function later(earlier: K8sObject, obj: K8sObject): string {
+  return obj.rendered || fileLine(earlier.location) === fileLine(obj.location) ? ` (${where(obj)})` : '';
+}
+
 /**
  * The same object declared twice: the later one wins, as with `kubectl apply` of the files in
  * order, and a warning names both places. The earlier copy is removed everywhere (workloads,
@@ -34,7 +45,7 @@ function dropDuplicates(objects: readonly K8sObject[], out: Diagnostic[]): K8sOb
       out.push({
         severity: 'warning',
         code: 'duplicate-object',
-        message: `${objectLabel(obj)} is declared again (first at ${fileLine(earlier.location)}); this later one is used`,
+        message: `${objectLabel(obj)} is declared again (first at ${where(earlier)}); this later one${later(earlier, obj)} is used`,
         location: obj.location,
       });
     }
