@@ -1,7 +1,9 @@
 import { type GatewayHop, gatewayHops } from '../l7/gateway-hops.js';
 import { type EgressHop, serviceEntryHops } from '../l7/service-entry-hops.js';
+import { workloadPeer } from '../model/peers.js';
 import type { Workload } from '../model/types.js';
 import type { Layer } from '../report/types.js';
+import type { ConnSet } from '../values/conn-set.js';
 import type { AnalysedRevision } from './analyze-revision.js';
 
 /**
@@ -33,5 +35,19 @@ export function egressHops(r: AnalysedRevision, layer: Layer): EgressHop[] {
           root: istio.rootNamespace,
           injected: (w: Workload) => r.l7.sidecar(w).injected,
         };
-  return serviceEntryHops(r.model, r.policies.serviceEntries, layer === 'l7' ? undefined : r.l4, scope);
+  const l4 = layer === 'l7' ? undefined : r.l4;
+  // Through an egress gateway the client's leg is a pair like any other: NetworkPolicy both ways,
+  // then the gateway pods' authorization with the client's identity.
+  const reach = (client: Workload, pod: Workload, conns: ConnSet): ConnSet => {
+    const allowed = l4
+      ? conns
+          .intersect(l4.egress(client, workloadPeer(pod)).allowed)
+          .intersect(l4.ingress(pod, workloadPeer(client)).allowed)
+      : conns;
+    return allowed.isEmpty()
+      ? allowed
+      : r.l7.evaluate(workloadPeer(client), pod, allowed).effective.intersect(allowed);
+  };
+  const gateways = scope ? { edges: r.policies.gateways, reach } : undefined;
+  return serviceEntryHops(r.model, r.policies.serviceEntries, l4, scope, gateways);
 }

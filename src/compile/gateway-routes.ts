@@ -26,20 +26,25 @@ type Json = Readonly<Record<string, unknown>>;
  * The gateway side of a VirtualService bound to gateways other than `mesh` (F1): its hosts, and per
  * route what it matches, where it sends it and how. Called by the traffic decoder with its Issues,
  * so each field is checked once: that decoder checks the route and destination levels, this one
- * the match, rewrite and fault blocks. `undefined` for a VirtualService that binds no gateway.
+ * the match, rewrite and fault blocks. `undefined` for a VirtualService that binds no gateway,
+ * unless `options.mesh` asks for the routes of one that applies to sidecars (egress gateways).
  */
 export function decodeGatewayVirtualService(
   o: K8sObject,
   spec: Json,
   fqdn: (host: string) => string,
   issues: Issues,
+  options: { readonly mesh?: boolean } = {},
 ): GatewayVirtualService | undefined {
   const ns = o.namespace;
-  const named = (Array.isArray(spec.gateways) ? spec.gateways : []).filter(
-    (g): g is string => typeof g === 'string' && g !== 'mesh',
+  const listed = (Array.isArray(spec.gateways) ? spec.gateways : []).filter(
+    (g): g is string => typeof g === 'string',
   );
-  if (named.length === 0) return undefined;
-  const resolve = (g: string) => (g.includes('/') ? g : `${ns}/${g}`);
+  const named = listed.filter((g) => g !== 'mesh');
+  // F1: gateways omitted means `mesh`. Mesh routes matter here only toward an egress gateway.
+  const mesh = listed.length === 0 || listed.includes('mesh');
+  if (named.length === 0 && !(options.mesh && mesh)) return undefined;
+  const resolve = (g: string) => (g === 'mesh' || g.includes('/') ? g : `${ns}/${g}`);
   const hosts = (Array.isArray(spec.hosts) ? spec.hosts : [])
     .filter((h): h is string => typeof h === 'string')
     .map((h) => h.toLowerCase());
@@ -52,7 +57,7 @@ export function decodeGatewayVirtualService(
       routes.push(decodeRoute(o, kind, r, path, { hosts: hostSet, key: scopeKey }, resolve, fqdn, issues));
     });
   }
-  return { gateways: [...new Set(named.map(resolve))], hosts, namespace: ns, routes };
+  return { gateways: [...new Set(named.map(resolve))], mesh, hosts, namespace: ns, routes };
 }
 
 function decodeRoute(

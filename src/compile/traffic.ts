@@ -81,7 +81,12 @@ export function decodeTraffic(model: ClusterModel): TrafficPolicies {
     if (issues.count > 0) diagnostics.push(...invalidDiagnostics(o, issues));
     else {
       if (vs) meshVirtualServices.push(vs);
-      if (bound) gatewayVirtualServices.push(bound);
+      // A mesh-only VirtualService's routes, for the egress gateways it may send to; its fields were
+      // checked above at the levels sidecars read, so the gateway decoder's checks are not reported.
+      const meshOnly = bound
+        ? undefined
+        : decodeGatewayVirtualService(o, spec, (h) => fqdn(h, o.namespace), new Issues(), { mesh: true });
+      if (bound ?? meshOnly) gatewayVirtualServices.push((bound ?? meshOnly)!);
     }
   }
   const subsets = new Map<string, Map<string, Subset>>();

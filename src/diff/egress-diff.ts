@@ -1,3 +1,4 @@
+import { ruleLabel } from '../core/refs.js';
 import type { EgressHop } from '../l7/service-entry-hops.js';
 import type { L7Cell } from '../l7/types.js';
 import { externalPeer, workloadPeer } from '../model/peers.js';
@@ -53,18 +54,21 @@ export function diffEgress(
       afterConns,
     };
     pairs.push(pair);
+    // The egress gateway's routes first when the call goes through one (the reviewer's line), then the entry.
     const cite = (h: EgressHop | undefined, revision: Cause['revision']): Cause[] =>
       h && !lens.conns(h.verdict).isEmpty()
         ? [
-            {
+            ...(h.routes ?? []).map(({ rule }) => ({ rule: ruleLabel(rule), location: rule.location })),
+            { rule: `ServiceEntry ${h.entry.namespace}/${h.entry.name}`, location: h.entry.ref.location },
+          ].map(
+            (c): Cause => ({
               revision,
               layer: 'l7',
               effect: 'allows',
-              rule: `ServiceEntry ${h.entry.namespace}/${h.entry.name}`,
+              ...c,
               conns: lens.conns(h.verdict).toString(),
-              location: h.entry.ref.location,
-            },
-          ]
+            }),
+          )
         : [];
     info.set(pair, {
       destination: { id: hop.destinationId, kind: 'external' },

@@ -130,7 +130,7 @@ function rewritten(requests: RequestSet, route: GatewayRoute): RequestSet {
 }
 
 /** The pods behind a destination host (a Service FQDN) and their container port (F2, F6). */
-function backends(
+export function backends(
   model: ClusterModel,
   host: string,
   port: number | undefined,

@@ -69,7 +69,7 @@ export interface GatewayRoute {
   readonly matches: RequestSet;
   /** `match[].port` values; empty: any server port. */
   readonly ports: readonly number[];
-  /** `match[].gateways` restricting the route to some of the VirtualService's gateways; empty: all. */
+  /** `match[].gateways` restricting the route to some of the VirtualService's gateways (`mesh` as written); empty: all. */
   readonly gateways: readonly string[];
   readonly destinations: readonly GatewayRouteDest[];
   /** The request is completed at the gateway (directResponse, redirect, fault.abort at 100%, F4). */
@@ -85,6 +85,8 @@ export interface GatewayRoute {
 export interface GatewayVirtualService {
   /** `namespace/name` of the Gateways it binds (short names resolved in its namespace). */
   readonly gateways: readonly string[];
+  /** It applies to sidecars too (`gateways` omitted or naming `mesh`, F1): its `mesh` routes send from clients. */
+  readonly mesh?: boolean;
   /** Lower-cased hosts as written (the Host header a client sends to the gateway). */
   readonly hosts: readonly string[];
   readonly namespace: string;

@@ -1,3 +1,4 @@
+import { ruleLabel } from '../core/refs.js';
 import type { L4Engine } from '../l4/engine-api.js';
 import type { L4Cell, SideVerdict } from '../l4/verdict.js';
 import { externalPeer } from '../model/peers.js';
@@ -5,7 +6,9 @@ import type { ClusterModel, Workload } from '../model/types.js';
 import { ConnSet } from '../values/conn-set.js';
 import { cutAddressSpace, type IpRange, parseCidr } from '../values/ip-range.js';
 import { PortSet } from '../values/port-set.js';
+import { type EgressRoute, egressRoute, gatewayLeg, gatewayProxies } from './gateway-egress.js';
 import type { HopVerdict } from './gateway-hops.js';
+import type { CitedRule, GatewayModel, IstioGateway } from './gateway-types.js';
 import { type ClientScope, hostScope } from './service-entry-scope.js';
 import type { ServiceEntryModel } from './service-entry-types.js';
 
@@ -23,9 +26,18 @@ export interface EgressHop {
   readonly uncertainBecause?: string;
   /** How the client's sidecar treats the call when the Sidecar scope or registry decided (F9, F10). */
   readonly scopeBecause?: string;
+  /** The routes that send the call through an egress gateway (the mesh route, the gateway's server and route). */
+  readonly routes?: readonly CitedRule[];
 }
 
 const ALL_V4: IpRange = parseCidr('0.0.0.0/0');
+
+/** The mesh's gateways, for hosts routed through an egress gateway (only with the Istio layer). */
+export interface EgressGateways {
+  readonly edges: GatewayModel;
+  /** What the client reaches on a gateway pod, judged as any pair (NetworkPolicy, the pod's authorization). */
+  readonly reach: (client: Workload, pod: Workload, conns: ConnSet) => ConnSet;
+}
 
 /**
  * Every (client, ServiceEntry host port) of a revision (issue 17 item 1, F12): a client reaches the
@@ -41,9 +53,11 @@ export function serviceEntryHops(
   entries: readonly ServiceEntryModel[],
   l4: L4Engine | undefined,
   scope?: ClientScope,
+  gateways?: EgressGateways,
 ): EgressHop[] {
   const hops: EgressHop[] = [];
   const cuts = l4 ? cutAddressSpace(l4.ipBoundaries).filter((r) => r.family === 4) : [];
+  const proxies = gateways ? gatewayProxies(gateways.edges) : new Map();
   for (const entry of entries) {
     // Every workload: a namespace the entry is not exported to still reaches the host by
     // passthrough under ALLOW_ANY (F12 'unmatched', F10), and one without a sidecar dials it directly.
@@ -61,14 +75,25 @@ export function serviceEntryHops(
             ...(reach.uncertain ? [reach.uncertain(host)] : []),
             ...(scoped.kind === 'partly' ? [scoped.why] : []),
           ];
-          hops.push({
+          const hop: EgressHop = {
             client,
             destinationId: `${host}:${port.number}/${port.protocol}`,
             entry,
             verdict: { l4: l4Cell, effective: scoped.kind === 'blackhole' ? ConnSet.none : reach.allowed },
             ...(uncertain.length > 0 ? { uncertainBecause: uncertain.join('; ') } : {}),
             ...(scoped.kind === 'routed' ? {} : { scopeBecause: scoped.why }),
-          });
+          };
+          const ctx = { l4, cuts, entry, host, conns };
+          const asProxy = gateways ? proxies.get(client.id) : undefined;
+          const viaGateway = gateways && !asProxy && scoped.kind === 'routed' && scope?.injected(client);
+          const routed = viaGateway ? egressRoute(gateways.edges, model, host, port.number) : undefined;
+          hops.push(
+            asProxy && gateways
+              ? fromGatewayPods(hop, asProxy, gateways, host, port.number)
+              : routed && gateways
+                ? throughGateway(hop, routed, gateways, ctx)
+                : hop,
+          );
         }
       }
     }
@@ -106,5 +131,81 @@ function egressTo(
     egress: some,
     uncertain: (host) =>
       `${host} has no addresses in ServiceEntry ${entry.namespace}/${entry.name} (resolved at runtime), and NetworkPolicy egress of ${client.id} allows only some external addresses on ${conns.toString()} (F12)`,
+  };
+}
+
+interface LegContext {
+  readonly l4: L4Engine | undefined;
+  readonly cuts: readonly IpRange[];
+  readonly entry: ServiceEntryModel;
+  readonly host: string;
+  readonly conns: ConnSet;
+}
+
+/**
+ * A client whose sidecar sends the host to an egress gateway (F2): it reaches the host when it
+ * reaches some gateway pod (NetworkPolicy both ways, the pod's AuthorizationPolicy with the
+ * client's identity) and that pod's NetworkPolicy egress lets it on to the host; the client's own
+ * egress toward the host's addresses plays no part.
+ */
+function throughGateway(hop: EgressHop, route: EgressRoute, gw: EgressGateways, ctx: LegContext): EgressHop {
+  const cited = [...new Set(route.rules.map((r) => ruleLabel(r.rule)))].join(', ');
+  const via = `routed through egress gateway ${route.gateway.key} (${cited})`;
+  if (!route.sends) {
+    const why = `${via}, but no route of the gateway sends ${ctx.host} on: the gateway drops it`;
+    return {
+      ...hop,
+      verdict: { ...hop.verdict, effective: ConnSet.none },
+      scopeBecause: why,
+      routes: route.rules,
+    };
+  }
+  const out = ConnSet.of('TCP', PortSet.range(route.outPort));
+  let reached = false;
+  let uncertain: string | undefined;
+  let egress: SideVerdict | null = null;
+  for (const pod of route.pods) {
+    const first = gw.reach(hop.client, pod.workload, ConnSet.of('TCP', PortSet.range(pod.port)));
+    if (first.isEmpty()) continue;
+    const second = ctx.l4
+      ? egressTo(ctx.l4, pod.workload, ctx.entry, out, ctx.cuts)
+      : { allowed: out, egress: null };
+    if (second.allowed.isEmpty()) continue;
+    reached = true;
+    egress = second.egress;
+    uncertain = second.uncertain?.(ctx.host);
+    break;
+  }
+  const allowed = reached ? ctx.conns : ConnSet.none;
+  const { uncertainBecause: _, ...rest } = hop;
+  return {
+    ...rest,
+    verdict: { l4: { allowed, egress, ingress: null }, effective: allowed },
+    ...(uncertain ? { uncertainBecause: uncertain } : {}),
+    scopeBecause: reached ? via : `${via}, and the gateway pods or their egress block it`,
+    routes: route.rules,
+  };
+}
+
+/**
+ * Istio's gateway pods are proxies: they send a host only where their Gateway's routes send it
+ * (F1), whatever their NetworkPolicy egress allows; Sidecar scopes do not apply to them (F8).
+ */
+function fromGatewayPods(
+  hop: EgressHop,
+  gateways: readonly IstioGateway[],
+  gw: EgressGateways,
+  host: string,
+  port: number,
+): EgressHop {
+  const sends = gateways.some((g) => {
+    const leg = gatewayLeg(gw.edges, g, host, undefined);
+    return leg !== undefined && (leg.port ?? port) === port;
+  });
+  if (sends) return hop;
+  return {
+    ...hop,
+    verdict: { ...hop.verdict, effective: ConnSet.none },
+    scopeBecause: `gateway pods of ${gateways.map((g) => g.key).join(', ')} send ${host} only where a route of theirs does, and none does on port ${port}`,
   };
 }

@@ -74,10 +74,8 @@ const F10_SIDECAR_WALL =
   'F10: under ALLOW_ANY a destination outside the Sidecar scope is passed through, not blocked; NCA reads egress.hosts as a wall';
 const GATEWAY_DESTINATION =
   'F2/F12: NCA lets mesh pods reach an egress gateway pod only with the requests a mesh VirtualService routes to it; we take the gateway pods as an ordinary destination (NetworkPolicy and AuthorizationPolicy decide)';
-const EGRESS_GATEWAY_ROUTING =
-  'issue 17 item 5: a mesh VirtualService routing a ServiceEntry host to an egress gateway (F2) is not modelled yet: we answer the direct reach from the client, NCA only the legs through the gateway';
-const GATEWAY_AS_CLIENT =
-  'issue 17 item 5: gateway pods send only routed requests; our ServiceEntry hops still take them as clients of every host';
+const MESH_ROUTE_IN_GATEWAY_ONLY_VS =
+  "F1: the VirtualService's gateways list only the egress Gateway (no mesh), so sidecars never receive it and its match.gateways [mesh] route does nothing: clients dial the host directly. NCA applies that route and lets clients reach the host only through the gateway";
 
 const MESH_DIFFERENCES: readonly MeshDifference[] = [
   {
@@ -105,8 +103,8 @@ const MESH_DIFFERENCES: readonly MeshDifference[] = [
   {
     expected: 'sidecars-and-gateways-test-connectivity-map.txt',
     pairs: (k) => k.endsWith(' => httpbin.example.com'),
-    kind: 'not yet',
-    why: EGRESS_GATEWAY_ROUTING,
+    kind: 'by design',
+    why: MESH_ROUTE_IN_GATEWAY_ONLY_VS,
     ours: 'full',
   },
   {
@@ -127,16 +125,10 @@ const MESH_DIFFERENCES: readonly MeshDifference[] = [
   },
   {
     expected: 'connectivity_map_onlineboutique_multi_layer_from_live_cluster.txt',
-    pairs: (k) => k.endsWith(' => httpbin.example.com') && !k.startsWith('istio-system/istio-egressgateway'),
-    kind: 'not yet',
-    why: EGRESS_GATEWAY_ROUTING,
-    ours: 'full',
-  },
-  {
-    expected: 'connectivity_map_onlineboutique_multi_layer_from_live_cluster.txt',
-    pairs: (k) => /^istio-system\/istio-(ingress|egress)gateway\[Deployment\] => connected-with-mesh/.test(k),
-    kind: 'not yet',
-    why: GATEWAY_AS_CLIENT,
+    // The gateway pods send only what their routes send, as NCA says.
+    pairs: (k) => k.endsWith(' => httpbin.example.com') && !/^istio-system\/istio-(ingress|egress)gateway/.test(k),
+    kind: 'by design',
+    why: MESH_ROUTE_IN_GATEWAY_ONLY_VS,
     ours: 'full',
   },
 ];
