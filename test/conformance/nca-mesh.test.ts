@@ -126,7 +126,8 @@ const MESH_DIFFERENCES: readonly MeshDifference[] = [
   {
     expected: 'connectivity_map_onlineboutique_multi_layer_from_live_cluster.txt',
     // The gateway pods send only what their routes send, as NCA says.
-    pairs: (k) => k.endsWith(' => httpbin.example.com') && !/^istio-system\/istio-(ingress|egress)gateway/.test(k),
+    pairs: (k) =>
+      k.endsWith(' => httpbin.example.com') && !/^istio-system\/istio-(ingress|egress)gateway/.test(k),
     kind: 'by design',
     why: MESH_ROUTE_IN_GATEWAY_ONLY_VS,
     ours: 'full',
