@@ -87,14 +87,6 @@ export function diffMatrices<C extends L7CellLike>(
       const openInBase = inBase && baseOpen(srcGroup, src, dstGroup, dst);
       const openInHead = inHead && headOpen(srcGroup, src, dstGroup, dst);
       if (!openInBase && !openInHead) continue;
-      // A side NetworkPolicy closes is compared as closed without computing its cell (a PR that
-      // removes every policy, or rolls out default-deny, would otherwise compute the closed side of
-      // every pair); its real verdict is computed only for the pairs listed, which explain it.
-      let before = inBase ? (openInBase ? base.verdict(src, dst) : CLOSED) : undefined;
-      let after = inHead ? (openInHead ? head.verdict(src, dst) : CLOSED) : undefined;
-      if (!lens.differs(before, after)) continue;
-      const beforeConns = lens.conns(before);
-      const afterConns = lens.conns(after);
       // Pairs of workloads are listed up to the limit, class pair by class pair, and counted beyond
       // it: a PR that opens or closes the whole cluster must not expand into millions of pairs.
       // Pairs with an external peer are always listed (the report merges their ranges).
@@ -102,7 +94,18 @@ export function diffMatrices<C extends L7CellLike>(
         i === j
           ? srcGroup.members.length * (srcGroup.members.length - 1)
           : srcGroup.members.length * dstGroup.members.length;
-      if (!srcGroup.external && !dstGroup.external && listed + size > maxPairs) {
+      const counted = !srcGroup.external && !dstGroup.external && listed + size > maxPairs;
+      // A side NetworkPolicy closes is compared as closed without computing its cell (a PR that
+      // removes every policy, or rolls out default-deny, would otherwise compute the closed side of
+      // every pair); its real verdict is computed only for the pairs listed, which explain it. A
+      // pair only counted is peeked at: its verdict is not kept.
+      const get = (m: AccessMatrix<C>) => (counted ? m.peek(src, dst) : m.verdict(src, dst));
+      let before = inBase ? (openInBase ? get(base) : CLOSED) : undefined;
+      let after = inHead ? (openInHead ? get(head) : CLOSED) : undefined;
+      if (!lens.differs(before, after)) continue;
+      const beforeConns = lens.conns(before);
+      const afterConns = lens.conns(after);
+      if (counted) {
         omitted[changeKind(beforeConns, afterConns)] += size;
         continue;
       }

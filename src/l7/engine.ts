@@ -247,17 +247,18 @@ class IstioEngine implements L7Engine, CellContext {
   /** What the client side reads of `w`: its Sidecar, its Services (hosts it is dialled by). */
   private clientSignature(w: Workload): string[] {
     if (this.client === NO_CLIENT_SIDE) return [];
+    return [...this.clientReads(w), ...this.servicesOf(w).map((svc) => `svc:${svc.name}`)];
+  }
+
+  /** What `w` reads as a client: the Sidecar that applies, the DestinationRules selecting it. */
+  private clientReads(w: Workload): string[] {
+    if (this.client === NO_CLIENT_SIDE) return [];
     const sidecar = chooseSidecar(this.client, w, this.rootNamespace);
     const own = (this.client.destinationTls.size > 0 ? [...this.client.destinationTls.values()].flat() : [])
       .filter((dr) => dr.namespace === w.namespace && dr.workloadSelector)
       .filter((dr) => istioSelectorMatches(dr.workloadSelector, w.podLabels))
       .map((dr) => dr.ref.name);
-    return [
-      sidecar.sidecar?.ref.name ?? '',
-      String(sidecar.ambiguous.length),
-      ...own,
-      ...this.servicesOf(w).map((svc) => `svc:${svc.name}`),
-    ];
+    return [sidecar.sidecar?.ref.name ?? '', String(sidecar.ambiguous.length), ...own];
   }
 
   /** The source's service account, as some principal of the revision names it (source-identity.ts). */
@@ -268,7 +269,8 @@ class IstioEngine implements L7Engine, CellContext {
 
   /**
    * What `evaluate(src, dst)` reads of a workload source: its client side (namespace, sidecar,
-   * outbound capture annotations, Sidecar scope and DestinationRules: clientSignature) and its
+   * outbound capture annotations, Sidecar scope and DestinationRules: clientReads; not its own
+   * Services, which only its callers read) and its
    * service account only when a principal of the policies applied to `dst` names it. So a
    * service account another destination's policy names splits no cell of this one.
    */
@@ -290,7 +292,7 @@ class IstioEngine implements L7Engine, CellContext {
       const out = ['excludeOutboundPorts', 'includeOutboundIPRanges'].map(
         (k) => w.podAnnotations[`traffic.sidecar.istio.io/${k}`] ?? '',
       );
-      const text = JSON.stringify([w.namespace, sidecar, out, this.clientSignature(w)]);
+      const text = JSON.stringify([w.namespace, sidecar, out, this.clientReads(w)]);
       key = this.clientIndex.get(text) ?? this.clientIndex.size;
       this.clientIndex.set(text, key);
       this.clientKeys.set(w.id, key);
@@ -313,6 +315,15 @@ class IstioEngine implements L7Engine, CellContext {
         this.client.outbound,
         this.client.installedRevisions ? [...this.client.installedRevisions].sort() : null,
         this.client.defaultServiceExportTo,
+        // Mesh VirtualServices: what a Sidecar import brings along (F9) and the subsets routed to.
+        (this.client.virtualServiceImports ?? []).map((v) => [
+          v.ref.namespace,
+          v.ref.name,
+          v.exportTo,
+          v.hosts,
+          v.destinations,
+        ]),
+        [...this.client.routedSubsets].map(([h, s]) => [h, [...s].sort()]),
         this.client.digests.get(`sidecar:${this.rootNamespace}`) ?? [],
         this.client.digests.get(`ra:${this.rootNamespace}`) ?? [],
       ]),

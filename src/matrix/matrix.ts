@@ -61,6 +61,11 @@ export interface AccessMatrix<C extends L7CellLike = L7CellLike> {
   classOf(peer: Peer): number;
   /** The verdict for a pair (computed once per pair of classes). Never call with src === dst. */
   verdict(src: Peer, dst: Peer): CellVerdict<C>;
+  /**
+   * `verdict` without keeping it (its L7 cell is still shared): for pairs a caller only counts, so
+   * a change to a million pairs does not hold a million verdicts.
+   */
+  peek(src: Peer, dst: Peer): CellVerdict<C>;
   /** The L4 part of `verdict` alone, for checks that need no L7 (cached per pair of classes too). */
   l4Verdict(src: Peer, dst: Peer): L4Cell;
   /**
@@ -127,11 +132,11 @@ export function buildMatrix<C extends L7CellLike>(
     peer.kind === 'workload' ? workloadPeer(classes.representatives[classOf(peer)]!) : peer;
 
   const l4Cache = new Map<number, L4Cell>();
-  const l4Of = (src: Peer, dst: Peer, key: number): L4Cell => {
+  const l4Of = (src: Peer, dst: Peer, key: number, keep = true): L4Cell => {
     let cell = l4Cache.get(key);
     if (!cell) {
       cell = computeL4Cell(l4, representative(src), representative(dst));
-      l4Cache.set(key, cell);
+      if (keep) l4Cache.set(key, cell);
     }
     return cell;
   };
@@ -160,8 +165,8 @@ export function buildMatrix<C extends L7CellLike>(
     return cell;
   };
 
-  const compute = (src: Peer, dst: Peer, key: number): CellVerdict<C> => {
-    const l4Cell = l4Of(src, dst, key);
+  const compute = (src: Peer, dst: Peer, key: number, keep = true): CellVerdict<C> => {
+    const l4Cell = l4Of(src, dst, key, keep);
     if (!l7 || dst.kind !== 'workload' || l4Cell.allowed.isEmpty()) {
       l4OnlyCells++;
       return { l4: l4Cell, effective: l4Cell.allowed };
@@ -184,6 +189,10 @@ export function buildMatrix<C extends L7CellLike>(
         cache.set(key, v);
       }
       return v;
+    },
+    peek(src, dst) {
+      const key = keyOf(src, dst);
+      return cache.get(key) ?? compute(src, dst, key, false);
     },
     // Every verdict's L4 part is in l4Cache too.
     l4Verdict: (src, dst) => l4Of(src, dst, keyOf(src, dst)),

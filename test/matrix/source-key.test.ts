@@ -74,7 +74,7 @@ describe('L7 cells keyed by the source as the destination distinguishes it', () 
           }
         }
       }),
-      { numRuns: 300 },
+      { numRuns: 200 },
     );
   });
 
