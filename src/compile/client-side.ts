@@ -20,6 +20,7 @@ import {
   type RequestAuthnModel,
   type SidecarEgress,
   type SidecarModel,
+  type VirtualServiceImport,
 } from '../l7/client-types.js';
 import { chooseSidecar } from '../l7/sidecar-scope.js';
 import type { K8sObject } from '../manifests/types.js';
@@ -60,6 +61,7 @@ export function compileClientSide(
       routedSubsets.set(d.host, set);
     }
   }
+  const virtualServiceImports = traffic.meshVirtualServices.map(vsImport);
   const sidecars: SidecarModel[] = [];
   for (const o of model.objectsByKind.get('Sidecar') ?? []) {
     if (!NETWORKING.test(o.apiVersion)) continue;
@@ -87,6 +89,7 @@ export function compileClientSide(
     destinationTls,
     unknownTls: traffic.unknownSubsets,
     routedSubsets,
+    virtualServiceImports,
     sidecars,
     requestAuthn,
     outbound,
@@ -94,6 +97,19 @@ export function compileClientSide(
     ...(mesh.installedRevisions ? { installedRevisions: new Set(mesh.installedRevisions) } : {}),
     digests,
     diagnostics,
+  };
+}
+
+/** F9: what a Sidecar import of a mesh VirtualService brings along (exportTo checked by name only: the object is valid). */
+function vsImport(vs: TrafficPolicies['meshVirtualServices'][number]): VirtualServiceImport {
+  const spec = vs.object.body.spec as Record<string, unknown> | undefined;
+  const raw = Array.isArray(spec?.exportTo) ? spec.exportTo.filter((e) => typeof e === 'string') : [];
+  return {
+    ref: refOf(vs.object),
+    namespace: vs.object.namespace,
+    exportTo: raw.length > 0 ? raw : ['*'],
+    hosts: vs.hosts,
+    destinations: [...new Set(vs.destinations.filter((d) => d.weight !== 0).map((d) => d.host))],
   };
 }
 

@@ -5,7 +5,14 @@ import type { Service, Workload } from '../model/types.js';
 import { formatRange } from '../values/ip-range.js';
 import type { ClientSide, DestinationTls, SidecarModel, TlsSetting } from './client-types.js';
 import type { EffectiveMode } from './peer-authn.js';
-import { chooseSidecar, exportedTo, outboundMode, serviceVisible, sidecarImports } from './sidecar-scope.js';
+import {
+  chooseSidecar,
+  exportedTo,
+  importedThroughVirtualService,
+  outboundMode,
+  serviceVisible,
+  sidecarImports,
+} from './sidecar-scope.js';
 import type { ClientTls } from './transport.js';
 import type { SidecarInfo } from './types.js';
 
@@ -146,7 +153,11 @@ export function clientSends(
       sends.push(unmatched(`Service ${name} is not exported to namespace ${w.namespace} (F14)`, false));
       continue;
     }
-    if (choice.sidecar && !sidecarImports(choice.sidecar, w.namespace, r.host, r.service.namespace, r.port)) {
+    if (
+      choice.sidecar &&
+      !sidecarImports(choice.sidecar, w.namespace, r.host, r.service.namespace, r.port) &&
+      !importedThroughVirtualService(ctx.client, choice.sidecar, w.namespace, r.host, r.port)
+    ) {
       const s = choice.sidecar.ref;
       sends.push(
         unmatched(

@@ -36,6 +36,18 @@ export interface DestinationTls {
   readonly subsetTls: readonly { readonly name: string; readonly labels: Labels; readonly tls: TlsSetting }[];
 }
 
+/** A mesh VirtualService as a Sidecar's egress.hosts see it (F9). */
+export interface VirtualServiceImport {
+  readonly ref: PolicyRef;
+  readonly namespace: string;
+  /** `exportTo` as written; `*` when omitted. */
+  readonly exportTo: readonly string[];
+  /** Its hosts, FQDN (F1). */
+  readonly hosts: readonly string[];
+  /** The hosts its routes send to (weight above 0), FQDN. */
+  readonly destinations: readonly string[];
+}
+
 /** One egress listener of a Sidecar: the hosts it imports, on one port or all. */
 export interface SidecarEgress {
   /** `port.number`; `undefined`: every port. */
@@ -76,6 +88,8 @@ export interface ClientSide {
   readonly unknownTls: ReadonlySet<string>;
   /** Subsets that mesh VirtualServices route each host to (for subset TLS). */
   readonly routedSubsets: ReadonlyMap<string, ReadonlySet<string>>;
+  /** Mesh VirtualServices as a Sidecar scope imports them (F9: their destinations come along). */
+  readonly virtualServiceImports?: readonly VirtualServiceImport[];
   readonly sidecars: readonly SidecarModel[];
   readonly requestAuthn: readonly RequestAuthnModel[];
   /** `meshConfig.outboundTrafficPolicy.mode` (ALLOW_ANY when the install does not say). */

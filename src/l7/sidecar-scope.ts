@@ -1,6 +1,6 @@
 import { istioSelectorMatches } from '../manifests/label-match.js';
 import type { Service, Workload } from '../model/types.js';
-import type { ClientSide, OutboundMode, SidecarModel } from './client-types.js';
+import type { ClientSide, OutboundMode, SidecarModel, VirtualServiceImport } from './client-types.js';
 
 const EXPORT_TO = 'networking.istio.io/exportTo';
 
@@ -62,6 +62,26 @@ export function sidecarImports(
     (e) =>
       (e.port === undefined || e.port === port) &&
       e.hosts.some((h) => hostEntryMatches(h, clientNs, host, hostNs)),
+  );
+}
+
+/**
+ * F9: services used as destinations by a VirtualService the Sidecar imports are imported too. The
+ * VirtualService must be exported to the client's namespace, and an egress listener must import
+ * one of its hosts under the VirtualService's own namespace (config is imported by `ns/host`).
+ */
+export function importedThroughVirtualService(
+  client: ClientSide,
+  sidecar: SidecarModel,
+  clientNs: string,
+  host: string,
+  port: number,
+): VirtualServiceImport | undefined {
+  return (client.virtualServiceImports ?? []).find(
+    (vs) =>
+      vs.destinations.includes(host) &&
+      exportedTo(vs.exportTo, vs.namespace, clientNs) &&
+      vs.hosts.some((h) => sidecarImports(sidecar, clientNs, h, vs.namespace, port)),
   );
 }
 

@@ -38,6 +38,14 @@ const PRIVATE_API = API.replace(
 const caller = (annotations: Record<string, string>) => deploy('caller', 'app', { annotations });
 const REGISTRY_ONLY = `---\napiVersion: install.istio.io/v1alpha1\nkind: IstioOperator\nmetadata: {name: io, namespace: istio-system}\nspec: {meshConfig: {outboundTrafficPolicy: {mode: REGISTRY_ONLY}}}\n`;
 
+const OTHER_SCOPE = sidecar(
+  'default',
+  'other',
+  'egress: [{hosts: ["./*"]}]\noutboundTrafficPolicy: {mode: REGISTRY_ONLY}',
+);
+const vsToServer = (extra: string) =>
+  `---\napiVersion: networking.istio.io/v1beta1\nkind: VirtualService\nmetadata: {name: to-server, namespace: other}\nspec:\n  hosts: [server.app.svc.cluster.local]\n${extra ? `  ${extra}\n` : ''}  http: [{route: [{destination: {host: server.app.svc.cluster.local}}]}]\n`;
+
 interface Row {
   readonly id: string;
   readonly yaml: string;
@@ -221,6 +229,25 @@ const rows: Row[] = [
     id: 'F9 a Sidecar importing the exact FQDN keeps mTLS',
     yaml: STRICT_NS + sidecar('default', 'app', 'egress: [{hosts: ["app/server.app.svc.cluster.local"]}]'),
     expect: 'all',
+  },
+  // F9: a VirtualService the Sidecar imports brings its destinations along (client2 is in other).
+  {
+    id: 'F9 REGISTRY_ONLY Sidecar of other importing ./* only: app/server is blackholed',
+    yaml: OTHER_SCOPE,
+    src: 'client2',
+    expect: 'none',
+  },
+  {
+    id: 'F9 a VirtualService of other (imported by ./*) routing to app/server imports it too',
+    yaml: OTHER_SCOPE + vsToServer(''),
+    src: 'client2',
+    expect: 'all',
+  },
+  {
+    id: 'F9 only a VirtualService exported to the client namespace is imported',
+    yaml: OTHER_SCOPE + vsToServer('exportTo: [app]'),
+    src: 'client2',
+    expect: 'none',
   },
   {
     id: 'F10 Sidecar REGISTRY_ONLY blackholes what it does not import',
