@@ -86,12 +86,13 @@ function decide(w: Workload, ns: Namespace | undefined, config: Config, install:
  * on empty labels is a guess. Only a pod opting out (`sidecar.istio.io/inject: "false"`) is
  * decided whatever they are (C2a, C2c, and C2b/C2e need the label unset or "true").
  */
+// Said per namespace, not per workload: the text is part of the source's L7 key (engine sourceKey).
 function unknownNamespace(w: Workload, ns: Namespace | undefined): string | undefined {
   if (ns && ns.origin !== 'implicit') return undefined;
   if (w.podLabels[INJECT] === 'false') return undefined;
   return (
     `namespace ${w.namespace} has no Namespace object in the input, so its ${NS_INJECTION} / ${REV} labels ` +
-    `are unknown and so is whether ${w.id} gets a sidecar (rule C2); ` +
+    `are unknown and so is whether its pods get a sidecar (rule C2); ` +
     `declare its labels under namespaces: in the config to decide it`
   );
 }
