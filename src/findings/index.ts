@@ -8,8 +8,10 @@ import { acceptanceReason } from './accept.js';
 import { adminAllowOverridesFindings, adminPassFindings } from './admin-tiers.js';
 import { destinationTlsFindings, registryOnlyFindings, sidecarScopeFindings } from './client-side.js';
 import { type RevisionContext, revisionContext } from './context.js';
+import { duplicatePolicyFindings } from './duplicate-policies.js';
 import { gatewayRouteFindings } from './gateway-routes.js';
 import { meshAllowsNetworkBlocksFindings, networkAllowsMeshDeniesFindings } from './mesh-network.js';
+import { renderNamespaceFindings } from './render-namespace.js';
 import { resourceFindings } from './resource-rules.js';
 import { routingFindings } from './routing.js';
 import { RULES } from './rules.js';
@@ -47,6 +49,8 @@ const FAMILIES: readonly ((ctx: RevisionContext) => RawFinding[])[] = [
   identityWithoutSidecarFindings,
   selectsNothingFindings,
   duplicatePeerAuthFindings,
+  renderNamespaceFindings,
+  duplicatePolicyFindings,
   resourceFindings,
 ];
 

@@ -86,6 +86,18 @@ export const RULES = {
     severity: 'warning',
     title: 'istio-proxy has no CPU or memory request',
   },
+  'render-moves-namespace': {
+    severity: 'info',
+    title: 'A render puts a policy in another namespace than its file says',
+  },
+  'render-moved-policy-selects-nothing': {
+    severity: 'warning',
+    title: 'A render moved a policy into a namespace where it selects nothing',
+  },
+  'duplicate-policy': {
+    severity: 'info',
+    title: 'Policies with the same spec in one namespace under different names',
+  },
 } as const satisfies Record<string, { severity: FindingSeverity; title: string }>;
 
 export type RuleId = keyof typeof RULES;

@@ -94,6 +94,21 @@ export const FINDING_RULE_DOCS: Readonly<Record<string, { readonly meaning: stri
         'A NetworkPolicy, AuthorizationPolicy or PeerAuthentication with a non-empty selector matches no workload of the revision (usually a label typo). Empty, namespace-wide selectors are not reported.',
       fix: 'Fix the selector or delete the policy.',
     },
+    'render-moves-namespace': {
+      meaning:
+        "A render (kustomize `namespace:`, an Argo CD `destination.namespace` or Flux `targetNamespace`) puts a NetworkPolicy, AuthorizationPolicy, PeerAuthentication, RequestAuthentication or Sidecar in another namespace than its file's `metadata.namespace`; a policy acts on its own namespace only ([rule A1](rules.md#a1)). Often intended (a base reused per namespace), hence info; the message names the file's line and the render root. Files without a namespace, and mesh-wide policies in the root namespace, are not reported.",
+      fix: 'Check the namespace it is meant for; drop one of the two namespaces if they disagree by mistake.',
+    },
+    'render-moved-policy-selects-nothing': {
+      meaning:
+        "Such a move makes the policy select nothing: no workload of the namespace it landed in matches its selector (for a `{}` selector: the namespace has no workloads), while workloads of the namespace its file says would match. The policy has no effect (the real case: deny-all policies moved by a kustomization's `namespace:` away from the pods they were written for). Reported instead of `render-moves-namespace` for that object.",
+      fix: 'Drop `metadata.namespace` from the file or `namespace:` from the kustomization, whichever is wrong.',
+    },
+    'duplicate-policy': {
+      meaning:
+        'Two or more NetworkPolicies (or AuthorizationPolicies) in one namespace have the same `spec` under different names (keys in any order), e.g. a file copied or an overlay adding what its base already has. Policies add up ([rule A4](rules.md#a4)), so the copies change nothing now, but one edited later leaves the other in force. The message lists each with its file:line. The same spec in different namespaces (per-namespace defaults) is not reported.',
+      fix: 'Keep one.',
+    },
     'sidecar-cpu-request-low': {
       meaning: 'The effective istio-proxy CPU request is below `sidecar.minCpuRequest` (default `100m`).',
       fix: 'Raise it (`sidecar.istio.io/proxyCPU`), or accept it for small workloads.',
