@@ -1,4 +1,5 @@
 import { policyLabel, type RuleRef, ruleLabel } from '../core/refs.js';
+import { mostSpecific, rulesNaming } from '../l7/client-dr-hosts.js';
 import { clientRoutes } from '../l7/client-transport.js';
 import type { DestinationTls, TlsSetting } from '../l7/client-types.js';
 import { chooseSidecar, exportedTo, outboundMode } from '../l7/sidecar-scope.js';
@@ -25,14 +26,17 @@ export function destinationTlsFindings(ctx: RevisionContext): RawFinding[] {
   for (const rules of client?.destinationTls.values() ?? []) {
     for (const dr of rules) {
       if (!dr.tls && dr.portTls.size === 0 && dr.subsetTls.length === 0) continue;
-      const services = rev.model.services.filter(
-        (s) => `${s.name}.${s.namespace}.svc.cluster.local` === dr.host,
-      );
+      // Services this rule names (by wildcard too) where no more specific rule names them (F5).
+      const services = rev.model.services.filter((s) => {
+        const host = `${s.name}.${s.namespace}.svc.cluster.local`;
+        return mostSpecific(rulesNaming(client!.destinationTls, host), host).includes(dr);
+      });
       for (const w of rev.model.workloads) {
-        if (w.namespace !== services[0]?.namespace) continue;
+        const own = services.filter((s) => s.namespace === w.namespace);
+        if (own.length === 0) continue;
         for (const port of containerPorts(w)) {
-          for (const route of clientRoutes(services, w, port)) {
-            for (const tls of settingsFor(dr, client?.routedSubsets.get(dr.host), w, route.port)) {
+          for (const route of clientRoutes(own, w, port)) {
+            for (const tls of settingsFor(dr, client?.routedSubsets.get(route.host), w, route.port)) {
               const problem = rejection(ctx, tls, w, port, rootNamespace, peerAuthn);
               if (!problem) continue;
               const via = `${route.service.namespace}/${route.service.name}:${route.port}`;

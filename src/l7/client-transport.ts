@@ -3,6 +3,7 @@ import { istioSelectorMatches, serviceSelectorMatches } from '../manifests/label
 import type { Peer } from '../model/peers.js';
 import type { Service, Workload } from '../model/types.js';
 import { formatRange } from '../values/ip-range.js';
+import { hostSpecificity, mostSpecific, rulesNaming } from './client-dr-hosts.js';
 import type { ClientSide, DestinationTls, SidecarModel, TlsSetting } from './client-types.js';
 import type { EffectiveMode } from './peer-authn.js';
 import {
@@ -167,7 +168,7 @@ export function clientSends(
       );
       continue;
     }
-    if (ctx.client.unknownTls.has(r.host)) uncertain = true;
+    if ([...ctx.client.unknownTls].some((h) => hostSpecificity(h, r.host) >= 0)) uncertain = true;
     sends.push(...destinationRuleSends(ctx, w, r, dst, info, dstNamespaceMode));
   }
   return { sends: dedupe(sends), uncertain };
@@ -246,15 +247,18 @@ function applicableRules(
   host: string,
   hostNs: string,
 ): DestinationTls[] {
-  const all = ctx.client.destinationTls.get(host) ?? [];
+  const all = rulesNaming(ctx.client.destinationTls, host);
   const visible = all.filter((dr) => exportedTo(dr.exportTo ?? ['*'], dr.namespace, client.namespace));
   const own = visible.filter(
     (dr) => dr.namespace === client.namespace && istioSelectorMatches(dr.workloadSelector, client.podLabels),
   );
-  if (own.length > 0) return own;
+  if (own.length > 0) return mostSpecific(own, host);
   const ofHost = visible.filter((dr) => dr.namespace === hostNs && !dr.workloadSelector);
-  if (ofHost.length > 0) return ofHost;
-  return visible.filter((dr) => dr.namespace === ctx.root && !dr.workloadSelector);
+  if (ofHost.length > 0) return mostSpecific(ofHost, host);
+  return mostSpecific(
+    visible.filter((dr) => dr.namespace === ctx.root && !dr.workloadSelector),
+    host,
+  );
 }
 
 function dedupe(sends: readonly ClientTls[]): ClientTls[] {

@@ -324,6 +324,8 @@ class IstioEngine implements L7Engine, CellContext {
           v.destinations,
         ]),
         [...this.client.routedSubsets].map(([h, s]) => [h, [...s].sort()]),
+        // Wildcard DestinationRule hosts name Services of any namespace: read mesh-wide.
+        [...this.client.digests].filter(([k]) => k.startsWith('dr:') && k.includes('*')),
         this.client.digests.get(`sidecar:${this.rootNamespace}`) ?? [],
         this.client.digests.get(`ra:${this.rootNamespace}`) ?? [],
       ]),

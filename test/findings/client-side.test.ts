@@ -143,6 +143,25 @@ spec:
     ]);
   });
 
+  const wildcard = `
+---
+apiVersion: networking.istio.io/v1beta1
+kind: DestinationRule
+metadata: { name: all-shop, namespace: shop }
+spec:
+  host: "*.shop.svc.cluster.local"
+  trafficPolicy: { tls: { mode: DISABLE } }
+`;
+  it('F5 a wildcard host names the Services it matches', () => {
+    expect(mismatches(wildcard).map((f) => f.title)).toEqual([
+      "A DestinationRule's TLS mode is one the server rejects: DestinationRule shop/all-shop -> shop/api[Deployment]",
+    ]);
+  });
+
+  it('F5 a more specific DestinationRule for the host wins over the wildcard', () => {
+    expect(mismatches(wildcard + dr('shop', '{ tls: { mode: ISTIO_MUTUAL } }'))).toEqual([]);
+  });
+
   it('F7 a subset no VirtualService routes to sends nothing its way: no finding', () => {
     expect(mismatches(SUBSET_DR)).toEqual([]);
   });

@@ -209,6 +209,34 @@ const rows: Row[] = [
     port: 8080,
     expect: 'all',
   },
+  // F1/F5 wildcard DestinationRule hosts: the most specific match wins, per precedence level
+  {
+    id: 'F5 a wildcard *.app DR tls DISABLE names server.app: STRICT rejects',
+    yaml:
+      STRICT_NS +
+      dr('all-app', 'app', 'host: "*.app.svc.cluster.local"\ntrafficPolicy: {tls: {mode: DISABLE}}'),
+    expect: 'none',
+  },
+  {
+    id: 'F5 an exact host beats the wildcard at the same level',
+    yaml:
+      STRICT_NS +
+      dr('all-app', 'app', 'host: "*.app.svc.cluster.local"\ntrafficPolicy: {tls: {mode: DISABLE}}') +
+      dr('server', 'app', `${HOST}\ntrafficPolicy: {tls: {mode: ISTIO_MUTUAL}}`),
+    expect: 'all',
+  },
+  {
+    id: "F5 a root namespace DR for host * applies to every client's calls",
+    yaml: STRICT_NS + dr('everything', 'istio-system', 'host: "*"\ntrafficPolicy: {tls: {mode: DISABLE}}'),
+    expect: 'none',
+  },
+  {
+    id: 'F5 a wildcard of another namespace does not name server.app',
+    yaml:
+      STRICT_NS +
+      dr('all-other', 'app', 'host: "*.other.svc.cluster.local"\ntrafficPolicy: {tls: {mode: DISABLE}}'),
+    expect: 'all',
+  },
   // F8-F10 Sidecar scope and outbound policy
   {
     id: 'F9 a Sidecar not importing the host: ALLOW_ANY passes it as plaintext, STRICT rejects',
