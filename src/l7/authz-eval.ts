@@ -90,8 +90,16 @@ function anyOf(list: readonly CondSet[], widen: boolean, flags: Flags): CondSet 
 }
 
 function atom(key: string, values: readonly string[]): CondSet {
-  return CondSet.atom(`${key} in [${[...values].sort().join(', ')}]`);
+  return CondSet.atom(
+    `${key} in [${[...values].sort().join(', ')}]${key === 'remote.ip' ? REMOTE_IP_WHY : ''}`,
+  );
 }
+
+/**
+ * D13: the remote address is read from X-Forwarded-For (or PROXY protocol) as far as the gateway's
+ * numTrustedProxies trusts it, a per-request header no manifest decides: it stays a condition.
+ */
+const REMOTE_IP_WHY = ' (from X-Forwarded-For per numTrustedProxies, rule D13)';
 
 /** values AND NOT notValues, each list tested as a whole (D6). */
 function field(f: ValueField, test: (values: readonly string[]) => CondSet): CondSet {

@@ -241,9 +241,16 @@ const rows: Row[] = [
     expect: 'conditional: {when:source.ip in [10.0.0.0/8]}',
   },
   {
-    id: 'D13 remoteIpBlocks are conditional',
+    id: 'D13 remoteIpBlocks are conditional, and say why',
     yaml: ap('x', 'app', 'rules: [{from: [{source: {remoteIpBlocks: [9.9.9.9]}}]}]'),
-    expect: 'conditional: {when:remote.ip in [9.9.9.9]}',
+    expect:
+      'conditional: {when:remote.ip in [9.9.9.9] (from X-Forwarded-For per numTrustedProxies, rule D13)}',
+  },
+  {
+    id: 'D13 a remote.ip condition is conditional, and says why',
+    yaml: ap('x', 'app', 'rules: [{when: [{key: remote.ip, values: [9.9.9.0/24]}]}]'),
+    expect:
+      'conditional: {when:remote.ip in [9.9.9.0/24] (from X-Forwarded-For per numTrustedProxies, rule D13)}',
   },
   // D14 ports are container ports; D15 when keys
   {
