@@ -209,6 +209,23 @@ const rows: Row[] = [
     port: 8080,
     expect: 'all',
   },
+  // V1: a version the release does not serve is rejected by the API server, so it never takes effect
+  {
+    id: 'V1 a networking.istio.io/v1 DestinationRule on Istio 1.20 (default) takes no effect: auto-mTLS',
+    yaml:
+      STRICT_NS +
+      dr('server', 'app', `${HOST}\ntrafficPolicy: {tls: {mode: DISABLE}}`, 'networking.istio.io/v1'),
+    expect: 'all',
+  },
+  {
+    id: 'V1 a networking.istio.io/v1 Sidecar on Istio 1.20 takes no effect: nothing is blackholed',
+    yaml: sidecar(
+      'default',
+      'app',
+      'egress: [{hosts: ["istio-system/*"]}]\noutboundTrafficPolicy: {mode: REGISTRY_ONLY}',
+    ).replace('networking.istio.io/v1beta1', 'networking.istio.io/v1'),
+    expect: 'all',
+  },
   // F1/F5 wildcard DestinationRule hosts: the most specific match wins, per precedence level
   {
     id: 'F5 a wildcard *.app DR tls DISABLE names server.app: STRICT rejects',
@@ -376,6 +393,16 @@ describe('client side (SEMANTICS E6-E11, F7-F10, F14)', () => {
     const port = row.port ?? 80;
     const cell = mesh(row.yaml).cell(row.src ?? 'client', row.dst ?? 'server', tcp(port));
     expect(show(at(cell, port))).toBe(row.expect);
+  });
+});
+
+describe('V1 with the release configured (mesh.istioRelease 1.22)', () => {
+  const on122 = { ...config(), mesh: { ...config().mesh, istioRelease: '1.22' } };
+  it('the same v1 DestinationRule is served and closes the STRICT port', () => {
+    const yaml =
+      STRICT_NS +
+      dr('server', 'app', `${HOST}\ntrafficPolicy: {tls: {mode: DISABLE}}`, 'networking.istio.io/v1');
+    expect(show(at(mesh(yaml, on122).cell('client'), 80))).toBe('none');
   });
 });
 
