@@ -33,6 +33,8 @@ export interface InputOptions {
   readonly stdin?: Uint8Array;
   /** Only these targets (names from the config or discovered); all when absent or empty. */
   readonly targets?: readonly string[];
+  /** URLs this repository is known by, added to the config's render.repoURLs (Application sources). */
+  readonly repoURLs?: readonly string[];
 }
 
 /**
@@ -148,6 +150,9 @@ export async function effectiveConfig(options: InputOptions): Promise<Config> {
     ...loaded,
     ...(options.include?.length ? { include: options.include } : {}),
     mesh: { ...loaded.mesh, ...(options.injection ? { injection: options.injection } : {}) },
+    ...(options.repoURLs?.length
+      ? { render: { ...loaded.render, repoURLs: [...loaded.render.repoURLs, ...options.repoURLs] } }
+      : {}),
     sidecar: {
       ...loaded.sidecar,
       ...(options.minCpuRequest ? { minCpuRequest: options.minCpuRequest } : {}),

@@ -31,7 +31,16 @@ function diffOptions(inputs: ActionInputs) {
     ...(inputs.injection !== undefined && { injection: inputs.injection }),
     ...(inputs.minCpuRequest !== undefined && { minCpuRequest: inputs.minCpuRequest }),
     ...(inputs.minMemoryRequest !== undefined && { minMemoryRequest: inputs.minMemoryRequest }),
+    ...thisRepository(process.env),
   };
+}
+
+/** The repository the workflow runs in is the one Argo CD / Flux sources must name to be rendered. */
+function thisRepository(env: NodeJS.ProcessEnv): { repoURLs?: string[] } {
+  const server = env.GITHUB_SERVER_URL ?? 'https://github.com';
+  return env.GITHUB_REPOSITORY
+    ? { repoURLs: [`${server.replace(/\/+$/, '')}/${env.GITHUB_REPOSITORY}`] }
+    : {};
 }
 
 function logDiagnostics(report: Report): void {

@@ -21,6 +21,8 @@ export interface CommonArgs {
   readonly include: readonly string[];
   /** Only these targets (config `targets`, or discovered), when the repository holds several. */
   readonly targets: readonly string[];
+  /** `--repo-url`: URLs this repository is known by (Argo CD / Flux sources from them are rendered). */
+  readonly repoURLs: readonly string[];
   readonly layer: Layer;
   readonly injection?: InjectionAssumption;
   readonly output?: string;
@@ -55,6 +57,7 @@ const OPTIONS = {
   config: { type: 'string' },
   include: { type: 'string', multiple: true },
   target: { type: 'string', multiple: true },
+  'repo-url': { type: 'string', multiple: true },
   format: { type: 'string' },
   layer: { type: 'string' },
   'link-base': { type: 'string' },
@@ -90,6 +93,7 @@ export function parseCommand(argv: readonly string[], cwd: string): Command {
     repo: values.repo ?? cwd,
     include: values.include ?? [],
     targets: values.target ?? [],
+    repoURLs: values['repo-url'] ?? [],
     layer: oneOf('--layer', values.layer ?? 'effective', LAYERS),
     ...(values.config ? { config: values.config } : {}),
     ...(values['assume-injection']

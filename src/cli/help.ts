@@ -3,6 +3,8 @@ const COMMON = `Input options:
   --config FILE              config file (default: <repo>/.policy-diff.yaml when present)
   --include GLOB             only read matching files (repeatable; default **/*.yaml, **/*.yml, **/*.json)
   --target NAME              only this target when the repository holds several clusters (repeatable)
+  --repo-url URL             a URL this repository is known by: Argo CD / Flux sources from it are
+                             rendered, others reported as not analysed (repeatable)
   --layer l4|l7|effective    which layer to report (default: effective)
   --assume-injection labelled|all|none
                              which workloads have an Istio sidecar (default: labelled, from namespace and pod labels)

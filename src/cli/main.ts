@@ -158,6 +158,7 @@ async function inputOptions(
     ...(command.config ? { configPath: command.config } : {}),
     ...(command.include.length ? { include: command.include } : {}),
     ...(command.targets.length ? { targets: command.targets } : {}),
+    ...(command.repoURLs.length ? { repoURLs: command.repoURLs } : {}),
     ...(command.injection ? { injection: command.injection } : {}),
   };
 }

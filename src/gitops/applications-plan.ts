@@ -163,7 +163,13 @@ export function planApplications(
   repoURLs: readonly string[],
   revision: string,
 ): AppPlan {
-  const objects = readAppObjects(files);
+  // A patch (a kustomization names it under patches...) is a fragment of an object, not one.
+  const patches = new Set(
+    [...parsed.values()].flatMap((k) =>
+      k.refs.filter((r) => r.role === 'file').map((r) => posix.normalize(posix.join(k.dir, r.value))),
+    ),
+  );
+  const objects = readAppObjects(files.filter((f) => !patches.has(f.path)));
   if (objects.length === 0) return EMPTY;
   const repo = new ThisRepo(repoURLs);
   const texts = new Map(files.map((f) => [f.path, f.text]));
@@ -186,7 +192,7 @@ export function planApplications(
     const unit = unitOf(s, index, parsed, config.remote);
     return unit.root ? [unit] : plainUnits(unit, index, parsed, manifests, config.remote);
   });
-  const grouped = groupUnits(units);
+  const grouped = withTopFiles(groupUnits(units));
   const diagnostics = read.remote.map((r) => remoteDiagnostic(revision, r));
   if (repo.assumed.size > 0) diagnostics.push(assumedNote(revision, [...repo.assumed], objects[0]?.at));
   const dirs = new Set(grouped.flatMap((u) => (u.root ? [...u.root.dirs] : [])));
@@ -203,7 +209,7 @@ function assumedNote(
   return {
     severity: 'note',
     code: 'application-repo-assumed',
-    message: `no repository URL is configured (render.repoURLs, --repo-url): ${shown}${urls.length > 3 ? ` and ${urls.length - 3} more` : ''} taken for this repository because the paths they name exist here`,
+    message: `${shown}${urls.length > 3 ? ` and ${urls.length - 3} more` : ''} taken for this repository because the paths they name exist here (render.repoURLs or --repo-url says which URLs are)`,
     location: { revision, file: at?.file ?? '.', line: at?.line ?? 1, column: 1 },
   };
 }
@@ -224,4 +230,21 @@ function groupUnits(units: readonly Omit<AppUnit, 'group'>[]): AppUnit[] {
     return self ? self.appPath : dirOf(top.source.at.file);
   };
   return units.map((u) => ({ ...u, group: groupOf(u) }));
+}
+
+/**
+ * A file holding top Applications (applied by hand or by `flux bootstrap`, read by no Application)
+ * is part of their target, as it is: without it, clusters/prod/apps.yaml and
+ * clusters/staging/apps.yaml would meet in "(other files)" as duplicates.
+ */
+function withTopFiles(units: AppUnit[]): AppUnit[] {
+  const read = new Set(units.flatMap((u) => [...u.reads]));
+  const tops = new Map<string, AppUnit>();
+  for (const u of units)
+    if (!read.has(u.source.at.file) && !tops.has(u.source.at.file)) tops.set(u.source.at.file, u);
+  const own = [...tops].map(([file, u]): AppUnit => {
+    const { landing: _landing, ...source } = u.source;
+    return { source, appPath: u.appPath, group: u.group, plain: [file], reads: new Set([file]) };
+  });
+  return [...units, ...own];
 }

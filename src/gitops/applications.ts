@@ -187,4 +187,13 @@ export class ThisRepo {
     if (exists) this.assumed.add(url);
     return exists;
   }
+
+  /**
+   * A source no URL names but convention makes this repository (the GitRepository `flux bootstrap`
+   * creates in the cluster, not in the repository): taken when its path exists, and said.
+   */
+  byConvention(what: string, exists: boolean): boolean {
+    if (exists) this.assumed.add(what);
+    return exists;
+  }
 }

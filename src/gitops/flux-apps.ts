@@ -21,13 +21,24 @@ function gitSource(
   ref: Readonly<Record<string, unknown>>,
   ownNamespace: string,
   sources: FluxSources,
-): { url: string } | { what: string } {
+): { url: string } | { bootstrap: string } | { what: string } {
   const kind = str(ref.kind) ?? 'GitRepository';
   const name = str(ref.name) ?? '';
   const found = sources.get(sourceKey(kind, str(ref.namespace) ?? ownNamespace, name));
   if (kind !== 'GitRepository') return { what: `${kind} ${name}` };
+  // `flux bootstrap` makes flux-system/flux-system in the cluster: the repository that holds clusters/.
+  if (!found && name === 'flux-system')
+    return { bootstrap: 'GitRepository flux-system (made by flux bootstrap, not in the repository)' };
   if (!found) return { what: `GitRepository ${name} (not in this revision)` };
   return { url: str(rec(found.json.spec).url) ?? '' };
+}
+
+function isHere(repo: ThisRepo, source: { url: string } | { bootstrap: string }, exists: boolean): boolean {
+  return 'url' in source ? repo.holds(source.url, exists) : repo.byConvention(source.bootstrap, exists);
+}
+
+function urlOf(source: { url: string } | { bootstrap: string }): string {
+  return 'url' in source ? source.url : source.bootstrap;
 }
 
 function namespaceOf(obj: AppObject): string {
@@ -44,11 +55,13 @@ function readKustomization(
 ) {
   const label = appLabel(obj);
   const spec = rec(obj.json.spec);
+  // Without a sourceRef Flux applies nothing: a fragment (a patch's target), not a Kustomization.
+  if (!spec.sourceRef) return;
   const at = { file: obj.at.file, line: obj.lineOf(['spec', 'sourceRef']) };
   const source = gitSource(rec(spec.sourceRef), namespaceOf(obj), sources);
   const path = repoPath(str(spec.path));
-  if ('what' in source || path === undefined || !repo.holds(source.url, tree.exists(path))) {
-    const what = 'what' in source ? source.what : `${source.url} path ${str(spec.path) ?? '.'}`;
+  if ('what' in source || path === undefined || !isHere(repo, source, tree.exists(path))) {
+    const what = 'what' in source ? source.what : `${urlOf(source)} path ${str(spec.path) ?? '.'}`;
     out.remote.push({ app: label, at, what });
     return;
   }
@@ -82,6 +95,7 @@ function readHelmRelease(
   const label = appLabel(obj);
   const spec = rec(obj.json.spec);
   const chart = rec(rec(spec.chart).spec);
+  if (!spec.chartRef && !chart.chart) return; // a fragment (a patch's target), no release
   const at = {
     file: obj.at.file,
     line: obj.lineOf(spec.chartRef ? ['spec', 'chartRef'] : ['spec', 'chart']),
@@ -96,11 +110,11 @@ function readHelmRelease(
   }
   const source = gitSource(rec(chart.sourceRef), namespaceOf(obj), sources);
   const path = repoPath(str(chart.chart));
-  if ('what' in source || path === undefined || !repo.holds(source.url, tree.exists(`${path}/Chart.yaml`))) {
+  if ('what' in source || path === undefined || !isHere(repo, source, tree.exists(`${path}/Chart.yaml`))) {
     const what =
       'what' in source
         ? `chart ${str(chart.chart) ?? '?'} from ${source.what}`
-        : `${source.url} chart ${str(chart.chart) ?? '?'}`;
+        : `${urlOf(source)} chart ${str(chart.chart) ?? '?'}`;
     out.remote.push({ app: label, at, what });
     return;
   }

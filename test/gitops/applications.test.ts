@@ -3,11 +3,14 @@ import { renderText } from '../../src/render/text.js';
 import type { Report } from '../../src/report/types.js';
 import { runDiff } from '../../src/run.js';
 import { commitAll, initRepo, writeFiles } from '../git/helpers.js';
+import { runCli } from '../helpers/cli.js';
 import { ARGO, ARGO_HEAD, FLUX, FLUX_HEAD } from './app-layouts.js';
 import { hasHelm, hasKustomize, helmSearchPath, noHelm, tempDir } from './helpers.js';
 
 function changes(report: Report): string[] {
-  return report.changes.map((c) => `${c.target} ${c.kind} ${c.source.id} -> ${c.destination.id}: ${c.added}`);
+  return report.changes.map(
+    (c) => `${c.target ?? '(one cluster)'} ${c.kind} ${c.source.id} -> ${c.destination.id}: ${c.added}`,
+  );
 }
 
 function twoCommits(prefix: string, files: Record<string, string>, head: Record<string, string>) {
@@ -89,6 +92,66 @@ describe.skipIf(!hasKustomize || !hasHelm)(
   },
 );
 
+describe.skipIf(!hasKustomize)(
+  'Flux as bootstrapped: no GitRepository in the repository, values patches',
+  () => {
+    // flux2-kustomize-helm-example: `flux bootstrap` makes GitRepository flux-system in the cluster,
+    // and apps/production patches the base's HelmRelease with a fragment that has no chart.
+    const layout: Record<string, string> = {
+      ...Object.fromEntries(
+        Object.entries(FLUX).filter(([p]) => !p.includes('flux-system/') && !p.includes('podinfo')),
+      ),
+      'apps/production/kustomization.yaml': 'resources:\n  - ../base\npatches:\n  - path: values.yaml\n',
+      'apps/production/values.yaml':
+        'apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: podinfo\nspec:\n  values:\n    replicaCount: 2\n',
+      'apps/base/release.yaml':
+        'apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: podinfo\nspec:\n  chart:\n    spec:\n      chart: podinfo\n      sourceRef:\n        kind: HelmRepository\n        name: podinfo\n',
+    };
+    layout['apps/base/kustomization.yaml'] = 'resources:\n  - apps.yaml\n  - netpol.yaml\n  - release.yaml\n';
+    let fx: ReturnType<typeof twoCommits>;
+    beforeAll(() => {
+      fx = twoCommits('flux-bootstrap', layout, FLUX_HEAD);
+    });
+    afterAll(() => fx.repo.remove());
+
+    it('takes flux-system for this repository; a patch fragment is no HelmRelease; a chart from a HelmRepository is reported', async () => {
+      const { report } = await runDiff({ repo: fx.repo.path, base: fx.base, head: fx.head, layer: 'l4' });
+      expect(changes(report)).toEqual([
+        'clusters/production opened shop/batch[Deployment] -> shop/web[Deployment]: TCP 8080',
+      ]);
+      const notes = report.diagnostics.filter((d) => d.code === 'application-repo-assumed');
+      expect(notes[0]?.message).toContain(
+        'GitRepository flux-system (made by flux bootstrap, not in the repository)',
+      );
+      const remote = report.diagnostics.filter((d) => d.code === 'application-source-not-analysed');
+      expect([...new Set(remote.map((d) => `${d.location?.file}:${d.location?.line}`))]).toEqual([
+        'apps/base/release.yaml:7',
+      ]);
+      expect(report.diagnostics.filter((d) => d.code === 'duplicate-object')).toEqual([]);
+    });
+
+    it('--repo-url given (the CLI): the bootstrap GitRepository is still this repository', async () => {
+      const run = await runCli([
+        'diff',
+        '--repo',
+        fx.repo.path,
+        '--repo-url',
+        'https://github.com/example/fleet',
+        '--layer',
+        'l4',
+        '--format',
+        'json',
+        fx.base,
+        fx.head,
+      ]);
+      const report = JSON.parse(run.stdout) as Report;
+      expect(changes(report)).toEqual([
+        'clusters/production opened shop/batch[Deployment] -> shop/web[Deployment]: TCP 8080',
+      ]);
+    });
+  },
+);
+
 describe.skipIf(!hasKustomize)('Argo CD: an app of apps', () => {
   let fx: ReturnType<typeof twoCommits>;
   beforeAll(() => {
@@ -99,7 +162,7 @@ describe.skipIf(!hasKustomize)('Argo CD: an app of apps', () => {
   it('follows root -> apps -> sources, with kustomize options and destination.namespace', async () => {
     const { report } = await runDiff({ repo: fx.repo.path, base: fx.base, head: fx.head, layer: 'l4' });
     expect(changes(report)).toEqual([
-      'argocd opened shop/prod-batch[Deployment] -> shop/prod-web[Deployment]: TCP 8080',
+      '(one cluster) opened shop/prod-batch[Deployment] -> shop/prod-web[Deployment]: TCP 8080',
     ]);
     // The remote Helm chart is not analysed: a warning at its line, and argocd's changes are uncertain.
     const remote = report.diagnostics.filter((d) => d.code === 'application-source-not-analysed');
