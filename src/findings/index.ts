@@ -9,12 +9,14 @@ import { adminAllowOverridesFindings, adminPassFindings } from './admin-tiers.js
 import { destinationTlsFindings, registryOnlyFindings, sidecarScopeFindings } from './client-side.js';
 import { type RevisionContext, revisionContext } from './context.js';
 import { duplicatePolicyFindings } from './duplicate-policies.js';
+import { gatewayHostFindings } from './gateway-hosts.js';
 import { gatewayRouteFindings } from './gateway-routes.js';
 import { meshAllowsNetworkBlocksFindings, networkAllowsMeshDeniesFindings } from './mesh-network.js';
 import { renderNamespaceFindings } from './render-namespace.js';
 import { resourceFindings } from './resource-rules.js';
 import { routingFindings } from './routing.js';
 import { RULES } from './rules.js';
+import { serviceEntryEgressFindings } from './service-entry-egress.js';
 import { sidecarEgressFindings, sidecarPortFindings } from './sidecar-ports.js';
 import {
   duplicatePeerAuthFindings,
@@ -38,6 +40,8 @@ const FAMILIES: readonly ((ctx: RevisionContext) => RawFinding[])[] = [
   networkAllowsMeshDeniesFindings,
   routingFindings,
   gatewayRouteFindings,
+  gatewayHostFindings,
+  serviceEntryEgressFindings,
   destinationTlsFindings,
   registryOnlyFindings,
   sidecarScopeFindings,

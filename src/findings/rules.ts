@@ -22,6 +22,18 @@ export const RULES = {
     severity: 'error',
     title: 'A Gateway route sends requests from outside to a backend that blocks the gateway',
   },
+  'gateway-host-unrouted': {
+    severity: 'info',
+    title: 'A Gateway accepts a host that no VirtualService bound to it serves',
+  },
+  'serviceentry-egress-blocked': {
+    severity: 'warning',
+    title: 'NetworkPolicy egress blocks a ServiceEntry host for every workload that routes it',
+  },
+  'egress-bypasses-gateway': {
+    severity: 'warning',
+    title: 'A host sent through an egress gateway is also reachable directly under NetworkPolicy',
+  },
   'destinationrule-tls-mismatch': {
     severity: 'error',
     title: "A DestinationRule's TLS mode is one the server rejects",

@@ -29,6 +29,21 @@ export const FINDING_RULE_DOCS: Readonly<Record<string, { readonly meaning: stri
         "A route of a VirtualService bound to an Istio Gateway sends requests from outside to a backend, but the gateway pods' egress NetworkPolicy, the backend's ingress NetworkPolicy, its PeerAuthentication or its AuthorizationPolicy (with the gateway's identity) blocks every port the routes use: the route is dead, clients get 503 or 403.",
       fix: "Admit the gateway's pods (namespace and labels, or its service account's principal) at the backend, or remove the route.",
     },
+    'gateway-host-unrouted': {
+      meaning:
+        'A server of an Istio Gateway accepts a host (within its namespace restriction `ns/host`) that no VirtualService bound to the Gateway serves: requests for it reach no backend (404 on HTTP, the connection reset on TLS/TCP). Servers that need no route (an HTTP server with `httpsRedirect`, `AUTO_PASSTHROUGH`) and Ingress-made listeners are not checked. Info: the routes of a shared Gateway may live in another repository.',
+      fix: 'Bind a VirtualService for the host to the Gateway (`gateways: [ns/name]`), or drop the host from the server.',
+    },
+    'serviceentry-egress-blocked': {
+      meaning:
+        'A ServiceEntry host port is routed by the sidecars of some workloads (exported to their namespace, imported by their Sidecar: [rules F9](rules.md#f9), [F12](rules.md#f12)), but NetworkPolicy egress blocks its addresses for every one of them, so the entry serves no one. Workloads sent through an egress gateway are not counted (their direct egress is meant to be closed), nor are uncertain answers (a host without `addresses` against egress open to some addresses only).',
+      fix: "Allow egress to the host's addresses (an `ipBlock` on its port) for the workloads that call it, route it through an egress gateway, or remove the entry.",
+    },
+    'egress-bypasses-gateway': {
+      meaning:
+        "A VirtualService applying to sidecars sends a ServiceEntry host through an egress gateway, but NetworkPolicy egress lets workloads (other than the gateway's pods) reach the host's addresses directly: a workload without a sidecar, or one that dials the address, bypasses the gateway. Only NetworkPolicy enforces an egress gateway ([rule F11](rules.md#f11)).",
+      fix: "Close direct egress to the host's addresses (allow egress only to the gateway's pods and DNS) for the workloads the gateway is meant to govern.",
+    },
     'destinationrule-tls-mismatch': {
       meaning:
         "A DestinationRule sets a `tls.mode` (top level or per port) that the destination's sidecar rejects on a port the rule covers, whatever the client: `DISABLE` (plaintext) or `SIMPLE`/`MUTUAL` (no Istio client certificate) toward STRICT, `ISTIO_MUTUAL` toward DISABLE ([rule E5](rules.md#e5)), or `ISTIO_MUTUAL` toward pods without a sidecar ([rule F7](rules.md#f7)). A DestinationRule wins over auto-mTLS ([rule E6](rules.md#e6)), so every sidecar client it applies to is refused there. A subset's `tls` counts on the pods its labels select where a mesh VirtualService routes to the subset.",
