@@ -18,7 +18,18 @@ export class RootDigests {
     private readonly contents: ReadonlyMap<string, Buffer>,
   ) {}
 
+  private readonly roots = new Map<PlannedRoot, string>();
+
   of(root: PlannedRoot): string {
+    let digest = this.roots.get(root);
+    if (digest === undefined) {
+      digest = this.compute(root);
+      this.roots.set(root, digest);
+    }
+    return digest;
+  }
+
+  private compute(root: PlannedRoot): string {
     const named = [...root.files].filter((f) => this.index.files.has(f));
     const paths = [...new Set([...filesUnder(this.index, root.dirs), ...named])].sort();
     const hash = createHash('sha256').update(JSON.stringify(root.spec));
