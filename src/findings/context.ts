@@ -4,6 +4,7 @@ import type { SourceLocation } from '../core/location.js';
 import type { PolicyRef } from '../core/refs.js';
 import type { Candidates } from '../l4/engine-api.js';
 import { type PolicyModel, policyApplies } from '../l7/authz-model.js';
+import type { AuthorizationEntry } from '../l7/istio-policies.js';
 import type { L7Cell } from '../l7/types.js';
 import type { K8sObject, Labels } from '../manifests/types.js';
 import type { AccessMatrix } from '../matrix/matrix.js';
@@ -19,7 +20,7 @@ export interface RevisionContext {
   readonly matrix: AccessMatrix<L7Cell>;
   readonly config: Config;
   /** The revision's compiled AuthorizationPolicies (the ones the engine evaluates), with their objects. */
-  readonly authz: readonly { readonly model: PolicyModel; readonly object: K8sObject }[];
+  readonly authz: readonly AuthorizationEntry[];
   /**
    * Answers shared by both revisions' rules, keyed by what they depend on (matrix fingerprints):
    * what did not change between base and head is computed once.

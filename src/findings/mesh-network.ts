@@ -7,6 +7,7 @@ import { workloadPeer } from '../model/peers.js';
 import type { Workload } from '../model/types.js';
 import { ConnSet } from '../values/conn-set.js';
 import { PortSet } from '../values/port-set.js';
+import { decided, pairDecisionKey, workloadsKey } from './carry-forward.js';
 import { enforced, listSome, objectResource, policyResource, type RevisionContext } from './context.js';
 import { acceptedText, type EntryMember, entryFinding, membersText, memberText } from './entry-findings.js';
 import type { RawFinding } from './types.js';
@@ -91,10 +92,10 @@ export function meshAllowsNetworkBlocksFindings(ctx: RevisionContext): RawFindin
     // possibleSources never holds d itself.
     return possible.some((s) => among.has(s) && test(s));
   };
-  for (const { model, object } of ctx.authz) {
+  for (const { model, object, digest: content } of ctx.authz) {
     if (!enforced(model) || model.action !== 'ALLOW') continue;
     const dsts = ctx.authzTargets(model).filter((d) => ctx.injected(d));
-    for (const rule of dsts.length ? model.rules : []) {
+    for (const [index, rule] of (dsts.length ? model.rules : []).entries()) {
       if (rule.invalid) continue;
       // One finding per entry of the rule (field and value), its dead destinations or pairs counted.
       const members = new Map<NamedValue, DeadMember[]>();
@@ -106,14 +107,24 @@ export function meshAllowsNetworkBlocksFindings(ctx: RevisionContext): RawFindin
           const named = ctx.namedWorkloads(n.field, n.value).injected;
           const rep = named.find((s) => s !== d);
           if (!rep) continue;
-          // Alive when one of them gets through (or might: uncertain).
-          const through = someReaching(
-            named,
-            d,
-            (s) => l4Uncertain(cellOf(s)) || cellOf(s).allowed.overlaps(ports),
-          );
-          if (through || l4Uncertain(cellOf(rep))) continue;
-          if (!meshLets(rep, d, ports)) continue;
+          // The entry, its named workloads and d as the fingerprints see them: the same in head as in
+          // base, the answer is base's (only the finding's text is built again, from head's objects).
+          const ends = workloadsKey(ctx, named);
+          const fd = ctx.matrix.fingerprint(workloadPeer(d));
+          const key =
+            ends === undefined || fd === undefined
+              ? undefined
+              : `mesh-dead\u0000${content}\u0000${index}\u0000${n.field}\u0000${n.value}\u0000${ends}\u0000${d.id}\u0000${fd}`;
+          const dead = decided(ctx, key, () => {
+            // Alive when one of them gets through (or might: uncertain).
+            const through = someReaching(
+              named,
+              d,
+              (s) => l4Uncertain(cellOf(s)) || cellOf(s).allowed.overlaps(ports),
+            );
+            return !through && !l4Uncertain(cellOf(rep)) && meshLets(rep, d, ports);
+          });
+          if (!dead) continue;
           const list = members.get(n) ?? [];
           members.set(n, list);
           if (n.field === 'namespaces') {
@@ -252,7 +263,11 @@ export function meshDeniedPairs(ctx: RevisionContext): DeniedMember[] {
     if (!ctx.ingressNamesSources(d)) continue;
     for (const s of ctx.possibleSources(d)) {
       if (!ctx.injected(s)) continue;
+      // Pairs whose ends base saw with the same fingerprints and found nothing on are not asked again.
+      const key = pairDecisionKey(ctx, 'mesh-denies', s, d);
+      if (key !== undefined && ctx.shared.get(key) === false) continue;
       const member = meshDeniesAll(ctx, s, d, meshLets);
+      if (key !== undefined) ctx.shared.set(key, member !== undefined);
       if (member) out.push(member);
     }
   }

@@ -1,0 +1,92 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { AnalysedRevision } from '../../src/analysis/analyze-revision.js';
+import { buildLayerMatrices } from '../../src/analysis/layers.js';
+import { DEFAULT_CONFIG } from '../../src/config/types.js';
+import { revisionContext } from '../../src/findings/context.js';
+import { computeFindings, RULES, revisionFindings } from '../../src/findings/index.js';
+import type { RawFinding } from '../../src/findings/types.js';
+import type { Finding } from '../../src/report/types.js';
+import { analyse, clusterWidePairArb, editedPairArb, type RandomRepo } from '../matrix/random-repo.js';
+import { deadEntryPairArb, leanClusterWidePairArb, pairArb, podEditPairArb } from './lean-repo.js';
+
+/** What a reader sees of a finding: everything but the order. */
+function shown(f: Finding): string {
+  return JSON.stringify([f.rule, f.status, f.title, f.message, f.locations, f.source, f.destination]);
+}
+
+/** Remembers nothing: every answer the rules would share or carry forward is computed again. */
+class Forgetful extends Map<string, unknown> {
+  override set(): this {
+    return this;
+  }
+}
+
+/**
+ * The plain computation: each revision's rules from scratch (own matrices, nothing remembered within or
+ * between the revisions), classified by rule and subject as computeFindings does (default config: no
+ * severity changes, nothing accepted).
+ */
+function fromScratch(base: AnalysedRevision, head: AnalysedRevision): string[] {
+  const fresh = buildLayerMatrices(base, head, 'effective');
+  const [before, after] = [base, head].map((rev, i) =>
+    revisionFindings(revisionContext(rev, fresh[i]!, DEFAULT_CONFIG, new Forgetful())),
+  ) as [Map<string, RawFinding>, Map<string, RawFinding>];
+  const finding = (f: RawFinding, status: Finding['status']): Finding => ({
+    rule: f.rule,
+    severity: RULES[f.rule].severity,
+    status,
+    title: `${RULES[f.rule].title}: ${f.about ?? f.subject}`,
+    message: f.message,
+    locations: f.locations,
+    ...(f.source !== undefined ? { source: f.source } : {}),
+    ...(f.destination !== undefined ? { destination: f.destination } : {}),
+  });
+  const out = [...after].map(([k, f]) => finding(f, before.has(k) ? 'existing' : 'new'));
+  for (const [k, f] of before) if (!after.has(k)) out.push(finding(f, 'fixed'));
+  return out.map(shown).sort();
+}
+
+const PAIR_RULES = new Set(['mesh-allows-network-blocks', 'network-allows-mesh-denies']);
+
+function law(pairs: fc.Arbitrary<readonly [RandomRepo, RandomRepo]>, runs: number): number {
+  let pairFindings = 0;
+  fc.assert(
+    fc.property(pairs, ([b, h]) => {
+      const [base, head] = [analyse(b, 'base'), analyse(h, 'head')];
+      // The production path: base first, head reusing base's decisions where fingerprints agree.
+      const incremental = computeFindings(
+        base,
+        head,
+        buildLayerMatrices(base, head, 'effective'),
+        DEFAULT_CONFIG,
+      );
+      const plain = fromScratch(base, head);
+      pairFindings += incremental.findings.filter((f) => PAIR_RULES.has(f.rule)).length;
+      expect(incremental.findings.map(shown).sort()).toEqual(plain);
+    }),
+    { numRuns: runs },
+  );
+  return pairFindings;
+}
+
+describe('findings carried from base to head equal findings computed from scratch', () => {
+  it('after cluster-wide changes (random repositories)', () => {
+    law(clusterWidePairArb, 150);
+  });
+
+  it('after cluster-wide changes on repositories where the pair rules find something', () => {
+    // The pair rules must have something to carry, else the law says nothing about them.
+    expect(law(leanClusterWidePairArb, 200)).toBeGreaterThan(20);
+  });
+
+  it('after one pod added, removed or replaced (the lists an entry names change)', () => {
+    expect(law(podEditPairArb, 150)).toBeGreaterThan(20);
+    expect(law(deadEntryPairArb, 150)).toBeGreaterThan(20);
+  });
+
+  it('after random edits', () => {
+    law(editedPairArb, 100);
+    expect(law(pairArb, 150)).toBeGreaterThan(20);
+  });
+});
