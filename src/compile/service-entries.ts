@@ -5,12 +5,13 @@ import {
   readInteger,
   readString,
   readStringList,
+  readStringMap,
   readStruct,
   readStructList,
 } from '../core/decode.js';
 import type { Diagnostic } from '../core/diagnostics.js';
 import { digest } from '../core/digest.js';
-import type { ServiceEntryModel, ServiceEntryPort } from '../l7/service-entry-types.js';
+import type { ServiceEntryEndpoint, ServiceEntryModel, ServiceEntryPort } from '../l7/service-entry-types.js';
 import type { K8sObject } from '../manifests/types.js';
 import type { ClusterModel } from '../model/types.js';
 import { type IpRange, parseCidr } from '../values/ip-range.js';
@@ -32,6 +33,8 @@ const FIELDS = {
     'subjectAltNames',
   ],
   port: ['number', 'protocol', 'name', 'targetPort'],
+  endpoint: ['address', 'ports', 'labels', 'network', 'locality', 'weight', 'serviceAccount'],
+  workloadSelector: ['labels'],
 } as const;
 
 export interface DecodedServiceEntries {
@@ -75,27 +78,14 @@ export function decodeServiceEntries(model: ClusterModel): DecodedServiceEntries
 const NAMED_PROTOCOLS = new Set(['HTTP', 'HTTP2', 'GRPC', 'GRPC-WEB', 'HTTPS', 'TLS']);
 
 /**
- * What the hosts-as-destinations model leaves out, said (never silent): endpoints that add
- * workloads to the mesh are not modelled (an error, as before this kind was modelled), and a TCP
- * port without addresses claims every address on that port for the sidecars it is exported to (F12).
+ * What the hosts-as-destinations model leaves out, said (never silent): a TCP port without
+ * addresses claims every address on that port for the sidecars it is exported to (F12).
+ * Endpoints and workloadSelector are modelled (service-entry-hops.ts); a WorkloadEntry they may
+ * select is reported as not modelled by its own kind.
  */
 function notModelled(o: K8sObject, entry: ServiceEntryModel): Diagnostic[] {
-  const spec = (o.body.spec ?? {}) as Readonly<Record<string, unknown>>;
   const label = `ServiceEntry ${o.namespace}/${o.name}`;
   const out: Diagnostic[] = [];
-  if (
-    entry.location === 'MESH_INTERNAL' ||
-    spec.workloadSelector !== undefined ||
-    spec.endpoints !== undefined
-  ) {
-    out.push({
-      severity: 'error',
-      code: 'kind-not-modelled',
-      message: `${label}: endpoints, workloadSelector and MESH_INTERNAL entries add workloads to the mesh, which is not analysed yet; its hosts are analysed as destinations only, so the result for every pair is uncertain`,
-      location: o.location,
-      inputDigest: entry.rule.digest,
-    });
-  }
   const claiming = entry.ports.filter((p) => !NAMED_PROTOCOLS.has(p.protocol));
   if (entry.addresses.length === 0 && claiming.length > 0) {
     const ports = claiming.map((p) => p.number).join(', ');
@@ -129,11 +119,27 @@ function decodeEntry(o: K8sObject, issues: Issues): ServiceEntryModel | undefine
       const at = ['spec', 'ports', i];
       const number = readInteger(p.number, [...at, 'number'], issues);
       const protocol = readString(p.protocol, [...at, 'protocol'], issues);
-      readString(p.name, [...at, 'name'], issues);
-      readInteger(p.targetPort, [...at, 'targetPort'], issues);
-      return number === undefined ? [] : [{ number, protocol: (protocol ?? 'TCP').toUpperCase() }];
+      const name = readString(p.name, [...at, 'name'], issues);
+      const targetPort = readInteger(p.targetPort, [...at, 'targetPort'], issues);
+      if (number === undefined) return [];
+      return [
+        {
+          number,
+          protocol: (protocol ?? 'TCP').toUpperCase(),
+          ...(name !== undefined ? { name } : {}),
+          ...(targetPort !== undefined ? { targetPort } : {}),
+        },
+      ];
     },
   );
+  const { endpoints, namedEndpoints } = decodeEndpoints(spec.endpoints, issues);
+  const selector = readStruct(
+    spec.workloadSelector,
+    ['spec', 'workloadSelector'],
+    issues,
+    FIELDS.workloadSelector,
+  );
+  const workloadSelector = readStringMap(selector?.labels, ['spec', 'workloadSelector', 'labels'], issues);
   const location =
     readEnum(spec.location, ['spec', 'location'], issues, ['MESH_EXTERNAL', 'MESH_INTERNAL'] as const) ??
     'MESH_EXTERNAL';
@@ -156,8 +162,60 @@ function decodeEntry(o: K8sObject, issues: Issues): ServiceEntryModel | undefine
     ports,
     location,
     resolution,
+    endpoints,
+    namedEndpoints,
+    ...(workloadSelector ? { workloadSelector } : {}),
     exportTo: exportTo.length === 0 ? ['*'] : exportTo,
     rule: { rule: ref, digest: digest(JSON.stringify(o.body.spec ?? null)) },
     ref,
   };
+}
+
+/** Endpoints with an IP (or CIDR-free unix socket: skipped) address, and how many name a host instead. */
+function decodeEndpoints(
+  value: unknown,
+  issues: Issues,
+): { endpoints: ServiceEntryEndpoint[]; namedEndpoints: number } {
+  const endpoints: ServiceEntryEndpoint[] = [];
+  let namedEndpoints = 0;
+  (readStructList(value, ['spec', 'endpoints'], issues, FIELDS.endpoint) ?? []).forEach((e, i) => {
+    const at = ['spec', 'endpoints', i];
+    const address = readString(e.address, [...at, 'address'], issues);
+    const ports = readPortMap(e.ports, [...at, 'ports'], issues);
+    readStringMap(e.labels, [...at, 'labels'], issues);
+    readString(e.network, [...at, 'network'], issues);
+    readString(e.locality, [...at, 'locality'], issues);
+    readInteger(e.weight, [...at, 'weight'], issues);
+    readString(e.serviceAccount, [...at, 'serviceAccount'], issues);
+    if (address === undefined || address.startsWith('unix://')) return;
+    try {
+      endpoints.push({
+        address: parseCidr(
+          address.includes('/') ? address : address.includes(':') ? `${address}/128` : `${address}/32`,
+        ),
+        ports,
+      });
+    } catch {
+      namedEndpoints++; // a DNS name: resolved at runtime
+    }
+  });
+  return { endpoints, namedEndpoints };
+}
+
+function readPortMap(
+  value: unknown,
+  at: readonly (string | number)[],
+  issues: Issues,
+): Record<string, number> {
+  const out: Record<string, number> = {};
+  if (value === undefined || value === null) return out;
+  if (typeof value !== 'object' || Array.isArray(value)) {
+    issues.add(at, 'must be a map of port name to number');
+    return out;
+  }
+  for (const [k, v] of Object.entries(value)) {
+    const n = readInteger(v, [...at, k], issues);
+    if (n !== undefined) out[k] = n;
+  }
+  return out;
 }

@@ -9,6 +9,7 @@ import { PortSet } from '../values/port-set.js';
 import { type EgressRoute, egressRoute, gatewayLeg, gatewayProxies } from './gateway-egress.js';
 import type { HopVerdict } from './gateway-hops.js';
 import type { CitedRule, GatewayModel, IstioGateway } from './gateway-types.js';
+import { selectedPods, selectedPodsReach, staticEndpointReach } from './service-entry-endpoints.js';
 import { type ClientScope, hostScope } from './service-entry-scope.js';
 import type { ServiceEntryModel } from './service-entry-types.js';
 
@@ -62,12 +63,21 @@ export function serviceEntryHops(
     // Every workload: a namespace the entry is not exported to still reaches the host by
     // passthrough under ALLOW_ANY (F12 'unmatched', F10), and one without a sidecar dials it directly.
     const clients = model.workloads;
+    const pods = selectedPods(model, entry);
     for (const port of entry.ports) {
       const conns = ConnSet.of('TCP', PortSet.range(port.number));
       for (const client of clients) {
-        const reach = l4 ? egressTo(l4, client, entry, conns, cuts) : { allowed: conns, egress: null };
+        const reach: Reach & { ingress?: SideVerdict | null } = entry.workloadSelector
+          ? selectedPodsReach(pods, l4, client, port, gateways?.reach)
+          : l4
+            ? (staticEndpointReach(l4, client, entry, port) ?? egressTo(l4, client, entry, conns, cuts))
+            : { allowed: conns, egress: null };
         for (const host of entry.hosts) {
-          const l4Cell: L4Cell = { allowed: reach.allowed, egress: reach.egress, ingress: null };
+          const l4Cell: L4Cell = {
+            allowed: reach.allowed,
+            egress: reach.egress,
+            ingress: reach.ingress ?? null,
+          };
           const scoped = scope
             ? hostScope(scope, client, entry, host, port.number)
             : { kind: 'routed' as const };

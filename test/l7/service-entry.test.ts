@@ -162,12 +162,51 @@ ${outbound ? `  outboundTrafficPolicy: {mode: ${outbound}}\n` : ''}`;
     ]);
   });
 
-  it('endpoints that add workloads to the mesh are not modelled: an error', () => {
-    const internal = entry('  endpoints: [{address: 10.0.0.5}]\n');
-    const report = diffYaml(BASE, { ...BASE, 'se.yaml': internal });
-    expect(report.diagnostics.map((d) => [d.severity, d.code])).toContainEqual([
-      'error',
-      'kind-not-modelled',
-    ]);
+  it('STATIC endpoints are what NetworkPolicy egress sees, on their own port; no kind-not-modelled', () => {
+    const pinned = entry('  endpoints: [{address: 203.0.113.10, ports: {tls: 8443}}]\n').replace(
+      'resolution: DNS',
+      'resolution: STATIC',
+    );
+    const toEndpoint = (port: number) => ({
+      ...BASE,
+      'np.yaml': egress(`{to: [{ipBlock: {cidr: 203.0.113.10/32}}], ports: [{port: ${port}}]}`),
+    });
+    const report = diffYaml(toEndpoint(8443), { ...toEndpoint(8443), 'se.yaml': pinned });
+    expect(toHost(report)).toMatchObject([{ kind: 'opened', uncertain: false, added: 'TCP 443' }]);
+    expect(report.diagnostics.map((d) => d.code)).not.toContain('kind-not-modelled');
+    // Egress to the endpoint on the entry's port, not the endpoint's: nothing.
+    expect(toHost(diffYaml(toEndpoint(443), { ...toEndpoint(443), 'se.yaml': pinned }))).toEqual([]);
+  });
+
+  it('a workloadSelector entry is its pods: reached when NetworkPolicy lets the client reach them', () => {
+    const vm = `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: legacy, namespace: shop}
+spec:
+  selector: {matchLabels: {app: legacy}}
+  template:
+    metadata: {labels: {app: legacy}}
+    spec:
+      containers: [{name: legacy, image: legacy, ports: [{containerPort: 9443}]}]
+`;
+    const internal = entry('  workloadSelector: {labels: {app: legacy}}\n')
+      .replace('location: MESH_EXTERNAL', 'location: MESH_INTERNAL')
+      .replace('protocol: TLS}', 'protocol: TLS, targetPort: 9443}');
+    const closed = `apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: legacy, namespace: shop}
+spec:
+  podSelector: {matchLabels: {app: legacy}}
+  policyTypes: [Ingress]
+`;
+    const base = { ...BASE, 'vm.yaml': vm };
+    const report = diffYaml(base, { ...base, 'se.yaml': internal });
+    expect(toHost(report)).toMatchObject([{ kind: 'opened', uncertain: false }]);
+    expect(report.diagnostics.map((d) => d.code)).not.toContain('kind-not-modelled');
+    // The pods' ingress decides, not egress to outside addresses.
+    const isolated = { ...base, 'np.yaml': closed };
+    expect(toHost(diffYaml(isolated, { ...isolated, 'se.yaml': internal }))).toEqual([]);
+    const open = { ...base, 'np.yaml': egress('{to: [{ipBlock: {cidr: 203.0.113.0/24}}]}') };
+    expect(toHost(diffYaml(open, { ...open, 'se.yaml': internal }))).toEqual([]);
   });
 });
