@@ -18,7 +18,15 @@ import type { PeerAuthn } from './peer-authn.js';
 import { inboundPorts } from './ports.js';
 import { labelKeysRead, projectLabels } from './read-labels.js';
 import { chooseSidecar } from './sidecar-scope.js';
-import { accountAsNamed, accountsNamed } from './source-identity.js';
+import {
+  accountAsNamed,
+  accountsNamed,
+  clientReadsNamespace,
+  clientText,
+  type IdentityRead,
+  identityKey,
+  identityRead,
+} from './source-identity.js';
 import type { L7Cell, SidecarInfo } from './types.js';
 
 export interface L7Engine {
@@ -79,7 +87,8 @@ class IstioEngine implements L7Engine, CellContext {
   private global: string | undefined;
   /** `<ns>/<sa>` of the accounts some principal names; `all` when a principal pattern could name any. */
   private principalAccounts: ReadonlySet<string> | 'all' | undefined;
-  private readonly accountsReadBy = new Map<string, ReadonlySet<string> | 'all'>();
+  private readonly identityReadBy = new Map<string, IdentityRead>();
+  private namespaceRead: boolean | undefined;
   private readonly clientKeys = new Map<string, number>();
   private readonly clientIndex = new Map<string, number>();
 
@@ -270,29 +279,26 @@ class IstioEngine implements L7Engine, CellContext {
   /**
    * What `evaluate(src, dst)` reads of a workload source: its client side (namespace, sidecar,
    * outbound capture annotations, Sidecar scope and DestinationRules: clientReads; not its own
-   * Services, which only its callers read) and its
-   * service account only when a principal of the policies applied to `dst` names it. So a
+   * Services, which only its callers read; its namespace only when clientReadsNamespace), and its
+   * namespace and service account only when the policies applied to `dst` name them. So a
    * service account another destination's policy names splits no cell of this one.
    */
   sourceKey(src: Workload, dst: Workload): string {
-    let named = this.accountsReadBy.get(dst.id);
+    let named = this.identityReadBy.get(dst.id);
     if (!named) {
       const a = this.dest(dst).applied;
-      named = accountsNamed([...a.allow, ...a.deny, ...a.custom]);
-      this.accountsReadBy.set(dst.id, named);
+      named = identityRead([...a.allow, ...a.deny, ...a.custom]);
+      this.identityReadBy.set(dst.id, named);
     }
-    return `${this.clientKey(src)}/${accountAsNamed(src.namespace, src.serviceAccountName || 'default', named)}`;
+    return `${this.clientKey(src)}/${identityKey(src, named)}`;
   }
 
   /** The client side of sourceKey, interned: one small number per distinct client. */
   private clientKey(w: Workload): number {
     let key = this.clientKeys.get(w.id);
     if (key === undefined) {
-      const { location: _, identity: __, ...sidecar } = this.sidecar(w);
-      const out = ['excludeOutboundPorts', 'includeOutboundIPRanges'].map(
-        (k) => w.podAnnotations[`traffic.sidecar.istio.io/${k}`] ?? '',
-      );
-      const text = JSON.stringify([w.namespace, sidecar, out, this.clientReads(w)]);
+      this.namespaceRead ??= clientReadsNamespace(this.client, this.model.services);
+      const text = clientText(w, this.sidecar(w), this.namespaceRead, this.clientReads(w));
       key = this.clientIndex.get(text) ?? this.clientIndex.size;
       this.clientIndex.set(text, key);
       this.clientKeys.set(w.id, key);

@@ -132,6 +132,7 @@ export const editedPairArb = fc
     return [base, head] as const;
   });
 
+// Namespace names are quoted: `y` unquoted is the boolean true in YAML 1.1, as Kubernetes reads it.
 export function toYaml(r: RandomRepo): string {
   const docs: string[] = [];
   for (const n of ['x', 'y'] as const) {
@@ -139,7 +140,7 @@ export function toYaml(r: RandomRepo): string {
       `team: ${n === 'x' ? r.teamX : 't3'}`,
       ...(r.injected[n] ? ['istio-injection: enabled'] : []),
     ];
-    docs.push(`apiVersion: v1\nkind: Namespace\nmetadata: {name: ${n}, labels: {${labels.join(', ')}}}`);
+    docs.push(`apiVersion: v1\nkind: Namespace\nmetadata: {name: "${n}", labels: {${labels.join(', ')}}}`);
   }
   const extra = r.extraLabel ? `, rev: ${r.extraLabel}` : '';
   // The first object of the reading kind also selects on tier, so a tier change matters there.
@@ -153,12 +154,12 @@ export function toYaml(r: RandomRepo): string {
       ? `annotations: {traffic.sidecar.istio.io/excludeInboundPorts: "9102"}, `
       : '';
     docs.push(
-      `apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d${i}, namespace: ${p.ns}}\nspec:\n  selector: {matchLabels: {app: ${p.app}}}\n  template:\n    metadata: {${annotations}labels: {app: ${p.app}, tier: ${p.tier}${extra}}}\n    spec:\n      serviceAccountName: ${p.sa}\n      containers: [{name: c, ports: [${ports.join(', ')}]}]`,
+      `apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d${i}, namespace: "${p.ns}"}\nspec:\n  selector: {matchLabels: {app: ${p.app}}}\n  template:\n    metadata: {${annotations}labels: {app: ${p.app}, tier: ${p.tier}${extra}}}\n    spec:\n      serviceAccountName: ${p.sa}\n      containers: [{name: c, ports: [${ports.join(', ')}]}]`,
     );
   });
   r.services.forEach((s, i) => {
     docs.push(
-      `apiVersion: v1\nkind: Service\nmetadata: {name: s${i}, namespace: ${s.ns}}\nspec:\n  selector: {app: ${s.app}${tier('service', i)}}\n  ports: [{name: ${s.name}, port: 80, targetPort: http}]`,
+      `apiVersion: v1\nkind: Service\nmetadata: {name: s${i}, namespace: "${s.ns}"}\nspec:\n  selector: {app: ${s.app}${tier('service', i)}}\n  ports: [{name: ${s.name}, port: 80, targetPort: http}]`,
     );
   });
   r.netpols.forEach((p, i) => {
@@ -166,7 +167,7 @@ export function toYaml(r: RandomRepo): string {
       ? 'ipBlock: {cidr: 10.0.0.0/8, except: [10.1.0.0/16]}'
       : [
           p.peerApp ? `podSelector: {matchLabels: {app: ${p.peerApp}${tier('netpol', i)}}}` : '',
-          p.peerNs ? `namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: ${p.peerNs}}}` : '',
+          p.peerNs ? `namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: "${p.peerNs}"}}` : '',
         ]
           .filter(Boolean)
           .join(', ');
@@ -177,7 +178,7 @@ export function toYaml(r: RandomRepo): string {
     };
     const body = p.types.map((t) => `  ${t.toLowerCase()}:\n  ${rule(t)}`).join('\n');
     docs.push(
-      `apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: np${i}, namespace: ${p.ns}}\nspec:\n  podSelector: ${p.target ? `{matchLabels: {app: ${p.target}}}` : '{}'}\n  policyTypes: [${p.types.join(', ')}]\n${body}`,
+      `apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: np${i}, namespace: "${p.ns}"}\nspec:\n  podSelector: ${p.target ? `{matchLabels: {app: ${p.target}}}` : '{}'}\n  policyTypes: [${p.types.join(', ')}]\n${body}`,
     );
   });
   r.authz.forEach((a, i) => {
@@ -195,12 +196,12 @@ export function toYaml(r: RandomRepo): string {
       operation.length ? `to: [{operation: {${operation.join(', ')}}}]` : '',
     ].filter(Boolean);
     docs.push(
-      `apiVersion: security.istio.io/v1\nkind: AuthorizationPolicy\nmetadata: {name: ap${i}, namespace: ${a.ns}}\nspec:\n${a.target ? `  selector: {matchLabels: {app: ${a.target}${tier('authz', i)}}}\n` : ''}  action: ${a.action}\n  rules: [{${rule.join(', ')}}]`,
+      `apiVersion: security.istio.io/v1\nkind: AuthorizationPolicy\nmetadata: {name: ap${i}, namespace: "${a.ns}"}\nspec:\n${a.target ? `  selector: {matchLabels: {app: ${a.target}${tier('authz', i)}}}\n` : ''}  action: ${a.action}\n  rules: [{${rule.join(', ')}}]`,
     );
   });
   r.peerAuthn.forEach((p, i) => {
     docs.push(
-      `apiVersion: security.istio.io/v1beta1\nkind: PeerAuthentication\nmetadata: {name: pa${i}, namespace: ${p.ns}}\nspec:\n${p.target && p.ns !== 'istio-system' ? `  selector: {matchLabels: {app: ${p.target}${tier('peerAuthn', i)}}}\n` : ''}  mtls: {mode: ${p.mode}}`,
+      `apiVersion: security.istio.io/v1beta1\nkind: PeerAuthentication\nmetadata: {name: pa${i}, namespace: "${p.ns}"}\nspec:\n${p.target && p.ns !== 'istio-system' ? `  selector: {matchLabels: {app: ${p.target}${tier('peerAuthn', i)}}}\n` : ''}  mtls: {mode: ${p.mode}}`,
     );
   });
   return docs.join('\n---\n');

@@ -44,14 +44,15 @@ const shape = (c: L7Cell | undefined) =>
  */
 describe('L7 cells keyed by the source as the destination distinguishes it', () => {
   it('give every pair the cell computed for it alone', () => {
-    // Principals match only over mTLS: two thirds of the repos put every pod and policy in x, in the
-    // mesh, every app behind a Service (so sources that differ only by account meet named principals).
+    // Principals and namespaces match only over mTLS: two thirds of the repos put both namespaces
+    // in the mesh, every app behind a Service, so sources differing only by account or namespace
+    // meet the policies that name them (or do not).
     const meshed = repoArb.map((r) => ({
       ...r,
-      injected: { ...r.injected, x: true },
-      pods: r.pods.map((p) => ({ ...p, ns: 'x' as const })),
-      authz: r.authz.map((a) => ({ ...a, ns: 'x' as const })),
-      services: (['a', 'b', 'c'] as const).map((app) => ({ ns: 'x' as const, app, name: 'http' as const })),
+      injected: { x: true, y: true },
+      services: (['x', 'y'] as const).flatMap((ns) =>
+        (['a', 'b', 'c'] as const).map((app) => ({ ns, app, name: 'http' as const })),
+      ),
     }));
     const repos = fc.oneof(
       { arbitrary: repoArb, weight: 1 },
@@ -127,5 +128,47 @@ describe('L7 cells keyed by the source as the destination distinguishes it', () 
     expect(port80(matrix.verdict(d0!, d3!))).toBe(true);
     expect(port80(matrix.verdict(d1!, d3!))).toBe(false);
     expect(matrix.verdict(d1!, d3!).l7).toBe(matrix.verdict(d2!, d3!).l7);
+  });
+
+  it('keeps apart sources of the namespaces a destination names, and only those', () => {
+    const pod = (ns: 'x' | 'y', app: 'a' | 'b' | 'c') => ({
+      ns,
+      app,
+      tier: 'front' as const,
+      sa: 's3' as const,
+      port: 80 as const,
+      metrics: false,
+      exclude: false,
+    });
+    const r = {
+      injected: { x: true, y: true },
+      teamX: 't1' as const,
+      pods: [pod('x', 'a'), pod('y', 'b'), pod('x', 'c')],
+      netpols: [],
+      authz: [
+        {
+          ns: 'x' as const,
+          target: 'c' as const,
+          action: 'ALLOW' as const,
+          principal: undefined,
+          fromNs: 'x' as const,
+          path: undefined,
+          method: undefined,
+          port: undefined,
+        },
+      ],
+      peerAuthn: [],
+      services: [{ ns: 'x' as const, app: 'c' as const, name: 'http' as const }],
+    };
+    const rev = analyse(r, 'head');
+    const [matrix] = buildLayerMatrices(rev, rev, 'effective');
+    const [xa, xc, yb] = matrix.workloads;
+    const port80 = (v: { effective: ConnSet }) => v.effective.toString().includes('TCP 80,');
+    expect([xa!.id, xc!.id, yb!.id]).toEqual(['x/d0[Deployment]', 'x/d2[Deployment]', 'y/d1[Deployment]']);
+    // Toward x/c (from namespace x only): x/a is allowed, y/b is not.
+    expect(port80(matrix.verdict(xa!, xc!))).toBe(true);
+    expect(port80(matrix.verdict(yb!, xc!))).toBe(false);
+    // Toward x/a (no policy, no Sidecar or DestinationRule): the namespace is not read, one cell.
+    expect(matrix.verdict(yb!, xa!).l7).toBe(matrix.verdict(xc!, xa!).l7);
   });
 });
