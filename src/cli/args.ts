@@ -7,7 +7,7 @@ import type { Layer } from '../report/types.js';
 import { STDIN_SIDE } from '../run.js';
 
 export const DIFF_FORMATS = ['text', 'markdown', 'json', 'sarif', 'connlist-diff'] as const;
-export const MATRIX_FORMATS = ['text', 'json', 'connlist'] as const;
+export const MATRIX_FORMATS = ['text', 'json', 'ndjson', 'json-pairs', 'connlist'] as const;
 export const LAYERS = ['l4', 'l7', 'effective'] as const;
 export const INJECTIONS = ['labelled', 'all', 'none'] as const;
 export const RULES_FORMATS = ['text', 'json'] as const;

@@ -60,9 +60,12 @@ Prints who may reach whom in one revision, with the rules behind each allowed co
 '-' reads a rendered YAML stream from stdin, analysed as written (no include globs, no rendering):
   kustomize build overlays/prod | policy-diff matrix -
 
-  --format text|json|connlist
-                             text (default); json for machines; connlist is netpol-analyzer's
-                             connectivity list (L3/L4 only)
+  --format text|json|ndjson|json-pairs|connlist
+                             text (default); json for machines: one entry per pair of classes
+                             (workloads every policy treats alike) with their members; ndjson the
+                             same, one line per pair of classes, written as computed; json-pairs
+                             one entry per pair of workloads (grows with the square of the
+                             workloads); connlist is netpol-analyzer's connectivity list (L3/L4 only)
 
 ${COMMON}`,
   rules: `Usage: policy-diff rules [--format text|json]

@@ -1,3 +1,4 @@
+import { closeSync, openSync, writeSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { relative, resolve, sep } from 'node:path';
 import { buildLayerMatrices } from '../analysis/layers.js';
@@ -8,6 +9,7 @@ import type { ParallelParse } from '../manifests/parse-pool.js';
 import { renderConnlist, renderConnlistDiff } from '../render/connlist.js';
 import { renderMarkdown } from '../render/markdown.js';
 import { renderMatrixJson, renderMatrixText } from '../render/matrix.js';
+import { matrixGroupsJson, matrixGroupsNdjson } from '../render/matrix-stream.js';
 import { renderSarif } from '../render/sarif.js';
 import { renderText } from '../render/text.js';
 import { evaluateFailOn } from '../report/fail-on.js';
@@ -128,18 +130,19 @@ async function matrixCommand(command: Extract<Command, { name: 'matrix' }>, io: 
     command.revision,
     await inputOptions(command, [command.revision], io),
   );
-  const [matrix] = buildLayerMatrices(
-    revision,
-    revision,
-    command.format === 'connlist' ? 'l4' : command.layer,
-  );
-  const body =
-    command.format === 'connlist'
-      ? renderConnlist(matrix, revision.l4.ipPieces)
-      : command.format === 'json'
-        ? renderMatrixJson(matrix, command.layer)
-        : renderMatrixText(matrix, command.layer);
-  await emit(body, command.output, io);
+  const fresh = () =>
+    buildLayerMatrices(revision, revision, command.format === 'connlist' ? 'l4' : command.layer)[0];
+  const matrix = fresh();
+  const { layer } = command;
+  const body = {
+    connlist: () => [renderConnlist(matrix, revision.l4.ipPieces)],
+    // Grouped by class pair and written as computed: the per-pair form is quadratic in workloads.
+    json: () => matrixGroupsJson(matrix, layer, fresh),
+    ndjson: () => matrixGroupsNdjson(matrix, layer, fresh),
+    'json-pairs': () => [renderMatrixJson(matrix, layer)],
+    text: () => [renderMatrixText(matrix, layer)],
+  }[command.format]();
+  emitPieces(body, command.output, io);
   const problems = revision.diagnostics.filter((d) => d.severity !== 'note');
   for (const d of problems) io.stderr(`${safeLine(formatDiagnostic(d))}\n`);
   return revision.diagnostics.some((d) => d.severity === 'error') ? ExitCode.incomplete : ExitCode.ok;
@@ -181,6 +184,37 @@ async function emit(body: string, output: string | undefined, io: Io): Promise<v
     const why = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
     throw new ConfigurationError(`cannot write the output file ${output} (${why})`);
   }
+}
+
+/**
+ * `emit` for an output computed piece by piece: each piece is written as it comes (stdout, or the
+ * file opened once), so the whole output is never one string in memory.
+ */
+function emitPieces(pieces: Iterable<string>, output: string | undefined, io: Io): void {
+  if (!output || output === '-') {
+    for (const piece of pieces) io.stdout(piece);
+    return;
+  }
+  let fd: number;
+  try {
+    fd = openSync(resolve(io.cwd, output), 'w');
+  } catch (e) {
+    throw cannotWrite(output, e);
+  }
+  try {
+    for (const piece of pieces) writeSync(fd, piece);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === undefined) throw e;
+    throw cannotWrite(output, e);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function cannotWrite(output: string, e: unknown): ConfigurationError {
+  // A path the user gave that cannot be written is their mistake to fix, not a crash.
+  const why = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
+  return new ConfigurationError(`cannot write the output file ${output} (${why})`);
 }
 
 /** Machine formats keep stdout clean; problems go to stderr so a user still sees them. */

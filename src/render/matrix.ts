@@ -57,16 +57,23 @@ export function renderMatrixJson(matrix: AccessMatrix<L7Cell>, layer: Layer): st
   const cells = matrixPairs(matrix, layer).map((p) => ({
     source: p.src.id,
     destination: p.dst.id,
-    l4: {
-      allowed: p.verdict.l4.allowed.toString(),
-      egress: sideJson(p.verdict.l4.egress),
-      ingress: sideJson(p.verdict.l4.ingress),
-    },
-    // Absent at the l4 layer and for external destinations (Istio enforces at the destination only).
-    ...(p.verdict.l7 ? { l7: l7Json(p.verdict.l7) } : {}),
-    effective: p.verdict.effective.toString(),
+    ...verdictJson(p.verdict),
   }));
   return `${JSON.stringify({ revision: matrix.revision, layer, cells }, null, 2)}\n`;
+}
+
+/** One cell's verdict as JSON (docs/json.md), shared by the per-pair and the grouped forms. */
+export function verdictJson(verdict: CellVerdict<L7Cell>) {
+  return {
+    l4: {
+      allowed: verdict.l4.allowed.toString(),
+      egress: sideJson(verdict.l4.egress),
+      ingress: sideJson(verdict.l4.ingress),
+    },
+    // Absent at the l4 layer and for external destinations (Istio enforces at the destination only).
+    ...(verdict.l7 ? { l7: l7Json(verdict.l7) } : {}),
+    effective: verdict.effective.toString(),
+  };
 }
 
 function sideJson(side: SideVerdict | null) {
