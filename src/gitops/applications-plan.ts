@@ -192,7 +192,17 @@ export function planApplications(
     const unit = unitOf(s, index, parsed, config.remote);
     return unit.root ? [unit] : plainUnits(unit, index, parsed, manifests, config.remote);
   });
-  const grouped = withTopFiles(groupUnits(units));
+  // An Application whose sources are all elsewhere still places its own file in its target.
+  const remoteOnly = read.remote.map((r) => ({
+    source: { app: r.app, at: r.at, path: '.', kustomize: {}, recurse: false },
+    appPath: '.',
+    plain: [],
+    reads: new Set<string>(),
+  }));
+  const grouped = withTopFiles(
+    groupUnits([...units, ...remoteOnly]),
+    objects.map((o) => o.at.file),
+  );
   const diagnostics = read.remote.map((r) => remoteDiagnostic(revision, r));
   if (repo.assumed.size > 0) diagnostics.push(assumedNote(revision, [...repo.assumed], objects[0]?.at));
   const dirs = new Set(grouped.flatMap((u) => (u.root ? [...u.root.dirs] : [])));
@@ -237,11 +247,17 @@ function groupUnits(units: readonly Omit<AppUnit, 'group'>[]): AppUnit[] {
  * is part of their target, as it is: without it, clusters/prod/apps.yaml and
  * clusters/staging/apps.yaml would meet in "(other files)" as duplicates.
  */
-function withTopFiles(units: AppUnit[]): AppUnit[] {
+function withTopFiles(units: AppUnit[], objectFiles: readonly string[]): AppUnit[] {
   const read = new Set(units.flatMap((u) => [...u.reads]));
   const tops = new Map<string, AppUnit>();
   for (const u of units)
     if (!read.has(u.source.at.file) && !tops.has(u.source.at.file)) tops.set(u.source.at.file, u);
+  // Flux sources beside them (clusters/prod/artifacts.yaml: an ArtifactGenerator) go with them too.
+  const beside = [...tops.values()];
+  for (const file of objectFiles) {
+    const next = beside.find((u) => dirOf(u.source.at.file) === dirOf(file));
+    if (!read.has(file) && !tops.has(file) && next) tops.set(file, next);
+  }
   const own = [...tops].map(([file, u]): AppUnit => {
     const { landing: _landing, ...source } = u.source;
     return { source, appPath: u.appPath, group: u.group, plain: [file], reads: new Set([file]) };

@@ -77,7 +77,7 @@ export interface AppObject {
 }
 
 const GITOPS_API =
-  /^(argoproj\.io|kustomize\.toolkit\.fluxcd\.io|helm\.toolkit\.fluxcd\.io|source\.toolkit\.fluxcd\.io)\//;
+  /^(argoproj\.io|kustomize\.toolkit\.fluxcd\.io|helm\.toolkit\.fluxcd\.io|source\.(?:toolkit|extensions)\.fluxcd\.io)\//;
 
 function lineOfNode(
   doc: Document,
@@ -98,7 +98,7 @@ function lineOfNode(
 export function readAppObjects(files: readonly SourceFile[]): AppObject[] {
   const out: AppObject[] = [];
   for (const file of files) {
-    if (!/argoproj\.io|toolkit\.fluxcd\.io/.test(file.text)) continue;
+    if (!/argoproj\.io|fluxcd\.io/.test(file.text)) continue;
     const lines = new LineCounter();
     let docs: Document[];
     try {

@@ -1,5 +1,6 @@
 import { type AppObject, appLabel, rec, repoPath, str, stringRecord, type ThisRepo } from './applications.js';
 import type { AppsRead, TreeView } from './argo-apps.js';
+import { artifactOrigin } from './flux-artifacts.js';
 
 /** A Flux source object of the repository (GitRepository...), by `kind/namespace/name`. */
 export type FluxSources = ReadonlyMap<string, AppObject>;
@@ -9,21 +10,34 @@ const sourceKey = (kind: string, namespace: string, name: string) => `${kind}/${
 export function fluxSources(objects: readonly AppObject[]): FluxSources {
   const out = new Map<string, AppObject>();
   for (const o of objects) {
-    if (!String(o.json.apiVersion).startsWith('source.toolkit.fluxcd.io/')) continue;
+    if (!/^source\.(toolkit|extensions)\.fluxcd\.io\//.test(String(o.json.apiVersion))) continue;
     const meta = rec(o.json.metadata);
     out.set(sourceKey(String(o.json.kind), str(meta.namespace) ?? 'default', str(meta.name) ?? ''), o);
   }
   return out;
 }
 
+/** A git source in this repository (by URL or by convention), under `prefix` for an artifact; else why not. */
+type Source =
+  | { readonly url: string; readonly prefix?: string }
+  | { readonly bootstrap: string; readonly prefix?: string }
+  | { readonly what: string };
+
 /** The git URL a sourceRef names when it is a GitRepository of the repository, else why it is not read. */
 function gitSource(
   ref: Readonly<Record<string, unknown>>,
   ownNamespace: string,
   sources: FluxSources,
-): { url: string } | { bootstrap: string } | { what: string } {
+): Source {
   const kind = str(ref.kind) ?? 'GitRepository';
   const name = str(ref.name) ?? '';
+  if (kind === 'ExternalArtifact') {
+    const generators = [...sources.values()].filter((o) => o.json.kind === 'ArtifactGenerator');
+    const origin = artifactOrigin(name, str(ref.namespace) ?? ownNamespace, generators);
+    if ('what' in origin) return origin;
+    const git = gitSource(origin.gitRef, ownNamespace, sources);
+    return 'what' in git ? git : { ...git, prefix: origin.prefix };
+  }
   const found = sources.get(sourceKey(kind, str(ref.namespace) ?? ownNamespace, name));
   if (kind !== 'GitRepository') return { what: `${kind} ${name}` };
   // `flux bootstrap` makes flux-system/flux-system in the cluster: the repository that holds clusters/.
@@ -59,7 +73,7 @@ function readKustomization(
   if (!spec.sourceRef) return;
   const at = { file: obj.at.file, line: obj.lineOf(['spec', 'sourceRef']) };
   const source = gitSource(rec(spec.sourceRef), namespaceOf(obj), sources);
-  const path = repoPath(str(spec.path));
+  const path = repoPath(str(spec.path), 'what' in source ? '.' : (source.prefix ?? '.'));
   if ('what' in source || path === undefined || !isHere(repo, source, tree.exists(path))) {
     const what = 'what' in source ? source.what : `${urlOf(source)} path ${str(spec.path) ?? '.'}`;
     out.remote.push({ app: label, at, what });

@@ -79,7 +79,7 @@ export async function renderRevision(
 ): Promise<GitopsRevision> {
   const tree = await openTree(input, revision.commit);
   const index = new RepoIndex(tree.files, tree.brokenLinks);
-  const hasApps = revision.files.some((f) => /argoproj\.io|toolkit\.fluxcd\.io/.test(f.text));
+  const hasApps = revision.files.some((f) => /argoproj\.io|fluxcd\.io/.test(f.text));
   if (index.kustomizations.size === 0 && config.render.roots.length === 0 && !hasApps) {
     return { files: revision.files, rendered: [], diagnostics: [], roots: [] };
   }

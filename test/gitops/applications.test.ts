@@ -152,6 +152,35 @@ describe.skipIf(!hasKustomize)(
   },
 );
 
+describe.skipIf(!hasKustomize)('Flux 2.7: Kustomizations of an ExternalArtifact (ArtifactGenerator)', () => {
+  const artifacts = (cluster: string) =>
+    `apiVersion: source.extensions.fluxcd.io/v1beta1\nkind: ArtifactGenerator\nmetadata:\n  name: flux-system\n  namespace: flux-system\nspec:\n  sources:\n    - alias: monorepo\n      kind: GitRepository\n      name: flux-system\n  artifacts:\n    - name: apps\n      copy:\n        - from: "@monorepo/apps/base/**"\n          to: "@artifact/base/"\n        - from: "@monorepo/apps/${cluster}/**"\n          to: "@artifact/${cluster}/"\n`;
+  const apps = (cluster: string) =>
+    `apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: apps\n  namespace: flux-system\nspec:\n  path: ./${cluster}\n  targetNamespace: shop\n  sourceRef:\n    kind: ExternalArtifact\n    name: apps\n`;
+  const layout: Record<string, string> = {
+    ...Object.fromEntries(Object.entries(FLUX).filter(([p]) => p.startsWith('apps/'))),
+    'clusters/production/apps.yaml': apps('production'),
+    'clusters/production/artifacts.yaml': artifacts('production'),
+    'clusters/staging/apps.yaml': apps('staging'),
+    'clusters/staging/artifacts.yaml': artifacts('staging'),
+  };
+  let fx: ReturnType<typeof twoCommits>;
+  beforeAll(() => {
+    fx = twoCommits('flux-artifact', layout, FLUX_HEAD);
+  });
+  afterAll(() => fx.repo.remove());
+
+  it('reads the artifact as apps/ of this repository; each cluster keeps its generator', async () => {
+    const { report } = await runDiff({ repo: fx.repo.path, base: fx.base, head: fx.head, layer: 'l4' });
+    expect(changes(report)).toEqual([
+      'clusters/production opened shop/batch[Deployment] -> shop/web[Deployment]: TCP 8080',
+    ]);
+    expect(report.targets?.map((t) => t.name)).toEqual(['clusters/production', 'clusters/staging']);
+    expect(report.diagnostics.filter((d) => d.code === 'duplicate-object')).toEqual([]);
+    expect(report.diagnostics.filter((d) => d.code === 'application-source-not-analysed')).toEqual([]);
+  });
+});
+
 describe.skipIf(!hasKustomize)('Argo CD: an app of apps', () => {
   let fx: ReturnType<typeof twoCommits>;
   beforeAll(() => {
