@@ -124,8 +124,15 @@ function classOf(
   classes: ReadonlyMap<string, IngressClass & { readonly isDefault: boolean }>,
 ): IngressClass | undefined {
   const annotated = o.annotations?.[CLASS_ANNOTATION];
+  // Istio serves the annotation value `istio` (mesh ingressClass); another value names a class.
   if (annotated !== undefined)
-    return { name: annotated, controller: annotated === ISTIO_CLASS ? ISTIO_CONTROLLER : undefined };
+    return {
+      name: annotated,
+      controller:
+        annotated === ISTIO_CLASS
+          ? ISTIO_CONTROLLER
+          : (classes.get(annotated)?.controller ?? CONVENTIONAL_CLASSES[annotated]),
+    };
   const name = field ?? [...classes.values()].find((c) => c.isDefault)?.name;
   if (name === undefined) return undefined;
   return classes.get(name) ?? { name, controller: CONVENTIONAL_CLASSES[name] };

@@ -156,6 +156,15 @@ spec:
     expect(fromOutside(diffYaml({ ...BASE, 'np.yaml': deny }, { ...head, 'np.yaml': deny }))).toEqual([]);
   });
 
+  it('the annotation kubernetes.io/ingress.class: nginx is the nginx controller too', () => {
+    const annotated = ingress('', '/ Prefix').replace(
+      'namespace: shop}',
+      'namespace: shop, annotations: {kubernetes.io/ingress.class: nginx}}',
+    );
+    const [change] = fromOutside(diffYaml(BASE, { ...BASE, 'ing.yaml': annotated }));
+    expect(change).toMatchObject({ source: { id: 'outside via nginx[IngressClass]' }, uncertain: false });
+  });
+
   it('controller pods not in the repository are assumed: the path is uncertain and a warning says so', () => {
     const { 'nginx.yaml': _, ...noPods } = BASE;
     const report = diffYaml(noPods, {

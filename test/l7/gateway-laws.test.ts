@@ -70,7 +70,9 @@ const repoArb = fc.record({
   ingress: fc.boolean(),
 });
 
-function files(repo: fc.RecordValue<typeof repoArb>): Files {
+type Repo = typeof repoArb extends fc.Arbitrary<infer T> ? T : never;
+
+function files(repo: Repo): Files {
   const http = repo.routes
     .map(
       (r) => `  - match: [{uri: {prefix: ${r.prefix}}}]
