@@ -23,6 +23,7 @@ describe('parseConfig: render', () => {
       timeoutSeconds: 30,
       maxOutputBytes: 64 * 1024 * 1024,
       remote: 'fail',
+      repoURLs: [],
     });
   });
 
@@ -56,6 +57,7 @@ describe('parseConfig: render', () => {
   timeoutSeconds: 5
   maxOutputBytes: 1000
   remote: skip
+  repoURLs: [https://github.com/example/fleet, 'git@github.com:example/fleet.git']
   roots:
     - helm: charts/web
       releaseName: web-prod
@@ -66,6 +68,7 @@ describe('parseConfig: render', () => {
       timeoutSeconds: 5,
       maxOutputBytes: 1000,
       remote: 'skip',
+      repoURLs: ['https://github.com/example/fleet', 'git@github.com:example/fleet.git'],
     });
   });
 

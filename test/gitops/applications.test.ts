@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { normaliseRepoURL } from '../../src/gitops/applications.js';
 import { renderText } from '../../src/render/text.js';
 import type { Report } from '../../src/report/types.js';
 import { runDiff } from '../../src/run.js';
@@ -220,5 +221,19 @@ describe.skipIf(!hasKustomize)('Argo CD: an app of apps', () => {
     ]);
     // The Application files are read by root; shop/ is rendered by its Application, not as a root.
     expect(g.roots).toEqual([]);
+  });
+});
+
+describe('normaliseRepoURL', () => {
+  it('https, ssh and scp-like forms of one repository are equal; another repository is not', () => {
+    const forms = [
+      'https://github.com/Example/fleet.git',
+      'ssh://git@github.com/example/fleet',
+      'git@github.com:example/fleet.git',
+      'https://github.com/example/fleet/',
+      'ssh://git@github.com:22/example/fleet',
+    ];
+    expect(new Set(forms.map(normaliseRepoURL))).toEqual(new Set(['github.com/example/fleet']));
+    expect(normaliseRepoURL('https://github.com/example/fleet-infra')).not.toBe('github.com/example/fleet');
   });
 });
