@@ -5,6 +5,7 @@ import type { Report } from '../../src/report/types.js';
 import { runDiff } from '../../src/run.js';
 import { commitAll, initRepo, writeFiles } from '../git/helpers.js';
 import { runCli } from '../helpers/cli.js';
+import { expectGolden } from '../helpers/golden.js';
 import { ARGO, ARGO_HEAD, FLUX, FLUX_HEAD } from './app-layouts.js';
 import { hasHelm, hasKustomize, helmSearchPath, noHelm, tempDir } from './helpers.js';
 
@@ -12,6 +13,12 @@ function changes(report: Report): string[] {
   return report.changes.map(
     (c) => `${c.target ?? '(one cluster)'} ${c.kind} ${c.source.id} -> ${c.destination.id}: ${c.added}`,
   );
+}
+
+/** The text report with the temp repository's commits named base and head (their shas vary per run). */
+function stable(text: string, base: string, head: string): string {
+  const named = text.split(base).join('<base>').split(head).join('<head>');
+  return named.split(base.slice(0, 12)).join('<base>').split(head.slice(0, 12)).join('<head>');
 }
 
 function twoCommits(prefix: string, files: Record<string, string>, head: Record<string, string>) {
@@ -54,6 +61,7 @@ describe.skipIf(!hasKustomize || !hasHelm)(
       expect(report.incomplete).toBe(false);
       const text = renderText(report);
       expect(text).toContain('Targets: clusters/production opens 1; clusters/staging no change');
+      expectGolden(stable(text, fx.base, fx.head), 'apps/flux.txt');
     });
 
     it('the HelmRelease renders the in-repo chart with its values, in its target namespace', async () => {
@@ -201,6 +209,7 @@ describe.skipIf(!hasKustomize)('Argo CD: an app of apps', () => {
       'argocd/apps/remote.yaml:8',
     ]);
     expect(report.changes[0]?.uncertain).toBeDefined();
+    expectGolden(stable(renderText(report), fx.base, fx.head), 'apps/argo.txt');
     expect(report.diagnostics.filter((d) => d.code === 'duplicate-object')).toEqual([]);
   });
 
