@@ -22,12 +22,22 @@ function stable(text: string, base: string, head: string): string {
 }
 
 function twoCommits(prefix: string, files: Record<string, string>, head: Record<string, string>) {
-  const repo = tempDir(prefix);
-  initRepo(repo.path);
-  writeFiles(repo.path, files);
-  const base = commitAll(repo.path, 'base');
-  writeFiles(repo.path, head);
-  return { repo, base, head: commitAll(repo.path, 'head') };
+  // Fixed dates: the same commits every run, so the goldens' order of base and head diagnostics holds.
+  const dates = [process.env.GIT_AUTHOR_DATE, process.env.GIT_COMMITTER_DATE];
+  process.env.GIT_AUTHOR_DATE = process.env.GIT_COMMITTER_DATE = '2026-01-01T00:00:00Z';
+  try {
+    const repo = tempDir(prefix);
+    initRepo(repo.path);
+    writeFiles(repo.path, files);
+    const base = commitAll(repo.path, 'base');
+    writeFiles(repo.path, head);
+    return { repo, base, head: commitAll(repo.path, 'head') };
+  } finally {
+    for (const [i, name] of ['GIT_AUTHOR_DATE', 'GIT_COMMITTER_DATE'].entries()) {
+      if (dates[i] === undefined) delete process.env[name];
+      else process.env[name] = dates[i];
+    }
+  }
 }
 
 describe.skipIf(!hasKustomize || !hasHelm)(
