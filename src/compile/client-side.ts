@@ -157,6 +157,7 @@ function decodeRequestAuthn(o: K8sObject, issues: Issues): RequestAuthnModel {
   const targeted = spec.targetRef !== undefined || spec.targetRefs !== undefined;
   return {
     ref: refOf(o),
+    object: o,
     selector: labels && Object.keys(labels).length > 0 ? labels : undefined,
     targetRefOnly: targeted && !labels,
   };

@@ -2,19 +2,26 @@ import type { K8sObject } from '../manifests/types.js';
 import { objectResource, type RevisionContext } from './context.js';
 import type { RawFinding } from './types.js';
 
-/** Kinds whose effect is their spec in their namespace: two with one spec act as one (A4, D4). */
-const KINDS = ['NetworkPolicy', 'AuthorizationPolicy'] as const;
+/** A policy object with the digest of its spec, as the compile stage computed them (A4, D4). */
+interface SpecOf {
+  readonly kind: string;
+  readonly object: K8sObject;
+  readonly spec: string;
+}
 
-/** JSON with keys sorted, so two files that order fields differently still compare equal. */
-function canonical(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
-  if (value && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) =>
-      a < b ? -1 : a > b ? 1 : 0,
-    );
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
+/** NetworkPolicies and AuthorizationPolicies with their spec digests, from the compiled model. */
+function policySpecs(ctx: RevisionContext): SpecOf[] {
+  const { networkPolicies, istio } = ctx.rev.policies;
+  const netpols = [...networkPolicies.objects].flatMap(([ref, object]): SpecOf[] => {
+    const spec = networkPolicies.specs.get(ref);
+    return ref.kind === 'NetworkPolicy' && spec !== undefined ? [{ kind: ref.kind, object, spec }] : [];
+  });
+  const authz = istio.authorization.map((a) => ({
+    kind: 'AuthorizationPolicy',
+    object: a.object,
+    spec: a.specDigest,
+  }));
+  return [...netpols, ...authz];
 }
 
 /**
@@ -25,27 +32,27 @@ function canonical(value: unknown): string {
  */
 export function duplicatePolicyFindings(ctx: RevisionContext): RawFinding[] {
   const out: RawFinding[] = [];
-  for (const kind of KINDS) {
-    const groups = new Map<string, K8sObject[]>();
-    for (const o of ctx.rev.model.objectsByKind.get(kind) ?? []) {
-      const key = `${o.namespace}\u0000${canonical(o.body.spec ?? null)}`;
-      groups.set(key, [...(groups.get(key) ?? []), o]);
-    }
-    for (const same of groups.values()) {
-      if (same.length < 2) continue;
-      const sorted = [...same].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-      const ns = sorted[0]!.namespace;
-      const where = sorted.map((o) => `${o.name} (${o.location.file}:${o.location.line})`).join(', ');
-      out.push({
-        rule: 'duplicate-policy',
-        subject: `${kind} ${ns}/${sorted.map((o) => o.name).join(' = ')}`,
-        message:
-          `${sorted.length} ${kind.replace(/y$/, 'ie')}s in ${ns} have the same spec: ${where}. Policies add up ([rule A4](rules.md#a4)), ` +
-          'so the copies change nothing today, but editing one leaves the other in force. Fix: keep one.',
-        locations: sorted.map((o) => o.location),
-        resources: sorted.map(objectResource),
-      });
-    }
+  const groups = new Map<string, { kind: string; objects: K8sObject[] }>();
+  for (const { kind, object, spec } of policySpecs(ctx)) {
+    const key = `${kind}\u0000${object.namespace}\u0000${spec}`;
+    const group = groups.get(key) ?? { kind, objects: [] };
+    group.objects.push(object);
+    groups.set(key, group);
+  }
+  for (const { kind, objects: same } of groups.values()) {
+    if (same.length < 2) continue;
+    const sorted = [...same].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    const ns = sorted[0]!.namespace;
+    const where = sorted.map((o) => `${o.name} (${o.location.file}:${o.location.line})`).join(', ');
+    out.push({
+      rule: 'duplicate-policy',
+      subject: `${kind} ${ns}/${sorted.map((o) => o.name).join(' = ')}`,
+      message:
+        `${sorted.length} ${kind.replace(/y$/, 'ie')}s in ${ns} have the same spec: ${where}. Policies add up ([rule A4](rules.md#a4)), ` +
+        'so the copies change nothing today, but editing one leaves the other in force. Fix: keep one.',
+      locations: sorted.map((o) => o.location),
+      resources: sorted.map(objectResource),
+    });
   }
   return out;
 }

@@ -40,8 +40,29 @@ export interface PolicyIndex {
   readonly contents: ReadonlyMap<PolicyRef, string>;
   /** The object each policy (valid and invalid alike) was compiled from, for findings' locations. */
   readonly objects: ReadonlyMap<PolicyRef, K8sObject>;
+  /** A digest of each NetworkPolicy's spec alone (keys in any order): equal specs, one effect. */
+  readonly specs: ReadonlyMap<PolicyRef, string>;
   /** AdminNetworkPolicies and BaselineAdminNetworkPolicies, the tiers around NetworkPolicy (B). */
   readonly admin: AdminIndex;
+}
+
+/**
+ * A digest of an object's `spec` alone, with keys in any order: two policies of one kind and
+ * namespace with equal spec digests act alike whatever their names (duplicate-policy).
+ */
+export function specDigest(object: K8sObject): string {
+  return digest(canonicalJson(object.body.spec ?? null));
+}
+
+/** JSON with object keys sorted, so two files that order fields differently compare equal. */
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const keys = Object.keys(value).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    const record = value as Record<string, unknown>;
+    return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(record[k])}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
 }
 
 /** A digest of an object's content, comparable across revisions (locations left out). */
@@ -57,6 +78,7 @@ export function buildPolicyIndex(model: ClusterModel, options: L4Options): Polic
   const diagnostics: Diagnostic[] = [];
   const contents = new Map<PolicyRef, string>();
   const objects = new Map<PolicyRef, K8sObject>();
+  const specs = new Map<PolicyRef, string>();
   for (const object of model.objectsByKind.get('NetworkPolicy') ?? []) {
     const apiProblem = apiVersionProblem(object);
     if (apiProblem === 'foreign') {
@@ -66,6 +88,7 @@ export function buildPolicyIndex(model: ClusterModel, options: L4Options): Polic
     const result = compileNetworkPolicy(object, ctx);
     contents.set(result.policy.ref, contentDigest(object));
     objects.set(result.policy.ref, object);
+    specs.set(result.policy.ref, specDigest(object));
     if (result.valid && !apiProblem) {
       push(valid, result.policy.ref.namespace, result.policy);
       continue;
@@ -103,6 +126,7 @@ export function buildPolicyIndex(model: ClusterModel, options: L4Options): Polic
     namedPorts: new Set([...all.flatMap((p) => p.namedPorts), ...admin.namedPorts]),
     contents,
     objects,
+    specs,
     admin,
   };
 }

@@ -74,6 +74,7 @@ export type OutboundMode = 'ALLOW_ANY' | 'REGISTRY_ONLY';
 /** One valid RequestAuthentication (D12): whom it selects. */
 export interface RequestAuthnModel {
   readonly ref: PolicyRef;
+  readonly object: K8sObject;
   /** `selector.matchLabels`; `undefined` = namespace-wide (mesh-wide in the root namespace). */
   readonly selector: Labels | undefined;
   /** Only `targetRef(s)` (gateways/waypoints): applies to no sidecar. */

@@ -1,5 +1,5 @@
 import type { Diagnostic } from '../core/diagnostics.js';
-import { contentDigest } from '../l4/policy-index.js';
+import { contentDigest, specDigest } from '../l4/policy-index.js';
 import type { K8sObject } from '../manifests/types.js';
 import type { ClusterModel } from '../model/types.js';
 import { compileAuthorizationPolicy } from './authz-compile.js';
@@ -16,6 +16,8 @@ export interface AuthorizationEntry {
   readonly object: K8sObject;
   /** Content digest of the object as written, comparable across revisions (fingerprints). */
   readonly digest: string;
+  /** Digest of the spec alone (see specDigest): equal in two policies that act alike. */
+  readonly specDigest: string;
 }
 
 /**
@@ -54,7 +56,12 @@ export function compileIstioPolicies(
   const authorization: AuthorizationEntry[] = [];
   for (const object of securityObjects(model, 'AuthorizationPolicy', diagnostics)) {
     const compiled = compileAuthorizationPolicy(object, rootNamespace);
-    authorization.push({ model: compiled.model, object, digest: contentDigest(object) });
+    authorization.push({
+      model: compiled.model,
+      object,
+      digest: contentDigest(object),
+      specDigest: specDigest(object),
+    });
     diagnostics.push(...compiled.diagnostics);
   }
   diagnostics.push(...workloadLevelDuplicates(model, peerAuthn));
