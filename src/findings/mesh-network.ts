@@ -10,6 +10,7 @@ import { PortSet } from '../values/port-set.js';
 import { decided, pairDecisionKey, workloadsKey } from './carry-forward.js';
 import { enforced, listSome, objectResource, policyResource, type RevisionContext } from './context.js';
 import { acceptedText, type EntryMember, entryFinding, membersText, memberText } from './entry-findings.js';
+import { knownInjected, sidecarGuessed } from './known-sidecar.js';
 import type { RawFinding } from './types.js';
 
 /** The TCP ports an ALLOW rule is about: its `to.operation.ports`, else the destination's container ports. */
@@ -92,9 +93,22 @@ export function meshAllowsNetworkBlocksFindings(ctx: RevisionContext): RawFindin
     // possibleSources never holds d itself.
     return possible.some((s) => among.has(s) && test(s));
   };
+  // Per named value, its workloads whose sidecar is a guess (either way: a plaintext guess may be injected).
+  const guesses = new Map<string, readonly Workload[]>();
+  const guessedOf = (n: NamedValue): readonly Workload[] => {
+    const key = `${n.field}\u0000${n.value}`;
+    let list = guesses.get(key);
+    if (!list) {
+      const all = ctx.namedWorkloads(n.field, n.value);
+      list = [...all.injected, ...all.plaintext].filter((s) => sidecarGuessed(ctx, s));
+      guesses.set(key, list);
+    }
+    return list;
+  };
   for (const { model, object, digest: content } of ctx.authz) {
     if (!enforced(model) || model.action !== 'ALLOW') continue;
-    const dsts = ctx.authzTargets(model).filter((d) => ctx.injected(d));
+    // Istio lets a source through only where the destination is known to have a sidecar (rule C2).
+    const dsts = ctx.authzTargets(model).filter((d) => knownInjected(ctx, d));
     for (const [index, rule] of (dsts.length ? model.rules : []).entries()) {
       if (rule.invalid) continue;
       // One finding per entry of the rule (field and value), its dead destinations or pairs counted.
@@ -105,11 +119,13 @@ export function meshAllowsNetworkBlocksFindings(ctx: RevisionContext): RawFindin
         const cellOf = (s: Workload) => ctx.matrix.l4Verdict(workloadPeer(s), workloadPeer(d));
         for (const n of values) {
           const named = ctx.namedWorkloads(n.field, n.value).injected;
-          const rep = named.find((s) => s !== d);
+          // The named workloads whose sidecar is a guess (rule C2) may be the ones the entry lets in.
+          const guessed = guessedOf(n);
+          const rep = named.find((s) => s !== d && !sidecarGuessed(ctx, s));
           if (!rep) continue;
           // The entry, its named workloads and d as the fingerprints see them: the same in head as in
           // base, the answer is base's (only the finding's text is built again, from head's objects).
-          const ends = workloadsKey(ctx, named);
+          const ends = workloadsKey(ctx, guessed.length ? [...named, ...guessed] : named);
           const fd = ctx.matrix.fingerprint(workloadPeer(d));
           const key =
             ends === undefined || fd === undefined
@@ -117,11 +133,9 @@ export function meshAllowsNetworkBlocksFindings(ctx: RevisionContext): RawFindin
               : `mesh-dead\u0000${content}\u0000${index}\u0000${n.field}\u0000${n.value}\u0000${ends}\u0000${d.id}\u0000${fd}`;
           const dead = decided(ctx, key, () => {
             // Alive when one of them gets through (or might: uncertain).
-            const through = someReaching(
-              named,
-              d,
-              (s) => l4Uncertain(cellOf(s)) || cellOf(s).allowed.overlaps(ports),
-            );
+            const gets = (s: Workload) => l4Uncertain(cellOf(s)) || cellOf(s).allowed.overlaps(ports);
+            const through =
+              someReaching(named, d, gets) || guessed.some((s) => s !== d && ctx.mayReach(s, d) && gets(s));
             return !through && !l4Uncertain(cellOf(rep)) && meshLets(rep, d, ports);
           });
           if (!dead) continue;
@@ -224,12 +238,12 @@ function deadEntryFinding(
   });
 }
 
-/** Injected workloads that an enforced ALLOW or DENY policy applies to: only there can Istio deny everything. */
+/** Workloads known to be injected (rule C2) that an enforced ALLOW or DENY policy applies to: only there can Istio deny everything. */
 function guardedDestinations(ctx: RevisionContext): Workload[] {
   const out = new Set<Workload>();
   for (const { model } of ctx.authz) {
     if (!enforced(model) || (model.action !== 'ALLOW' && model.action !== 'DENY')) continue;
-    for (const d of ctx.authzTargets(model)) if (ctx.injected(d)) out.add(d);
+    for (const d of ctx.authzTargets(model)) if (knownInjected(ctx, d)) out.add(d);
   }
   return [...out].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
@@ -262,7 +276,8 @@ export function meshDeniedPairs(ctx: RevisionContext): DeniedMember[] {
   for (const d of guardedDestinations(ctx)) {
     if (!ctx.ingressNamesSources(d)) continue;
     for (const s of ctx.possibleSources(d)) {
-      if (!ctx.injected(s)) continue;
+      // A guessed sidecar (rule C2) is no premise for "Istio denies every request".
+      if (!knownInjected(ctx, s)) continue;
       // Pairs whose ends base saw with the same fingerprints and found nothing on are not asked again.
       const key = pairDecisionKey(ctx, 'mesh-denies', s, d);
       if (key !== undefined && ctx.shared.get(key) === false) continue;

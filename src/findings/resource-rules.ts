@@ -1,5 +1,6 @@
 import type { RevisionContext } from './context.js';
 import { workloadResource } from './context.js';
+import { knownInjected } from './known-sidecar.js';
 import { compareQuantities, parseQuantity, type Quantity } from './quantity.js';
 import {
   type EffectiveRequest,
@@ -34,7 +35,8 @@ export function resourceFindings(ctx: RevisionContext): RawFinding[] {
   const reported = new Set<string>();
   const out: RawFinding[] = [];
   for (const w of rev.model.workloads) {
-    if (!ctx.injected(w)) continue;
+    // No proxy request to judge on a guessed sidecar (namespace not in the input, rule C2).
+    if (!knownInjected(ctx, w)) continue;
     const requests = proxyRequests(w, mesh, config);
     const resources = [workloadResource(w)];
     for (const key of ['cpu', 'memory'] as const) {

@@ -14,6 +14,7 @@ import {
   type RevisionContext,
   workloadResource,
 } from './context.js';
+import { knownInjected } from './known-sidecar.js';
 import type { RawFinding, ResourceRef } from './types.js';
 
 function serviceOf(ctx: RevisionContext, name: string): Service | undefined {
@@ -51,7 +52,8 @@ export function routingFindings(ctx: RevisionContext): RawFinding[] {
   const out: RawFinding[] = [];
   const dr = ctx.rev.policies.traffic.subsets;
   const vss = ctx.rev.policies.traffic.meshVirtualServices;
-  const clients = ctx.rev.model.workloads.filter((w) => ctx.injected(w));
+  // Only sidecars follow the route; a guessed one (namespace not in the input, rule C2) may not.
+  const clients = ctx.rev.model.workloads.filter((w) => knownInjected(ctx, w));
   for (const vs of vss) {
     const vsRes = objectResource(vs.object);
     const vsLabel = `VirtualService ${vsRes.namespace}/${vsRes.name}`;

@@ -13,6 +13,7 @@ import {
   syntheticWorkload,
   workloadResource,
 } from './context.js';
+import { knownInjected } from './known-sidecar.js';
 import type { RawFinding } from './types.js';
 
 const tcp = (port: number) => ConnSet.of('TCP', PortSet.range(port));
@@ -142,7 +143,8 @@ export function sidecarEgressFindings(ctx: RevisionContext): RawFinding[] {
   const istioNs = ctx.config.mesh.istioNamespace;
   const out: RawFinding[] = [];
   for (const w of ctx.rev.model.workloads) {
-    if (!ctx.injected(w)) continue;
+    // A guessed sidecar (namespace not in the input, rule C2) may not exist: nothing to block.
+    if (!knownInjected(ctx, w)) continue;
     const xds = plaintextXds(ctx, w) ? tcp(15012).union(tcp(15010)) : tcp(15012);
     // One finding per check even when several istiod or kube-dns workloads exist: the first blocked one.
     const first = (checks: Check[]) => {
@@ -198,7 +200,9 @@ export function sidecarPortFindings(ctx: RevisionContext): RawFinding[] {
   const proms = prometheusPeers(ctx);
   const out: RawFinding[] = [];
   for (const w of ctx.rev.model.workloads) {
-    if (!ctx.injected(w) && !GATEWAY(w)) continue;
+    // Gateways run their own proxy; an injected one counts only when known (rule C2).
+    const injected = knownInjected(ctx, w);
+    if (!injected && !GATEWAY(w)) continue;
     for (const prom of proms) {
       if (prom.id === w.id) continue;
       const side = ctx.rev.l4.ingress(w, workloadPeer(prom));
@@ -215,7 +219,7 @@ export function sidecarPortFindings(ctx: RevisionContext): RawFinding[] {
             'Envoy metrics are not scraped: dashboards and alerts for this workload go blind.',
           ),
         );
-      if (ctx.injected(w) && scrapedOn15020(w) && blocked(15020))
+      if (injected && scrapedOn15020(w) && blocked(15020))
         out.push(
           portFinding(
             w,
