@@ -75,7 +75,9 @@ export function clientRoutes(services: readonly Service[], dst: Workload, port: 
 
 /**
  * SEMANTICS 0.1, E6, E7, E10, E11, F7-F10, F14: what a client sends toward one container port of
- * `dst`, for each Service port that reaches it, or as passthrough when none does.
+ * `dst`, for each Service port that reaches it, or as passthrough when none does. The reasons say
+ * "the client" and "the destination", never their names: one cell serves every pair of equal
+ * source keys and destination L7 classes (L7Engine.sourceKey), and the pair shown names its ends.
  */
 export function clientSends(
   ctx: ClientContext,
@@ -90,13 +92,13 @@ export function clientSends(
   if (!info.injected)
     return one({
       send: 'plaintext',
-      why: `client ${src.id} has no sidecar (${info.reason}) and speaks plaintext (E7)`,
+      why: `the client has no sidecar (${info.reason}) and speaks plaintext (E7)`,
     });
   const w = src.workload;
   if ((w.podAnnotations[INCLUDE_OUT_IPS] ?? '*').trim() === '') {
     return one({
       send: 'plaintext',
-      why: `client ${src.id} captures no outbound traffic (${INCLUDE_OUT_IPS}=""): plaintext (E7)`,
+      why: `the client captures no outbound traffic (${INCLUDE_OUT_IPS}=""): plaintext (E7)`,
     });
   }
   const excluded = excludedPorts(w);
@@ -126,7 +128,7 @@ export function clientSends(
       return one(
         {
           send: 'plaintext',
-          why: `client ${src.id} excludes port ${port} via ${EXCLUDE_OUT}: plaintext (E10)`,
+          why: `the client excludes port ${port} via ${EXCLUDE_OUT}: plaintext (E10)`,
           strictCode: 'mtls-strict-bypassed',
         },
         uncertain,
@@ -134,7 +136,7 @@ export function clientSends(
     if (ctx.undeclaredPorts === 'service') return one(autoMtls(info, dstNamespaceMode), uncertain);
     return one(
       unmatched(
-        `no Service declares port ${port} of ${dst.id}, so it is reached by pod IP (E11, F13)`,
+        `no Service declares port ${port} of the destination, so it is reached by pod IP (E11, F13)`,
         false,
       ),
       uncertain,
@@ -145,7 +147,7 @@ export function clientSends(
     if (excluded.has(String(r.port))) {
       sends.push({
         send: 'plaintext',
-        why: `client ${src.id} excludes Service port ${r.port} (${name}) via ${EXCLUDE_OUT}: plaintext (E10)`,
+        why: `the client excludes Service port ${r.port} (${name}) via ${EXCLUDE_OUT}: plaintext (E10)`,
         strictCode: 'mtls-strict-bypassed',
       });
       continue;

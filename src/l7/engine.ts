@@ -46,9 +46,9 @@ export interface L7Engine {
    */
   fingerprint(w: Workload): string;
   /**
-   * Two workload sources with equal keys for `dst` get equal cells from `evaluate(src, dst, ...)`
-   * (the reasons name the source they were computed for). Finer than the signature: only what the
-   * client side and `dst`'s applied policies read.
+   * Two workload sources with equal keys for `dst` get equal cells from `evaluate(src, dst, ...)`,
+   * reasons included (they say "the client", never its name). Coarser than the signature: only what
+   * the client side and `dst`'s applied policies read.
    */
   sourceKey(src: Workload, dst: Workload): string;
   /** What Istio allows from src to dst on the connections that L4 already allows. */
@@ -239,6 +239,8 @@ class IstioEngine implements L7Engine, CellContext {
         w.namespace,
         this.accountKey(w),
         d.sidecar.injected,
+        // Why not: the no-sidecar reasons quote it (as a destination, and as a client: clientText).
+        d.sidecar.injected ? '' : d.sidecar.reason,
         d.sidecar.unknown !== undefined,
         all.sort(),
         d.uncertain,

@@ -83,15 +83,13 @@ describe('the grouped matrix', () => {
 });
 
 /**
- * Every pair of the groups with its verdict, reason messages left out: the matrix shares one L7
- * cell among destination classes of one L7 class, and a message in it names the workload it was
- * first computed for, so which one it names depends on what was computed before (a fresh matrix
- * computes in another order). Everything else of the verdict must be equal.
+ * Every pair of the groups with its verdict, reason messages included: the matrix shares one L7
+ * cell among destination classes of one L7 class and sources of one key, so a message must hold
+ * for every pair it serves, whatever was computed before (a fresh matrix computes in another order).
  */
 function pairsOf(groups: Iterable<MatrixGroup<L7Cell>>): Map<string, string> {
   const out = new Map<string, string>();
-  const text = (v: CellVerdict<L7Cell>) =>
-    JSON.stringify(verdictJson(v), (k, value) => (k === 'message' ? undefined : value));
+  const text = (v: CellVerdict<L7Cell>) => JSON.stringify(verdictJson(v));
   for (const g of groups)
     for (const s of g.sources)
       for (const d of g.destinations) if (s !== d) out.set(`${s.id}>${d.id}`, text(g.verdict));
