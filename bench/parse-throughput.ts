@@ -1,14 +1,19 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Lexer, LineCounter, Parser, parseAllDocuments } from 'yaml';
-import { parseSourceFile } from '../src/manifests/parse.js';
+import { fastDocuments } from '../src/manifests/fast-yaml.js';
+import { fullDocuments, parseSourceFile } from '../src/manifests/parse.js';
 import { KUBE_YAML } from '../src/manifests/yaml-schema.js';
+import { generateRepo, SIZES } from './generate.js';
 
 /**
  * `parse-throughput DIR...`: MiB/s of each YAML reading stage on every .yaml/.yml file under the
  * directories, one thread: the `yaml` Lexer alone, Lexer + Parser (the CST), parseAllDocuments
- * (the Composer: Document nodes), and parseSourceFile (what the analysis runs: documents, plain
- * JSON with positions, objects, diagnostics). The best of ROUNDS (default 3) rounds after a warm-up round.
+ * (the Composer: Document nodes), the fast reader alone (fast-yaml.ts; a file outside its subset
+ * costs only the attempt), and parseSourceFile (what the analysis runs: documents, plain JSON with
+ * positions, objects, diagnostics) with the full parser only and with the fast reader first. The
+ * best of ROUNDS (default 3) rounds after a warm-up round. `gen:M` (any size) stands for the base
+ * commit of the benchmark's generated repository, read from memory.
  */
 function yamlFiles(dir: string, out: string[] = []): string[] {
   for (const name of readdirSync(dir)) {
@@ -30,17 +35,35 @@ const STAGES: Record<string, (text: string, path: string) => void> = {
   parseAllDocuments: (text) => {
     parseAllDocuments(text, { ...KUBE_YAML, lineCounter: new LineCounter() });
   },
+  'fast reader (or none)': (text) => {
+    fastDocuments(text, new LineCounter());
+  },
+  'parseSourceFile full': (text, path) => {
+    parseSourceFile({ path, text }, 'bench', fullDocuments);
+  },
   parseSourceFile: (text, path) => {
     parseSourceFile({ path, text }, 'bench');
   },
 };
 
+function filesOf(dir: string): { path: string; text: string }[] {
+  const size = SIZES.find((s) => `gen:${s.name}` === dir);
+  if (size) {
+    const base = generateRepo(size).base;
+    return [...base].filter(([p]) => /\.ya?ml$/.test(p)).map(([path, text]) => ({ path, text }));
+  }
+  return yamlFiles(dir).map((p) => ({ path: p, text: readFileSync(p, 'utf8') }));
+}
+
 const ROUNDS = 1 + Number(process.env.ROUNDS ?? 3);
 
 function main(dirs: readonly string[]): void {
-  const files = dirs.flatMap((d) => yamlFiles(d)).map((p) => ({ path: p, text: readFileSync(p, 'utf8') }));
+  const files = dirs.flatMap(filesOf);
   const mib = files.reduce((n, f) => n + Buffer.byteLength(f.text), 0) / 2 ** 20;
+  const fast = files.filter((f) => fastDocuments(f.text, new LineCounter()) !== undefined);
+  const fastMib = fast.reduce((n, f) => n + Buffer.byteLength(f.text), 0) / 2 ** 20;
   console.log(`${files.length} files, ${mib.toFixed(1)} MiB (${dirs.join(', ')})`);
+  console.log(`fast reader takes ${fast.length} files, ${fastMib.toFixed(1)} MiB; the rest falls back`);
   for (const [name, stage] of Object.entries(STAGES)) {
     let best = Number.POSITIVE_INFINITY;
     for (let round = 0; round < ROUNDS; round++) {

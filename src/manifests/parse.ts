@@ -11,6 +11,7 @@ import {
 import { isRecord } from '../core/decode.js';
 import { type Diagnostic, REACH_ALL } from '../core/diagnostics.js';
 import { boundDiagnostic } from './bound-text.js';
+import { fastDocuments } from './fast-yaml.js';
 import { normaliseLabelMaps } from './labels.js';
 import { type FilePosition, locationAt, locator } from './locate.js';
 import { effectiveNamespace } from './namespace.js';
@@ -270,13 +271,23 @@ function fileNote(file: SourceFile, revision: string, code: string, message: str
  * read becomes a diagnostic saying what was dropped, and the rest of the file is still used.
  * Diagnostics quote huge scalars and keys cut (bound-text.ts).
  */
-export function parseSourceFile(file: SourceFile, revision: string): ParsedFile {
-  const parsed = parseFile(file, revision);
+export function parseSourceFile(file: SourceFile, revision: string, reader = readDocuments): ParsedFile {
+  const parsed = parseFile(file, revision, reader);
   parsed.diagnostics = parsed.diagnostics.map(boundDiagnostic);
   return parsed;
 }
 
-function parseFile(file: SourceFile, revision: string): ParsedFile {
+/** Every document of a file: the fast reader's when the file is in its subset, else the full parser's. */
+export function readDocuments(text: string, lineCounter: LineCounter): Document[] {
+  return fastDocuments(text, lineCounter) ?? fullDocuments(text, lineCounter);
+}
+
+/** The `yaml` package's full parser (any YAML); what `readDocuments` falls back to. */
+export function fullDocuments(text: string, lineCounter: LineCounter): Document[] {
+  return parseAllDocuments(text, { ...KUBE_YAML, lineCounter }) as Document[];
+}
+
+function parseFile(file: SourceFile, revision: string, reader: typeof readDocuments): ParsedFile {
   if (file.rendered) return parseRendered(file, file.rendered, revision);
   if (isKustomizationFile(file.path)) {
     return fileNote(
@@ -290,7 +301,7 @@ function parseFile(file: SourceFile, revision: string): ParsedFile {
   const pos: FilePosition = { revision, file: file.path, lineCounter };
   let docs: Document[];
   try {
-    docs = parseAllDocuments(file.text, { ...KUBE_YAML, lineCounter }) as Document[];
+    docs = reader(file.text, lineCounter);
   } catch (e) {
     const message = cut(`file could not be parsed: ${e instanceof Error ? e.message : String(e)}`);
     const location = { revision, file: file.path, line: 1, column: 1 };

@@ -1,0 +1,358 @@
+import { Document, type LineCounter, Pair, Scalar, type ScalarTag, YAMLMap, YAMLSeq } from 'yaml';
+import { KUBE_YAML } from './yaml-schema.js';
+
+/**
+ * A reader for the block-style subset most Kubernetes manifests are written in (block maps and
+ * sequences, one-line plain and quoted scalars, comments, `---`, CRLF, a BOM), building the same
+ * `yaml` nodes, ranges and LineCounter lines as `parseAllDocuments` with KUBE_YAML, several times
+ * faster. Anything else in a file (anchors, tags, flow collections but `{}`/`[]`, block scalars,
+ * multi-line scalars, escapes, merge keys, non-string or duplicate keys, directives, tabs, `{{`,
+ * anything this reader does not recognise) makes it answer `undefined`, and the caller reads the
+ * whole file with the full parser: every doubt falls back. test/manifests/fast-yaml.test.ts proves
+ * the two readers give the same objects, positions and diagnostics.
+ */
+
+/** Gives up on the file: the full parser reads it. */
+class Fallback extends Error {}
+
+function fail(): never {
+  throw new Fallback();
+}
+
+/** Tabs, control characters, other line breaks, a BOM past the start, Helm's `{{`: not ours. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it looks for
+const UNSUPPORTED = /[\t\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]|\{\{|\r(?!\n)/;
+
+interface Line {
+  /** Offset of the first character, of the first non-space one, and of the end (before \r\n). */
+  readonly start: number;
+  readonly content: number;
+  readonly end: number;
+}
+
+function splitLines(text: string, from: number, counter: LineCounter): Line[] {
+  const lines: Line[] = [];
+  counter.addNewLine(0);
+  let start = from;
+  while (start <= text.length) {
+    let nl = text.indexOf('\n', start);
+    if (nl < 0) nl = text.length;
+    const end = nl > start && text.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
+    let content = start;
+    while (content < end && text.charCodeAt(content) === 32) content++;
+    lines.push({ start, content, end });
+    if (nl < text.length) counter.addNewLine(nl + 1);
+    start = nl + 1;
+  }
+  return lines;
+}
+
+const PLAIN_TAGS = new Document(undefined, KUBE_YAML).schema.tags.filter(
+  (t): t is ScalarTag => !('collection' in t && t.collection) && t.default === true && !!t.test,
+);
+
+/** The value go-yaml's rules give a plain scalar (yaml-schema.ts's tags, as the composer picks them). */
+function plainValue(source: string): unknown {
+  const tag = PLAIN_TAGS.find((t) => t.test?.test(source));
+  if (!tag) return source;
+  let failed = false;
+  const value = tag.resolve(
+    source,
+    () => {
+      failed = true;
+    },
+    {} as never,
+  );
+  if (failed || typeof value === 'object') fail();
+  return value;
+}
+
+/** Characters that cannot start a plain scalar we read (indicators; `-` is judged apart). */
+const NOT_PLAIN_START = new Set([...'[]{}&*!|>%@`?:,#\'"']);
+const FLOW_IN_KEY = /[[\]{},]/;
+const MAX_KEY = 1000;
+
+class Reader {
+  constructor(
+    private readonly text: string,
+    private readonly lines: readonly Line[],
+    /** The document's lines: [index, last). */
+    private index: number,
+    private readonly last: number,
+  ) {}
+
+  /** Skips blank and comment lines; the next content line, or undefined at the document's end. */
+  private peek(): Line | undefined {
+    while (this.index < this.last) {
+      const line = this.lines[this.index]!;
+      if (line.content < line.end && this.text.charCodeAt(line.content) !== 35) return line;
+      this.index++;
+    }
+    return undefined;
+  }
+
+  private indent(line: Line): number {
+    return line.content - line.start;
+  }
+
+  /** The document's root: a block map or sequence (a root scalar falls back). */
+  root(): YAMLMap | YAMLSeq | undefined {
+    const line = this.peek();
+    if (!line) return undefined;
+    if (this.indent(line) !== 0) fail();
+    const node = this.collection(line, line.content, 0);
+    if (this.peek()) fail();
+    return node;
+  }
+
+  /** A map or sequence starting at `at` on `line`, at column `col`. */
+  private collection(line: Line, at: number, col: number): YAMLMap | YAMLSeq {
+    if (this.isSeqEntry(at, line.end)) return this.seq(col);
+    return this.map(line, at, col);
+  }
+
+  private isSeqEntry(at: number, end: number): boolean {
+    return this.text.charCodeAt(at) === 45 && (at + 1 === end || this.text.charCodeAt(at + 1) === 32);
+  }
+
+  private seq(col: number): YAMLSeq {
+    const seq = new YAMLSeq();
+    let line = this.peek();
+    const start = line!.content;
+    while (line && this.indent(line) === col && this.isSeqEntry(line.content, line.end)) {
+      let at = line.content + 1;
+      while (at < line.end && this.text.charCodeAt(at) === 32) at++;
+      if (at >= line.end || this.text.charCodeAt(at) === 35 || this.isSeqEntry(at, line.end)) fail();
+      const key = this.keyAt(line, at);
+      if (key) {
+        seq.items.push(this.map(line, at, at - line.start));
+      } else {
+        seq.items.push(this.scalar(line, at));
+        this.index++;
+      }
+      line = this.peek();
+      if (line && this.indent(line) > col) fail();
+    }
+    seq.range = [start, start, start];
+    return seq;
+  }
+
+  private map(first: Line, firstAt: number, col: number): YAMLMap {
+    const map = new YAMLMap();
+    const seen = new Set<string>();
+    let line: Line | undefined = first;
+    let at = firstAt;
+    while (line) {
+      const key = this.keyAt(line, at);
+      if (!key) fail();
+      const text = String(key.node.value);
+      if (seen.has(text)) fail();
+      seen.add(text);
+      map.items.push(new Pair(key.node, this.value(line, key.after, col)));
+      line = this.peek();
+      if (!line || this.indent(line) < col) break;
+      if (this.indent(line) > col || this.isSeqEntry(line.content, line.end)) fail();
+      at = line.content;
+    }
+    map.range = [firstAt, firstAt, firstAt];
+    return map;
+  }
+
+  /** The value of a key whose `:` ends before `after`: on the line, below it, or empty. */
+  private value(line: Line, after: number, col: number): Scalar | YAMLMap | YAMLSeq {
+    let at = after;
+    while (at < line.end && this.text.charCodeAt(at) === 32) at++;
+    if (at < line.end && this.text.charCodeAt(at) !== 35) {
+      const node = this.scalar(line, at);
+      this.index++;
+      return node;
+    }
+    const comment = at < line.end;
+    this.index++;
+    const next = this.peek();
+    if (next && this.indent(next) > col) return this.collection(next, next.content, this.indent(next));
+    if (next && this.indent(next) === col && this.isSeqEntry(next.content, next.end)) return this.seq(col);
+    if (comment) fail();
+    const empty = new Scalar(null);
+    empty.source = '';
+    empty.type = Scalar.PLAIN;
+    empty.range = [at, at, at];
+    return empty;
+  }
+
+  /** The key starting at `at`, with the offset after its `:`, or undefined when none starts there. */
+  private keyAt(line: Line, at: number): { node: Scalar; after: number } | undefined {
+    const c = this.text[at]!;
+    if (c === '"' || c === "'") {
+      const quoted = this.quoted(line, at);
+      if (this.text.charCodeAt(quoted.end) !== 58) return undefined;
+      const after = quoted.end + 1;
+      if (after < line.end && this.text.charCodeAt(after) !== 32) fail();
+      return { node: quoted.node, after };
+    }
+    if (NOT_PLAIN_START.has(c) || c === '-') return undefined;
+    const colon = this.keyColon(at, line.end);
+    if (colon < 0) return undefined;
+    let end = colon;
+    while (this.text.charCodeAt(end - 1) === 32) end--;
+    const source = this.text.slice(at, end);
+    if (source.length > MAX_KEY || FLOW_IN_KEY.test(source) || source === '<<') fail();
+    if (plainValue(source) !== source) fail();
+    return { node: this.plainNode(source, at), after: colon + 1 };
+  }
+
+  /** The `:` ending a plain key (followed by a space or the line's end), -1 when a comment comes first. */
+  private keyColon(at: number, end: number): number {
+    for (let i = at; i < end; i++) {
+      const c = this.text.charCodeAt(i);
+      if (c === 58 && (i + 1 === end || this.text.charCodeAt(i + 1) === 32)) return i;
+      if (c === 35 && this.text.charCodeAt(i - 1) === 32) return -1;
+    }
+    return -1;
+  }
+
+  private plainNode(source: string, at: number): Scalar {
+    const node = new Scalar(plainValue(source));
+    node.source = source;
+    node.type = Scalar.PLAIN;
+    node.range = [at, at + source.length, at + source.length];
+    return node;
+  }
+
+  /** A one-line scalar value starting at `at`, with nothing but a comment after it. */
+  private scalar(line: Line, at: number): Scalar | YAMLMap | YAMLSeq {
+    const c = this.text[at]!;
+    if (c === '"' || c === "'") {
+      const { node, end } = this.quoted(line, at);
+      this.rest(line, end);
+      return node;
+    }
+    if (c === '{' || c === '[') return this.emptyFlow(line, at);
+    if (NOT_PLAIN_START.has(c) || this.isSeqEntry(at, line.end)) fail();
+    let end = line.end;
+    for (let i = at; i < line.end; i++) {
+      const ch = this.text.charCodeAt(i);
+      if (ch === 35 && this.text.charCodeAt(i - 1) === 32) {
+        end = i;
+        break;
+      }
+      if (ch === 58 && (i + 1 === line.end || this.text.charCodeAt(i + 1) === 32)) fail();
+    }
+    while (this.text.charCodeAt(end - 1) === 32) end--;
+    return this.plainNode(this.text.slice(at, end), at);
+  }
+
+  /** `{}` or `[]` alone: an empty flow collection; any other flow content falls back. */
+  private emptyFlow(line: Line, at: number): YAMLMap | YAMLSeq {
+    const close = this.text[at] === '{' ? '}' : ']';
+    if (this.text[at + 1] !== close) fail();
+    this.rest(line, at + 2);
+    const node = close === '}' ? new YAMLMap() : new YAMLSeq();
+    node.flow = true;
+    node.range = [at, at + 2, at + 2];
+    return node;
+  }
+
+  /** After a scalar: spaces, then nothing or a comment. */
+  private rest(line: Line, from: number): void {
+    let i = from;
+    while (i < line.end && this.text.charCodeAt(i) === 32) i++;
+    if (i < line.end && (i === from || this.text.charCodeAt(i) !== 35)) fail();
+  }
+
+  /** A quoted scalar closed on its line, without escapes but `''`. */
+  private quoted(line: Line, at: number): { node: Scalar; end: number } {
+    const quote = this.text[at]!;
+    let value = '';
+    let i = at + 1;
+    for (;;) {
+      const close = this.text.indexOf(quote, i);
+      if (close < 0 || close >= line.end) fail();
+      const part = this.text.slice(i, close);
+      if (quote === '"' && part.includes('\\')) fail();
+      value += part;
+      if (quote === "'" && this.text[close + 1] === "'") {
+        value += "'";
+        i = close + 2;
+        continue;
+      }
+      i = close + 1;
+      break;
+    }
+    const node = new Scalar(value);
+    node.source = value;
+    node.type = quote === '"' ? Scalar.QUOTE_DOUBLE : Scalar.QUOTE_SINGLE;
+    node.range = [at, i, i];
+    return { node, end: i };
+  }
+}
+
+/** Whether line `line` is a `---` marker (alone or with a comment); content after it falls back. */
+function isMarker(text: string, line: Line): boolean {
+  if (line.content !== line.start || !text.startsWith('---', line.start)) return false;
+  const after = line.start + 3;
+  if (after === line.end) return true;
+  if (text.charCodeAt(after) !== 32) return false;
+  let i = after;
+  while (i < line.end && text.charCodeAt(i) === 32) i++;
+  if (i < line.end && text.charCodeAt(i) !== 35) fail();
+  return true;
+}
+
+function newDocument(start: number, contents: YAMLMap | YAMLSeq | undefined, emptyAt: number): Document {
+  const doc = new Document(undefined, KUBE_YAML);
+  if (contents) {
+    doc.contents = contents;
+  } else {
+    const empty = new Scalar(null);
+    empty.source = '';
+    empty.type = Scalar.PLAIN;
+    empty.range = [emptyAt, emptyAt, emptyAt];
+    doc.contents = empty as never;
+  }
+  doc.range = [start, start, start];
+  return doc;
+}
+
+/**
+ * The documents of `text` as `parseAllDocuments(text, { ...KUBE_YAML, lineCounter })` gives them,
+ * or `undefined` (and `counter` untouched) when the text is outside the subset this reader knows.
+ */
+export function fastDocuments(text: string, counter: LineCounter): Document[] | undefined {
+  if (UNSUPPORTED.test(text.length > 0 && text.charCodeAt(0) === 0xfeff ? text.slice(1) : text)) {
+    return undefined;
+  }
+  const lineStarts = counter.lineStarts.length;
+  try {
+    return readDocuments(text, counter);
+  } catch (e) {
+    if (!(e instanceof Fallback)) throw e;
+    counter.lineStarts.length = lineStarts;
+    return undefined;
+  }
+}
+
+function readDocuments(text: string, counter: LineCounter): Document[] {
+  const from = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+  const lines = splitLines(text, from, counter);
+  const docs: Document[] = [];
+  let first = 0;
+  let start = from;
+  let marker = false;
+  for (let i = 0; i <= lines.length; i++) {
+    const line = lines[i];
+    const atMarker = line !== undefined && isMarker(text, line);
+    if (line && !atMarker) {
+      const c = text[line.start];
+      if (line.content === line.start && (c === '%' || text.startsWith('...', line.start))) fail();
+      continue;
+    }
+    const contents = new Reader(text, lines, first, i).root();
+    if (contents || marker) docs.push(newDocument(start, contents, start + 3));
+    if (!line) break;
+    first = i + 1;
+    start = line.start;
+    marker = true;
+  }
+  return docs;
+}
