@@ -4,7 +4,7 @@ import type { RenderConfig } from '../config/types.js';
 import { type Diagnostic, REACH_ALL } from '../core/diagnostics.js';
 import type { SourceFile } from '../manifests/types.js';
 import { kubeYamlValueOrUndefined } from '../manifests/yaml-read.js';
-import { type AppSource, readAppObjects, ThisRepo } from './applications.js';
+import { type AppObject, type AppSource, readAppObjects, ThisRepo } from './applications.js';
 import { type AppsRead, readArgo } from './argo-apps.js';
 import { readApplicationSet } from './argo-appsets.js';
 import { fluxSources, readFlux } from './flux-apps.js';
@@ -170,6 +170,23 @@ export function planApplications(
     ),
   );
   const objects = readAppObjects(files.filter((f) => !patches.has(f.path)));
+  return planAppObjects(objects, files, index, parsed, config, repoURLs, revision);
+}
+
+/**
+ * What these Application objects render or read, grouped into targets. `group`, when given, is the
+ * target of every unit: Applications found in a render's output belong to what rendered them.
+ */
+export function planAppObjects(
+  objects: readonly AppObject[],
+  files: readonly SourceFile[],
+  index: RepoIndex,
+  parsed: ReadonlyMap<string, ParsedKustomization>,
+  config: RenderConfig,
+  repoURLs: readonly string[],
+  revision: string,
+  group?: string,
+): AppPlan {
   if (objects.length === 0) return EMPTY;
   const repo = new ThisRepo(repoURLs);
   const texts = new Map(files.map((f) => [f.path, f.text]));
@@ -199,10 +216,13 @@ export function planApplications(
     plain: [],
     reads: new Set<string>(),
   }));
-  const grouped = withTopFiles(
-    groupUnits([...units, ...remoteOnly]),
-    objects.map((o) => o.at.file),
-  );
+  const grouped: AppUnit[] =
+    group === undefined
+      ? withTopFiles(
+          groupUnits([...units, ...remoteOnly]),
+          objects.map((o) => o.at.file),
+        )
+      : [...units, ...remoteOnly].map((u): AppUnit => ({ ...u, group }));
   const diagnostics = read.remote.map((r) => remoteDiagnostic(revision, r));
   if (repo.assumed.size > 0) diagnostics.push(assumedNote(revision, [...repo.assumed], objects[0]?.at));
   const dirs = new Set(grouped.flatMap((u) => (u.root ? [...u.root.dirs] : [])));

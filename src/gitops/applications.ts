@@ -106,7 +106,7 @@ export function readAppObjects(files: readonly SourceFile[]): AppObject[] {
     } catch {
       continue;
     }
-    for (const doc of docs) {
+    for (const [i, doc] of docs.entries()) {
       if (doc.errors.length > 0) continue;
       let json: unknown;
       try {
@@ -116,6 +116,13 @@ export function readAppObjects(files: readonly SourceFile[]): AppObject[] {
       }
       if (!isRecord(json) || typeof json.apiVersion !== 'string' || !GITOPS_API.test(json.apiVersion))
         continue;
+      // A rendered Application (a chart's template, a kustomize resource) is cited where its source is.
+      const origin = file.rendered?.documents[i];
+      if (origin) {
+        const line = origin.line;
+        out.push({ json, at: { file: origin.file, line }, lineOf: (p) => origin.locate?.(p)?.line ?? line });
+        continue;
+      }
       const line = lineOfNode(doc, lines, []) ?? 1;
       out.push({
         json,

@@ -12,6 +12,7 @@ import { isKustomizationName, type ParsedKustomization, parseKustomization } fro
 import { pluginProblems } from './plugins.js';
 import { leaveOutRemote, skippedDiagnostic } from './remote-skip.js';
 import { type RenderContext, renderFailed, renderRoot } from './render-root.js';
+import { followRendered, placeholder, producedBy, topUnit, unitKey } from './rendered-apps.js';
 import { RootDigests } from './root-digest.js';
 import { type PlannedRoot, planRoots } from './roots.js';
 import { SourceDocs } from './source-docs.js';
@@ -96,26 +97,47 @@ export async function renderRevision(
   );
   const plan = planRoots(index, parsed, config.render, filter, revision.label, apps.dirs);
   const diagnostics = [...plan.diagnostics, ...apps.diagnostics];
-  const appRoots = apps.units.flatMap((u) => u.root ?? []);
-  const byRoot = await renderRoots(
-    [...plan.roots, ...appRoots],
-    tree,
-    index,
-    parsed,
-    config,
-    { ...options, aliases },
-    revision.label,
-    diagnostics,
+  const render = (roots: PlannedRoot[]) =>
+    renderRoots(roots, tree, index, parsed, config, { ...options, aliases }, revision.label, diagnostics);
+  const byRoot = await render([...plan.roots, ...apps.units.flatMap((u) => u.root ?? [])]);
+  const followed = await followRendered(
+    producedBy(plan.roots, apps.units, byRoot),
+    {
+      files: revision.files,
+      index,
+      parsed,
+      config,
+      revision: revision.label,
+      known: new Set(apps.units.map((u) => u.source.at.file)),
+      seen: new Set([
+        ...apps.units.map(unitKey),
+        ...plan.roots.map((r) => unitKey({ root: r, plain: [], source: placeholder })),
+      ]),
+    },
+    render,
   );
-  const rendered = plan.roots.flatMap((r) => {
+  diagnostics.push(...followed.diagnostics);
+  for (const [root, file] of followed.rendered) byRoot.set(root, file);
+  // A root whose output holds Applications is the top of their target, as a top Application is.
+  const tops = plan.roots.filter((r) => followed.producers.has(r));
+  const units = [...apps.units, ...tops.map((r) => topUnit(r, index)), ...followed.units];
+  // A discovered root that a followed Application renders with its own options is its, not a root.
+  const listed = new Set(config.render.roots.map((r) => r.path));
+  const taken = new Set(followed.units.flatMap((u) => (u.root ? [...u.root.dirs] : [])));
+  const planned = plan.roots.filter(
+    (r) => !followed.producers.has(r) && (listed.has(r.spec.dir) || !taken.has(r.spec.dir)),
+  );
+  const rendered = planned.flatMap((r) => {
     const file = byRoot.get(r);
     return file ? [{ root: r.spec.dir, tool: r.spec.tool, file }] : [];
   });
-  const coverage = coverageOf([...plan.roots, ...appRoots], plan.unrendered, revision, diagnostics);
-  const roots = plan.roots.map((r) => ({ dir: r.spec.dir, dirs: r.dirs, files: r.files }));
-  const files = revision.files.filter((f) => !coverage(f.path) && !apps.files.has(f.path));
-  if (apps.units.length === 0) return { files, rendered, diagnostics, roots };
-  return { files, rendered, diagnostics, roots, apps: appOutputs(apps.units, revision, byRoot) };
+  const allRoots = [...planned, ...units.flatMap((u) => u.root ?? [])];
+  const coverage = coverageOf(allRoots, plan.unrendered, revision, diagnostics);
+  const roots = planned.map((r) => ({ dir: r.spec.dir, dirs: r.dirs, files: r.files }));
+  const read = new Set(units.flatMap((u) => [...u.reads]));
+  const files = revision.files.filter((f) => !coverage(f.path) && !read.has(f.path));
+  if (units.length === 0) return { files, rendered, diagnostics, roots };
+  return { files, rendered, diagnostics, roots, apps: appOutputs(units, revision, byRoot) };
 }
 
 /** Each unit's files as its Application lands them: its render's output, or its plain files. */

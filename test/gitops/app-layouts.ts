@@ -192,3 +192,57 @@ export const ARGO_HEAD = {
   'shop/kustomization.yaml': 'resources:\n  - apps.yaml\n  - netpol.yaml\n  - batch.yaml\n',
   'shop/batch.yaml': allowTo('web-from-batch', 'web', 'batch'),
 };
+
+/** argoproj/argocd-example-apps' apps/: a Helm chart whose templates are one Application per entry of its values. */
+const appsTemplate = `{{- range .Values.applications }}
+apiVersion: argoproj.io/v1alpha1
+kind: Application
+metadata:
+  name: {{ .name }}
+  namespace: argocd
+spec:
+  project: default
+  source:
+    repoURL: {{ $.Values.repoURL }}
+    targetRevision: HEAD
+    path: {{ .path | default .name }}
+    {{- with .tool }}
+    {{- . | toYaml | nindent 4 }}
+    {{- end }}
+  destination:
+    server: https://kubernetes.default.svc
+    namespace: {{ .namespace | default .name }}
+---
+{{ end -}}
+`;
+
+const appsValues = `repoURL: https://github.com/example/fleet.git
+applications:
+  - name: shop
+    tool:
+      kustomize:
+        namePrefix: prod-
+  - name: plain
+  # The chart's own Application (it manages itself): followed once, not again.
+  - name: apps
+    path: apps
+    namespace: argocd
+    tool:
+      helm:
+        releaseName: apps
+`;
+
+/** An app of apps through Helm: argocd/root.yaml applies the apps/ chart, whose output is Applications. */
+export const ARGO_HELM = {
+  'argocd/root.yaml': argoApp('apps', 'apps', '    helm:\n      releaseName: apps\n').replace(
+    'namespace: apps\n',
+    'namespace: argocd\n',
+  ),
+  'apps/Chart.yaml': 'apiVersion: v2\nname: apps\nversion: 1.0.0\n',
+  'apps/values.yaml': appsValues,
+  'apps/templates/applications.yaml': appsTemplate,
+  'shop/kustomization.yaml': ARGO['shop/kustomization.yaml'],
+  'shop/apps.yaml': ARGO['shop/apps.yaml'],
+  'shop/netpol.yaml': ARGO['shop/netpol.yaml'],
+  'plain/db.yaml': ARGO['plain/db.yaml'],
+};

@@ -6,7 +6,7 @@ import { runDiff } from '../../src/run.js';
 import { commitAll, initRepo, writeFiles } from '../git/helpers.js';
 import { runCli } from '../helpers/cli.js';
 import { expectGolden } from '../helpers/golden.js';
-import { ARGO, ARGO_HEAD, FLUX, FLUX_HEAD } from './app-layouts.js';
+import { ARGO, ARGO_HEAD, ARGO_HELM, FLUX, FLUX_HEAD } from './app-layouts.js';
 import { hasHelm, hasKustomize, helmSearchPath, noHelm, tempDir } from './helpers.js';
 
 function changes(report: Report): string[] {
@@ -240,6 +240,78 @@ describe.skipIf(!hasKustomize)('Argo CD: an app of apps', () => {
     ]);
     // The Application files are read by root; shop/ is rendered by its Application, not as a root.
     expect(g.roots).toEqual([]);
+  });
+});
+
+describe.skipIf(!hasKustomize || !hasHelm)(`Argo CD: an app of apps through a Helm chart${noHelm}`, () => {
+  const path = process.env.PATH;
+  const withoutRoot = Object.fromEntries(Object.entries(ARGO_HELM).filter(([p]) => p !== 'argocd/root.yaml'));
+  let fx: ReturnType<typeof twoCommits>;
+  let listed: ReturnType<typeof twoCommits>;
+  beforeAll(() => {
+    process.env.PATH = helmSearchPath;
+    fx = twoCommits('argo-helm-apps', ARGO_HELM, ARGO_HEAD);
+    // argocd-example-apps has no root Application in the repository: the chart is a listed root.
+    const render = '.policy-diff.yaml';
+    listed = twoCommits(
+      'argo-helm-root',
+      { ...withoutRoot, [render]: 'render:\n  - helm: apps\n' },
+      ARGO_HEAD,
+    );
+  });
+  afterAll(() => {
+    process.env.PATH = path;
+    fx.repo.remove();
+    listed.repo.remove();
+  });
+
+  it('follows the Applications the chart renders, with their kustomize options and namespaces', async () => {
+    const { report } = await runDiff({ repo: fx.repo.path, base: fx.base, head: fx.head, layer: 'l4' });
+    expect(changes(report)).toEqual([
+      '(one cluster) opened shop/prod-batch[Deployment] -> shop/prod-web[Deployment]: TCP 8080',
+    ]);
+    // The chart's own Application renders what root already rendered: followed once, no copies.
+    expect(report.diagnostics.filter((d) => d.code === 'duplicate-object')).toEqual([]);
+    expect(report.incomplete).toBe(false);
+  });
+
+  it('cites each rendered Application at its template, in the target of what rendered it', async () => {
+    const { renderRevision } = await import('../../src/gitops/render-revision.js');
+    const { readRevision } = await import('../../src/git/read-revision.js');
+    const { DEFAULT_CONFIG } = await import('../../src/config/types.js');
+    const input = { kind: 'git' as const, repo: fx.repo.path, rev: fx.head };
+    const files = await readRevision(input, {
+      include: DEFAULT_CONFIG.include,
+      exclude: DEFAULT_CONFIG.exclude,
+    });
+    const g = await renderRevision(input, files, DEFAULT_CONFIG, { searchPath: helmSearchPath });
+    expect(g.apps?.map((a) => [a.app, a.group, a.files.map((f) => [f.path, f.landing?.namespace])])).toEqual([
+      ['Application argocd/apps', 'argocd', [['apps/Chart.yaml', 'argocd']]],
+      ['Application argocd/apps', 'argocd', [['argocd/root.yaml', undefined]]],
+      ['Application argocd/shop', 'argocd', [['shop/kustomization.yaml', 'shop']]],
+      ['Application argocd/plain', 'argocd', [['plain/db.yaml', 'plain']]],
+    ]);
+    expect(g.files).toEqual([]);
+    expect(g.roots).toEqual([]);
+  });
+
+  it('a listed chart root whose output is Applications is the top of their target', async () => {
+    const { report } = await runDiff({
+      repo: listed.repo.path,
+      base: listed.base,
+      head: listed.head,
+      layer: 'l4',
+    });
+    // The chart's directory names the target (.policy-diff.yaml is a plain file: '(other files)').
+    expect(report.targets?.map((t) => [t.name, t.changed])).toEqual([
+      ['(other files)', false],
+      ['apps', true],
+    ]);
+    expect(changes(report)).toEqual([
+      'apps opened shop/prod-batch[Deployment] -> shop/prod-web[Deployment]: TCP 8080',
+    ]);
+    expect(report.diagnostics.filter((d) => d.code === 'duplicate-object')).toEqual([]);
+    expect(report.incomplete).toBe(false);
   });
 });
 
