@@ -1,4 +1,4 @@
-import type { AccessMatrix, CellVerdict, L7CellLike } from '../matrix/matrix.js';
+import type { AccessMatrix, CellVerdict, L7CellLike, MatrixCandidates } from '../matrix/matrix.js';
 import type { Peer, WorkloadPeer } from '../model/peers.js';
 import { ConnSet } from '../values/conn-set.js';
 import type { ChangeKind } from './changes.js';
@@ -21,7 +21,16 @@ export function changeKind(beforeConns: ConnSet, afterConns: ConnSet): ChangeKin
 export interface DiffOptions {
   /** Pairs of workloads listed at most; the others are only counted (`omitted`). */
   readonly maxPairs?: number;
+  /**
+   * From how many (unstable class, class) pairs on the destinations of an unstable class are read
+   * from a reverse index of the ingress candidates instead of scanning every class (default
+   * INDEX_FROM; tests set 0 to check both ways agree).
+   */
+  readonly indexFrom?: number;
 }
+
+/** Below this, asking each pair's candidates costs less than building the reverse index. */
+const INDEX_FROM = 250_000;
 
 export interface MatrixDiff<C extends L7CellLike = L7CellLike> {
   readonly pairs: PairDiff<C>[];
@@ -47,7 +56,9 @@ export interface DiffLens<C extends L7CellLike = L7CellLike> {
  * pairs of two stable classes keep their verdicts. So a pull request that touches a few policies
  * costs (changed classes) x (all classes), not (all classes)^2. And of those, a pair is computed
  * only when NetworkPolicy may let it through in base or in head (the candidates of its ends): a
- * pair closed at L4 in both revisions is empty in both.
+ * pair closed at L4 in both revisions is empty in both. When many classes are unstable (a
+ * cluster-wide change), the destinations an unstable class may reach are read from a reverse index
+ * of the destinations' ingress candidates rather than found by asking every class.
  */
 export function diffMatrices<C extends L7CellLike>(
   base: AccessMatrix<C>,
@@ -66,12 +77,16 @@ export function diffMatrices<C extends L7CellLike>(
   let listed = 0;
   const baseOpen = openness(base);
   const headOpen = openness(head);
+  const reach =
+    unstable.length * groups.length >= (options.indexFrom ?? INDEX_FROM)
+      ? admittingDestinations(groups, base, head)
+      : undefined;
   groups.forEach((srcGroup, i) => {
     // A stable group meets a stable group unchanged, except itself when it has a single stable
     // member (no pair of two distinct stable members stands for it).
     const dsts =
       srcGroup.stable === 0
-        ? groups.keys()
+        ? (reach?.(i) ?? groups.keys())
         : srcGroup.stable === 1
           ? [...unstable, i].sort((a, b) => a - b)
           : unstable;
@@ -163,7 +178,66 @@ function openness(matrix: AccessMatrix) {
   };
 }
 
-type Candidates = 'all' | { has(id: string): boolean };
+type Candidates = 'all' | MatrixCandidates;
+
+/**
+ * For a source group, ascending, every destination group whose ingress may admit it in base or in
+ * head: the external ones, those admitting anyone (or not listing their candidates) in a revision
+ * they are in, and those whose candidate list names one of its members. A superset of the
+ * destinations `openness` lets through (it asks the first member), built in time proportional to
+ * the candidate lists rather than to class x class. `undefined` for an external source (all).
+ */
+function admittingDestinations(
+  groups: readonly JointClass[],
+  base: AccessMatrix,
+  head: AccessMatrix,
+): (src: number) => readonly number[] | undefined {
+  const groupOf = new Map<string, number>();
+  groups.forEach((g, i) => {
+    for (const m of g.members) groupOf.set(m.id, i);
+  });
+  const always: number[] = [];
+  const admittedBy = new Map<number, number[]>();
+  groups.forEach((g, j) => {
+    const first = g.members[0]!;
+    const lists: (readonly string[])[] = [];
+    for (const [matrix, present] of [
+      [base, g.inBase],
+      [head, g.inHead],
+    ] as const) {
+      if (!present) continue;
+      const found: Candidates = first.kind === 'workload' ? matrix.candidates(first, 'sources') : 'all';
+      if (found === 'all' || !found.list) {
+        always.push(j);
+        return;
+      }
+      lists.push(found.list());
+    }
+    const sources = new Set<number>();
+    for (const id of lists.flat()) {
+      const i = groupOf.get(id);
+      if (i !== undefined) sources.add(i);
+    }
+    for (const i of sources) {
+      const list = admittedBy.get(i);
+      if (list) list.push(j);
+      else admittedBy.set(i, [j]);
+    }
+  });
+  return (src) => (groups[src]!.external ? undefined : mergeAscending(always, admittedBy.get(src) ?? []));
+}
+
+/** Two ascending lists with no common element, merged. */
+function mergeAscending(a: readonly number[], b: readonly number[]): number[] {
+  const out: number[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length || j < b.length) {
+    if (j >= b.length || (i < a.length && a[i]! < b[j]!)) out.push(a[i++]!);
+    else out.push(b[j++]!);
+  }
+  return out;
+}
 
 interface JointClass {
   readonly members: Peer[];

@@ -85,7 +85,14 @@ export interface AccessMatrix<C extends L7CellLike = L7CellLike> {
    * superset (`verdict` decides); `all` when unknown or unrestricted. Lets the diff skip pairs
    * that NetworkPolicy closes in both revisions without computing them.
    */
-  candidates(peer: WorkloadPeer, role: 'sources' | 'destinations'): 'all' | { has(id: string): boolean };
+  candidates(peer: WorkloadPeer, role: 'sources' | 'destinations'): 'all' | MatrixCandidates;
+}
+
+/** Candidate workloads by id (see AccessMatrix.candidates). */
+export interface MatrixCandidates {
+  has(id: string): boolean;
+  /** Every candidate's id (the diff's reverse index reads them); optional for other matrices. */
+  list?(): readonly string[];
 }
 
 export function buildMatrix<C extends L7CellLike>(
@@ -110,13 +117,14 @@ export function buildMatrix<C extends L7CellLike>(
   const fingerprints = new Map<string, string>();
   const byId = new Map(model.workloads.map((w) => [w.id, w]));
   // The engine answers membership per workload object; the diff asks by id.
-  const byIdOf = (found: 'all' | Candidates | undefined): 'all' | { has(id: string): boolean } => {
+  const byIdOf = (found: 'all' | Candidates | undefined): 'all' | MatrixCandidates => {
     if (found === undefined || found === 'all') return 'all';
     return {
       has: (id) => {
         const w = byId.get(id);
         return w !== undefined && found.has(w);
       },
+      list: () => found.list().map((w) => w.id),
     };
   };
   const classOf = (peer: Peer): number => {
