@@ -9,7 +9,7 @@ import {
   readStructList,
 } from '../core/decode.js';
 import type { PolicyRef } from '../core/refs.js';
-import { type DestinationTls, DR_TLS_MODES, type TlsSetting } from '../l7/client-types.js';
+import { type DestinationTls, DR_TLS_MODES, type SubsetTls, type TlsSetting } from '../l7/client-types.js';
 import type { K8sObject, Labels } from '../manifests/types.js';
 
 type Json = Readonly<Record<string, unknown>>;
@@ -63,25 +63,29 @@ export function decodeDestinationTls(
     if (!tls) return undefined;
     return { mode: mode ?? 'DISABLE', rule: { policy: ref, rule, location: o.locate([...path, 'mode']) } };
   };
-  const tp = readStruct(spec.trafficPolicy, ['spec', 'trafficPolicy'], issues, TRAFFIC_POLICY);
-  const tls = setting(tp?.tls, ['spec', 'trafficPolicy', 'tls'], 'trafficPolicy.tls');
-  const portTls = new Map<number, TlsSetting>();
-  const portsPath = ['spec', 'trafficPolicy', 'portLevelSettings'];
-  (readStructList(tp?.portLevelSettings, portsPath, issues, PORT_POLICY) ?? []).forEach((p, i) => {
-    const path = [...portsPath, i];
-    const port = readStruct(p.port, [...path, 'port'], issues, ['number']);
-    const number = readInteger(port?.number, [...path, 'port', 'number'], issues);
-    const s = setting(p.tls, [...path, 'tls'], `trafficPolicy.portLevelSettings[${i}].tls`);
-    if (number !== undefined && s && !portTls.has(number)) portTls.set(number, s);
-  });
-  const subsetTls: DestinationTls['subsetTls'][number][] = [];
+  // `tls` and `portLevelSettings[].tls` of one trafficPolicy (the rule's, or a subset's).
+  const policyTls = (raw: unknown, path: ObjectPath, rule: string) => {
+    const tp = readStruct(raw, path, issues, TRAFFIC_POLICY);
+    const tls = setting(tp?.tls, [...path, 'tls'], `${rule}.tls`);
+    const portTls = new Map<number, TlsSetting>();
+    const portsPath = [...path, 'portLevelSettings'];
+    (readStructList(tp?.portLevelSettings, portsPath, issues, PORT_POLICY) ?? []).forEach((p, i) => {
+      const at = [...portsPath, i];
+      const port = readStruct(p.port, [...at, 'port'], issues, ['number']);
+      const number = readInteger(port?.number, [...at, 'port', 'number'], issues);
+      const s = setting(p.tls, [...at, 'tls'], `${rule}.portLevelSettings[${i}].tls`);
+      if (number !== undefined && s && !portTls.has(number)) portTls.set(number, s);
+    });
+    return { tls, portTls };
+  };
+  const { tls, portTls } = policyTls(spec.trafficPolicy, ['spec', 'trafficPolicy'], 'trafficPolicy');
+  const subsetTls: SubsetTls[] = [];
   const rawSubsets = Array.isArray(spec.subsets) ? spec.subsets : [];
   for (const s of subsets) {
-    const path = ['spec', 'subsets', s.index, 'trafficPolicy'];
     const raw = rawSubsets[s.index] as Json | undefined;
-    const stp = readStruct(raw?.trafficPolicy, path, issues, TRAFFIC_POLICY);
-    const st = setting(stp?.tls, [...path, 'tls'], `subsets[${s.index}].trafficPolicy.tls`);
-    if (st) subsetTls.push({ name: s.name, labels: s.labels, tls: st });
+    const path = ['spec', 'subsets', s.index, 'trafficPolicy'];
+    const st = policyTls(raw?.trafficPolicy, path, `subsets[${s.index}].trafficPolicy`);
+    if (st.tls || st.portTls.size > 0) subsetTls.push({ name: s.name, labels: s.labels, ...st });
   }
   const exportTo = readStringList(spec.exportTo, ['spec', 'exportTo'], issues);
   const selector = readStruct(spec.workloadSelector, ['spec', 'workloadSelector'], issues, WORKLOAD_SELECTOR);

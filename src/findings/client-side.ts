@@ -1,7 +1,7 @@
 import { policyLabel, type RuleRef, ruleLabel } from '../core/refs.js';
 import { mostSpecific, rulesNaming } from '../l7/client-dr-hosts.js';
 import { clientRoutes } from '../l7/client-transport.js';
-import type { DestinationTls, TlsSetting } from '../l7/client-types.js';
+import { type DestinationTls, subsetTlsFor, type TlsSetting } from '../l7/client-types.js';
 import { chooseSidecar, exportedTo, outboundMode } from '../l7/sidecar-scope.js';
 import { type ClientTls, checkTransport } from '../l7/transport.js';
 import { istioSelectorMatches } from '../manifests/label-match.js';
@@ -70,10 +70,10 @@ function settingsFor(
   w: Workload,
   port: number,
 ): TlsSetting[] {
-  const subsets = dr.subsetTls.filter(
-    (s) => routed?.has(s.name) && istioSelectorMatches(s.labels, w.podLabels),
-  );
-  if (subsets.length > 0) return subsets.map((s) => s.tls);
+  const subsets = dr.subsetTls
+    .filter((s) => routed?.has(s.name) && istioSelectorMatches(s.labels, w.podLabels))
+    .flatMap((s) => subsetTlsFor(s, port) ?? []);
+  if (subsets.length > 0) return subsets;
   const base = dr.portTls.get(port) ?? dr.tls;
   return base ? [base] : [];
 }

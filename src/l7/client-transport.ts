@@ -5,6 +5,7 @@ import type { Service, Workload } from '../model/types.js';
 import { formatRange } from '../values/ip-range.js';
 import { hostSpecificity, mostSpecific, rulesNaming } from './client-dr-hosts.js';
 import type { ClientSide, DestinationTls, SidecarModel, TlsSetting } from './client-types.js';
+import { subsetTlsFor } from './client-types.js';
 import type { EffectiveMode } from './peer-authn.js';
 import {
   chooseSidecar,
@@ -186,7 +187,7 @@ function sidecarRule(s: SidecarModel, scoped: boolean): RuleRef {
   return { policy: s.ref, rule: 'outboundTrafficPolicy', location: s.outboundLocation ?? s.ref.location };
 }
 
-/** E6/F7: the DestinationRule's TLS for the route (subset, then port level, then top level), else auto-mTLS. */
+/** E6/F7: the DestinationRule's TLS for the route (the subset's port level and top level, then the rule's), else auto-mTLS. */
 function destinationRuleSends(
   ctx: ClientContext,
   client: Workload,
@@ -199,8 +200,12 @@ function destinationRuleSends(
   const routed = ctx.client.routedSubsets.get(r.host);
   const settings: TlsSetting[] = [];
   for (const dr of rules) {
-    for (const s of dr.subsetTls)
-      if (routed?.has(s.name) && istioSelectorMatches(s.labels, dst.podLabels)) settings.push(s.tls);
+    for (const s of dr.subsetTls) {
+      if (!routed?.has(s.name) || !istioSelectorMatches(s.labels, dst.podLabels)) continue;
+      // A subset that sets nothing for this port leaves it to the rule's own TLS.
+      const own = subsetTlsFor(s, r.port);
+      if (own) settings.push(own);
+    }
   }
   const base = first(rules, (dr) => dr.portTls.get(r.port)) ?? first(rules, (dr) => dr.tls);
   if (settings.length === 0 && base) settings.push(base);

@@ -32,8 +32,25 @@ export interface DestinationTls {
   readonly tls: TlsSetting | undefined;
   /** `trafficPolicy.portLevelSettings[].tls` by service port number. */
   readonly portTls: ReadonlyMap<number, TlsSetting>;
-  /** `subsets[].trafficPolicy.tls` (top level of the subset only) with the subset's labels. */
-  readonly subsetTls: readonly { readonly name: string; readonly labels: Labels; readonly tls: TlsSetting }[];
+  /**
+   * `subsets[].trafficPolicy.tls` and its `portLevelSettings[].tls` with the subset's labels (only
+   * subsets that set one). A subset's cluster on port P takes its port level, then its top level,
+   * then the rule's (Istio's MergeSubsetTrafficPolicy): `subsetTlsFor`.
+   */
+  readonly subsetTls: readonly SubsetTls[];
+}
+
+export interface SubsetTls {
+  readonly name: string;
+  readonly labels: Labels;
+  readonly tls: TlsSetting | undefined;
+  /** `portLevelSettings[].tls` by service port number (the first entry for a port wins). */
+  readonly portTls: ReadonlyMap<number, TlsSetting>;
+}
+
+/** What the subset itself sets for its cluster on Service port `port`, if anything. */
+export function subsetTlsFor(s: SubsetTls, port: number): TlsSetting | undefined {
+  return s.portTls.get(port) ?? s.tls;
 }
 
 /** A mesh VirtualService as a Sidecar's egress.hosts see it (F9). */

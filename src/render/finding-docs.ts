@@ -46,7 +46,7 @@ export const FINDING_RULE_DOCS: Readonly<Record<string, { readonly meaning: stri
     },
     'destinationrule-tls-mismatch': {
       meaning:
-        "A DestinationRule sets a `tls.mode` (top level or per port) that the destination's sidecar rejects on a port the rule covers, whatever the client: `DISABLE` (plaintext) or `SIMPLE`/`MUTUAL` (no Istio client certificate) toward STRICT, `ISTIO_MUTUAL` toward DISABLE ([rule E5](rules.md#e5)), or `ISTIO_MUTUAL` toward pods without a sidecar ([rule F7](rules.md#f7)). A DestinationRule wins over auto-mTLS ([rule E6](rules.md#e6)), so every sidecar client it applies to is refused there. A subset's `tls` counts on the pods its labels select where a mesh VirtualService routes to the subset.",
+        "A DestinationRule sets a `tls.mode` (top level or per port) that the destination's sidecar rejects on a port the rule covers, whatever the client: `DISABLE` (plaintext) or `SIMPLE`/`MUTUAL` (no Istio client certificate) toward STRICT, `ISTIO_MUTUAL` toward DISABLE ([rule E5](rules.md#e5)), or `ISTIO_MUTUAL` toward pods without a sidecar ([rule F7](rules.md#f7)). A DestinationRule wins over auto-mTLS ([rule E6](rules.md#e6)), so every sidecar client it applies to is refused there. A subset's `tls` and `portLevelSettings` count on the pods its labels select where a mesh VirtualService routes to the subset (on a port: the subset's port level, then its top level, then the rule's).",
       fix: "Drop the `tls` block (auto-mTLS picks the right mode), or align it with the server's PeerAuthentication.",
     },
     'sidecar-scope-blocks-egress': {

@@ -162,6 +162,29 @@ spec:
     expect(mismatches(wildcard + dr('shop', '{ tls: { mode: ISTIO_MUTUAL } }'))).toEqual([]);
   });
 
+  it.each([
+    [
+      'its portLevelSettings on the port, over its own tls',
+      '{ tls: { mode: ISTIO_MUTUAL }, portLevelSettings: [{ port: { number: 80 }, tls: { mode: DISABLE } }] }',
+      'subsets[0].trafficPolicy.portLevelSettings[0].tls',
+    ],
+    [
+      'its portLevelSettings alone',
+      '{ portLevelSettings: [{ port: { number: 80 }, tls: { mode: DISABLE } }] }',
+      'subsets[0].trafficPolicy.portLevelSettings[0].tls',
+    ],
+    [
+      "another port's portLevelSettings: its own tls",
+      '{ tls: { mode: ISTIO_MUTUAL }, portLevelSettings: [{ port: { number: 81 }, tls: { mode: DISABLE } }] }',
+      undefined,
+    ],
+  ])("F7 a subset's TLS on Service port 80: %s", (_, policy, rule) => {
+    const got = mismatches(SUBSET_DR.replace('{ tls: { mode: DISABLE } }', policy) + ROUTE_V1);
+    expect(got.map((f) => f.message.split(' sets ')[0])).toEqual(
+      rule ? [`DestinationRule shop/api ${rule}`] : [],
+    );
+  });
+
   it('F7 a subset no VirtualService routes to sends nothing its way: no finding', () => {
     expect(mismatches(SUBSET_DR)).toEqual([]);
   });

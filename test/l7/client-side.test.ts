@@ -46,6 +46,15 @@ const OTHER_SCOPE = sidecar(
 const vsToServer = (extra: string) =>
   `---\napiVersion: networking.istio.io/v1beta1\nkind: VirtualService\nmetadata: {name: to-server, namespace: other}\nspec:\n  hosts: [server.app.svc.cluster.local]\n${extra ? `  ${extra}\n` : ''}  http: [{route: [{destination: {host: server.app.svc.cluster.local}}]}]\n`;
 
+/** DestinationRule server with subset v1 (every server pod) whose trafficPolicy is `policy`, routed to by a mesh VirtualService. */
+const subsetDr = (policy: string, top = '') =>
+  dr(
+    'server',
+    'app',
+    `${HOST}\n${top ? `${top}\n` : ''}subsets:\n  - name: v1\n    labels: {app: server}\n    trafficPolicy:\n      ${policy.replaceAll('\n    ', '\n      ')}`,
+  ) +
+  `---\napiVersion: networking.istio.io/v1beta1\nkind: VirtualService\nmetadata: {name: server, namespace: app}\nspec:\n  hosts: [server]\n  http: [{route: [{destination: {host: server, subset: v1}}]}]\n`;
+
 interface Row {
   readonly id: string;
   readonly yaml: string;
@@ -133,6 +142,57 @@ const rows: Row[] = [
         `${HOST}\nsubsets: [{name: v1, labels: {app: server}, trafficPolicy: {tls: {mode: DISABLE}}}]`,
       ),
     expect: 'all',
+  },
+  // A subset's cluster on a port: its portLevelSettings, then its tls, then the rule's (Istio's MergeSubsetTrafficPolicy).
+  {
+    id: 'F7 subset portLevelSettings overrides the subset tls on its Service port',
+    yaml:
+      STRICT_NS +
+      subsetDr(
+        'tls: {mode: ISTIO_MUTUAL}\n    portLevelSettings: [{port: {number: 80}, tls: {mode: DISABLE}}]',
+      ),
+    expect: 'none',
+  },
+  {
+    id: 'F7 subset portLevelSettings of another port leaves this one to the subset tls',
+    yaml:
+      STRICT_NS +
+      subsetDr(
+        'tls: {mode: ISTIO_MUTUAL}\n    portLevelSettings: [{port: {number: 80}, tls: {mode: DISABLE}}]',
+      ),
+    port: 9000,
+    expect: 'all',
+  },
+  {
+    id: 'F7 subset portLevelSettings alone (no subset tls) decides its port',
+    yaml:
+      STRICT_NS +
+      subsetDr(
+        'portLevelSettings: [{port: {number: 80}, tls: {mode: DISABLE}}]',
+        'trafficPolicy: {tls: {mode: ISTIO_MUTUAL}}',
+      ),
+    expect: 'none',
+  },
+  {
+    id: "F7 subset portLevelSettings alone: another port takes the rule's tls",
+    yaml:
+      STRICT_NS +
+      subsetDr(
+        'portLevelSettings: [{port: {number: 80}, tls: {mode: DISABLE}}]',
+        'trafficPolicy: {tls: {mode: ISTIO_MUTUAL}}',
+      ),
+    port: 9000,
+    expect: 'all',
+  },
+  {
+    id: "F7 subset tls beats the rule's portLevelSettings",
+    yaml:
+      STRICT_NS +
+      subsetDr(
+        'tls: {mode: DISABLE}',
+        'trafficPolicy: {portLevelSettings: [{port: {number: 80}, tls: {mode: ISTIO_MUTUAL}}]}',
+      ),
+    expect: 'none',
   },
   {
     id: "F7 a DR of the client's namespace beats the host's",
