@@ -17,15 +17,16 @@ import type { MeshSettings } from './mesh-config.js';
 import type { PeerAuthn } from './peer-authn.js';
 import { inboundPorts } from './ports.js';
 import { labelKeysRead, projectLabels } from './read-labels.js';
-import { chooseSidecar } from './sidecar-scope.js';
 import {
   accountAsNamed,
   accountsNamed,
+  clientReads,
   clientReadsNamespace,
   clientText,
   type IdentityRead,
   identityKey,
   identityRead,
+  subsetsOf,
 } from './source-identity.js';
 import type { L7Cell, SidecarInfo } from './types.js';
 
@@ -238,9 +239,8 @@ class IstioEngine implements L7Engine, CellContext {
       sig = JSON.stringify([
         w.namespace,
         this.accountKey(w),
-        d.sidecar.injected,
-        // Why not: the no-sidecar reasons quote it (as a destination, and as a client: clientText).
-        d.sidecar.injected ? '' : d.sidecar.reason,
+        // Why not injected: the no-sidecar reasons quote it (as a destination, and as a client).
+        d.sidecar.injected || d.sidecar.reason,
         d.sidecar.unknown !== undefined,
         all.sort(),
         d.uncertain,
@@ -255,21 +255,15 @@ class IstioEngine implements L7Engine, CellContext {
     return sig;
   }
 
-  /** What the client side reads of `w`: its Sidecar, its Services (hosts it is dialled by). */
+  /** What the client side reads of `w`: its Sidecar, its Services (hosts it is dialled by) and their subsets. */
   private clientSignature(w: Workload): string[] {
     if (this.client === NO_CLIENT_SIDE) return [];
-    return [...this.clientReads(w), ...this.servicesOf(w).map((svc) => `svc:${svc.name}`)];
-  }
-
-  /** What `w` reads as a client: the Sidecar that applies, the DestinationRules selecting it. */
-  private clientReads(w: Workload): string[] {
-    if (this.client === NO_CLIENT_SIDE) return [];
-    const sidecar = chooseSidecar(this.client, w, this.rootNamespace);
-    const own = (this.client.destinationTls.size > 0 ? [...this.client.destinationTls.values()].flat() : [])
-      .filter((dr) => dr.namespace === w.namespace && dr.workloadSelector)
-      .filter((dr) => istioSelectorMatches(dr.workloadSelector, w.podLabels))
-      .map((dr) => dr.ref.name);
-    return [sidecar.sidecar?.ref.name ?? '', String(sidecar.ambiguous.length), ...own];
+    const services = this.servicesOf(w);
+    return [
+      ...clientReads(this.client, w, this.rootNamespace),
+      ...services.map((svc) => `svc:${svc.name}`),
+      ...subsetsOf(this.client, services, w),
+    ];
   }
 
   /** The source's service account, as some principal of the revision names it (source-identity.ts). */
@@ -300,7 +294,8 @@ class IstioEngine implements L7Engine, CellContext {
     let key = this.clientKeys.get(w.id);
     if (key === undefined) {
       this.namespaceRead ??= clientReadsNamespace(this.client, this.model.services);
-      const text = clientText(w, this.sidecar(w), this.namespaceRead, this.clientReads(w));
+      const reads = clientReads(this.client, w, this.rootNamespace);
+      const text = clientText(w, this.sidecar(w), this.namespaceRead, reads);
       key = this.clientIndex.get(text) ?? this.clientIndex.size;
       this.clientIndex.set(text, key);
       this.clientKeys.set(w.id, key);

@@ -1,6 +1,9 @@
+import { istioSelectorMatches } from '../manifests/label-match.js';
 import type { Service, Workload } from '../model/types.js';
 import type { PolicyModel } from './authz-model.js';
+import { rulesNaming } from './client-dr-hosts.js';
 import { type ClientSide, NO_CLIENT_SIDE } from './client-types.js';
+import { chooseSidecar } from './sidecar-scope.js';
 import type { SidecarInfo } from './types.js';
 
 type Named = ReadonlySet<string> | 'all';
@@ -34,6 +37,35 @@ export function clientReadsNamespace(client: ClientSide, services: readonly Serv
     !client.defaultServiceExportTo.includes('*') ||
     services.some((svc) => svc.object.annotations['networking.istio.io/exportTo'] !== undefined)
   );
+}
+
+/** What `w` reads as a client: the Sidecar that applies, the DestinationRules selecting it. */
+export function clientReads(client: ClientSide, w: Workload, root: string): string[] {
+  if (client === NO_CLIENT_SIDE) return [];
+  const sidecar = chooseSidecar(client, w, root);
+  const own = (client.destinationTls.size > 0 ? [...client.destinationTls.values()].flat() : [])
+    .filter((dr) => dr.namespace === w.namespace && dr.workloadSelector)
+    .filter((dr) => istioSelectorMatches(dr.workloadSelector, w.podLabels))
+    .map((dr) => dr.ref.name);
+  return [sidecar.sidecar?.ref.name ?? '', String(sidecar.ambiguous.length), ...own];
+}
+
+/**
+ * The routed DestinationRule subsets of `services`' hosts that `w`'s labels fall in: a routed
+ * subset's TLS is what clients send its pods (F7), so two pods of one Service in different
+ * subsets answer differently as destinations.
+ */
+export function subsetsOf(client: ClientSide, services: readonly Service[], w: Workload): string[] {
+  return services.flatMap((svc) => {
+    const host = `${svc.name}.${svc.namespace}.svc.cluster.local`;
+    const routed = client.routedSubsets.get(host);
+    if (!routed) return [];
+    return rulesNaming(client.destinationTls, host).flatMap((dr) =>
+      dr.subsetTls
+        .filter((s) => routed.has(s.name) && istioSelectorMatches(s.labels, w.podLabels))
+        .map((s) => `subset:${dr.ref.namespace}/${dr.ref.name}/${s.name}`),
+    );
+  });
 }
 
 /**

@@ -12,6 +12,7 @@ import { type Peer, workloadPeer } from '../../src/model/peers.js';
 import { L7_WORDS } from '../../src/render/l7-scope.js';
 import { verdictJson } from '../../src/render/matrix.js';
 import { ConnSet } from '../../src/values/conn-set.js';
+import { PortSet } from '../../src/values/port-set.js';
 import { analyse, clusterWidePairArb, editedPairArb, repoArb } from './random-repo.js';
 
 /**
@@ -91,6 +92,31 @@ describe('L7 cells keyed by the source as the destination distinguishes it', () 
     );
     const injected = rev.model.workloads.map((w) => `${w.id} ${rev.l7.sidecar(w).injected}`);
     expect(injected).toEqual(['m/d2[Deployment] true', 'x/d0[Deployment] false', 'x/d1[Deployment] false']);
+    expectEveryPairPlain(rev);
+  });
+
+  it('keeps apart destinations that only a DestinationRule subset tells apart', () => {
+    // m/d0 (version v1) and m/d1 (v2) behind one Service, alike to every other selector; the
+    // routed subset v2 sends plaintext, which STRICT rejects: only the client's calls to d0 pass.
+    const deployment = (name: string, labels: string) =>
+      `apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: ${name}, namespace: m}\nspec:\n  selector: {matchLabels: {app: ${name}}}\n  template:\n    metadata: {labels: {${labels}}}\n    spec: {containers: [{name: c, ports: [{name: http, containerPort: 80}]}]}`;
+    const yaml = [
+      'apiVersion: v1\nkind: Namespace\nmetadata: {name: m, labels: {istio-injection: enabled}}',
+      deployment('d0', 'app: api, version: v1'),
+      deployment('d1', 'app: api, version: v2'),
+      deployment('d2', 'app: client'),
+      'apiVersion: v1\nkind: Service\nmetadata: {name: api, namespace: m}\nspec:\n  selector: {app: api}\n  ports: [{name: http, port: 80, targetPort: http}]',
+      'apiVersion: security.istio.io/v1beta1\nkind: PeerAuthentication\nmetadata: {name: strict, namespace: m}\nspec: {mtls: {mode: STRICT}}',
+      'apiVersion: networking.istio.io/v1beta1\nkind: DestinationRule\nmetadata: {name: api, namespace: m}\nspec:\n  host: api.m.svc.cluster.local\n  subsets:\n  - {name: v1, labels: {version: v1}}\n  - {name: v2, labels: {version: v2}, trafficPolicy: {tls: {mode: DISABLE}}}',
+      'apiVersion: networking.istio.io/v1beta1\nkind: VirtualService\nmetadata: {name: api, namespace: m}\nspec:\n  hosts: [api]\n  http: [{route: [{destination: {host: api, subset: v1}, weight: 50}, {destination: {host: api, subset: v2}, weight: 50}]}]',
+    ].join('\n---\n');
+    const rev = analyseRevision(
+      { label: 'head', files: [{ path: 'all.yaml', text: yaml }], diagnostics: [] },
+      DEFAULT_CONFIG,
+    );
+    const [d0, d1, d2] = rev.model.workloads.map(workloadPeer);
+    const port80 = (v: { effective: ConnSet }) => !v.effective.intersect(ConnSet.of('TCP', PortSet.range(80))).isEmpty();
+    expect([port80(plainVerdict(rev, d2!, d0!)), port80(plainVerdict(rev, d2!, d1!))]).toEqual([true, false]);
     expectEveryPairPlain(rev);
   });
 
