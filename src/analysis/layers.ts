@@ -7,6 +7,7 @@ import { type AccessMatrix, buildMatrix } from '../matrix/matrix.js';
 import type { Layer } from '../report/types.js';
 import { ConnSet } from '../values/conn-set.js';
 import type { AnalysedRevision } from './analyze-revision.js';
+import { layerBoundaries, matrixLayer } from './external-layer.js';
 
 const OPEN_SIDE: SideVerdict = { isolatedBy: [], grants: [], uncertainBy: [], allowed: ConnSet.all };
 
@@ -34,12 +35,17 @@ export function buildLayerMatrices(
 ): [AccessMatrix<L7Cell>, AccessMatrix<L7Cell>] {
   const boundaries = [base, head].flatMap((r) => [
     ...r.l4.ipBoundaries,
-    ...(layer === 'l4' ? [] : r.l7.ipBoundaries),
+    ...(layer === 'l4' ? [] : [...r.l7.ipBoundaries, ...layerBoundaries(r)]),
   ]);
   const build = (r: AnalysedRevision) =>
-    buildMatrix<L7Cell>(r.model, layer === 'l7' ? openL4(r.l4) : r.l4, layer === 'l4' ? undefined : r.l7, {
-      extraIpBoundaries: boundaries,
-    });
+    buildMatrix<L7Cell>(
+      r.model,
+      layer === 'l7' ? openL4(r.l4) : r.l4,
+      layer === 'l4' ? undefined : matrixLayer(r),
+      {
+        extraIpBoundaries: boundaries,
+      },
+    );
   return [build(base), build(head)];
 }
 

@@ -27,6 +27,12 @@ export interface L7Layer<C extends L7CellLike = L7CellLike> {
    */
   sourceKey?(src: Workload, dst: Workload): string;
   evaluate(src: Peer, dst: Workload, l4Allowed: ConnSet): C;
+  /**
+   * A workload's call to an address outside the cluster (F10: a REGISTRY_ONLY sidecar blackholes
+   * what no ServiceEntry registers); `undefined`: L4 alone decides. Optional. Read per class pair,
+   * so the source's signature must cover what it reads.
+   */
+  external?(src: Workload, dst: ExternalPeer, l4Allowed: ConnSet): C | undefined;
 }
 
 /** What the matrix needs from an L7 cell: the connections where some request gets through. */
@@ -39,7 +45,7 @@ export interface L7CellLike {
 /** The verdict for one (source, destination) pair; shared by every pair of the same classes. */
 export interface CellVerdict<C extends L7CellLike = L7CellLike> {
   readonly l4: L4Cell;
-  /** Absent when there is no L7 layer, or the destination is external. */
+  /** Absent when there is no L7 layer, or the destination is external and L7Layer.external gives none. */
   readonly l7?: C;
   /** L4 allowed, narrowed by L7 when present. */
   readonly effective: ConnSet;
@@ -175,6 +181,13 @@ export function buildMatrix<C extends L7CellLike>(
 
   const compute = (src: Peer, dst: Peer, key: number, keep = true): CellVerdict<C> => {
     const l4Cell = l4Of(src, dst, key, keep);
+    if (l7?.external && dst.kind === 'external' && src.kind === 'workload' && !l4Cell.allowed.isEmpty()) {
+      const cell = l7.external(classes.representatives[classOf(src)]!, dst, l4Cell.allowed);
+      if (cell) {
+        l4OnlyCells++;
+        return { l4: l4Cell, l7: cell, effective: cell.effective.intersect(l4Cell.allowed) };
+      }
+    }
     if (!l7 || dst.kind !== 'workload' || l4Cell.allowed.isEmpty()) {
       l4OnlyCells++;
       return { l4: l4Cell, effective: l4Cell.allowed };

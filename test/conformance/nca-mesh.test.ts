@@ -86,14 +86,6 @@ const MESH_DIFFERENCES: readonly MeshDifference[] = [
     ours: 'full',
   },
   {
-    expected:
-      'connectivity_map_configs_w_sidecars_different_outbound_mode__sidecar-with-selector-registery-only.txt',
-    pairs: (k) => k === 'default/ratings-v1[Deployment] => 0.0.0.0-255.255.255.255[External]',
-    kind: 'not yet',
-    why: 'F10: REGISTRY_ONLY blackholes calls to addresses outside the registry, but the matrix answers workload -> external address at L4 only (src/matrix/matrix.ts)',
-    ours: 'full',
-  },
-  {
     expected: 'sidecars-and-gateways-test-connectivity-map.txt',
     pairs: (k) => /^default\/[a-z]+\[Deployment\] => (default\/|asm-ingress\/|connected_with_mesh)/.test(k),
     kind: 'by design',
