@@ -61,7 +61,8 @@ export function compileClientSide(
       routedSubsets.set(d.host, set);
     }
   }
-  const virtualServiceImports = traffic.meshVirtualServices.map(vsImport);
+  const vsDefault = mesh.defaultVirtualServiceExportTo ?? ['*'];
+  const virtualServiceImports = traffic.meshVirtualServices.map((vs) => vsImport(vs, vsDefault));
   const sidecars: SidecarModel[] = [];
   for (const o of model.objectsByKind.get('Sidecar') ?? []) {
     if (!NETWORKING.test(o.apiVersion)) continue;
@@ -100,14 +101,20 @@ export function compileClientSide(
   };
 }
 
-/** F9: what a Sidecar import of a mesh VirtualService brings along (exportTo checked by name only: the object is valid). */
-function vsImport(vs: TrafficPolicies['meshVirtualServices'][number]): VirtualServiceImport {
+/**
+ * F9: what a Sidecar import of a mesh VirtualService brings along (exportTo checked by name only: the
+ * object is valid). Without `exportTo` the mesh's `defaultVirtualServiceExportTo` decides (Istio: `*`).
+ */
+function vsImport(
+  vs: TrafficPolicies['meshVirtualServices'][number],
+  meshDefault: readonly string[],
+): VirtualServiceImport {
   const spec = vs.object.body.spec as Record<string, unknown> | undefined;
   const raw = Array.isArray(spec?.exportTo) ? spec.exportTo.filter((e) => typeof e === 'string') : [];
   return {
     ref: refOf(vs.object),
     namespace: vs.object.namespace,
-    exportTo: raw.length > 0 ? raw : ['*'],
+    exportTo: raw.length > 0 ? raw : meshDefault,
     hosts: vs.hosts,
     destinations: [...new Set(vs.destinations.filter((d) => d.weight !== 0).map((d) => d.host))],
   };

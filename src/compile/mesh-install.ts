@@ -39,6 +39,8 @@ export interface MeshInstall extends MeshSettings {
   readonly outboundTrafficPolicy: string | undefined;
   /** `meshConfig.defaultServiceExportTo` (Istio's default is `*`, F14). */
   readonly defaultServiceExportTo: readonly string[] | undefined;
+  /** `meshConfig.defaultVirtualServiceExportTo` (Istio's default is `*`): a VirtualService without `exportTo` (F9). */
+  readonly defaultVirtualServiceExportTo: readonly string[] | undefined;
   /**
    * `values.global.proxy.resources.requests` (H2); a request they leave out comes from the profile
    * the install names (H1: `demo` 10m/40Mi, the others default's 100m/128Mi), when it names one.
@@ -122,6 +124,9 @@ export function readMeshInstall(model: ClusterModel, configured: Config['mesh'])
     outboundTrafficPolicy: nonEmpty(at(mesh, ['outboundTrafficPolicy', 'mode'])),
     defaultServiceExportTo: Array.isArray(mesh?.defaultServiceExportTo)
       ? strings(mesh.defaultServiceExportTo)
+      : undefined,
+    defaultVirtualServiceExportTo: Array.isArray(mesh?.defaultVirtualServiceExportTo)
+      ? strings(mesh.defaultVirtualServiceExportTo)
       : undefined,
     proxyRequests: proxyRequests(values, profile, diagnostics),
     profile: profile?.value,

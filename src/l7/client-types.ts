@@ -57,7 +57,7 @@ export function subsetTlsFor(s: SubsetTls, port: number): TlsSetting | undefined
 export interface VirtualServiceImport {
   readonly ref: PolicyRef;
   readonly namespace: string;
-  /** `exportTo` as written; `*` when omitted. */
+  /** `exportTo` as written; when omitted, the mesh's `defaultVirtualServiceExportTo` (`*` by default). */
   readonly exportTo: readonly string[];
   /** Its hosts, FQDN (F1). */
   readonly hosts: readonly string[];

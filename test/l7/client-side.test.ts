@@ -55,6 +55,10 @@ const subsetDr = (policy: string, top = '') =>
   ) +
   `---\napiVersion: networking.istio.io/v1beta1\nkind: VirtualService\nmetadata: {name: server, namespace: app}\nspec:\n  hosts: [server]\n  http: [{route: [{destination: {host: server, subset: v1}}]}]\n`;
 
+/** An IstioOperator whose meshConfig.defaultVirtualServiceExportTo is `list` (F9). */
+const vsExportDefault = (list: string) =>
+  `---\napiVersion: install.istio.io/v1alpha1\nkind: IstioOperator\nmetadata: {name: io, namespace: istio-system}\nspec: {meshConfig: {defaultVirtualServiceExportTo: ${list}}}\n`;
+
 interface Row {
   readonly id: string;
   readonly yaml: string;
@@ -353,6 +357,24 @@ const rows: Row[] = [
     yaml: OTHER_SCOPE + vsToServer('exportTo: [app]'),
     src: 'client2',
     expect: 'none',
+  },
+  {
+    id: 'F9 meshConfig.defaultVirtualServiceExportTo decides for a VirtualService without exportTo',
+    yaml: OTHER_SCOPE + vsToServer('') + vsExportDefault('[app]'),
+    src: 'client2',
+    expect: 'none',
+  },
+  {
+    id: "F9 defaultVirtualServiceExportTo '.' exports it to its own namespace (the client's)",
+    yaml: OTHER_SCOPE + vsToServer('') + vsExportDefault('["."]'),
+    src: 'client2',
+    expect: 'all',
+  },
+  {
+    id: "F9 the VirtualService's own exportTo beats defaultVirtualServiceExportTo",
+    yaml: OTHER_SCOPE + vsToServer('exportTo: ["."]') + vsExportDefault('[app]'),
+    src: 'client2',
+    expect: 'all',
   },
   {
     id: 'F10 Sidecar REGISTRY_ONLY blackholes what it does not import',
