@@ -44,6 +44,7 @@ function unitOf(
   remote: RenderConfig['remote'],
 ): Omit<AppUnit, 'group'> {
   const { path } = source;
+  if (source.plugin !== undefined) return pluginUnit(source, index);
   if (index.kustomizations.has(path)) {
     const closure = closureOf(index, path, parsed);
     const skip = (p: { remote?: unknown }) => remote === 'skip' && p.remote !== undefined;
@@ -97,6 +98,28 @@ function unitOf(
     };
   }
   return { source, appPath: path, plain: [], reads: new Set() };
+}
+
+/**
+ * A source a config management plugin renders: the plugin runs commands in Argo CD's repo server
+ * (argocd-example-apps' kustomized-helm runs `helm template > all.yaml && kustomize build`), so its
+ * output, and files it generates that the directory's own files name, are not in the repository.
+ * Planned as a root that never renders: its error carries the digest of the directory, so a pull
+ * request that leaves it alone and changes nothing within its reach sees a warning only.
+ */
+function pluginUnit(source: AppSource, index: RepoIndex): Omit<AppUnit, 'group'> {
+  const { path } = source;
+  const file = index.kustomizations.get(path) ?? (path === '.' ? 'Chart.yaml' : `${path}/Chart.yaml`);
+  const message = `${source.app} renders ${path} with the Argo CD config management plugin '${source.plugin}', which runs commands in Argo CD's repo server; what it produces (and any file it generates, such as one its kustomization names) is not in the repository, so what this source installs is not analysed`;
+  const root: PlannedRoot = {
+    spec: { tool: 'kustomize', dir: path, file, enableHelm: false, wrapper: source.kustomize },
+    dirs: new Set([path]),
+    files: new Set(),
+    problems: [
+      { code: 'application-plugin-not-analysed', message, file: source.at.file, line: source.at.line },
+    ],
+  };
+  return { source, appPath: path, root, plain: [], reads: new Set(filesUnder(index, new Set([path]))) };
 }
 
 /**

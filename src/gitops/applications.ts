@@ -60,6 +60,8 @@ export interface AppSource {
   readonly include?: string;
   readonly exclude?: string;
   readonly landing?: Landing;
+  /** An Argo CD config management plugin renders it (`source.plugin`): commands we never run. */
+  readonly plugin?: string;
 }
 
 /** A source outside this repository (another repository, a Helm or OCI repository): not analysed. */

@@ -121,6 +121,7 @@ export function readArgoApplication(
     }
     const directory = rec(src.directory);
     const values = inlineValues(helm);
+    const plugin = isPlain(src.plugin) ? (str(src.plugin.name) ?? '(unnamed)') : undefined;
     out.sources.push({
       app: label,
       at,
@@ -136,6 +137,7 @@ export function readArgoApplication(
       ...(str(directory.include) ? { include: str(directory.include) } : {}),
       ...(str(directory.exclude) ? { exclude: str(directory.exclude) } : {}),
       ...(destination ? { landing: { namespace: destination, override: false } } : {}),
+      ...(plugin ? { plugin } : {}),
     });
   });
 }

@@ -131,6 +131,9 @@ export async function renderRevision(
     const file = byRoot.get(r);
     return file ? [{ root: r.spec.dir, tool: r.spec.tool, file }] : [];
   });
+  const gone = new Set(plan.roots.filter((r) => !planned.includes(r) && !followed.producers.has(r)));
+  const own = diagnostics.filter((d) => !gone.has(rootOf.get(d) as PlannedRoot));
+  diagnostics.splice(0, diagnostics.length, ...own);
   const allRoots = [...planned, ...units.flatMap((u) => u.root ?? [])];
   const coverage = coverageOf(allRoots, plan.unrendered, revision, diagnostics);
   const roots = planned.map((r) => ({ dir: r.spec.dir, dirs: r.dirs, files: r.files }));
@@ -260,6 +263,14 @@ function chartLinkProblems(root: PlannedRoot, index: RepoIndex): Problem[] {
     }));
 }
 
+/** The root each root's own diagnostic is about: a root given up after rendering takes its own along. */
+const rootOf = new WeakMap<Diagnostic, PlannedRoot>();
+
+function pushFor(root: PlannedRoot, out: Diagnostic[], d: Diagnostic): void {
+  rootOf.set(d, root);
+  out.push(d);
+}
+
 async function renderRoots(
   roots: readonly PlannedRoot[],
   tree: RevisionTree,
@@ -295,7 +306,7 @@ async function renderRoots(
     for (const p of problems) {
       // A problem can quote the kustomization (a plugin's kind, a path): cut as manifests' are.
       const message = boundText(`${p.message}; render root ${root.spec.dir} not rendered`);
-      out.push({
+      pushFor(root, out, {
         severity: 'error',
         code: p.code,
         message,
@@ -335,7 +346,7 @@ async function renderRoots(
     };
     for (const [i, root] of runnable.entries()) {
       const result = await renderRoot(root.spec, i, ctx, digests.of(root));
-      if ('severity' in result) out.push(result);
+      if ('severity' in result) pushFor(root, out, result);
       else rendered.set(root, result);
     }
     return rendered;

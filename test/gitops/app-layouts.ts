@@ -246,3 +246,16 @@ export const ARGO_HELM = {
   'shop/netpol.yaml': ARGO['shop/netpol.yaml'],
   'plain/db.yaml': ARGO['plain/db.yaml'],
 };
+
+/** argocd-example-apps' plugins/kustomized-helm: a config management plugin writes all.yaml, then kustomize reads it. */
+export const ARGO_PLUGIN = {
+  ...ARGO_HELM,
+  'apps/values.yaml': `${appsValues}  - name: kustomized-helm
+    path: plugins/kustomized-helm
+    tool:
+      plugin:
+        name: kustomized-helm
+`,
+  'plugins/kustomized-helm/Chart.yaml': 'apiVersion: v2\nname: kustomized-helm\nversion: 1.0.0\n',
+  'plugins/kustomized-helm/kustomization.yaml': 'namePrefix: kustomize-\nresources:\n  - ./all.yaml\n',
+};

@@ -6,7 +6,7 @@ import { runDiff } from '../../src/run.js';
 import { commitAll, initRepo, writeFiles } from '../git/helpers.js';
 import { runCli } from '../helpers/cli.js';
 import { expectGolden } from '../helpers/golden.js';
-import { ARGO, ARGO_HEAD, ARGO_HELM, FLUX, FLUX_HEAD } from './app-layouts.js';
+import { ARGO, ARGO_HEAD, ARGO_HELM, ARGO_PLUGIN, FLUX, FLUX_HEAD } from './app-layouts.js';
 import { hasHelm, hasKustomize, helmSearchPath, noHelm, tempDir } from './helpers.js';
 
 function changes(report: Report): string[] {
@@ -314,6 +314,52 @@ describe.skipIf(!hasKustomize || !hasHelm)(`Argo CD: an app of apps through a He
     expect(report.incomplete).toBe(false);
   });
 });
+
+describe.skipIf(!hasKustomize || !hasHelm)(
+  `Argo CD: a source a config management plugin renders${noHelm}`,
+  () => {
+    const path = process.env.PATH;
+    let fx: ReturnType<typeof twoCommits>;
+    let quiet: string;
+    beforeAll(() => {
+      process.env.PATH = helmSearchPath;
+      fx = twoCommits('argo-plugin', ARGO_PLUGIN, ARGO_HEAD);
+      // A commit that changes no path: only a comment in shop.
+      writeFiles(fx.repo.path, {
+        'shop/apps.yaml': `# the shop's workloads\n${ARGO_PLUGIN['shop/apps.yaml']}`,
+      });
+      quiet = commitAll(fx.repo.path, 'comment');
+    });
+    afterAll(() => {
+      process.env.PATH = path;
+      fx.repo.remove();
+    });
+
+    // One per side: the head's.
+    const plugin = (report: Report) =>
+      report.diagnostics.filter((d) => d.code === 'application-plugin-not-analysed').slice(-1);
+
+    it('says the plugin renders it and what is not analysed, at the Application; no missing all.yaml', async () => {
+      const { report } = await runDiff({ repo: fx.repo.path, base: fx.base, head: fx.head, layer: 'l4' });
+      expect(plugin(report).map((d) => [d.severity, d.location?.file, d.dropped])).toEqual([
+        ['error', 'apps/templates/applications.yaml', 'every object rendered by plugins/kustomized-helm'],
+      ]);
+      expect(plugin(report)[0]?.message).toContain(
+        "Application argocd/kustomized-helm renders plugins/kustomized-helm with the Argo CD config management plugin 'kustomized-helm'",
+      );
+      expect(report.diagnostics.filter((d) => d.code === 'kustomize-reference-missing')).toEqual([]);
+      // shop's change lies within what the plugin's unknown output could decide: incomplete.
+      expect(report.incomplete).toBe(true);
+    });
+
+    it('a pull request that changes nothing it could explain is not failed by it (a warning)', async () => {
+      const { report } = await runDiff({ repo: fx.repo.path, base: fx.head, head: quiet, layer: 'l4' });
+      expect(report.changes).toEqual([]);
+      expect(plugin(report).map((d) => d.severity)).toEqual(['warning']);
+      expect(report.incomplete).toBe(false);
+    });
+  },
+);
 
 describe('normaliseRepoURL', () => {
   it('https, ssh and scp-like forms of one repository are equal; another repository is not', () => {
