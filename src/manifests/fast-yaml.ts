@@ -1,4 +1,13 @@
-import { Document, type LineCounter, Pair, Scalar, type ScalarTag, YAMLMap, YAMLSeq } from 'yaml';
+import { Document, type LineCounter, Pair, Scalar, YAMLMap, YAMLSeq } from 'yaml';
+import {
+  Fallback,
+  fail,
+  isMarker,
+  type Line,
+  plainValue,
+  splitLines,
+  UNSUPPORTED,
+} from './fast-yaml-lines.js';
 import { KUBE_YAML } from './yaml-schema.js';
 
 /**
@@ -12,64 +21,11 @@ import { KUBE_YAML } from './yaml-schema.js';
  * the two readers give the same objects, positions and diagnostics.
  */
 
-/** Gives up on the file: the full parser reads it. */
-class Fallback extends Error {}
-
-function fail(): never {
-  throw new Fallback();
-}
-
-/** Tabs, control characters, other line breaks, a BOM past the start, Helm's `{{`: not ours. */
-// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it looks for
-const UNSUPPORTED = /[\t\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]|\{\{|\r(?!\n)/;
-
-interface Line {
-  /** Offset of the first character, of the first non-space one, and of the end (before \r\n). */
-  readonly start: number;
-  readonly content: number;
-  readonly end: number;
-}
-
-function splitLines(text: string, from: number, counter: LineCounter): Line[] {
-  const lines: Line[] = [];
-  counter.addNewLine(0);
-  let start = from;
-  while (start <= text.length) {
-    let nl = text.indexOf('\n', start);
-    if (nl < 0) nl = text.length;
-    const end = nl > start && text.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
-    let content = start;
-    while (content < end && text.charCodeAt(content) === 32) content++;
-    lines.push({ start, content, end });
-    if (nl < text.length) counter.addNewLine(nl + 1);
-    start = nl + 1;
-  }
-  return lines;
-}
-
-const PLAIN_TAGS = new Document(undefined, KUBE_YAML).schema.tags.filter(
-  (t): t is ScalarTag => !('collection' in t && t.collection) && t.default === true && !!t.test,
-);
-
-/** The value go-yaml's rules give a plain scalar (yaml-schema.ts's tags, as the composer picks them). */
-function plainValue(source: string): unknown {
-  const tag = PLAIN_TAGS.find((t) => t.test?.test(source));
-  if (!tag) return source;
-  let failed = false;
-  const value = tag.resolve(
-    source,
-    () => {
-      failed = true;
-    },
-    {} as never,
-  );
-  if (failed || typeof value === 'object') fail();
-  return value;
-}
-
 /** Characters that cannot start a plain scalar we read (indicators; `-` is judged apart). */
 const NOT_PLAIN_START = new Set([...'[]{}&*!|>%@`?:,#\'"']);
 const FLOW_IN_KEY = /[[\]{},]/;
+/** Where a plain item of a flow sequence ends, or (`:`, `#`, quotes, brackets) falls back. */
+const FLOW_STOP = new Set([...',[]{}:#\'" ']);
 const MAX_KEY = 1000;
 
 class Reader {
@@ -227,7 +183,7 @@ class Reader {
       this.rest(line, end);
       return node;
     }
-    if (c === '{' || c === '[') return this.emptyFlow(line, at);
+    if (c === '{' || c === '[') return this.flow(line, at);
     if (NOT_PLAIN_START.has(c) || this.isSeqEntry(at, line.end)) fail();
     let end = line.end;
     for (let i = at; i < line.end; i++) {
@@ -242,15 +198,61 @@ class Reader {
     return this.plainNode(this.text.slice(at, end), at);
   }
 
-  /** `{}` or `[]` alone: an empty flow collection; any other flow content falls back. */
-  private emptyFlow(line: Line, at: number): YAMLMap | YAMLSeq {
-    const close = this.text[at] === '{' ? '}' : ']';
-    if (this.text[at + 1] !== close) fail();
-    this.rest(line, at + 2);
-    const node = close === '}' ? new YAMLMap() : new YAMLSeq();
-    node.flow = true;
-    node.range = [at, at + 2, at + 2];
-    return node;
+  /**
+   * `{}`, or a one-line flow sequence of plain or quoted scalars (`[80, "443"]`, `[]`); anything
+   * else in flow style (maps, nesting, trailing commas, indicators in plain items) falls back.
+   */
+  private flow(line: Line, at: number): YAMLMap | YAMLSeq {
+    if (this.text[at] === '{') {
+      if (this.text[at + 1] !== '}') fail();
+      this.rest(line, at + 2);
+      const map = new YAMLMap();
+      map.flow = true;
+      map.range = [at, at + 2, at + 2];
+      return map;
+    }
+    const seq = new YAMLSeq();
+    seq.flow = true;
+    let i = this.skipSpaces(at + 1, line.end);
+    if (this.text[i] === ']' && i === at + 1) {
+      i++;
+    } else {
+      for (;;) {
+        if (i >= line.end) fail();
+        const item = this.flowItem(line, i);
+        seq.items.push(item.node);
+        i = this.skipSpaces(item.end, line.end);
+        const c = this.text[i];
+        if (c === ']') {
+          i++;
+          break;
+        }
+        if (c !== ',') fail();
+        i = this.skipSpaces(i + 1, line.end);
+      }
+    }
+    this.rest(line, i);
+    seq.range = [at, i, i];
+    return seq;
+  }
+
+  private skipSpaces(from: number, end: number): number {
+    let i = from;
+    while (i < end && this.text.charCodeAt(i) === 32) i++;
+    return i;
+  }
+
+  /** One item of a flow sequence: quoted, or plain made of characters without meaning in flow. */
+  private flowItem(line: Line, at: number): { node: Scalar; end: number } {
+    const c = this.text[at]!;
+    if (c === '"' || c === "'") return this.quoted(line, at);
+    if (NOT_PLAIN_START.has(c) || c === '-' || c === ']') fail();
+    let end = at;
+    while (end < line.end && !FLOW_STOP.has(this.text[end]!)) end++;
+    const c2 = this.text[end];
+    if (c2 !== ',' && c2 !== ']' && c2 !== ' ') fail();
+    const source = this.text.slice(at, end);
+    return { node: this.plainNode(source, at), end };
   }
 
   /** After a scalar: spaces, then nothing or a comment. */
@@ -285,18 +287,6 @@ class Reader {
     node.range = [at, i, i];
     return { node, end: i };
   }
-}
-
-/** Whether line `line` is a `---` marker (alone or with a comment); content after it falls back. */
-function isMarker(text: string, line: Line): boolean {
-  if (line.content !== line.start || !text.startsWith('---', line.start)) return false;
-  const after = line.start + 3;
-  if (after === line.end) return true;
-  if (text.charCodeAt(after) !== 32) return false;
-  let i = after;
-  while (i < line.end && text.charCodeAt(i) === 32) i++;
-  if (i < line.end && text.charCodeAt(i) !== 35) fail();
-  return true;
 }
 
 function newDocument(start: number, contents: YAMLMap | YAMLSeq | undefined, emptyAt: number): Document {

@@ -175,6 +175,26 @@ const RAW = [
   '- nested',
 ];
 
+/** A one-line flow sequence of odd scalars, spaced and quoted at random (trailing commas too). */
+const flowSeq = fc
+  .record({
+    items: fc.array(
+      fc.record({
+        text: fc.constantFrom(...ODD_SCALARS),
+        style: fc.constantFrom('plain', 'single', 'double'),
+      }),
+      { maxLength: 4 },
+    ),
+    separator: fc.constantFrom(', ', ',', ' , ', ',  '),
+    pad: fc.constantFrom('', ' '),
+    trailingComma: fc.boolean(),
+    comment: fc.boolean(),
+  })
+  .map(({ items, separator, pad, trailingComma, comment }) => {
+    const inner = items.map((i) => keyText(i)).join(separator);
+    return `[${pad}${inner}${trailingComma ? ',' : ''}${pad}]${comment ? ' # c' : ''}`;
+  });
+
 const key = fc.record({
   text: fc.constantFrom(...KEYS),
   style: fc.constantFrom('plain', 'plain', 'single', 'double'),
@@ -190,6 +210,7 @@ const tree: fc.Arbitrary<Tree> = fc.letrec<{ tree: Tree }>((tie) => ({
     },
     { weight: 1, arbitrary: fc.array(tie('tree'), { minLength: 1, maxLength: 3 }).map((s) => ({ seq: s })) },
     { weight: 1, arbitrary: fc.constantFrom(...RAW).map((r) => ({ raw: r })) },
+    { weight: 1, arbitrary: flowSeq.map((r) => ({ raw: r })) },
   ),
 })).tree;
 
@@ -317,7 +338,9 @@ describe('fast YAML reader', () => {
   it('falls back on what it does not read', () => {
     for (const text of [
       'a: &x 1\nb: *x\n',
-      'a: [1, 2]\n',
+      'a: [1, [2]]\n',
+      'a: {b: 1}\n',
+      'a: [x y]\n',
       'a: |\n  x\n',
       'a: b\n  c\n',
       'a: 1\na: 2\n',

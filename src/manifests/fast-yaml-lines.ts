@@ -1,0 +1,72 @@
+import { Document, type LineCounter, type ScalarTag } from 'yaml';
+import { KUBE_YAML } from './yaml-schema.js';
+
+/** Lines, markers and plain scalars for the fast reader (fast-yaml.ts). */
+
+/** Gives up on the file: the full parser reads it. */
+export class Fallback extends Error {}
+
+export function fail(): never {
+  throw new Fallback();
+}
+
+/** Tabs, control characters, other line breaks, a BOM past the start, Helm's `{{`: not ours. */
+export const UNSUPPORTED =
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it looks for
+  /[\t\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]|\{\{|\r(?!\n)/;
+
+export interface Line {
+  /** Offset of the first character, of the first non-space one, and of the end (before \r\n). */
+  readonly start: number;
+  readonly content: number;
+  readonly end: number;
+}
+
+export function splitLines(text: string, from: number, counter: LineCounter): Line[] {
+  const lines: Line[] = [];
+  counter.addNewLine(0);
+  let start = from;
+  while (start <= text.length) {
+    let nl = text.indexOf('\n', start);
+    if (nl < 0) nl = text.length;
+    const end = nl > start && text.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
+    let content = start;
+    while (content < end && text.charCodeAt(content) === 32) content++;
+    lines.push({ start, content, end });
+    if (nl < text.length) counter.addNewLine(nl + 1);
+    start = nl + 1;
+  }
+  return lines;
+}
+
+export const PLAIN_TAGS = new Document(undefined, KUBE_YAML).schema.tags.filter(
+  (t): t is ScalarTag => !('collection' in t && t.collection) && t.default === true && !!t.test,
+);
+
+/** The value go-yaml's rules give a plain scalar (yaml-schema.ts's tags, as the composer picks them). */
+export function plainValue(source: string): unknown {
+  const tag = PLAIN_TAGS.find((t) => t.test?.test(source));
+  if (!tag) return source;
+  let failed = false;
+  const value = tag.resolve(
+    source,
+    () => {
+      failed = true;
+    },
+    {} as never,
+  );
+  if (failed || typeof value === 'object') fail();
+  return value;
+}
+
+/** Whether line `line` is a `---` marker (alone or with a comment); content after it falls back. */
+export function isMarker(text: string, line: Line): boolean {
+  if (line.content !== line.start || !text.startsWith('---', line.start)) return false;
+  const after = line.start + 3;
+  if (after === line.end) return true;
+  if (text.charCodeAt(after) !== 32) return false;
+  let i = after;
+  while (i < line.end && text.charCodeAt(i) === 32) i++;
+  if (i < line.end && text.charCodeAt(i) !== 35) fail();
+  return true;
+}
