@@ -18,6 +18,7 @@ import { renderReport } from './render.js';
 import { type GitOps, resolveRevisions } from './revisions.js';
 import { safeLog } from './safe-log.js';
 import { SUMMARY_RENDER_BUDGET, writeSummary } from './summary.js';
+import { thisRepository } from './this-repository.js';
 
 const git: GitOps = { ensureCommit, mergeBase, isShallow };
 
@@ -33,14 +34,6 @@ function diffOptions(inputs: ActionInputs) {
     ...(inputs.minMemoryRequest !== undefined && { minMemoryRequest: inputs.minMemoryRequest }),
     ...thisRepository(process.env),
   };
-}
-
-/** The repository the workflow runs in is the one Argo CD / Flux sources must name to be rendered. */
-function thisRepository(env: NodeJS.ProcessEnv): { repoURLs?: string[] } {
-  const server = env.GITHUB_SERVER_URL ?? 'https://github.com';
-  return env.GITHUB_REPOSITORY
-    ? { repoURLs: [`${server.replace(/\/+$/, '')}/${env.GITHUB_REPOSITORY}`] }
-    : {};
 }
 
 function logDiagnostics(report: Report): void {
