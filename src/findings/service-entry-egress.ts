@@ -4,6 +4,7 @@ import { workloadPeer } from '../model/peers.js';
 import type { Workload } from '../model/types.js';
 import type { ConnSet } from '../values/conn-set.js';
 import { listSome, policyResource, type RevisionContext, workloadResource } from './context.js';
+import { sidecarGuessed } from './known-sidecar.js';
 import type { RawFinding } from './types.js';
 
 /** The revision's ServiceEntry hops with the mesh applied (Sidecar scope, egress gateways), and NetworkPolicy alone. */
@@ -85,6 +86,10 @@ export function serviceEntryEgressFindings(ctx: RevisionContext): RawFinding[] {
       (h) => ctx.injected(h.client) && !proxies.has(h.client.id) && h.scopeBecause === undefined,
     );
     if (users.length === 0 || users.some((h) => h.uncertainBecause !== undefined)) continue;
+    // A client whose sidecar is a guess (namespace not in the input, rule C2) that NetworkPolicy lets
+    // through may be a user the entry serves.
+    const maybe = list.filter((h) => sidecarGuessed(ctx, h.client) && !proxies.has(h.client.id));
+    if (maybe.some((h) => !h.verdict.l4.allowed.isEmpty())) continue;
     if (users.some((h) => !h.verdict.l4.allowed.isEmpty())) continue;
     const policies = [
       ...new Set(

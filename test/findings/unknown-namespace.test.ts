@@ -233,3 +233,34 @@ metadata: { name: team-a, labels: { istio-injection: enabled } }
     expect(rules(teams(true))).not.toContain('mesh-allows-network-blocks');
   });
 });
+
+describe('serviceentry-egress-blocked: a guessed sidecar may be a user the entry serves (rule C2)', () => {
+  const ENTRY = `
+---
+apiVersion: networking.istio.io/v1beta1
+kind: ServiceEntry
+metadata: { name: api, namespace: shop }
+spec:
+  hosts: [api.example.com]
+  addresses: [203.0.113.10/32]
+  location: MESH_EXTERNAL
+  resolution: STATIC
+  ports: [{ number: 443, name: tls, protocol: TLS }]
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: { name: web-egress, namespace: shop }
+spec:
+  podSelector: {}
+  policyTypes: [Egress]
+`;
+  const blocked = (yaml: string) => rules(NAMESPACES + deployment('shop', 'web') + ENTRY + yaml);
+
+  it('a known plaintext client with open egress does not route the host: the entry still serves no one', () => {
+    expect(blocked(deployment('legacy', 'batch'))).toContain('serviceentry-egress-blocked');
+  });
+
+  it('a client whose namespace is not in the input, with open egress: no finding', () => {
+    expect(blocked(deployment('elsewhere', 'batch'))).not.toContain('serviceentry-egress-blocked');
+  });
+});
