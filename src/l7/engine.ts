@@ -234,7 +234,8 @@ class IstioEngine implements L7Engine, CellContext {
         (p) => `${p.ref.namespace}/${p.ref.name}`,
       );
       const out = ['excludeOutboundPorts', 'includeOutboundIPRanges'].map(
-        (k) => w.podAnnotations[`traffic.sidecar.istio.io/${k}`] ?? '',
+        // An empty value (capture nothing) is not an absent one.
+        (k) => w.podAnnotations[`traffic.sidecar.istio.io/${k}`] ?? null,
       );
       sig = JSON.stringify([
         w.namespace,

@@ -65,13 +65,13 @@ export function externalCell(
       continue;
     }
     if (bypassed) {
-      segments.push(pass(protocol, ports, 'outbound-bypassed', `${src.id} ${bypassed} (E10)`));
+      segments.push(pass(protocol, ports, 'outbound-bypassed', `the client ${bypassed} (E10)`));
       continue;
     }
     const out = ports.intersect(excluded);
     if (!out.isEmpty())
       segments.push(
-        pass(protocol, out, 'outbound-bypassed', `${src.id} excludes these ports via ${EXCLUDE_PORTS} (E10)`),
+        pass(protocol, out, 'outbound-bypassed', `the client excludes these ports via ${EXCLUDE_PORTS} (E10)`),
       );
     const inRegistry = ports.subtract(excluded).intersect(registered.ports);
     if (!inRegistry.isEmpty())
@@ -80,7 +80,7 @@ export function externalCell(
       );
     const dropped = ports.subtract(excluded).subtract(registered.ports);
     if (!dropped.isEmpty()) {
-      const message = `REGISTRY_ONLY (${by}): no ServiceEntry in the registry and Sidecar scope of ${src.id} claims ${formatRange(range)} on these ports, so its sidecar blackholes the calls (F10)`;
+      const message = `REGISTRY_ONLY (${by}): no ServiceEntry in the registry and Sidecar scope of the client claims ${formatRange(range)} on these ports, so its sidecar blackholes the calls (F10)`;
       const reason = { code: 'registry-only-blackhole', message, ...(rule ? { rule } : {}) };
       const outcome: L7Outcome = {
         chain: 'tcp',

@@ -81,7 +81,8 @@ export function clientText(
 ): string {
   const sidecar = [info.injected, info.injected ? '' : info.reason, info.unknown ?? ''];
   const out = ['excludeOutboundPorts', 'includeOutboundIPRanges'].map(
-    (k) => w.podAnnotations[`traffic.sidecar.istio.io/${k}`] ?? '',
+    // An empty value (capture nothing) is not an absent one.
+    (k) => w.podAnnotations[`traffic.sidecar.istio.io/${k}`] ?? null,
   );
   return JSON.stringify([namespaceRead ? w.namespace : '*', sidecar, out, reads]);
 }

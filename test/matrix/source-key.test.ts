@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type AnalysedRevision, analyseRevision } from '../../src/analysis/analyze-revision.js';
+import { matrixLayer } from '../../src/analysis/external-layer.js';
 import { buildLayerMatrices, lensFor } from '../../src/analysis/layers.js';
 import { DEFAULT_CONFIG } from '../../src/config/types.js';
 import { ruleKey } from '../../src/core/refs.js';
@@ -13,7 +14,14 @@ import { L7_WORDS } from '../../src/render/l7-scope.js';
 import { verdictJson } from '../../src/render/matrix.js';
 import { ConnSet } from '../../src/values/conn-set.js';
 import { PortSet } from '../../src/values/port-set.js';
-import { analyse, clusterWidePairArb, editedPairArb, repoArb } from './random-repo.js';
+import {
+  analyse,
+  clusterWidePairArb,
+  editedPairArb,
+  type RandomRepo,
+  repoArb,
+  toYaml,
+} from './random-repo.js';
 
 /**
  * A cell as the report reads it, reason messages verbatim: a shared cell's messages must hold for
@@ -73,6 +81,15 @@ describe('L7 cells keyed by the source as the destination distinguishes it', () 
     );
   });
 
+  it('give every pair the cell computed for it alone, with client-side objects', () => {
+    // Sidecars, DestinationRules, a Service exported to its namespace only and outbound capture
+    // annotations: what the client side reads, and what its reasons quote.
+    fc.assert(
+      fc.property(repoArb, clientSideArb, (r, extra) => expectEveryPairPlain(withClientSide(r, extra))),
+      { numRuns: 150 },
+    );
+  });
+
   it('words a no-sidecar reason for the pair shown, not for the class member computed first', () => {
     // Outside the mesh, x/d0 has no label and x/d1 a pod label that is not exactly "true": both
     // without a sidecar, for different reasons, alike to every selector. As destinations the cells
@@ -115,7 +132,8 @@ describe('L7 cells keyed by the source as the destination distinguishes it', () 
       DEFAULT_CONFIG,
     );
     const [d0, d1, d2] = rev.model.workloads.map(workloadPeer);
-    const port80 = (v: { effective: ConnSet }) => !v.effective.intersect(ConnSet.of('TCP', PortSet.range(80))).isEmpty();
+    const port80 = (v: { effective: ConnSet }) =>
+      !v.effective.intersect(ConnSet.of('TCP', PortSet.range(80))).isEmpty();
     expect([port80(plainVerdict(rev, d2!, d0!)), port80(plainVerdict(rev, d2!, d1!))]).toEqual([true, false]);
     expectEveryPairPlain(rev);
   });
@@ -214,13 +232,89 @@ describe('L7 cells keyed by the source as the destination distinguishes it', () 
   });
 });
 
+const clientSideArb = fc.record({
+  sidecar: fc.option(
+    fc.record({
+      ns: fc.constantFrom('x', 'y'),
+      hosts: fc.constantFrom('["./*"]', '["./*", "istio-system/*"]', '["*/*"]', '["y/*"]'),
+      outbound: fc.option(fc.constantFrom('REGISTRY_ONLY', 'ALLOW_ANY'), { nil: undefined }),
+    }),
+    { nil: undefined },
+  ),
+  dr: fc.option(
+    fc.record({
+      ns: fc.constantFrom('x', 'y'),
+      host: fc.constantFrom('s0.x.svc.cluster.local', '*.y.svc.cluster.local', 's1.y.svc.cluster.local'),
+      mode: fc.constantFrom('DISABLE', 'ISTIO_MUTUAL', 'SIMPLE'),
+    }),
+    { nil: undefined },
+  ),
+  exportLocal: fc.boolean(),
+  outbound: fc.array(
+    fc.record({
+      pod: fc.nat(5),
+      annotation: fc.constantFrom(
+        'excludeOutboundPorts: "80"',
+        'excludeOutboundPorts: "8080,80"',
+        'includeOutboundIPRanges: ""',
+      ),
+    }),
+    { maxLength: 2 },
+  ),
+});
+
+/** A random repository with client-side objects added (and annotations on some pod templates). */
+function withClientSide(
+  r: RandomRepo,
+  extra: typeof clientSideArb extends fc.Arbitrary<infer T> ? T : never,
+) {
+  const docs = toYaml(r).split('\n---\n');
+  for (const { pod, annotation } of extra.outbound) {
+    const i = docs.findIndex((d) => d.includes(`metadata: {name: d${pod % r.pods.length}, namespace:`));
+    if (i < 0) continue;
+    // Into the pod template's metadata (with or without the inbound annotation already there).
+    docs[i] = docs[i]!.replace(/(\n {4}metadata: \{)(annotations: \{)?/, (_, m, a) =>
+      a
+        ? `${m}${a}traffic.sidecar.istio.io/${annotation}, `
+        : `${m}annotations: {traffic.sidecar.istio.io/${annotation}}, `,
+    );
+  }
+  if (extra.exportLocal)
+    docs.forEach((d, i) => {
+      if (d.includes('kind: Service\nmetadata: {name: s0,'))
+        docs[i] = d.replace(
+          'metadata: {name: s0,',
+          'metadata: {annotations: {networking.istio.io/exportTo: "."}, name: s0,',
+        );
+    });
+  const sc = extra.sidecar;
+  if (sc)
+    docs.push(
+      `apiVersion: networking.istio.io/v1beta1\nkind: Sidecar\nmetadata: {name: default, namespace: "${sc.ns}"}\nspec:\n  egress: [{hosts: ${sc.hosts}}]${sc.outbound ? `\n  outboundTrafficPolicy: {mode: ${sc.outbound}}` : ''}`,
+    );
+  const dr = extra.dr;
+  if (dr)
+    docs.push(
+      `apiVersion: networking.istio.io/v1beta1\nkind: DestinationRule\nmetadata: {name: dr, namespace: "${dr.ns}"}\nspec:\n  host: "${dr.host}"\n  trafficPolicy: {tls: {mode: ${dr.mode}}}`,
+    );
+  return analyseRevision(
+    { label: 'head', files: [{ path: 'all.yaml', text: docs.join('\n---\n') }], diagnostics: [] },
+    DEFAULT_CONFIG,
+  );
+}
+
 /** The verdict of one pair computed on its own: L4 engine, then the L7 engine on the pair's own ends. */
 function plainVerdict(rev: AnalysedRevision, src: Peer, dst: Peer): CellVerdict<L7Cell> {
   const egress = src.kind === 'workload' ? rev.l4.egress(src.workload, dst) : null;
   const ingress = dst.kind === 'workload' ? rev.l4.ingress(dst.workload, src) : null;
   const allowed = (egress?.allowed ?? ConnSet.all).intersect(ingress?.allowed ?? ConnSet.all);
   const l4 = { allowed, egress, ingress };
-  if (dst.kind !== 'workload' || allowed.isEmpty()) return { l4, effective: allowed };
+  if (allowed.isEmpty()) return { l4, effective: allowed };
+  if (dst.kind !== 'workload') {
+    // Toward outside addresses the layer may answer too (a REGISTRY_ONLY sidecar, F10).
+    const out = src.kind === 'workload' ? matrixLayer(rev).external?.(src.workload, dst, allowed) : undefined;
+    return out ? { l4, l7: out, effective: out.effective.intersect(allowed) } : { l4, effective: allowed };
+  }
   const l7 = rev.l7.evaluate(src, dst.workload, allowed);
   return { l4, l7, effective: l7.effective.intersect(allowed) };
 }
