@@ -288,7 +288,7 @@ export function fullDocuments(text: string, lineCounter: LineCounter): Document[
 }
 
 function parseFile(file: SourceFile, revision: string, reader: typeof readDocuments): ParsedFile {
-  if (file.rendered) return parseRendered(file, file.rendered, revision);
+  if (file.rendered) return parseRendered(file, file.rendered, revision, reader);
   if (isKustomizationFile(file.path)) {
     return fileNote(
       file,
@@ -333,10 +333,15 @@ function parseFile(file: SourceFile, revision: string, reader: typeof readDocume
  * A render tool's output: parsed like a file, but each document's objects and diagnostics are
  * located where the document came from (its origin), not in the rendered text.
  */
-function parseRendered(file: SourceFile, origins: RenderedOrigins, revision: string): ParsedFile {
+function parseRendered(
+  file: SourceFile,
+  origins: RenderedOrigins,
+  revision: string,
+  reader: typeof readDocuments,
+): ParsedFile {
   const lineCounter = new LineCounter();
   const pos: FilePosition = { revision, file: file.path, lineCounter };
-  const docs = parseAllDocuments(file.text, { ...KUBE_YAML, lineCounter }) as Document[];
+  const docs = reader(file.text, lineCounter);
   const out: ParsedFile = { objects: [], diagnostics: [] };
   docs.forEach((doc, index) => {
     const origin = origins.documents[index] ?? { file: file.path, line: 1 };
