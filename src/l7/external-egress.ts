@@ -5,6 +5,7 @@ import { ConnSet } from '../values/conn-set.js';
 import { containsRange, formatRange, type IpRange, parseCidr } from '../values/ip-range.js';
 import { PortSet } from '../values/port-set.js';
 import type { ClientSide } from './client-types.js';
+import { isGatewayProxy } from './gateway-proxy.js';
 import { RequestSet } from './request-set.js';
 import { hostScope } from './service-entry-scope.js';
 import type { ServiceEntryModel } from './service-entry-types.js';
@@ -42,7 +43,8 @@ export function externalCell(
   l4: ConnSet,
 ): L7Cell | undefined {
   const info = ctx.sidecar(src);
-  if (!info.injected) return undefined;
+  // A gateway's Envoy captures nothing: its pods' own calls are what NetworkPolicy sees.
+  if (!info.injected || isGatewayProxy(src)) return undefined;
   const choice = chooseSidecar(ctx.client, src, ctx.root);
   if (outboundMode(ctx.client, choice.sidecar) !== 'REGISTRY_ONLY') return undefined;
   const uncertain = info.unknown !== undefined || choice.ambiguous.length > 0;
@@ -71,7 +73,12 @@ export function externalCell(
     const out = ports.intersect(excluded);
     if (!out.isEmpty())
       segments.push(
-        pass(protocol, out, 'outbound-bypassed', `the client excludes these ports via ${EXCLUDE_PORTS} (E10)`),
+        pass(
+          protocol,
+          out,
+          'outbound-bypassed',
+          `the client excludes these ports via ${EXCLUDE_PORTS} (E10)`,
+        ),
       );
     const inRegistry = ports.subtract(excluded).intersect(registered.ports);
     if (!inRegistry.isEmpty())

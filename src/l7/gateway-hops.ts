@@ -111,6 +111,8 @@ function asProxy(w: Workload): Workload {
     ...w,
     id: `${w.id}#gateway-proxy`,
     hostNetwork: false,
+    // Read by isGatewayProxy: no Sidecar resource configures a gateway (F8), whatever its labels.
+    podAnnotations: { ...w.podAnnotations, 'inject.istio.io/templates': 'gateway' },
     containers: [...w.containers, { name: 'istio-proxy', ports: [] }],
   };
 }

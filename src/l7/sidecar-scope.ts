@@ -1,6 +1,7 @@
 import { istioSelectorMatches } from '../manifests/label-match.js';
 import type { Service, Workload } from '../model/types.js';
 import type { ClientSide, OutboundMode, SidecarModel, VirtualServiceImport } from './client-types.js';
+import { isGatewayProxy } from './gateway-proxy.js';
 
 const EXPORT_TO = 'networking.istio.io/exportTo';
 
@@ -13,9 +14,10 @@ export interface SidecarChoice {
 
 /**
  * F8: a workloadSelector Sidecar of the client's namespace beats the namespace's selector-less one,
- * which beats the root namespace's selector-less one.
+ * which beats the root namespace's selector-less one. None applies to a gateway's pods.
  */
 export function chooseSidecar(client: ClientSide, w: Workload, root: string): SidecarChoice {
+  if (isGatewayProxy(w)) return { sidecar: undefined, ambiguous: [] };
   const own = client.sidecars.filter((s) => s.ref.namespace === w.namespace);
   const selecting = own.filter((s) => s.selector && istioSelectorMatches(s.selector, w.podLabels));
   if (selecting.length > 0) return pick(selecting);
