@@ -8,6 +8,7 @@ import { boundText } from '../manifests/bound-text.js';
 import type { SourceFile } from '../manifests/types.js';
 import { type AppUnit, planApplications } from './applications-plan.js';
 import { claimOf, filesUnder, type Problem, RepoIndex } from './graph.js';
+import { inParallel, RENDER_CONCURRENCY } from './in-parallel.js';
 import { isKustomizationName, type ParsedKustomization, parseKustomization } from './kustomization.js';
 import { pluginProblems } from './plugins.js';
 import { leaveOutRemote, skippedDiagnostic } from './remote-skip.js';
@@ -344,8 +345,12 @@ async function renderRoots(
       sources: new SourceDocs(text, options.aliases),
       text,
     };
+    const results = await inParallel(runnable, RENDER_CONCURRENCY, (root, i) =>
+      renderRoot(root.spec, i, ctx, digests.of(root)),
+    );
+    // In the roots' order, whichever finished first: the report is the same every run.
     for (const [i, root] of runnable.entries()) {
-      const result = await renderRoot(root.spec, i, ctx, digests.of(root));
+      const result = results[i] as SourceFile | Diagnostic;
       if ('severity' in result) pushFor(root, out, result);
       else rendered.set(root, result);
     }
