@@ -27,6 +27,7 @@ const FLOW_IN_KEY = /[[\]{},]/;
 /** Where a plain item of a flow sequence ends, or (`:`, `#`, quotes, brackets) falls back. */
 const FLOW_STOP = new Set([...',[]{}:#\'" ']);
 const MAX_KEY = 1000;
+const JSON_ESCAPES = new Set([...'"\\/bfnrt']);
 
 class Reader {
   constructor(
@@ -265,14 +266,13 @@ class Reader {
   /** A quoted scalar closed on its line, without escapes but `''`. */
   private quoted(line: Line, at: number): { node: Scalar; end: number } {
     const quote = this.text[at]!;
+    if (quote === '"') return this.doubleQuoted(line, at);
     let value = '';
     let i = at + 1;
     for (;;) {
       const close = this.text.indexOf(quote, i);
       if (close < 0 || close >= line.end) fail();
-      const part = this.text.slice(i, close);
-      if (quote === '"' && part.includes('\\')) fail();
-      value += part;
+      value += this.text.slice(i, close);
       if (quote === "'" && this.text[close + 1] === "'") {
         value += "'";
         i = close + 2;
@@ -283,9 +283,42 @@ class Reader {
     }
     const node = new Scalar(value);
     node.source = value;
-    node.type = quote === '"' ? Scalar.QUOTE_DOUBLE : Scalar.QUOTE_SINGLE;
+    node.type = Scalar.QUOTE_SINGLE;
     node.range = [at, i, i];
     return { node, end: i };
+  }
+
+  /**
+   * A double-quoted scalar closed on its line. Only the escapes YAML and JSON share (`\"`, `\\`,
+   * `\/`, `\b`, `\f`, `\n`, `\r`, `\t`, `\uXXXX`) are read, by JSON.parse; YAML's own (`\x41`,
+   * `\0`, `\N`, an escaped line break) fall back. Raw control characters never get here (UNSUPPORTED).
+   */
+  private doubleQuoted(line: Line, at: number): { node: Scalar; end: number } {
+    let i = at + 1;
+    for (;;) {
+      if (i >= line.end) fail();
+      const c = this.text[i];
+      if (c === '"') break;
+      if (c === '\\') {
+        const e = this.text[i + 1];
+        if (e === 'u') {
+          if (!/^[0-9a-fA-F]{4}$/.test(this.text.slice(i + 2, i + 6))) fail();
+          i += 6;
+          continue;
+        }
+        if (e === undefined || !JSON_ESCAPES.has(e)) fail();
+        i += 2;
+        continue;
+      }
+      i++;
+    }
+    const end = i + 1;
+    const value = JSON.parse(this.text.slice(at, end)) as string;
+    const node = new Scalar(value);
+    node.source = value;
+    node.type = Scalar.QUOTE_DOUBLE;
+    node.range = [at, end, end];
+    return { node, end };
   }
 }
 
