@@ -97,7 +97,35 @@ function unitOf(
       reads: new Set([...filesUnder(index, new Set([path])), ...values]),
     };
   }
+  const jsonnet = jsonnetFiles(source, index);
+  if (jsonnet.length > 0 || source.jsonnet === 'configured') return jsonnetUnit(source, index, jsonnet);
   return { source, appPath: path, plain: [], reads: new Set() };
+}
+
+/** The Jsonnet files Argo CD would evaluate in a directory source (and the libraries beside them). */
+function jsonnetFiles(source: AppSource, index: RepoIndex): string[] {
+  if (source.jsonnet === undefined) return [];
+  return filesUnder(index, new Set([source.path])).filter(
+    (f) => /\.(?:jsonnet|libsonnet)$/.test(f) && (source.recurse || dirOf(f) === source.path),
+  );
+}
+
+/**
+ * A directory source holding Jsonnet (argocd-example-apps' jsonnet-guestbook): Argo CD evaluates
+ * it, we read YAML and JSON only, so its objects would vanish unseen. Planned, like a plugin's,
+ * as a root that never renders, its error carrying the directory's digest.
+ */
+function jsonnetUnit(
+  source: AppSource,
+  index: RepoIndex,
+  jsonnet: readonly string[],
+): Omit<AppUnit, 'group'> {
+  const shown =
+    jsonnet.slice(0, 3).join(', ') + (jsonnet.length > 3 ? ` and ${jsonnet.length - 3} more` : '');
+  const what = jsonnet.length > 0 ? `Jsonnet (${shown})` : 'Jsonnet (source.directory.jsonnet is set)';
+  const message = `${source.app} reads ${source.path} as a directory that holds ${what}, which Argo CD evaluates and policy-diff does not; what it installs is not analysed`;
+  const file = jsonnet[0] ?? source.at.file;
+  return neverRendered(source, index, file, 'application-jsonnet-not-analysed', message);
 }
 
 /**
@@ -111,13 +139,23 @@ function pluginUnit(source: AppSource, index: RepoIndex): Omit<AppUnit, 'group'>
   const { path } = source;
   const file = index.kustomizations.get(path) ?? (path === '.' ? 'Chart.yaml' : `${path}/Chart.yaml`);
   const message = `${source.app} renders ${path} with the Argo CD config management plugin '${source.plugin}', which runs commands in Argo CD's repo server; what it produces (and any file it generates, such as one its kustomization names) is not in the repository, so what this source installs is not analysed`;
+  return neverRendered(source, index, file, 'application-plugin-not-analysed', message);
+}
+
+/** A root whose one problem, at the Application, says why its directory is not analysed. */
+function neverRendered(
+  source: AppSource,
+  index: RepoIndex,
+  file: string,
+  code: string,
+  message: string,
+): Omit<AppUnit, 'group'> {
+  const { path } = source;
   const root: PlannedRoot = {
     spec: { tool: 'kustomize', dir: path, file, enableHelm: false, wrapper: source.kustomize },
     dirs: new Set([path]),
     files: new Set(),
-    problems: [
-      { code: 'application-plugin-not-analysed', message, file: source.at.file, line: source.at.line },
-    ],
+    problems: [{ code, message, file: source.at.file, line: source.at.line }],
   };
   return { source, appPath: path, root, plain: [], reads: new Set(filesUnder(index, new Set([path]))) };
 }

@@ -62,6 +62,11 @@ export interface AppSource {
   readonly landing?: Landing;
   /** An Argo CD config management plugin renders it (`source.plugin`): commands we never run. */
   readonly plugin?: string;
+  /**
+   * Argo CD evaluates a directory source's Jsonnet (`files`), with `source.directory.jsonnet`
+   * options when `configured`; we never do. Flux reads no Jsonnet (undefined).
+   */
+  readonly jsonnet?: 'files' | 'configured';
 }
 
 /** A source outside this repository (another repository, a Helm or OCI repository): not analysed. */

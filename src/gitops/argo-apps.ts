@@ -138,6 +138,8 @@ export function readArgoApplication(
       ...(str(directory.exclude) ? { exclude: str(directory.exclude) } : {}),
       ...(destination ? { landing: { namespace: destination, override: false } } : {}),
       ...(plugin ? { plugin } : {}),
+      // Argo CD evaluates the *.jsonnet files of a directory source, with or without options.
+      jsonnet: isPlain(directory.jsonnet) ? 'configured' : 'files',
     });
   });
 }

@@ -259,3 +259,18 @@ export const ARGO_PLUGIN = {
   'plugins/kustomized-helm/Chart.yaml': 'apiVersion: v2\nname: kustomized-helm\nversion: 1.0.0\n',
   'plugins/kustomized-helm/kustomization.yaml': 'namePrefix: kustomize-\nresources:\n  - ./all.yaml\n',
 };
+
+/** argocd-example-apps' jsonnet-guestbook: a directory source Argo CD evaluates as Jsonnet. */
+export const ARGO_JSONNET = {
+  ...ARGO,
+  'argocd/apps/guestbook.yaml': argoApp('guestbook', 'jsonnet-guestbook'),
+  'jsonnet-guestbook/guestbook-ui.jsonnet': "local params = import 'params.libsonnet';\n[]\n",
+  'jsonnet-guestbook/params.libsonnet': '{ replicas: 1 }\n',
+  // Options for a directory whose Jsonnet comes from elsewhere (libs): evaluated all the same.
+  'argocd/apps/tla.yaml': argoApp(
+    'tla',
+    'tla',
+    '    directory:\n      jsonnet:\n        tlas:\n          - name: env\n            value: prod\n',
+  ),
+  'tla/db.yaml': deployment('tla-db'),
+};

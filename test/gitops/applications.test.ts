@@ -6,7 +6,7 @@ import { runDiff } from '../../src/run.js';
 import { commitAll, initRepo, writeFiles } from '../git/helpers.js';
 import { runCli } from '../helpers/cli.js';
 import { expectGolden } from '../helpers/golden.js';
-import { ARGO, ARGO_HEAD, ARGO_HELM, ARGO_PLUGIN, FLUX, FLUX_HEAD } from './app-layouts.js';
+import { ARGO, ARGO_HEAD, ARGO_HELM, ARGO_JSONNET, ARGO_PLUGIN, FLUX, FLUX_HEAD } from './app-layouts.js';
 import { hasHelm, hasKustomize, helmSearchPath, noHelm, tempDir } from './helpers.js';
 
 function changes(report: Report): string[] {
@@ -360,6 +360,43 @@ describe.skipIf(!hasKustomize || !hasHelm)(
     });
   },
 );
+
+describe.skipIf(!hasKustomize)('Argo CD: a directory source Argo CD evaluates as Jsonnet', () => {
+  let fx: ReturnType<typeof twoCommits>;
+  let quiet: string;
+  beforeAll(() => {
+    fx = twoCommits('argo-jsonnet', ARGO_JSONNET, ARGO_HEAD);
+    writeFiles(fx.repo.path, { 'shop/apps.yaml': `# the shop's workloads\n${ARGO['shop/apps.yaml']}` });
+    quiet = commitAll(fx.repo.path, 'comment');
+  });
+  afterAll(() => fx.repo.remove());
+
+  // One per Application per side: the head's.
+  const jsonnet = (report: Report) =>
+    report.diagnostics.filter((d) => d.code === 'application-jsonnet-not-analysed').slice(-2);
+
+  it('says Argo CD evaluates it and it is not analysed, at the Application; the change is uncertain', async () => {
+    const { report } = await runDiff({ repo: fx.repo.path, base: fx.base, head: fx.head, layer: 'l4' });
+    expect(
+      jsonnet(report).map((d) => [d.severity, `${d.location?.file}:${d.location?.line}`, d.dropped]),
+    ).toEqual([
+      ['error', 'argocd/apps/guestbook.yaml:9', 'every object rendered by jsonnet-guestbook'],
+      ['error', 'argocd/apps/tla.yaml:9', 'every object rendered by tla'],
+    ]);
+    expect(jsonnet(report)[0]?.message).toContain(
+      'Application argocd/guestbook reads jsonnet-guestbook as a directory that holds Jsonnet (jsonnet-guestbook/guestbook-ui.jsonnet, jsonnet-guestbook/params.libsonnet)',
+    );
+    expect(jsonnet(report)[1]?.message).toContain('source.directory.jsonnet is set');
+    expect(report.incomplete).toBe(true);
+  });
+
+  it('a pull request that changes nothing it could explain is not failed by it (a warning)', async () => {
+    const { report } = await runDiff({ repo: fx.repo.path, base: fx.head, head: quiet, layer: 'l4' });
+    expect(report.changes).toEqual([]);
+    expect(jsonnet(report).map((d) => d.severity)).toEqual(['warning', 'warning']);
+    expect(report.incomplete).toBe(false);
+  });
+});
 
 describe('normaliseRepoURL', () => {
   it('https, ssh and scp-like forms of one repository are equal; another repository is not', () => {
