@@ -21,7 +21,7 @@ import { YamlReader } from './yaml-reader.js';
 /** Config files are read from the working tree, not from a revision; this labels their locations. */
 export const CONFIG_REVISION = 'working-tree';
 
-const CONFIG_NAMES = ['.policy-diff.yaml', '.policy-diff.yml'] as const;
+export const CONFIG_NAMES: readonly string[] = ['.policy-diff.yaml', '.policy-diff.yml'];
 const TOP_KEYS = [
   'include',
   'exclude',

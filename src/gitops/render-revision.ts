@@ -1,3 +1,4 @@
+import { CONFIG_NAMES } from '../config/load.js';
 import type { Config } from '../config/types.js';
 import type { Diagnostic } from '../core/diagnostics.js';
 import { DEFAULT_MAX_TOTAL_BYTES } from '../git/file-limits.js';
@@ -75,10 +76,12 @@ export interface RenderOptions {
  */
 export async function renderRevision(
   input: RevisionInput,
-  revision: RevisionFiles,
+  given: RevisionFiles,
   config: Config,
   options: RenderOptions = {},
 ): Promise<GitopsRevision> {
+  // The tool's own config file is no manifest (with discovered targets it made '(other files)').
+  const revision = { ...given, files: given.files.filter((f) => !CONFIG_NAMES.includes(f.path)) };
   const tree = await openTree(input, revision.commit);
   const index = new RepoIndex(tree.files, tree.brokenLinks);
   const hasApps = revision.files.some((f) => /argoproj\.io|fluxcd\.io/.test(f.text));

@@ -255,7 +255,12 @@ describe.skipIf(!hasKustomize || !hasHelm)(`Argo CD: an app of apps through a He
     const render = '.policy-diff.yaml';
     listed = twoCommits(
       'argo-helm-root',
-      { ...withoutRoot, [render]: 'render:\n  - helm: apps\n' },
+      {
+        ...withoutRoot,
+        [render]: 'render:\n  - helm: apps\n',
+        // A plain file no Application reads: '(other files)', beside the chart's target.
+        'extra/namespace.yaml': 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: extra\n',
+      },
       ARGO_HEAD,
     );
   });
@@ -302,7 +307,7 @@ describe.skipIf(!hasKustomize || !hasHelm)(`Argo CD: an app of apps through a He
       head: listed.head,
       layer: 'l4',
     });
-    // The chart's directory names the target (.policy-diff.yaml is a plain file: '(other files)').
+    // The chart's directory names the target (.policy-diff.yaml, the config, is no plain file).
     expect(report.targets?.map((t) => [t.name, t.changed])).toEqual([
       ['(other files)', false],
       ['apps', true],

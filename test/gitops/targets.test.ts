@@ -173,6 +173,22 @@ describe.skipIf(!hasKustomize)('targets: clusters/prod and clusters/staging with
   });
 });
 
+describe.skipIf(!hasKustomize)('targets: the config file is no manifest', () => {
+  const repo = tempDir('targets-config-file');
+  afterAll(() => repo.remove());
+
+  it('.policy-diff.yaml beside discovered targets makes no "(other files)" target of its own', async () => {
+    initRepo(repo.path);
+    writeFiles(repo.path, { ...LAYOUT, '.policy-diff.yaml': 'allowEmptyRevision: false\n' });
+    const base = commitAll(repo.path, 'two clusters and the config');
+    writeFiles(repo.path, { 'clusters/staging/kustomization.yaml': `${PROD}resources:\n  - ../../base\n` });
+    const head = commitAll(repo.path, 'staging marked prod');
+    const { report } = await runDiff({ repo: repo.path, base, head, layer: 'l4' });
+    expect(report.targets?.map((t) => t.name)).toEqual(['clusters/prod', 'clusters/staging']);
+    expect(report.diagnostics.filter((d) => d.location?.file === '.policy-diff.yaml')).toEqual([]);
+  });
+});
+
 describe.skipIf(!hasKustomize)('targets: two roots that share nothing are parts of one cluster', () => {
   const repo = tempDir('targets-one-cluster');
   let base = '';
