@@ -7,6 +7,7 @@ import { hostSpecificity, mostSpecific, rulesNaming } from './client-dr-hosts.js
 import type { ClientSide, DestinationTls, SidecarModel, TlsSetting } from './client-types.js';
 import { subsetTlsFor } from './client-types.js';
 import type { EffectiveMode } from './peer-authn.js';
+import { citing } from './rule-ids.js';
 import {
   chooseSidecar,
   exportedTo,
@@ -112,10 +113,14 @@ export function clientSends(
     // The Sidecar is named as the cause when its scope or its outbound policy decided.
     const rule = s && (scoped || s.outbound) ? { rule: sidecarRule(s, scoped) } : {};
     if (mode === 'REGISTRY_ONLY')
-      return { send: 'blackhole', why: `REGISTRY_ONLY (${by}) blackholes the call: ${why} (F10)`, ...rule };
+      return {
+        send: 'blackhole',
+        why: citing(`REGISTRY_ONLY (${by}) blackholes the call: ${why}`, 'F10'),
+        ...rule,
+      };
     return {
       send: 'plaintext',
-      why: `ALLOW_ANY passes the call through as plaintext: ${why} (F10)`,
+      why: citing(`ALLOW_ANY passes the call through as plaintext: ${why}`, 'F10'),
       strictCode: 'mtls-strict-passthrough',
       ...rule,
     };

@@ -1,5 +1,6 @@
 import type { Workload } from '../model/types.js';
 import type { ClientSide, SidecarModel } from './client-types.js';
+import { citing } from './rule-ids.js';
 import type { ServiceEntryModel } from './service-entry-types.js';
 import { chooseSidecar, exportedTo, outboundMode } from './sidecar-scope.js';
 
@@ -55,8 +56,8 @@ export function hostScope(
   const mode = outboundMode(scope.client, sidecar);
   const by = sidecar?.outbound ? `Sidecar ${sidecar.ref.namespace}/${sidecar.ref.name}` : 'the mesh';
   if (mode === 'REGISTRY_ONLY')
-    return { kind: 'blackhole', why: `REGISTRY_ONLY (${by}) blackholes the call: ${why} (F10)` };
-  return { kind: 'passthrough', why: `ALLOW_ANY passes the call through: ${why} (F10)` };
+    return { kind: 'blackhole', why: citing(`REGISTRY_ONLY (${by}) blackholes the call: ${why}`, 'F10') };
+  return { kind: 'passthrough', why: citing(`ALLOW_ANY passes the call through: ${why}`, 'F10') };
 }
 
 /**
