@@ -1,9 +1,7 @@
-import { LineCounter } from 'yaml';
 import { isRecord } from '../core/decode.js';
 import type { ObjectPath } from '../manifests/types.js';
-import { kubeDocumentJson, kubeYamlDocuments } from '../manifests/yaml-read.js';
 import type { PatchRef } from './kustomization.js';
-import { lineOf, matchDoc, type SourceDoc } from './source-docs.js';
+import { lineOf, matchDoc, readSourceDocs, type SourceDoc } from './source-docs.js';
 
 /** Where one patch writes a node of the object it patches, or undefined where it writes nothing. */
 export interface PatchLocator {
@@ -84,25 +82,6 @@ function jsonOpsLocator(doc: SourceDoc, rendered: unknown, toFile: (line: number
   return { file: doc.file, line };
 }
 
-/** The documents of an inline patch, placed as if they were a file: the kustomization. */
-function inlineDocs(file: string, text: string): SourceDoc[] {
-  const lines = new LineCounter();
-  try {
-    return kubeYamlDocuments(text, lines)
-      .filter((doc) => doc.errors.length === 0 && doc.contents !== null)
-      .map((doc) => {
-        const json = kubeDocumentJson(doc);
-        const body = isRecord(json) ? json : {};
-        const metadata = isRecord(body.metadata) ? body.metadata : {};
-        const kind = typeof body.kind === 'string' ? body.kind : undefined;
-        const name = typeof metadata.name === 'string' ? metadata.name : undefined;
-        return { file, doc, lines, kind, name, json };
-      });
-  } catch {
-    return [];
-  }
-}
-
 /** Does a patch's target (kind, name: a regular expression to kustomize) take the object? */
 function targets(patch: PatchRef, kind: string, name: string): boolean {
   if (patch.targetKind !== undefined && patch.targetKind !== kind) return false;
@@ -128,7 +107,8 @@ export function patchLocator(
 ): PatchLocator | undefined {
   if (!targets(patch, object.kind, object.name)) return undefined;
   const inline = patch.inline;
-  const own = docs ?? (inline ? inlineDocs(kustomizationFile, inline.text) : []);
+  // An inline patch's documents are placed as if they were a file: the kustomization.
+  const own = docs ?? (inline ? readSourceDocs(kustomizationFile, inline.text) : []);
   const toFile = (line: number) => (!inline ? line : inline.exact ? inline.line + line - 1 : inline.line);
   const first = own[0];
   if (first && Array.isArray(first.json)) {

@@ -34,25 +34,31 @@ export class SourceDocs {
     return docs;
   }
 
-  /** Read as kustomize reads them (yaml-read.ts), so a patch's paths are the ones it writes. */
   private parse(file: string): SourceDoc[] {
     const text = this.text(file);
-    if (text === undefined) return [];
-    const lines = new LineCounter();
-    try {
-      return kubeYamlDocuments(text, lines)
-        .filter((doc) => doc.errors.length === 0 && doc.contents !== null)
-        .map((doc) => {
-          const json = kubeDocumentJson(doc, this.budget);
-          const body = isRecord(json) ? json : {};
-          const metadata = isRecord(body.metadata) ? body.metadata : {};
-          const kind = typeof body.kind === 'string' ? body.kind : undefined;
-          const name = typeof metadata.name === 'string' ? metadata.name : undefined;
-          return { file, doc, lines, kind, name, json };
-        });
-    } catch {
-      return [];
-    }
+    return text === undefined ? [] : readSourceDocs(file, text, this.budget);
+  }
+}
+
+/**
+ * The documents of `text`, placed in `file`, read as kustomize reads them (yaml-read.ts), so a
+ * patch's paths are the ones it writes; text that is not readable YAML has no documents.
+ */
+export function readSourceDocs(file: string, text: string, budget?: AliasBudget): SourceDoc[] {
+  const lines = new LineCounter();
+  try {
+    return kubeYamlDocuments(text, lines)
+      .filter((doc) => doc.errors.length === 0 && doc.contents !== null)
+      .map((doc) => {
+        const json = kubeDocumentJson(doc, budget);
+        const body = isRecord(json) ? json : {};
+        const metadata = isRecord(body.metadata) ? body.metadata : {};
+        const kind = typeof body.kind === 'string' ? body.kind : undefined;
+        const name = typeof metadata.name === 'string' ? metadata.name : undefined;
+        return { file, doc, lines, kind, name, json };
+      });
+  } catch {
+    return [];
   }
 }
 
