@@ -72,10 +72,13 @@ function generatorParams(
       params: tree.files
         .filter((f) => matches(f))
         .flatMap((f) => {
-          const out: Record<string, string> = pathParams(posix.dirname(f), f);
+          // A file holding a list is one parameter set per element (Argo CD's files generator).
           const data = readJson(f);
-          for (const item of Array.isArray(data) ? data : [data]) flatten(item, '', out);
-          return [out];
+          return (Array.isArray(data) ? data : [data]).map((item) => {
+            const out: Record<string, string> = pathParams(posix.dirname(f), f);
+            flatten(item, '', out);
+            return out;
+          });
         }),
     };
   }

@@ -86,6 +86,10 @@ const LAYOUT: Record<string, string> = {
   'apps/skip/all.yaml': app('skip'),
   'envs/prod/config.json': '{"app": {"name": "prod", "namespace": "env-prod"}}\n',
   'envs/prod/manifests/all.yaml': app('prod'),
+  // A file holding a list: one Application per element, as Argo CD does.
+  'envs/multi/config.json':
+    '[{"app": {"name": "m1", "namespace": "env-m1"}}, {"app": {"name": "m2", "namespace": "env-m2"}}]\n',
+  'envs/multi/manifests/all.yaml': app('multi'),
   'envs/dev/config.yaml': 'app:\n  name: dev\n  namespace: env-dev\n',
   'envs/dev/manifests/all.yaml': app('dev'),
 };
@@ -138,6 +142,8 @@ describe('Argo CD ApplicationSets: list and git (directories, files) generators'
       'ApplicationSet argocd/dirs -> Application pay: apps/pay/all.yaml in dir-pay',
       'ApplicationSet argocd/dirs -> Application shop: apps/shop/all.yaml in dir-shop',
       'ApplicationSet argocd/files -> Application dev: envs/dev/manifests/all.yaml in env-dev',
+      'ApplicationSet argocd/files -> Application m1: envs/multi/manifests/all.yaml in env-m1',
+      'ApplicationSet argocd/files -> Application m2: envs/multi/manifests/all.yaml in env-m2',
       'ApplicationSet argocd/files -> Application prod: envs/prod/manifests/all.yaml in env-prod',
       'ApplicationSet argocd/list -> Application alpha: list/alpha/all.yaml in team-a',
       'ApplicationSet argocd/list -> Application beta: list/beta/all.yaml in team-b',
