@@ -93,6 +93,10 @@ function fill(template: unknown, params: Params): unknown {
   return JSON.parse(text);
 }
 
+function unfilled(app: unknown): string | undefined {
+  return /\{\{[^}]*\}\}/.exec(JSON.stringify(app))?.[0];
+}
+
 /** The Applications an ApplicationSet generates (list and git generators over this repository). */
 export function readApplicationSet(
   obj: AppObject,
@@ -110,6 +114,18 @@ export function readApplicationSet(
     if (remote) out.remote.push({ app: label, at, what: `${remote} (not expanded)` });
     for (const p of params) {
       const app = rec(fill(spec.template, p));
+      // A placeholder left (a goTemplate function, an unknown parameter) would land objects in a
+      // namespace or path of that literal text: said at the template instead of guessed.
+      const left = unfilled(app);
+      if (left) {
+        const where = { file: obj.at.file, line: obj.lineOf(['spec', 'template']) };
+        out.remote.push({
+          app: label,
+          at: where,
+          what: `a template whose ${left} is not filled (not expanded)`,
+        });
+        continue;
+      }
       const name = str(rec(app.metadata).name) ?? '(unnamed)';
       const generated = { ...obj, json: { ...app, kind: 'Application' } };
       readArgoApplication(generated, rec(app.spec), `${label} -> Application ${name}`, repo, tree, out);

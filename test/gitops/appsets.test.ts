@@ -79,6 +79,15 @@ const LAYOUT: Record<string, string> = {
     'list/alpha',
     '{{name}}',
   ),
+  // A goTemplate function is not evaluated: the Application is not guessed, and that is said.
+  'argocd/fn.yaml': appSet(
+    'fn',
+    LIST,
+    'fn-{{.name}}',
+    'list/{{.name}}',
+    '{{ .namespace | upper }}',
+    '  goTemplate: true\n',
+  ),
   'list/alpha/all.yaml': app('alpha'),
   'list/beta/all.yaml': app('beta'),
   'apps/shop/all.yaml': app('shop'),
@@ -160,12 +169,20 @@ describe('Argo CD ApplicationSets: list and git (directories, files) generators'
       'opened team-a/batch[Deployment] -> team-a/web[Deployment]: TCP 8080',
       'closed team-a/client[Deployment] -> team-a/web[Deployment]: TCP 8080',
     ]);
-    const notExpanded = report.diagnostics.filter((d) => d.code === 'application-source-not-analysed');
+    const notExpanded = report.diagnostics.filter(
+      (d) => d.code === 'application-source-not-analysed' && d.location?.file === 'argocd/clusters.yaml',
+    );
     expect(notExpanded.map((d) => `${d.location?.file}:${d.location?.line}`)).toEqual([
       'argocd/clusters.yaml:8',
       'argocd/clusters.yaml:8',
     ]);
     expect(notExpanded[0]?.message).toContain('generator clusters (not expanded)');
+    const unfilled = report.diagnostics.filter((d) => d.location?.file === 'argocd/fn.yaml');
+    expect(unfilled.map((d) => `${d.code} ${d.location?.line}`)).toEqual([
+      'application-source-not-analysed 16',
+      'application-source-not-analysed 16',
+    ]);
+    expect(unfilled[0]?.message).toContain('{{ .namespace | upper }}');
     expectGolden(stable(renderText(report), fx.base, fx.head), 'apps/appset.txt');
   });
 });
