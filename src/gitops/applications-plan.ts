@@ -203,7 +203,7 @@ function remoteDiagnostic(revision: string, r: AppsRead['remote'][number]): Diag
   return {
     severity: 'warning',
     code: 'application-source-not-analysed',
-    message: `${r.app}: ${r.what} is outside this repository (render.repoURLs), not analysed; what it installs is unknown, so its target's changes are uncertain`,
+    message: `${r.app}: ${r.what} ${r.why ?? 'is outside this repository (render.repoURLs)'}, not analysed; what it installs is unknown, so its target's changes are uncertain`,
     location: { revision, file: r.at.file, line: r.at.line, column: 1 },
     dropped: `what ${r.app} installs from ${r.what}`,
     reach: REACH_ALL,

@@ -69,11 +69,16 @@ export interface AppSource {
   readonly jsonnet?: 'files' | 'configured';
 }
 
-/** A source outside this repository (another repository, a Helm or OCI repository): not analysed. */
+/**
+ * What an Application installs that is not analysed: a source outside this repository (another
+ * repository, a Helm or OCI repository), or a part of it policy-diff does not expand.
+ */
 export interface RemoteSource {
   readonly app: string;
   readonly at: AppAt;
   readonly what: string;
+  /** Why it is not analysed, when not "outside this repository" (a generator not expanded...). */
+  readonly why?: string;
 }
 
 export interface AppObject {

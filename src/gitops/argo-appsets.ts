@@ -3,6 +3,9 @@ import picomatch from 'picomatch';
 import { type AppObject, appLabel, rec, str, type ThisRepo } from './applications.js';
 import { type AppsRead, readArgoApplication, type TreeView } from './argo-apps.js';
 
+/** Why a generator gives no Application here: policy-diff does not expand its kind. */
+const NOT_EXPANDED = 'is not expanded by policy-diff';
+
 /** The tree an ApplicationSet's git generator walks: its directories and files. */
 export interface SetTree extends TreeView {
   readonly dirs: readonly string[];
@@ -41,7 +44,7 @@ function generatorParams(
   repo: ThisRepo,
   tree: SetTree,
   readJson: (path: string) => unknown,
-): { params: Params[]; remote?: string } {
+): { params: Params[]; remote?: string; why?: string } {
   if (Array.isArray(rec(gen.list).elements)) {
     return {
       params: (rec(gen.list).elements as unknown[]).map((e) => {
@@ -52,7 +55,8 @@ function generatorParams(
     };
   }
   const git = rec(gen.git);
-  if (Object.keys(git).length === 0) return { params: [], remote: `generator ${Object.keys(gen)[0] ?? '?'}` };
+  if (Object.keys(git).length === 0)
+    return { params: [], remote: `generator ${Object.keys(gen)[0] ?? '?'}`, why: NOT_EXPANDED };
   const url = str(git.repoURL) ?? '';
   if (!repo.holds(url, true)) return { params: [], remote: `git generator of ${url || '(no repoURL)'}` };
   if (Array.isArray(git.directories)) {
@@ -82,7 +86,7 @@ function generatorParams(
         }),
     };
   }
-  return { params: [], remote: 'git generator without directories or files' };
+  return { params: [], remote: 'git generator without directories or files', why: NOT_EXPANDED };
 }
 
 /** `{{path.basename}}` (fasttemplate) and `{{.path.basename}}` (goTemplate) filled in; unknown ones left as written. */
@@ -110,8 +114,8 @@ export function readApplicationSet(
   const generators = Array.isArray(spec.generators) ? (spec.generators as unknown[]) : [];
   generators.forEach((g, i) => {
     const at = { file: obj.at.file, line: obj.lineOf(['spec', 'generators', i]) };
-    const { params, remote } = generatorParams(rec(g), repo, tree, readJson);
-    if (remote) out.remote.push({ app: label, at, what: `${remote} (not expanded)` });
+    const { params, remote, why } = generatorParams(rec(g), repo, tree, readJson);
+    if (remote) out.remote.push({ app: label, at, what: remote, ...(why ? { why } : {}) });
     for (const p of params) {
       const app = rec(fill(spec.template, p));
       // A placeholder left (a goTemplate function, an unknown parameter) would land objects in a
@@ -122,7 +126,8 @@ export function readApplicationSet(
         out.remote.push({
           app: label,
           at: where,
-          what: `a template whose ${left} is not filled (not expanded)`,
+          what: `a template whose ${left} is not filled`,
+          why: 'is not expanded by policy-diff (a goTemplate function or an unknown parameter)',
         });
         continue;
       }
