@@ -176,7 +176,9 @@ describe('Argo CD ApplicationSets: list and git (directories, files) generators'
       'argocd/clusters.yaml:8',
       'argocd/clusters.yaml:8',
     ]);
-    expect(notExpanded[0]?.message).toContain('generator clusters is not expanded by policy-diff, not analysed');
+    expect(notExpanded[0]?.message).toContain(
+      'generator clusters is not expanded by policy-diff, not analysed',
+    );
     const unfilled = report.diagnostics.filter((d) => d.location?.file === 'argocd/fn.yaml');
     expect(unfilled.map((d) => `${d.code} ${d.location?.line}`)).toEqual([
       'application-source-not-analysed 16',
