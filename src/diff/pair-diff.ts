@@ -27,10 +27,25 @@ export interface DiffOptions {
    * INDEX_FROM; tests set 0 to check both ways agree).
    */
   readonly indexFrom?: number;
+  /**
+   * How the destinations of an unstable class are read from then: `per-source` asks each unstable
+   * source's admitting destinations (AccessMatrix.admitting: work in the ingress rules, per changed
+   * class), `index` inverts every destination's candidate list (work in all the lists, once). By
+   * default `per-source` while few classes are unstable and the matrices can answer it.
+   */
+  readonly reverse?: 'per-source' | 'index';
 }
 
 /** Below this, asking each pair's candidates costs less than building the reverse index. */
 const INDEX_FROM = 250_000;
+
+/**
+ * Up to this share of the classes unstable, each unstable source's admitting destinations are asked
+ * (a walk over the revision's ingress rules per source class); beyond it, inverting every
+ * destination's candidate list once costs less. At L (10,000 classes, 3,000 policies) a small pull
+ * request has about 50 unstable classes; a cluster-wide one has them all.
+ */
+const PER_SOURCE_SHARE = 0.05;
 
 export interface MatrixDiff<C extends L7CellLike = L7CellLike> {
   readonly pairs: PairDiff<C>[];
@@ -79,7 +94,7 @@ export function diffMatrices<C extends L7CellLike>(
   const headOpen = openness(head);
   const reach =
     unstable.length * groups.length >= (options.indexFrom ?? INDEX_FROM)
-      ? admittingDestinations(groups, base, head)
+      ? reverseReach(groups, unstable.length, base, head, options.reverse)
       : undefined;
   groups.forEach((srcGroup, i) => {
     // A stable group meets a stable group unchanged, except itself when it has a single stable
@@ -180,6 +195,66 @@ function openness(matrix: AccessMatrix) {
 
 type Candidates = 'all' | MatrixCandidates;
 
+/** The destinations of an unstable source group, read per source or from an inverted index. */
+function reverseReach(
+  groups: readonly JointClass[],
+  unstable: number,
+  base: AccessMatrix,
+  head: AccessMatrix,
+  forced: DiffOptions['reverse'],
+): (src: number) => readonly number[] | undefined {
+  const canAsk = base.admitting !== undefined && head.admitting !== undefined;
+  const perSource = forced ? forced === 'per-source' : unstable <= groups.length * PER_SOURCE_SHARE;
+  return canAsk && perSource
+    ? admittingPerSource(groups, base, head)
+    : admittingDestinations(groups, base, head);
+}
+
+/**
+ * For a source group, ascending, every destination group whose ingress may admit it in base or in
+ * head, asked of each matrix for the group's first member (its members share a class in both):
+ * the same as admittingDestinations, in time proportional to the ingress rules per group asked.
+ */
+function admittingPerSource(
+  groups: readonly JointClass[],
+  base: AccessMatrix,
+  head: AccessMatrix,
+): (src: number) => readonly number[] | undefined {
+  const groupOf = groupsById(groups);
+  const externals: number[] = [];
+  groups.forEach((g, j) => {
+    if (g.external) externals.push(j);
+  });
+  return (src) => {
+    const g = groups[src]!;
+    if (g.external) return undefined;
+    const first = g.members[0] as WorkloadPeer;
+    const found = new Set<number>(externals);
+    for (const [matrix, present] of [
+      [base, g.inBase],
+      [head, g.inHead],
+    ] as const) {
+      if (!present) continue;
+      const ids = matrix.admitting!(first);
+      if (ids === 'all') return undefined;
+      for (const id of ids) {
+        const j = groupOf.get(id);
+        // A destination present only in the other revision is that revision's to admit.
+        if (j !== undefined && (matrix === base ? groups[j]!.inBase : groups[j]!.inHead)) found.add(j);
+      }
+    }
+    return [...found].sort((a, b) => a - b);
+  };
+}
+
+function groupsById(groups: readonly JointClass[]): Map<string, number> {
+  const groupOf = new Map<string, number>();
+  groups.forEach((g, i) => {
+    for (const m of g.members) groupOf.set(m.id, i);
+  });
+  return groupOf;
+}
+
 /**
  * For a source group, ascending, every destination group whose ingress may admit it in base or in
  * head: the external ones, those admitting anyone (or not listing their candidates) in a revision
@@ -192,10 +267,7 @@ function admittingDestinations(
   base: AccessMatrix,
   head: AccessMatrix,
 ): (src: number) => readonly number[] | undefined {
-  const groupOf = new Map<string, number>();
-  groups.forEach((g, i) => {
-    for (const m of g.members) groupOf.set(m.id, i);
-  });
+  const groupOf = groupsById(groups);
   const always: number[] = [];
   const admittedBy = new Map<number, number[]>();
   groups.forEach((g, j) => {

@@ -74,6 +74,13 @@ export interface L4Engine {
   ingressCandidates?(dst: Workload): 'all' | Candidates;
   /** The same for the destinations `src`'s egress rules may let out to. */
   egressCandidates?(src: Workload): 'all' | Candidates;
+  /**
+   * The reverse of `ingressCandidates`: every workload whose ingress may let `src` in (its
+   * candidates are `all` or hold `src`), in model order. Time proportional to the ingress rules of
+   * the revision plus the answer, not to the workloads: the diff asks it for the few sources a pull
+   * request changes. Optional.
+   */
+  ingressAdmitting?(src: Workload): readonly Workload[];
   /** What `src`'s egress allows toward `dst`. */
   egress(src: Workload, dst: Peer): SideVerdict;
   /** What `dst`'s ingress allows from `src`. */

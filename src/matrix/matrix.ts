@@ -92,6 +92,12 @@ export interface AccessMatrix<C extends L7CellLike = L7CellLike> {
    * that NetworkPolicy closes in both revisions without computing them.
    */
   candidates(peer: WorkloadPeer, role: 'sources' | 'destinations'): 'all' | MatrixCandidates;
+  /**
+   * The reverse of `candidates(d, 'sources')`: the ids of every workload whose ingress may let
+   * `peer` in (its source candidates are `all` or hold `peer`), in model order; `all` when the
+   * engine cannot tell. Optional; see L4Engine.ingressAdmitting.
+   */
+  admitting?(peer: WorkloadPeer): 'all' | readonly string[];
 }
 
 /** Candidate workloads by id (see AccessMatrix.candidates). */
@@ -196,6 +202,9 @@ export function buildMatrix<C extends L7CellLike>(
     return { l4: l4Cell, l7: l7Cell, effective: l7Cell.effective.intersect(l4Cell.allowed) };
   };
 
+  // Per class: the sources of a class are the same to every selector.
+  const admittingByClass = new Map<number, readonly string[]>();
+
   return {
     revision: model.revision,
     workloads,
@@ -235,6 +244,16 @@ export function buildMatrix<C extends L7CellLike>(
       // Candidates follow the policies that select a workload, which its class decides.
       const w = classes.representatives[classOf(peer)]!;
       return byIdOf(role === 'sources' ? l4.ingressCandidates?.(w) : l4.egressCandidates?.(w));
+    },
+    admitting(peer) {
+      if (!l4.ingressAdmitting) return 'all';
+      const c = classOf(peer);
+      let found = admittingByClass.get(c);
+      if (!found) {
+        found = l4.ingressAdmitting(classes.representatives[c]!).map((w) => w.id);
+        admittingByClass.set(c, found);
+      }
+      return found;
     },
   };
 }

@@ -61,8 +61,8 @@ describe('counting beyond the listing cap', () => {
 });
 
 /**
- * The destinations of an unstable class read from the reverse index of ingress candidates (forced
- * on with `indexFrom: 0`) are the ones scanning every class finds: the same pairs in the same order
+ * The destinations of an unstable class read from the reverse index of ingress candidates, or
+ * asked per source class (both forced on with `indexFrom: 0`), are the ones scanning every class finds: the same pairs in the same order
  * (so the same ones are listed under a cap), the same counts, and without a cap the plain diff.
  */
 describe('destinations from the reverse index of ingress candidates', () => {
@@ -71,14 +71,21 @@ describe('destinations from the reverse index of ingress candidates', () => {
       fc.assert(
         fc.property(pairs, fc.option(fc.integer({ min: 0, max: 30 })), ([b, h], cap) => {
           const options = cap === null ? {} : { maxPairs: cap };
-          const diff = (indexFrom: number) => {
+          const diff = (indexFrom: number, reverse?: 'index' | 'per-source') => {
             const [base, head] = buildLayerMatrices(analyse(b, 'base'), analyse(h, 'head'), layer);
-            return diffMatrices(base, head, lensFor(layer), { ...options, indexFrom });
+            return diffMatrices(base, head, lensFor(layer), {
+              ...options,
+              indexFrom,
+              ...(reverse ? { reverse } : {}),
+            });
           };
-          const indexed = diff(0);
+          const indexed = diff(0, 'index');
+          const perSource = diff(0, 'per-source');
           const scanned = diff(Number.POSITIVE_INFINITY);
           expect(indexed.pairs.map(line)).toEqual(scanned.pairs.map(line));
           expect(indexed.omitted).toEqual(scanned.omitted);
+          expect(perSource.pairs.map(line)).toEqual(scanned.pairs.map(line));
+          expect(perSource.omitted).toEqual(scanned.omitted);
           if (cap !== null) return;
           const [base2, head2] = buildLayerMatrices(analyse(b, 'base'), analyse(h, 'head'), layer);
           const plain = diffMatrices(blind(base2), blind(head2), lensFor(layer)).pairs;

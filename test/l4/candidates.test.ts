@@ -43,6 +43,22 @@ describe('ingress and egress candidates', () => {
     );
   });
 
+  it('ingressAdmitting is exactly the reverse of ingressCandidates (a property)', () => {
+    fc.assert(
+      fc.property(repoArb, (r) => {
+        const { model, l4 } = analyse(r, 'r');
+        for (const s of model.workloads) {
+          const reverse = model.workloads.filter((d) => {
+            const c = l4.ingressCandidates!(d);
+            return c === 'all' || c.has(s);
+          });
+          expect(l4.ingressAdmitting!(s).map((w) => w.id)).toEqual(reverse.map((w) => w.id));
+        }
+      }),
+      { numRuns: 150 },
+    );
+  });
+
   it('are all workloads when not isolated, and only the named pods otherwise', () => {
     const { l4, workload } = l4Cluster(`
 apiVersion: v1
