@@ -205,7 +205,11 @@ function inFreshProcess(request: WorkerRequest): Promise<unknown> {
     const start = performance.now();
     const child = fork(process.argv[1]!, ['worker', JSON.stringify(request)], {
       stdio: ['ignore', 'inherit', 'ignore', 'ipc'],
-      execArgv: [...process.execArgv, `--max-old-space-size=${HEAP_MiB}`],
+      execArgv: [
+        ...process.execArgv,
+        `--max-old-space-size=${HEAP_MiB}`,
+        ...(process.env.BENCH_RETAINED ? ['--expose-gc'] : []),
+      ],
     });
     const timer = setTimeout(() => child.kill('SIGKILL'), WORKER_TIMEOUT_MS);
     let result: unknown;

@@ -1,3 +1,4 @@
+import { writeHeapSnapshot } from 'node:v8';
 import type { StageFacts, StageName, StageObserver } from '../src/core/stages.js';
 
 /** One stage's time, added up over its runs (parse, model and compile run once per revision). */
@@ -8,14 +9,25 @@ export interface Stage {
   readonly maxRssMiB: number;
   /** Matrix cells computed so far (both revisions), after diff and after findings. */
   readonly cells?: number;
+  /**
+   * Heap still reachable after a full GC at the stage's last end (only with `--expose-gc` and
+   * BENCH_RETAINED=1: a forced GC per stage skews times, so it is off in the benchmark's table).
+   */
+  readonly retainedMiB?: number;
 }
+
+/** `global.gc` when the process runs with --expose-gc and BENCH_RETAINED asks for it. */
+const forceGc = process.env.BENCH_RETAINED ? (globalThis as { gc?: () => void }).gc : undefined;
 
 /**
  * Observes the pipeline's stages (runDiff's observer) and adds up their times, in the order the
  * stages first start; `measure` times a step of the benchmark's own after the pipeline (render).
  */
 export class StageTimer implements StageObserver {
-  private readonly totals = new Map<string, { ms: number; maxRssMiB: number; cells?: number }>();
+  private readonly totals = new Map<
+    string,
+    { ms: number; maxRssMiB: number; cells?: number; retainedMiB?: number }
+  >();
   private readonly started = new Map<string, number>();
   private first: number | undefined;
   private last: number | undefined;
@@ -44,6 +56,7 @@ export class StageTimer implements StageObserver {
       ms: t.ms,
       maxRssMiB: t.maxRssMiB,
       ...(t.cells === undefined ? {} : { cells: t.cells }),
+      ...(t.retainedMiB === undefined ? {} : { retainedMiB: t.retainedMiB }),
     }));
   }
 
@@ -66,5 +79,11 @@ export class StageTimer implements StageObserver {
     if (facts?.cells !== undefined) total.cells = facts.cells;
     if (facts?.classes) this.classes = facts.classes;
     this.last = now;
+    if (forceGc) {
+      forceGc();
+      total.retainedMiB = process.memoryUsage().heapUsed / 2 ** 20;
+    }
+    // BENCH_SNAPSHOT=findings: what is alive when that stage ends, for Chrome DevTools' Memory tab.
+    if (process.env.BENCH_SNAPSHOT === name) console.error(`heap snapshot: ${writeHeapSnapshot()}`);
   }
 }
