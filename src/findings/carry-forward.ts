@@ -3,24 +3,16 @@ import { workloadPeer } from '../model/peers.js';
 import type { Workload } from '../model/types.js';
 import type { RevisionContext } from './context.js';
 
-/**
- * Decisions of the pair rules carried from base to head. A rule's verdict on a pair (is there a
- * finding?) depends only on what the matrix fingerprints of its two ends say (equal fingerprints,
- * equal verdicts, candidates and sidecars) plus the rule's own input, so it is remembered in
- * `ctx.shared` under those: head asks again only where a fingerprint changed. Only the decision
- * is carried: a finding's text and lines are built from head's own objects, since fingerprints
- * leave locations out and a policy may have moved in its file.
+/*
+ * Decisions carried from base to head. A rule's verdict on a pair (is there a finding?) depends only
+ * on what the matrix fingerprints of its two ends say (equal fingerprints, equal verdicts, candidates
+ * and sidecars) plus the rule's own input. Two ways carry it: answers remembered in `ctx.shared`
+ * under keys built from those fingerprints (`decided`, `workloadsKey`), and, for rules that walk
+ * pairs, stability (`stabilityAgainst`): the first revision records its few positive decisions and
+ * the second asks again only pairs with an end whose fingerprint changed. Only the decision is
+ * carried: a finding's text and lines are built from head's own objects, since fingerprints leave
+ * locations out and a policy may have moved in its file.
  */
-export function pairDecisionKey(
-  ctx: RevisionContext,
-  tag: string,
-  s: Workload,
-  d: Workload,
-): string | undefined {
-  const fs = ctx.matrix.fingerprint(workloadPeer(s));
-  const fd = ctx.matrix.fingerprint(workloadPeer(d));
-  return fs === undefined || fd === undefined ? undefined : `${tag}\u0000${fs}\u0000${fd}`;
-}
 
 const listKeys = new WeakMap<RevisionContext, WeakMap<readonly Workload[], string | null>>();
 
@@ -50,6 +42,62 @@ export function workloadsKey(ctx: RevisionContext, ws: readonly Workload[]): str
     perCtx.set(ws, key);
   }
   return key ?? undefined;
+}
+
+/**
+ * What a rule leaves in `ctx.shared` for the other revision: the context that ran it first and what
+ * it found there. `undefined` for the revision that runs first (nothing left yet, or a `shared` that
+ * remembers nothing, as the law tests use), and for a rule run again on the revision that left it.
+ */
+export function earlier<R extends { readonly ctx: RevisionContext }>(
+  ctx: RevisionContext,
+  tag: string,
+): R | undefined {
+  const found = ctx.shared.get(tag) as R | undefined;
+  return found && found.ctx !== ctx ? found : undefined;
+}
+
+const stability = new WeakMap<RevisionContext, WeakMap<RevisionContext, Stability>>();
+
+export interface Stability {
+  /**
+   * Whether `w` is in `before` too, same id and same matrix fingerprint: then every pair of two
+   * stable workloads has the verdict (L4 and L7 cells, candidates, sidecars) it had in `before`, so
+   * a rule's decision on it is `before`'s. Never on an unknown fingerprint.
+   */
+  stable(w: Workload): boolean;
+  /** The workloads that are not stable, in model order (few in a small change). */
+  readonly unstable: readonly Workload[];
+  /** The stable workload of `ctx` with this id, if there is one. */
+  stableById(id: string): Workload | undefined;
+}
+
+/** Which workloads of `ctx` are stable against the revision `before` (see Stability). Memoised. */
+export function stabilityAgainst(ctx: RevisionContext, before: RevisionContext): Stability {
+  let perCtx = stability.get(ctx);
+  if (!perCtx) {
+    perCtx = new WeakMap();
+    stability.set(ctx, perCtx);
+  }
+  let found = perCtx.get(before);
+  if (!found) {
+    const old = new Map(before.rev.model.workloads.map((w) => [w.id, w]));
+    const stableSet = new Set<Workload>();
+    const unstable: Workload[] = [];
+    const byId = new Map<string, Workload>();
+    for (const w of ctx.rev.model.workloads) {
+      const o = old.get(w.id);
+      const f = ctx.matrix.fingerprint(workloadPeer(w));
+      const same = o !== undefined && f !== undefined && before.matrix.fingerprint(workloadPeer(o)) === f;
+      if (same) {
+        stableSet.add(w);
+        byId.set(w.id, w);
+      } else unstable.push(w);
+    }
+    found = { stable: (w) => stableSet.has(w), unstable, stableById: (id) => byId.get(id) };
+    perCtx.set(before, found);
+  }
+  return found;
 }
 
 /** `compute()` once per key over both revisions; every time when there is no key. */

@@ -7,7 +7,7 @@ import { workloadPeer } from '../model/peers.js';
 import type { Workload } from '../model/types.js';
 import { ConnSet } from '../values/conn-set.js';
 import { PortSet } from '../values/port-set.js';
-import { decided, pairDecisionKey, workloadsKey } from './carry-forward.js';
+import { decided, earlier, stabilityAgainst, workloadsKey } from './carry-forward.js';
 import { enforced, listSome, objectResource, policyResource, type RevisionContext } from './context.js';
 import { acceptedText, type EntryMember, entryFinding, membersText, memberText } from './entry-findings.js';
 import { knownInjected, sidecarGuessed } from './known-sidecar.js';
@@ -269,23 +269,70 @@ export function networkAllowsMeshDeniesFindings(ctx: RevisionContext): RawFindin
   });
 }
 
-/** The pairs network-allows-mesh-denies is about, before they are grouped by the rules that open them. */
+/** What the first revision's walk of meshDeniedPairs leaves for the second. */
+interface DeniedRecord {
+  readonly ctx: RevisionContext;
+  /** The destinations it walked (guarded, ingress naming its sources). */
+  readonly walked: ReadonlySet<string>;
+  /** Per destination, the sources of its pairs with a finding (few: most pairs get through). */
+  readonly found: ReadonlyMap<string, readonly string[]>;
+}
+
+const DENIED = 'network-allows-mesh-denies\u0000record';
+
+/**
+ * The pairs network-allows-mesh-denies is about, before they are grouped by the rules that open them:
+ * for each guarded destination (by id), its possible sources with a known sidecar (in
+ * `possibleSources` order) whose pair Istio denies everything on.
+ *
+ * The revision that runs second takes the first one's decisions where both ends are stable (same id,
+ * same matrix fingerprint: the same verdict, candidates and sidecars, so the same decision). For a
+ * stable destination that revision walked, it asks only the first revision's finding pairs whose
+ * source is stable, and the unstable workloads (few in a small change) NetworkPolicy may let reach it:
+ * a stable source the first revision did not find, or did not walk (NetworkPolicy closed the pair,
+ * or it had no known sidecar), has no finding here either. Only the decision is carried: members are
+ * built from this revision's objects.
+ */
 export function meshDeniedPairs(ctx: RevisionContext): DeniedMember[] {
   const meshLets = meshLetsThrough(ctx);
+  const before = earlier<DeniedRecord>(ctx, DENIED);
+  const stability = before ? stabilityAgainst(ctx, before.ctx) : undefined;
+  const unstable = stability?.unstable.filter((s) => knownInjected(ctx, s)) ?? [];
+  const walked = new Set<string>();
+  const found = new Map<string, string[]>();
   const out: DeniedMember[] = [];
   for (const d of guardedDestinations(ctx)) {
     if (!ctx.ingressNamesSources(d)) continue;
-    for (const s of ctx.possibleSources(d)) {
+    walked.add(d.id);
+    let sources: readonly Workload[];
+    if (before && stability?.stable(d) && before.walked.has(d.id)) {
+      const asked: Workload[] = [];
+      for (const id of before.found.get(d.id) ?? []) {
+        const s = stability.stableById(id);
+        if (s && ctx.mayReach(s, d)) asked.push(s);
+      }
+      for (const s of unstable) if (ctx.mayReach(s, d)) asked.push(s);
+      if (asked.length > 1) {
+        // In the order the walk would meet them: the first pair of a finding is its example.
+        const order = new Map(ctx.possibleSources(d).map((s, i) => [s, i]));
+        asked.sort((a, b) => order.get(a)! - order.get(b)!);
+      }
+      sources = asked;
+    } else {
       // A guessed sidecar (rule C2) is no premise for "Istio denies every request".
-      if (!knownInjected(ctx, s)) continue;
-      // Pairs whose ends base saw with the same fingerprints and found nothing on are not asked again.
-      const key = pairDecisionKey(ctx, 'mesh-denies', s, d);
-      if (key !== undefined && ctx.shared.get(key) === false) continue;
+      sources = ctx.possibleSources(d).filter((s) => knownInjected(ctx, s));
+    }
+    for (const s of sources) {
       const member = meshDeniesAll(ctx, s, d, meshLets);
-      if (key !== undefined) ctx.shared.set(key, member !== undefined);
-      if (member) out.push(member);
+      if (!member) continue;
+      out.push(member);
+      const list = found.get(d.id) ?? [];
+      found.set(d.id, list);
+      list.push(s.id);
     }
   }
+  const record: DeniedRecord = { ctx, walked, found };
+  ctx.shared.set(DENIED, record);
   return out;
 }
 
@@ -325,21 +372,24 @@ function deniedEntryFinding(ctx: RevisionContext, members: readonly DeniedMember
 /**
  * Whether Istio lets some request from s to d through on `conns`, answered without building the
  * cell (most pairs NetworkPolicy opens do get through: only the few that do not need the cell's
- * explanation). Istio's answer depends on both ends' fingerprints and the connections only, so it is
- * shared with the other revision when both fingerprints exist (else kept for this revision).
+ * explanation). Istio's answer depends on the destination's L7 signature, the source as the
+ * destination's policies read it (L7Engine.sourceKey) and the connections only: asked once per
+ * distinct key of this revision, not once per pair.
  */
 function meshLetsThrough(ctx: RevisionContext) {
-  const local = new Map<string, boolean>();
+  const l7 = ctx.rev.l7;
+  const byDestination = new Map<string, Map<string, boolean>>();
   return (s: Workload, d: Workload, conns: ConnSet): boolean => {
-    const [fs, fd] = [ctx.matrix.fingerprint(workloadPeer(s)), ctx.matrix.fingerprint(workloadPeer(d))];
-    const stable = fs !== undefined && fd !== undefined;
-    const memo = stable ? (ctx.shared as Map<string, unknown>) : local;
-    const key = stable
-      ? `lets-through\u0000${fs}\u0000${fd}\u0000${conns.toString()}`
-      : `${s.id}\u0000${d.id}\u0000${conns.toString()}`;
-    let v = memo.get(key) as boolean | undefined;
+    const signature = l7.signature(d);
+    let memo = byDestination.get(signature);
+    if (!memo) {
+      memo = new Map();
+      byDestination.set(signature, memo);
+    }
+    const key = `${l7.sourceKey(s, d)}\u0000${conns.toString()}`;
+    let v = memo.get(key);
     if (v === undefined) {
-      v = ctx.rev.l7.letsSomeThrough(workloadPeer(s), d, conns);
+      v = l7.letsSomeThrough(workloadPeer(s), d, conns);
       memo.set(key, v);
     }
     return v;
