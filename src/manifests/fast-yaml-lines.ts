@@ -10,10 +10,14 @@ export function fail(): never {
   throw new Fallback();
 }
 
-/** Tabs, control characters, other line breaks, a BOM past the start, Helm's `{{`: not ours. */
+/**
+ * Tabs, control characters, other line breaks, a BOM past the start: not ours. (Helm's `{{` is:
+ * where it is structure the reader falls back, and inside strings their exact ranges let
+ * skip.ts's isHelmTemplate judge the file as it judges the full parser's documents.)
+ */
 export const UNSUPPORTED =
   // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it looks for
-  /[\t\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]|\{\{|\r(?!\n)/;
+  /[\t\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]|\r(?!\n)/;
 
 export interface Line {
   /** Offset of the first character, of the first non-space one, and of the end (before \r\n). */
@@ -55,7 +59,8 @@ export function plainValue(source: string): unknown {
     },
     {} as never,
   );
-  if (failed || typeof value === 'object') fail();
+  // `null` is a value like any other; an object (a merge key's symbol is no object) is not ours.
+  if (failed || (typeof value === 'object' && value !== null)) fail();
   return value;
 }
 

@@ -8,26 +8,26 @@ import {
   splitLines,
   UNSUPPORTED,
 } from './fast-yaml-lines.js';
+import { blockScalarValue, doubleQuotedValue, unfoldLines } from './fast-yaml-scalars.js';
 import { KUBE_YAML } from './yaml-schema.js';
 
 /**
  * A reader for the block-style subset most Kubernetes manifests are written in (block maps and
- * sequences, one-line plain and quoted scalars, comments, `---`, CRLF, a BOM), building the same
- * `yaml` nodes, ranges and LineCounter lines as `parseAllDocuments` with KUBE_YAML, several times
- * faster. Anything else in a file (anchors, tags, flow collections but `{}`/`[]`, block scalars,
- * multi-line scalars, escapes, merge keys, non-string or duplicate keys, directives, tabs, `{{`,
- * anything this reader does not recognise) makes it answer `undefined`, and the caller reads the
- * whole file with the full parser: every doubt falls back. test/manifests/fast-yaml.test.ts proves
- * the two readers give the same objects, positions and diagnostics.
+ * sequences; plain, quoted and block scalars, over several lines too; comments, `---`, CRLF, a
+ * BOM), building the same `yaml` nodes, ranges and LineCounter lines as `parseAllDocuments` with
+ * KUBE_YAML, several times faster. Anything else in a file (anchors, tags, flow collections but
+ * `{}` and one-line sequences of scalars, merge keys, non-string or duplicate keys, directives,
+ * tabs, `{{` where it is structure, empty block scalars, anything this reader does not recognise
+ * or the full parser would report) makes it answer `undefined`, and the caller reads the whole file with the full
+ * parser: every doubt falls back. test/manifests/fast-yaml.test.ts proves the two readers give the
+ * same nodes, objects, positions and diagnostics.
  */
 
 /** Characters that cannot start a plain scalar we read (indicators; `-` is judged apart). */
 const NOT_PLAIN_START = new Set([...'[]{}&*!|>%@`?:,#\'"']);
-const FLOW_IN_KEY = /[[\]{},]/;
 /** Where a plain item of a flow sequence ends, or (`:`, `#`, quotes, brackets) falls back. */
 const FLOW_STOP = new Set([...',[]{}:#\'" ']);
 const MAX_KEY = 1000;
-const JSON_ESCAPES = new Set([...'"\\/bfnrt']);
 
 class Reader {
   constructor(
@@ -84,8 +84,7 @@ class Reader {
       if (key) {
         seq.items.push(this.map(line, at, at - line.start));
       } else {
-        seq.items.push(this.scalar(line, at));
-        this.index++;
+        seq.items.push(this.scalar(line, at, col));
       }
       line = this.peek();
       if (line && this.indent(line) > col) fail();
@@ -119,15 +118,19 @@ class Reader {
   private value(line: Line, after: number, col: number): Scalar | YAMLMap | YAMLSeq {
     let at = after;
     while (at < line.end && this.text.charCodeAt(at) === 32) at++;
-    if (at < line.end && this.text.charCodeAt(at) !== 35) {
-      const node = this.scalar(line, at);
-      this.index++;
-      return node;
-    }
+    if (at < line.end && this.text.charCodeAt(at) !== 35) return this.scalar(line, at, col);
     const comment = at < line.end;
     this.index++;
     const next = this.peek();
-    if (next && this.indent(next) > col) return this.collection(next, next.content, this.indent(next));
+    if (next && this.indent(next) > col) {
+      // `key:` then, more indented, a scalar (a long plain or quoted value on its own lines).
+      if (!comment && !this.isSeqEntry(next.content, next.end) && !this.keyAt(next, next.content)) {
+        const c = this.text[next.content]!;
+        if (c === '|' || c === '>' || c === '{' || c === '[') fail();
+        return this.scalar(next, next.content, col);
+      }
+      return this.collection(next, next.content, this.indent(next));
+    }
     if (next && this.indent(next) === col && this.isSeqEntry(next.content, next.end)) return this.seq(col);
     if (comment) fail();
     const empty = new Scalar(null);
@@ -153,9 +156,13 @@ class Reader {
     let end = colon;
     while (this.text.charCodeAt(end - 1) === 32) end--;
     const source = this.text.slice(at, end);
-    if (source.length > MAX_KEY || FLOW_IN_KEY.test(source) || source === '<<') fail();
-    if (plainValue(source) !== source) fail();
-    return { node: this.plainNode(source, at), after: colon + 1 };
+    // Flow indicators inside a plain key mean nothing in block context (`rule[0]:`, `a,b:`).
+    if (source.length > MAX_KEY || source === '<<') fail();
+    const node = this.plainNode(source, at);
+    // A null key is refused later (yaml-json.ts); `1` and `"1"`, `on` and `true`, collide in
+    // `seen` (map) and fall back, whatever the full parser makes of them.
+    if (node.value === null) fail();
+    return { node, after: colon + 1 };
   }
 
   /** The `:` ending a plain key (followed by a space or the line's end), -1 when a comment comes first. */
@@ -176,27 +183,139 @@ class Reader {
     return node;
   }
 
-  /** A one-line scalar value starting at `at`, with nothing but a comment after it. */
-  private scalar(line: Line, at: number): Scalar | YAMLMap | YAMLSeq {
+  /**
+   * A scalar value starting at `at` on the current line, under a key or `-` at column `parent`:
+   * plain, quoted or block, over as many lines as it takes. Leaves the reader on the line after it.
+   */
+  private scalar(line: Line, at: number, parent: number): Scalar | YAMLMap | YAMLSeq {
     const c = this.text[at]!;
     if (c === '"' || c === "'") {
-      const { node, end } = this.quoted(line, at);
-      this.rest(line, end);
+      const { node, end } = this.quoted(line, at, parent);
+      this.rest(this.lines[this.index]!, end);
+      this.index++;
       return node;
     }
-    if (c === '{' || c === '[') return this.flow(line, at);
+    if (c === '|' || c === '>') return this.blockScalar(line, at, parent);
+    if (c === '{' || c === '[') {
+      const node = this.flow(line, at);
+      this.index++;
+      return node;
+    }
     if (NOT_PLAIN_START.has(c) || this.isSeqEntry(at, line.end)) fail();
     let end = line.end;
+    let comment = false;
     for (let i = at; i < line.end; i++) {
       const ch = this.text.charCodeAt(i);
       if (ch === 35 && this.text.charCodeAt(i - 1) === 32) {
         end = i;
+        comment = true;
         break;
       }
       if (ch === 58 && (i + 1 === line.end || this.text.charCodeAt(i + 1) === 32)) fail();
     }
     while (this.text.charCodeAt(end - 1) === 32) end--;
-    return this.plainNode(this.text.slice(at, end), at);
+    const first = this.index;
+    // A comment ends a plain scalar; otherwise more-indented lines continue it (line folding).
+    if (!comment) end = this.plainContinuation(end, parent);
+    if (this.index === first) {
+      this.index++;
+      return this.plainNode(this.text.slice(at, end), at);
+    }
+    this.index++;
+    const value = unfoldLines(this.text.slice(at, end));
+    const node = new Scalar(plainValue(value));
+    node.source = value;
+    node.type = Scalar.PLAIN;
+    node.range = [at, end, end];
+    return node;
+  }
+
+  /**
+   * The end of a plain scalar whose first line ends at `end`, after the lines that continue it
+   * (as the `yaml` lexer reads them: blank lines, and lines indented beyond `parent` that do not
+   * start with `#`, up to a ` #` comment). Moves the reader to its last line.
+   */
+  private plainContinuation(end: number, parent: number): number {
+    let last = end;
+    for (let k = this.index + 1; k < this.last; k++) {
+      const l = this.lines[k]!;
+      if (l.content === l.end) continue;
+      if (l.content - l.start <= parent || this.text.charCodeAt(l.content) === 35) break;
+      let e = l.end;
+      let comment = false;
+      for (let i = l.content; i < l.end; i++) {
+        const ch = this.text.charCodeAt(i);
+        if (ch === 35 && this.text.charCodeAt(i - 1) === 32) {
+          e = i;
+          comment = true;
+          break;
+        }
+        // `key: value` on a continuation line: a multi-line implicit key, an error; fall back.
+        if (ch === 58 && (i + 1 === l.end || this.text.charCodeAt(i + 1) === 32)) fail();
+      }
+      while (this.text.charCodeAt(e - 1) === 32) e--;
+      last = e;
+      this.index = k;
+      if (comment) break;
+    }
+    return last;
+  }
+
+  /**
+   * A block scalar (`|`, `>`, with chomping `-`/`+` and an indentation indicator), cut where the
+   * `yaml` lexer cuts it and valued as its composer values it (fast-yaml-scalars.ts). An empty
+   * body, or content indented less than an explicit indicator says, falls back.
+   */
+  private blockScalar(line: Line, at: number, parent: number): Scalar {
+    const text = this.text;
+    let i = at + 1;
+    let explicit = 0;
+    let chomp = '';
+    for (let n = 0; n < 2; n++) {
+      const c = text[i];
+      if (!chomp && (c === '-' || c === '+')) chomp = c;
+      else if (!explicit && c !== undefined && c >= '1' && c <= '9') explicit = Number(c);
+      else break;
+      i++;
+    }
+    if (i < line.end && text.charCodeAt(i) !== 32) fail();
+    this.rest(line, i);
+    const header = this.index;
+    const lines = this.lines;
+    if (header + 1 >= lines.length) fail();
+    let k = header + 1;
+    while (k < this.last && lines[k]!.content === lines[k]!.end) k++;
+    if (k >= this.last) fail();
+    const first = this.indent(lines[k]!);
+    const indent = explicit ? parent + explicit : first;
+    if (first <= parent || first < indent) fail();
+    // The lexer takes blank lines and lines indented at least `indent`; the text's last line
+    // (no line break after it) only when indented so, even blank.
+    let e = k;
+    for (let m = k + 1; m < this.last; m++) {
+      const l = lines[m]!;
+      if ((l.content === l.end && m < lines.length - 1) || this.indent(l) >= indent) e = m;
+      else break;
+    }
+    // Without keep chomping, trailing blank lines indented no more than the first line are not its.
+    if (chomp !== '+') {
+      while (e > k && lines[e]!.content === lines[e]!.end && this.indent(lines[e]!) <= first) e--;
+    }
+    const end = e + 1 < lines.length ? lines[e + 1]!.start : text.length;
+    const folded = text[at] === '>';
+    const value = blockScalarValue(
+      text.slice(lines[header + 1]!.start, end),
+      folded,
+      explicit > 0,
+      chomp,
+      explicit ? parent + explicit : parent,
+    );
+    this.index = e + 1;
+    const node = new Scalar(value);
+    node.source = value;
+    node.type = folded ? Scalar.BLOCK_FOLDED : Scalar.BLOCK_LITERAL;
+    node.range = [at, end, end];
+    return node;
   }
 
   /**
@@ -263,62 +382,64 @@ class Reader {
     if (i < line.end && (i === from || this.text.charCodeAt(i) !== 35)) fail();
   }
 
-  /** A quoted scalar closed on its line, without escapes but `''`. */
-  private quoted(line: Line, at: number): { node: Scalar; end: number } {
-    const quote = this.text[at]!;
-    if (quote === '"') return this.doubleQuoted(line, at);
-    let value = '';
-    let i = at + 1;
+  /**
+   * A quoted scalar. A key's (`parent` undefined) closes on its line; a value's may go on over
+   * lines indented beyond `parent` (or blank), and then leaves the reader on its closing line.
+   */
+  private quoted(line: Line, at: number, parent?: number): { node: Scalar; end: number } {
+    const text = this.text;
+    const double = text[at] === '"';
+    let close = at + 1;
     for (;;) {
-      const close = this.text.indexOf(quote, i);
-      if (close < 0 || close >= line.end) fail();
-      value += this.text.slice(i, close);
-      if (quote === "'" && this.text[close + 1] === "'") {
-        value += "'";
-        i = close + 2;
+      close = double ? this.doubleClose(close) : text.indexOf("'", close);
+      if (close < 0) fail();
+      if (!double && text[close + 1] === "'") {
+        close += 2;
         continue;
       }
-      i = close + 1;
       break;
     }
+    const end = close + 1;
+    if (close >= line.end) {
+      if (parent === undefined) fail();
+      this.continuation(close, parent);
+    }
+    const source = text.slice(at, end);
+    let value: string;
+    if (double) value = doubleQuotedValue(source);
+    else if (close < line.end) value = source.slice(1, -1).replaceAll("''", "'");
+    else value = unfoldLines(source.slice(1, -1)).replaceAll("''", "'");
     const node = new Scalar(value);
     node.source = value;
-    node.type = Scalar.QUOTE_SINGLE;
-    node.range = [at, i, i];
-    return { node, end: i };
+    node.type = double ? Scalar.QUOTE_DOUBLE : Scalar.QUOTE_SINGLE;
+    node.range = [at, end, end];
+    return { node, end };
+  }
+
+  /** The closing `"` at or after `from` (one not escaped), -1 when none. */
+  private doubleClose(from: number): number {
+    for (let i = from; i < this.text.length; i++) {
+      const c = this.text.charCodeAt(i);
+      if (c === 34) return i;
+      if (c === 92) i++;
+    }
+    return -1;
   }
 
   /**
-   * A double-quoted scalar closed on its line. Only the escapes YAML and JSON share (`\"`, `\\`,
-   * `\/`, `\b`, `\f`, `\n`, `\r`, `\t`, `\uXXXX`) are read, by JSON.parse; YAML's own (`\x41`,
-   * `\0`, `\N`, an escaped line break) fall back. Raw control characters never get here (UNSUPPORTED).
+   * Moves the reader to the line of `close`, every line before it being blank or indented beyond
+   * `parent` (the lexer's rule for flow scalars in block context), within the document.
    */
-  private doubleQuoted(line: Line, at: number): { node: Scalar; end: number } {
-    let i = at + 1;
-    for (;;) {
-      if (i >= line.end) fail();
-      const c = this.text[i];
-      if (c === '"') break;
-      if (c === '\\') {
-        const e = this.text[i + 1];
-        if (e === 'u') {
-          if (!/^[0-9a-fA-F]{4}$/.test(this.text.slice(i + 2, i + 6))) fail();
-          i += 6;
-          continue;
-        }
-        if (e === undefined || !JSON_ESCAPES.has(e)) fail();
-        i += 2;
-        continue;
+  private continuation(close: number, parent: number): void {
+    for (let k = this.index + 1; ; k++) {
+      if (k >= this.last) fail();
+      const l = this.lines[k]!;
+      if (l.content < l.end && l.content - l.start <= parent) fail();
+      if (close < l.end) {
+        this.index = k;
+        return;
       }
-      i++;
     }
-    const end = i + 1;
-    const value = JSON.parse(this.text.slice(at, end)) as string;
-    const node = new Scalar(value);
-    node.source = value;
-    node.type = Scalar.QUOTE_DOUBLE;
-    node.range = [at, end, end];
-    return { node, end };
   }
 }
 

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { LineCounter } from 'yaml';
+import { type Document, isMap, isPair, isScalar, isSeq, LineCounter } from 'yaml';
 import { fastDocuments } from '../../src/manifests/fast-yaml.js';
 import { dataOf } from '../../src/manifests/locate.js';
 import { fullDocuments, type ParsedFile, parseSourceFile } from '../../src/manifests/parse.js';
@@ -32,7 +32,52 @@ const RENDERED = {
   documents: [1, 2, 3].map((n) => ({ file: `base/${n}.yaml`, line: n })),
 };
 
+/**
+ * Every node of the documents in reading order: a scalar's value, source, style and range up to
+ * its end (skip.ts reads the end of string scalars), a collection's start.
+ */
+function nodes(docs: readonly Document[]): unknown[] {
+  const out: unknown[] = [];
+  const walk = (node: unknown): void => {
+    if (isScalar(node)) {
+      out.push([node.value, node.source, node.type, node.range?.[0], node.range?.[1]]);
+    } else if (isMap(node) || isSeq(node)) {
+      out.push([isMap(node) ? 'map' : 'seq', node.range?.[0]]);
+      for (const item of node.items) walk(item);
+    } else if (isPair(node)) {
+      walk(node.key);
+      walk(node.value);
+    } else {
+      out.push(node === null ? null : typeof node);
+    }
+  };
+  for (const doc of docs) {
+    // A document's own range is read only when it is empty (parseSourceFile's view compares that).
+    out.push(['doc', doc.errors.length]);
+    walk(doc.contents);
+  }
+  return out;
+}
+
+/** Scalars over several lines the fast reader read, by style: the property test is not vacuous. */
+const multiLineTaken = new Map<string, number>();
+
+function countMultiLine(text: string, docs: readonly Document[]): void {
+  const seen = new Set<string>();
+  for (const node of nodes(docs)) {
+    const [, , type, start, end] = node as [unknown, unknown, string, number, number];
+    if (typeof start === 'number' && text.slice(start, end).includes('\n')) seen.add(type);
+  }
+  for (const type of seen) multiLineTaken.set(type, (multiLineTaken.get(type) ?? 0) + 1);
+}
+
 function same(text: string): void {
+  const fastDocs = fastDocuments(text, new LineCounter());
+  if (fastDocs) {
+    const counter = new LineCounter();
+    expect(nodes(fastDocs)).toEqual(nodes(fullDocuments(text, counter)));
+    countMultiLine(text, fastDocs);
+  }
   for (const file of [
     { path: 'deploy/x.yaml', text },
     { path: 'overlays/prod', text, rendered: RENDERED },
@@ -134,6 +179,9 @@ const ODD_SCALARS = [
   '\\N',
   'é',
   '日本',
+  '{{ .Values.x }}',
+  'a{{ b }}',
+  'x {{ y }} z',
 ];
 const KEYS = [
   'app',
@@ -149,6 +197,13 @@ const KEYS = [
   '<<',
   'key with: colon',
   'k#',
+  'rule[0]',
+  'a,b',
+  'k{v}',
+  '80',
+  'true',
+  '~',
+  '{{ k }}',
 ];
 
 const scalar = fc.record({
@@ -156,9 +211,16 @@ const scalar = fc.record({
   style: fc.constantFrom('plain', 'plain', 'single', 'double'),
   comment: fc.boolean(),
   trailing: fc.boolean(),
+  below: fc.constantFrom(false, false, false, true),
 });
 
-function scalarText(s: { text: string; style: string; comment: boolean; trailing: boolean }): string {
+function scalarText(s: {
+  text: string;
+  style: string;
+  comment: boolean;
+  trailing: boolean;
+  below?: boolean;
+}): string {
   const body =
     s.style === 'single'
       ? `'${s.text.replaceAll("'", "''")}'`
@@ -176,7 +238,227 @@ type Tree =
   | { scalar: Parameters<typeof scalarText>[0] }
   | { map: [Parameters<typeof keyText>[0], Tree][] }
   | { seq: Tree[] }
-  | { raw: string };
+  | { raw: string }
+  | { ml: MultiLine };
+
+/**
+ * A value over several lines (block, plain or quoted scalar): its first line after `key: ` or
+ * `- `, then lines indented `rel` columns beyond the key or dash (a blank line: `spaces` alone).
+ */
+interface MultiLine {
+  head: string;
+  /** The first line below `key:` (indented `rel` of the first body line, or 2), not after it. */
+  below?: boolean;
+  body: { rel: number; text: string; spaces: number }[];
+}
+
+/** Block scalar headers, with near-misses (`|0`, `|--`, `| x`, `|#`). */
+const BLOCK_HEADS = [
+  '|',
+  '>',
+  '|-',
+  '|+',
+  '>-',
+  '>+',
+  '|2',
+  '|1-',
+  '>-2',
+  '|+3',
+  '|4+',
+  '| # c',
+  '|-  ',
+  '>2 # c',
+];
+const BAD_HEADS = ['|x', '|0', '|--', '| x', '|#', '|22', '>+-'];
+/** First lines of plain and quoted scalars, closed or not. */
+const FLOW_HEADS = [
+  'first',
+  'a b',
+  '2001-12-14',
+  '1',
+  'true',
+  'x#y',
+  'http://a:1',
+  "'single",
+  "'it''s",
+  "'trail  ",
+  '"double',
+  '"esc \\x41 \\N \\_ \\0',
+  '"tab\\t',
+  '"bs\\',
+  '"q\\"',
+  '"  lead',
+  '"bad \\q',
+  '"\\u00e9\\U0001F600',
+];
+/** Texts of the lines after the first: anything a block scalar may hold, and what ends others. */
+const BODY_TEXTS = [
+  'line one',
+  'more  text',
+  '# hash',
+  'key: value',
+  'k:',
+  '- item',
+  'a #b',
+  "x'y",
+  "it''s",
+  'end"',
+  "end'",
+  'end" # c',
+  "end' # c",
+  'end" x',
+  'end": 1',
+  'tail\\',
+  '\\x41 \\u00e9',
+  '{{ .Values.x }}',
+  '[x]',
+  '{a: 1}',
+  '&a x',
+  '---',
+  '...',
+  'trailing  ',
+  '"',
+  "'",
+  '""',
+  ':',
+  ' lead',
+  '\\"',
+];
+const REL = [0, 1, 2, 2, 2, 2, 3, 4, 6];
+
+const multiLine: fc.Arbitrary<MultiLine> = fc.record({
+  head: fc.oneof(
+    { weight: 3, arbitrary: fc.constantFrom(...BLOCK_HEADS) },
+    { weight: 1, arbitrary: fc.constantFrom(...BAD_HEADS) },
+    { weight: 3, arbitrary: fc.constantFrom(...FLOW_HEADS) },
+  ),
+  body: fc.array(
+    fc.oneof(
+      {
+        weight: 4,
+        arbitrary: fc.record({
+          rel: fc.constantFrom(...REL),
+          text: fc.constantFrom(...BODY_TEXTS),
+          spaces: fc.constant(0),
+        }),
+      },
+      { weight: 1, arbitrary: fc.record({ rel: fc.constant(0), text: fc.constant(''), spaces: fc.nat(8) }) },
+    ),
+    { maxLength: 6 },
+  ),
+});
+
+/**
+ * Well-formed ones, so the fast reader's own path is walked often: a block scalar with content at
+ * one indentation (more-indented and blank lines inside, an indicator that fits), a plain scalar
+ * whose lines fold, a quoted one closed on its last line.
+ */
+const BLOCK_TEXT = [
+  'line one',
+  '# not a comment',
+  'key: value',
+  '- item',
+  'it\'s \\ "q"',
+  'trailing  ',
+  '{{ x }}',
+];
+const PLAIN_TEXT = ['more words', 'x#y', '- dash', 'a-b.c', '"q"', "it's", '12', 'true'];
+const wellFormed: fc.Arbitrary<MultiLine> = fc.oneof(
+  fc
+    .record({
+      head: fc.constantFrom('|', '>', '|-', '>-', '|+', '>+', '|2', '>2-', '|+2'),
+      lines: fc.array(
+        fc.oneof(
+          {
+            weight: 4,
+            arbitrary: fc.record({
+              rel: fc.constant(2),
+              text: fc.constantFrom(...BLOCK_TEXT),
+              spaces: fc.constant(0),
+            }),
+          },
+          {
+            weight: 1,
+            arbitrary: fc.record({
+              rel: fc.constant(4),
+              text: fc.constantFrom(...BLOCK_TEXT),
+              spaces: fc.constant(0),
+            }),
+          },
+          {
+            weight: 2,
+            arbitrary: fc.record({ rel: fc.constant(0), text: fc.constant(''), spaces: fc.nat(6) }),
+          },
+        ),
+        { minLength: 1, maxLength: 6 },
+      ),
+      first: fc.constantFrom(...BLOCK_TEXT),
+    })
+    .map(({ head, lines, first }) => ({ head, body: [{ rel: 2, text: first, spaces: 0 }, ...lines] })),
+  fc
+    .record({
+      head: fc.constantFrom('first', 'a b', '2001-12-14', 'x'),
+      lines: fc.array(
+        fc.oneof(
+          {
+            weight: 3,
+            arbitrary: fc.record({
+              rel: fc.constantFrom(1, 2, 4),
+              text: fc.constantFrom(...PLAIN_TEXT),
+              spaces: fc.constant(0),
+            }),
+          },
+          {
+            weight: 1,
+            arbitrary: fc.record({ rel: fc.constant(0), text: fc.constant(''), spaces: fc.nat(6) }),
+          },
+        ),
+        { minLength: 1, maxLength: 4 },
+      ),
+    })
+    .map(({ head, lines }) => ({ head, body: lines })),
+  fc
+    .record({
+      quote: fc.constantFrom("'", '"'),
+      head: fc.constantFrom('one', 'it is ', '', 'a\\tb'),
+      lines: fc.array(
+        fc.oneof(
+          {
+            weight: 3,
+            arbitrary: fc.record({
+              rel: fc.constantFrom(1, 2, 4),
+              text: fc.constantFrom('x y', 'z  ', '# h', 'k: v', '- i', "''"),
+              spaces: fc.constant(0),
+            }),
+          },
+          {
+            weight: 1,
+            arbitrary: fc.record({ rel: fc.constant(0), text: fc.constant(''), spaces: fc.nat(6) }),
+          },
+        ),
+        { maxLength: 4 },
+      ),
+      last: fc.constantFrom('end', '', 'e  ', 'x # c'),
+    })
+    .map(({ quote, head, lines, last }) => ({
+      head: `${quote}${head}`,
+      body: [
+        ...lines.map((l) => (quote === '"' && l.text === "''" ? { ...l, text: '\\"' } : l)),
+        {
+          rel: 2,
+          text: `${last.replace(' # c', '')}${quote}${last.endsWith('# c') ? ' # c' : ''}`,
+          spaces: 0,
+        },
+      ],
+    })),
+);
+
+function multiLineText(m: MultiLine, pad: string): string {
+  const lines = m.body.map((b) =>
+    b.text === '' ? ' '.repeat(b.spaces) : `${pad}${' '.repeat(b.rel)}${b.text}`,
+  );
+  return [m.below ? `\n${pad}  ${m.head}` : ` ${m.head}`, ...lines].join('\n');
+}
 
 const RAW = [
   '&anchor x',
@@ -235,6 +517,8 @@ const tree: fc.Arbitrary<Tree> = fc.letrec<{ tree: Tree }>((tie) => ({
     { weight: 1, arbitrary: fc.array(tie('tree'), { minLength: 1, maxLength: 3 }).map((s) => ({ seq: s })) },
     { weight: 1, arbitrary: fc.constantFrom(...RAW).map((r) => ({ raw: r })) },
     { weight: 1, arbitrary: flowSeq.map((r) => ({ raw: r })) },
+    { weight: 1, arbitrary: multiLine.map((m) => ({ ml: m })) },
+    { weight: 2, arbitrary: wellFormed.map((m) => ({ ml: m })) },
   ),
 })).tree;
 
@@ -244,8 +528,10 @@ function indented(raw: string, pad: string): string {
 
 /** Lines of `value` under a key (after `key:`) at indent `pad`. */
 function render(t: Tree, pad: string, sameIndentSeq: boolean): string {
-  if ('scalar' in t) return ` ${scalarText(t.scalar)}`;
+  // A value may start on the line below its key (or dash), indented.
+  if ('scalar' in t) return t.scalar.below ? `\n${pad}  ${scalarText(t.scalar)}` : ` ${scalarText(t.scalar)}`;
   if ('raw' in t) return ` ${indented(t.raw, `${pad}  `)}`;
+  if ('ml' in t) return multiLineText(t.ml, pad);
   if ('map' in t) return `\n${mapLines(t.map, `${pad}  `, sameIndentSeq)}`;
   const inner = sameIndentSeq ? pad : `${pad}  `;
   return `\n${seqLines(t.seq, inner, sameIndentSeq)}`;
@@ -341,15 +627,76 @@ function fileText(v: {
   return v.bom ? `\ufeff${text}` : text;
 }
 
+/** Maps and sequences of scalars over several lines, well-formed or not, in a few documents. */
+const multiLineTree: fc.Arbitrary<Tree> = fc.letrec<{ tree: Tree }>((tie) => ({
+  tree: fc.oneof(
+    {
+      weight: 3,
+      arbitrary: fc.tuple(multiLine, fc.boolean()).map(([m, below]) => ({ ml: { ...m, below } })),
+    },
+    {
+      weight: 5,
+      arbitrary: fc
+        .tuple(wellFormed, fc.constantFrom(false, false, true))
+        .map(([m, below]) => ({ ml: { ...m, below } })),
+    },
+    { weight: 1, arbitrary: scalar.map((v) => ({ scalar: v })) },
+    {
+      weight: 2,
+      arbitrary: fc
+        .array(fc.tuple(key, tie('tree')), { minLength: 1, maxLength: 3 })
+        .map((m) => ({ map: m })),
+    },
+    { weight: 1, arbitrary: fc.array(tie('tree'), { minLength: 1, maxLength: 3 }).map((v) => ({ seq: v })) },
+  ),
+})).tree;
+const multiLineFile = fc
+  .record({
+    docs: fc.array(fc.tuple(multiLineTree, fc.boolean()), { minLength: 1, maxLength: 2 }),
+    trailing: fc.constantFrom(
+      '',
+      '\n',
+      '\n\n',
+      '\n  \n',
+      '\n    ',
+      '\n  ',
+      '\n\n ',
+      '\n---\n',
+      '\n# end\n',
+      '\n\n  # end',
+    ),
+    crlf: fc.boolean(),
+  })
+  .map(({ docs, trailing, crlf }) => {
+    const text =
+      docs
+        .map(([t, s]) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata:${render(t, '', s)}`)
+        .join('\n---\n') + trailing;
+    return crlf ? text.replaceAll('\n', '\r\n') : text;
+  });
+
 describe('fast YAML reader', () => {
   it('gives what the full parser gives, in and out of its subset', () => {
     fastTaken = 0;
+    multiLineTaken.clear();
     fc.assert(
       fc.property(file, (f) => same(fileText(f))),
       { numRuns: 3000 },
     );
     // Not vacuous: a good share of the random files is read by the fast reader.
     expect(fastTaken).toBeGreaterThan(600);
+  });
+
+  it('gives what the full parser gives on scalars over several lines', () => {
+    multiLineTaken.clear();
+    fc.assert(
+      fc.property(multiLineFile, (f) => same(f)),
+      { numRuns: 3000 },
+    );
+    // Not vacuous: the fast reader read scalars over several lines of every style itself.
+    for (const type of ['BLOCK_LITERAL', 'BLOCK_FOLDED', 'PLAIN', 'QUOTE_SINGLE', 'QUOTE_DOUBLE']) {
+      expect(multiLineTaken.get(type) ?? 0, type).toBeGreaterThan(100);
+    }
   });
 
   it('reads the common shape of a manifest itself', () => {
@@ -359,20 +706,39 @@ describe('fast YAML reader', () => {
     same(text);
   });
 
+  it('reads block scalars, folded lines and escapes itself', () => {
+    for (const text of [
+      'a: |\n  x\n',
+      'a: >-\n  x\n\n  y\n    z\nb: 1\n',
+      'a: |2-\n\n\n    x\n',
+      '- |+\n  x\n\n',
+      'a: b\n  c\n',
+      "a: 'x\n\n  y'\n",
+      'a: "x\\x41y \\\n  z"\n',
+      'a:\n- |2\n   x\n',
+      'a:\n  - |1\n    x\n',
+      '- b: |1\n    x\n',
+    ]) {
+      expect(fastDocuments(text, new LineCounter()), text).toBeDefined();
+      same(text);
+    }
+  });
+
   it('falls back on what it does not read', () => {
     for (const text of [
       'a: &x 1\nb: *x\n',
       'a: [1, [2]]\n',
       'a: {b: 1}\n',
       'a: [x y]\n',
-      'a: |\n  x\n',
-      'a: b\n  c\n',
+      'a: |\nb: 1\n',
+      'a: |\n    \n  x\n',
+      'a: b\n  c: d\n',
       'a: 1\na: 2\n',
       '%YAML 1.1\n---\na: 1\n',
       'a:\n\tb: 1\n',
       '<<: {a: 1}\n',
       '? a\n: b\n',
-      'a: "x\\x41y"\n',
+      'a: "x\\qy"\n',
       'name: {{ .Values.x }}\n',
     ]) {
       expect(fastDocuments(text, new LineCounter()), text).toBeUndefined();
