@@ -3,6 +3,7 @@ import { istioSelectorMatches, matchesLabels } from '../manifests/label-match.js
 import type { K8sObject } from '../manifests/types.js';
 import { workloadPeer } from '../model/peers.js';
 import type { Workload } from '../model/types.js';
+import { earlier, stabilityAgainst } from './carry-forward.js';
 import {
   enforced,
   listSome,
@@ -11,17 +12,11 @@ import {
   type RevisionContext,
   workloadResource,
 } from './context.js';
-import type { RawFinding } from './types.js';
+import { knownBare } from './known-sidecar.js';
+import type { RawFinding, ResourceRef } from './types.js';
 
 /** PeerAuthentications as the L7 compile read them (selector decoded once, E1). */
 const peerAuthentications = (ctx: RevisionContext) => ctx.rev.policies.istio.peerAuthn.policies();
-
-/**
- * No sidecar, and that is known: a workload whose namespace is not in the input (another target's,
- * or created outside the repository) may well have one (rule C2), so no finding rests on it.
- */
-const knownBare = (ctx: RevisionContext, w: Workload) =>
-  !ctx.injected(w) && !w.hostNetwork && ctx.rev.l7.sidecar(w).unknown === undefined;
 
 /** policy-on-workload-without-sidecar: AuthorizationPolicy / PeerAuthentication on pods Istio does not see (E9). */
 export function policyWithoutSidecarFindings(ctx: RevisionContext): RawFinding[] {
@@ -66,6 +61,19 @@ export function policyWithoutSidecarFindings(ctx: RevisionContext): RawFinding[]
  */
 export function identityWithoutSidecarFindings(ctx: RevisionContext): RawFinding[] {
   const out: RawFinding[] = [];
+  // Many rules name the same values: their workloads without a sidecar are found once per value
+  // (the context hands out one list per value), and so is their part of the resources.
+  const bareOf = new Map<readonly Workload[], { bare: Workload[]; resources: ResourceRef[] }>();
+  const bareNamed = (n: { field: 'principals' | 'namespaces'; value: string }) => {
+    const plaintext = ctx.namedWorkloads(n.field, n.value).plaintext;
+    let found = bareOf.get(plaintext);
+    if (!found) {
+      const bare = plaintext.filter((w) => knownBare(ctx, w));
+      found = { bare, resources: bare.map(workloadResource) };
+      bareOf.set(plaintext, found);
+    }
+    return found;
+  };
   for (const { model, object } of ctx.authz) {
     if (!enforced(model) || (model.action !== 'ALLOW' && model.action !== 'DENY')) continue;
     for (const rule of model.rules) {
@@ -76,7 +84,7 @@ export function identityWithoutSidecarFindings(ctx: RevisionContext): RawFinding
         ];
         for (const n of named) {
           if (n.value === '*') continue;
-          const bare = ctx.namedWorkloads(n.field, n.value).plaintext.filter((w) => knownBare(ctx, w));
+          const { bare, resources } = bareNamed(n);
           if (bare.length === 0) continue;
           const effect =
             model.action === 'ALLOW'
@@ -94,7 +102,7 @@ export function identityWithoutSidecarFindings(ctx: RevisionContext): RawFinding
               ...bare.slice(0, 3).map((w) => w.location),
             ],
             source: bare[0]!.id,
-            resources: [objectResource(object), ...bare.map(workloadResource)],
+            resources: [objectResource(object), ...resources],
           });
         }
       }
@@ -108,35 +116,79 @@ function ruleIndex(rule: string): number {
   return Number(/\[(\d+)\]/.exec(rule)?.[1] ?? 0);
 }
 
+/** What the first revision's strictPlaintextFindings leaves for the second. */
+interface StrictRecord {
+  readonly ctx: RevisionContext;
+  /** The servers it walked (PeerAuthentication may be STRICT, sidecar not a guess). */
+  readonly walked: ReadonlySet<string>;
+  /** Per server, the clients a rule names whose pair has a finding. */
+  readonly found: ReadonlyMap<string, readonly string[]>;
+}
+
+const STRICT = 'identity-from-workload-without-sidecar\u0000strict';
+
 /**
  * Pairs (no-sidecar client, injected server) that L4 allows and STRICT mTLS rejects. Only servers
  * whose PeerAuthentication may be STRICT, and only the clients NetworkPolicy may let reach them
  * (`possibleSources`). Clients that nothing restricts (neither their egress nor the server's ingress
  * is isolated) get the same answer, so they are evaluated once and reported as one finding per
  * server: in a repository without NetworkPolicy that is every plaintext client.
+ *
+ * The revision that runs second takes the first one's decisions on the pairs a rule names where both
+ * ends are stable (carry-forward.ts): for a stable server the first one walked, it asks only that
+ * revision's finding clients that are stable and the unstable clients (few in a small change), and
+ * builds no candidate list. Each pair is its own subject, so the order they are found in does not
+ * show; the findings are built from this revision's objects.
  */
 function strictPlaintextFindings(ctx: RevisionContext): RawFinding[] {
   const out: RawFinding[] = [];
+  const before = earlier<StrictRecord>(ctx, STRICT);
+  const stability = before ? stabilityAgainst(ctx, before.ctx) : undefined;
   const plaintext = ctx.rev.model.workloads.filter((w) => knownBare(ctx, w));
   const egressOpen = (c: Workload) => (ctx.rev.l4.egressCandidates?.(c) ?? 'all') === 'all';
   const unrestricted = plaintext.filter(egressOpen);
   const egressRestricted = plaintext.filter((c) => !egressOpen(c));
+  const unstable = stability?.unstable.filter((c) => knownBare(ctx, c)) ?? [];
+  const walked = new Set<string>();
+  const found = new Map<string, string[]>();
   for (const d of ctx.rev.model.workloads) {
     if (!ctx.rev.l7.mayRequireMtls(d) || ctx.rev.l7.sidecar(d).unknown !== undefined) continue;
+    walked.add(d.id);
     const isolated = ctx.ingressNamesSources(d);
-    // Clients a rule names (the server's ingress, or their own egress): one finding per pair.
-    const named = isolated
-      ? ctx.possibleSources(d).filter((c) => knownBare(ctx, c))
-      : egressRestricted.filter((c) => ctx.egressMayReach(c, d));
+    // A client a rule names (the server's ingress, or its own egress).
+    const reaches = isolated
+      ? (c: Workload) => ctx.mayReach(c, d)
+      : (c: Workload) => !egressOpen(c) && ctx.egressMayReach(c, d);
+    let named: readonly Workload[];
+    if (before && stability?.stable(d) && before.walked.has(d.id)) {
+      const asked: Workload[] = [];
+      for (const id of before.found.get(d.id) ?? []) {
+        const c = stability.stableById(id);
+        if (c && reaches(c)) asked.push(c);
+      }
+      for (const c of unstable) if (reaches(c)) asked.push(c);
+      named = asked;
+    } else {
+      named = isolated
+        ? ctx.possibleSources(d).filter((c) => knownBare(ctx, c))
+        : egressRestricted.filter((c) => ctx.egressMayReach(c, d));
+    }
+    // One finding per pair.
     for (const c of named) {
       const strict = strictSegments(ctx, c, d);
-      if (strict) out.push(strictPair(ctx, c, d, strict));
+      if (!strict) continue;
+      out.push(strictPair(ctx, c, d, strict));
+      const list = found.get(d.id) ?? [];
+      found.set(d.id, list);
+      list.push(c.id);
     }
     if (isolated || unrestricted.length === 0) continue;
     // Nothing restricts the others either: they all get the same answer, so one finding.
     const strict = strictSegments(ctx, unrestricted[0]!, d);
     if (strict) out.push(strictFromAnyClient(unrestricted, d, strict));
   }
+  const record: StrictRecord = { ctx, walked, found };
+  ctx.shared.set(STRICT, record);
   return out;
 }
 

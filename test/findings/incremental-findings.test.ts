@@ -8,7 +8,13 @@ import { computeFindings, RULES, revisionFindings } from '../../src/findings/ind
 import type { RawFinding } from '../../src/findings/types.js';
 import type { Finding } from '../../src/report/types.js';
 import { analyse, clusterWidePairArb, editedPairArb, type RandomRepo } from '../matrix/random-repo.js';
-import { deadEntryPairArb, leanClusterWidePairArb, pairArb, podEditPairArb } from './lean-repo.js';
+import {
+  deadEntryPairArb,
+  leanClusterWidePairArb,
+  pairArb,
+  podEditPairArb,
+  strictEditPairArb,
+} from './lean-repo.js';
 
 /** What a reader sees of a finding: everything but the order. */
 function shown(f: Finding): string {
@@ -49,7 +55,17 @@ function fromScratch(base: AnalysedRevision, head: AnalysedRevision): string[] {
 
 const PAIR_RULES = new Set(['mesh-allows-network-blocks', 'network-allows-mesh-denies']);
 
-function law(pairs: fc.Arbitrary<readonly [RandomRepo, RandomRepo]>, runs: number): number {
+/** Findings the law must see for it to say something: the pair rules', or STRICT pairs. */
+type Counted = (f: Finding) => boolean;
+const pairRules: Counted = (f) => PAIR_RULES.has(f.rule);
+const strictPairs: Counted = (f) =>
+  f.rule === 'identity-from-workload-without-sidecar' && f.title.endsWith('(STRICT mTLS)');
+
+function law(
+  pairs: fc.Arbitrary<readonly [RandomRepo, RandomRepo]>,
+  runs: number,
+  counted = pairRules,
+): number {
   let pairFindings = 0;
   fc.assert(
     fc.property(pairs, ([b, h]) => {
@@ -62,7 +78,7 @@ function law(pairs: fc.Arbitrary<readonly [RandomRepo, RandomRepo]>, runs: numbe
         DEFAULT_CONFIG,
       );
       const plain = fromScratch(base, head);
-      pairFindings += incremental.findings.filter((f) => PAIR_RULES.has(f.rule)).length;
+      pairFindings += incremental.findings.filter(counted).length;
       expect(incremental.findings.map(shown).sort()).toEqual(plain);
     }),
     { numRuns: runs },
@@ -83,6 +99,11 @@ describe('findings carried from base to head equal findings computed from scratc
   it('after one pod added, removed or replaced (the lists an entry names change)', () => {
     expect(law(podEditPairArb, 150)).toBeGreaterThan(20);
     expect(law(deadEntryPairArb, 150)).toBeGreaterThan(20);
+  });
+
+  it('after one plaintext client added, removed or replaced (STRICT pairs carried by stability)', () => {
+    // Only the pairs with a changed end are asked again: a client head adds must be found.
+    expect(law(strictEditPairArb, 150, strictPairs)).toBeGreaterThan(20);
   });
 
   it('after random edits', () => {

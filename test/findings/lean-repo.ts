@@ -125,6 +125,20 @@ export const deadEntryPairArb = podEdits(
   })),
 );
 
+/**
+ * As podEditPairArb, on repositories where STRICT mTLS rejects plaintext clients: namespace y has no
+ * sidecars, x is STRICT, and the ingress rules of x admit pods of y. The edited pod is often a
+ * plaintext client whose pairs with stable servers only head has (or only base).
+ */
+export const strictEditPairArb = podEdits(
+  leanRepoArb.map((r) => ({
+    ...r,
+    injected: { x: true, y: false },
+    peerAuthn: [{ ns: 'x', mode: 'STRICT', target: undefined }, ...r.peerAuthn.filter((p) => p.ns !== 'x')],
+    netpols: r.netpols.map((n, i) => (i % 2 === 0 ? { ...n, ns: 'x', peerNs: 'y' } : n)),
+  })),
+);
+
 function podEdits(repos: fc.Arbitrary<RandomRepo>) {
   return fc
     .tuple(
