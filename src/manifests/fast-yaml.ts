@@ -126,7 +126,7 @@ class Reader {
       // `key:` then, more indented, a scalar (a long plain or quoted value on its own lines).
       if (!comment && !this.isSeqEntry(next.content, next.end) && !this.keyAt(next, next.content)) {
         const c = this.text[next.content]!;
-        if (c === '|' || c === '>' || c === '{' || c === '[') fail();
+        if (c === '|' || c === '>') fail();
         return this.scalar(next, next.content, col);
       }
       return this.collection(next, next.content, this.indent(next));
@@ -144,8 +144,10 @@ class Reader {
   private keyAt(line: Line, at: number): { node: Scalar; after: number } | undefined {
     const c = this.text[at]!;
     if (c === '"' || c === "'") {
-      const quoted = this.quoted(line, at);
-      if (this.text.charCodeAt(quoted.end) !== 58) return undefined;
+      // A key is on one line: a quoted scalar going on below is a value (a `- "..."` item).
+      const close = this.closeOf(at);
+      if (close >= line.end || this.text.charCodeAt(close + 1) !== 58) return undefined;
+      const quoted = this.quoted(line, at, undefined, close);
       const after = quoted.end + 1;
       if (after < line.end && this.text.charCodeAt(after) !== 32) fail();
       return { node: quoted.node, after };
@@ -201,7 +203,9 @@ class Reader {
       this.index++;
       return node;
     }
-    if (NOT_PLAIN_START.has(c) || this.isSeqEntry(at, line.end)) fail();
+    // `:x` and `?x` are plain scalars (`name: :authority`): an indicator only before a space.
+    const indicator = (c === ':' || c === '?') && at + 1 < line.end && this.text.charCodeAt(at + 1) !== 32;
+    if ((NOT_PLAIN_START.has(c) && !indicator) || this.isSeqEntry(at, line.end)) fail();
     let end = line.end;
     let comment = false;
     for (let i = at; i < line.end; i++) {
@@ -386,19 +390,14 @@ class Reader {
    * A quoted scalar. A key's (`parent` undefined) closes on its line; a value's may go on over
    * lines indented beyond `parent` (or blank), and then leaves the reader on its closing line.
    */
-  private quoted(line: Line, at: number, parent?: number): { node: Scalar; end: number } {
+  private quoted(
+    line: Line,
+    at: number,
+    parent?: number,
+    close = this.closeOf(at),
+  ): { node: Scalar; end: number } {
     const text = this.text;
     const double = text[at] === '"';
-    let close = at + 1;
-    for (;;) {
-      close = double ? this.doubleClose(close) : text.indexOf("'", close);
-      if (close < 0) fail();
-      if (!double && text[close + 1] === "'") {
-        close += 2;
-        continue;
-      }
-      break;
-    }
     const end = close + 1;
     if (close >= line.end) {
       if (parent === undefined) fail();
@@ -414,6 +413,20 @@ class Reader {
     node.type = double ? Scalar.QUOTE_DOUBLE : Scalar.QUOTE_SINGLE;
     node.range = [at, end, end];
     return { node, end };
+  }
+
+  /** The quote closing the quoted scalar at `at` (`''` is none), wherever it is; none fails. */
+  private closeOf(at: number): number {
+    const text = this.text;
+    if (text[at] === '"') {
+      const close = this.doubleClose(at + 1);
+      if (close < 0) fail();
+      return close;
+    }
+    let close = text.indexOf("'", at + 1);
+    while (close >= 0 && text[close + 1] === "'") close = text.indexOf("'", close + 2);
+    if (close < 0) fail();
+    return close;
   }
 
   /** The closing `"` at or after `from` (one not escaped), -1 when none. */
