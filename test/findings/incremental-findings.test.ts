@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { AnalysedRevision } from '../../src/analysis/analyze-revision.js';
+import { type AnalysedRevision, analyseRevision } from '../../src/analysis/analyze-revision.js';
 import { buildLayerMatrices } from '../../src/analysis/layers.js';
 import { DEFAULT_CONFIG } from '../../src/config/types.js';
 import { revisionContext } from '../../src/findings/context.js';
@@ -8,6 +8,7 @@ import { computeFindings, RULES, revisionFindings } from '../../src/findings/ind
 import type { RawFinding } from '../../src/findings/types.js';
 import type { Finding } from '../../src/report/types.js';
 import { analyse, clusterWidePairArb, editedPairArb, type RandomRepo } from '../matrix/random-repo.js';
+import { deployment, NAMESPACES } from './helpers.js';
 import {
   deadEntryPairArb,
   leanClusterWidePairArb,
@@ -109,5 +110,61 @@ describe('findings carried from base to head equal findings computed from scratc
   it('after random edits', () => {
     law(editedPairArb, 100);
     expect(law(pairArb, 150)).toBeGreaterThan(20);
+  });
+
+  it('two rules of one policy naming the same source on different ports are decided apart', () => {
+    // The random repositories hold one rule per policy: the rule's index in the carried key is
+    // exercised here. Rule 0 (port 80) is dead, NetworkPolicy opens only 8080; rule 1 is alive.
+    const yaml = `${NAMESPACES}
+---
+apiVersion: v1
+kind: Namespace
+metadata: { name: shop2, labels: { istio-injection: enabled } }
+${deployment('shop', 'api')}${deployment('shop2', 'web')}${deployment('shop2', 'batch')}
+---
+apiVersion: v1
+kind: Service
+metadata: { name: api, namespace: shop }
+spec: { selector: { app: api }, ports: [{ name: http, port: 80, targetPort: 80 }, { name: http-alt, port: 8080 }] }
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: { name: api-ingress, namespace: shop }
+spec:
+  podSelector: { matchLabels: { app: api } }
+  ingress:
+    - from: [{ namespaceSelector: { matchLabels: { kubernetes.io/metadata.name: shop2 } } }]
+      ports: [{ port: 8080 }]
+---
+apiVersion: security.istio.io/v1
+kind: AuthorizationPolicy
+metadata: { name: api, namespace: shop }
+spec:
+  selector: { matchLabels: { app: api } }
+  action: ALLOW
+  rules:
+    - from: [{ source: { namespaces: ["shop2"] } }]
+      to: [{ operation: { ports: ["80"] } }]
+    - from: [{ source: { namespaces: ["shop2"] } }]
+      to: [{ operation: { ports: ["8080"] } }]
+`;
+    const side = (label: string, text: string) =>
+      analyseRevision({ label, files: [{ path: 'all.yaml', text }], diagnostics: [] }, DEFAULT_CONFIG);
+    // Head moves batch: the entry's lists change, the policy and api do not.
+    const [base, head] = [
+      side('base', yaml),
+      side('head', yaml.replace('name: batch, namespace: shop2', 'name: batch, namespace: shop')),
+    ];
+    const incremental = computeFindings(
+      base,
+      head,
+      buildLayerMatrices(base, head, 'effective'),
+      DEFAULT_CONFIG,
+    );
+    const dead = incremental.findings.filter((f) => f.rule === 'mesh-allows-network-blocks');
+    expect(dead.map((f) => [f.status, f.title])).toEqual([
+      ['existing', expect.stringContaining('rules[0] namespaces=shop2')],
+    ]);
+    expect(incremental.findings.map(shown).sort()).toEqual(fromScratch(base, head));
   });
 });
