@@ -19,7 +19,7 @@ export const NEVER_INJECTED_NAMESPACES: ReadonlySet<string> = new Set([
 /** C3: truthy values of the label/annotation after lower-casing (`injectRequired`). */
 const YES = new Set(['y', 'yes', 'true', 'on']);
 
-type Decision = Omit<SidecarInfo, 'identity'>;
+type Decision = Omit<SidecarInfo, 'identity' | 'clientReason'>;
 
 /**
  * SEMANTICS C1–C8 for one workload. Labels and annotations come from the pod template (C6), which is
@@ -33,7 +33,10 @@ export function decideInjection(
 ): SidecarInfo {
   const trustDomain = install.trustDomain ?? config.mesh.trustDomain ?? 'cluster.local';
   const identity = `${trustDomain}/ns/${w.namespace}/sa/${w.serviceAccountName || 'default'}`;
-  return { ...decide(w, ns, config, install), identity };
+  const decision = decide(w, ns, config, install);
+  // Every reason names the pod's namespace as `namespace <name> ` (has ..., is never injected).
+  const clientReason = decision.reason.replaceAll(`namespace ${w.namespace} `, 'its namespace ');
+  return { ...decision, identity, clientReason };
 }
 
 /** What the revision's install decides for injection (src/compile/mesh-install.ts reads it). */

@@ -79,7 +79,7 @@ export function clientText(
   namespaceRead: boolean,
   reads: readonly string[],
 ): string {
-  const sidecar = [info.injected, info.injected ? '' : info.reason, info.unknown ?? ''];
+  const sidecar = [info.injected, info.injected ? '' : info.clientReason, info.unknown ?? ''];
   const out = ['excludeOutboundPorts', 'includeOutboundIPRanges'].map(
     // An empty value (capture nothing) is not an absent one.
     (k) => w.podAnnotations[`traffic.sidecar.istio.io/${k}`] ?? null,

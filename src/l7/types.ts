@@ -12,6 +12,11 @@ export interface SidecarInfo {
   readonly rule: string;
   /** Human reason: `namespace prod has istio-injection=enabled`, `hostNetwork: true`, ... */
   readonly reason: string;
+  /**
+   * The same reason as a cell says it of "the client": `its namespace has ...`, so that clients of
+   * different namespaces with the same decision share a cell (the pair shown names the client).
+   */
+  readonly clientReason: string;
   /** `cluster.local/ns/<ns>/sa/<sa>` (trust domain from the config), also for pods without a sidecar. */
   readonly identity: string;
   /** Where the deciding label or annotation is, when it is in the pod template. */
