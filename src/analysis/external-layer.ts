@@ -33,6 +33,7 @@ export function matrixLayer(r: AnalysedRevision): L7Layer<L7Cell> {
     signature: (w) => `${engine.signature(w)}\u0000${w.podAnnotations[EXCLUDE_IPS] ?? ''}`,
     fingerprint: (w) => `${engine.fingerprint(w)}\u0000${registry}`,
     sourceKey: (src, dst) => engine.sourceKey(src, dst),
+    externalKey: (src, dst) => engine.externalKey(src, dst),
     evaluate: (src, dst, allowed) => engine.evaluate(src, dst, allowed),
     external: (src, dst, allowed) => externalCell(ctx, src, dst.range, allowed),
   };

@@ -2,7 +2,6 @@ import { policyLabel, type RuleRef } from '../core/refs.js';
 import { istioSelectorMatches, serviceSelectorMatches } from '../manifests/label-match.js';
 import type { Peer } from '../model/peers.js';
 import type { Service, Workload } from '../model/types.js';
-import { formatRange } from '../values/ip-range.js';
 import { hostSpecificity, mostSpecific, rulesNaming } from './client-dr-hosts.js';
 import type { ClientSide, DestinationTls, SidecarModel, TlsSetting } from './client-types.js';
 import { subsetTlsFor } from './client-types.js';
@@ -89,12 +88,15 @@ export function clientSends(
   dstNamespaceMode: EffectiveMode,
 ): ClientSends {
   if (src.kind === 'external')
-    return one({ send: 'plaintext', why: `external peer ${formatRange(src.range)} speaks plaintext (E7)` });
+    return one({
+      send: 'plaintext',
+      why: 'the client is an address outside the cluster and speaks plaintext (E7)',
+    });
   const info = ctx.sidecar(src.workload);
   if (!info.injected)
     return one({
       send: 'plaintext',
-      why: `the client has no sidecar (${info.reason}) and speaks plaintext (E7)`,
+      why: `the client has no sidecar (${info.clientReason}) and speaks plaintext (E7)`,
     });
   const w = src.workload;
   if ((w.podAnnotations[INCLUDE_OUT_IPS] ?? '*').trim() === '') {

@@ -3,10 +3,10 @@ import type { Diagnostic } from '../core/diagnostics.js';
 import { digest } from '../core/digest.js';
 import { contentDigest } from '../l4/policy-index.js';
 import { istioSelectorMatches, serviceSelectorMatches } from '../manifests/label-match.js';
-import type { Peer } from '../model/peers.js';
+import type { ExternalPeer, Peer } from '../model/peers.js';
 import type { ClusterModel, Service, Workload } from '../model/types.js';
 import type { ConnSet } from '../values/conn-set.js';
-import { type IpRange, parseCidr } from '../values/ip-range.js';
+import { containsRange, type IpRange, parseCidr, rangesOverlap } from '../values/ip-range.js';
 import { type PolicyModel, policyApplies } from './authz-model.js';
 import { type CellContext, computeCell, type DestInfo, letsSomeThrough } from './cell.js';
 import { type ClientSide, NO_CLIENT_SIDE } from './client-types.js';
@@ -52,6 +52,12 @@ export interface L7Engine {
    * the client side and `dst`'s applied policies read.
    */
   sourceKey(src: Workload, dst: Workload): string;
+  /**
+   * The same for an address range outside the cluster: two ranges with equal keys for `dst` get
+   * equal cells. What a cell reads of a range is only how it lies against each block `dst`'s
+   * policies match `source.ip` with (inside, overlapping, apart: D13); the reasons never name it.
+   */
+  externalKey(src: ExternalPeer, dst: Workload): string;
   /** What Istio allows from src to dst on the connections that L4 already allows. */
   evaluate(src: Peer, dst: Workload, l4Allowed: ConnSet): L7Cell;
   /** Whether `evaluate` would let some request through on some of `conns` (answered without the cell). */
@@ -89,6 +95,8 @@ class IstioEngine implements L7Engine, CellContext {
   /** `<ns>/<sa>` of the accounts some principal names; `all` when a principal pattern could name any. */
   private principalAccounts: ReadonlySet<string> | 'all' | undefined;
   private readonly identityReadBy = new Map<string, IdentityRead>();
+  /** Per destination id: the blocks its applied policies match `source.ip` with (externalKey). */
+  private readonly blocksReadBy = new Map<string, readonly IpRange[]>();
   private namespaceRead: boolean | undefined;
   private readonly clientKeys = new Map<string, number>();
   private readonly clientIndex = new Map<string, number>();
@@ -119,21 +127,7 @@ class IstioEngine implements L7Engine, CellContext {
   }
 
   private collectIpBoundaries(): void {
-    const add = (values: readonly string[] | undefined) => {
-      for (const v of values ?? []) {
-        try {
-          this.ipBoundaries.push(parseCidr(v));
-        } catch {
-          // Already reported as an invalid rule.
-        }
-      }
-    };
-    for (const p of this.policies) {
-      for (const r of p.rules) {
-        for (const s of r.from ?? []) add([...(s.ipBlocks.values ?? []), ...(s.ipBlocks.notValues ?? [])]);
-        for (const c of r.when) if (c.key === 'source.ip') add([...(c.values ?? []), ...(c.notValues ?? [])]);
-      }
-    }
+    this.ipBoundaries.push(...sourceIpBlocks(this.policies));
   }
 
   sidecar(w: Workload): SidecarInfo {
@@ -290,6 +284,19 @@ class IstioEngine implements L7Engine, CellContext {
     return `${this.clientKey(src)}/${identityKey(src, named)}`;
   }
 
+  externalKey(src: ExternalPeer, dst: Workload): string {
+    let blocks = this.blocksReadBy.get(dst.id);
+    if (!blocks) {
+      const a = this.dest(dst).applied;
+      blocks = sourceIpBlocks([...a.allow, ...a.deny, ...a.custom]);
+      this.blocksReadBy.set(dst.id, blocks);
+    }
+    // ipMatch (authz-eval.ts) asks only whether some block holds the range, or overlaps it.
+    return blocks
+      .map((b) => (containsRange(b, src.range) ? 'c' : rangesOverlap(b, src.range) ? 'o' : '-'))
+      .join('');
+  }
+
   /** The client side of sourceKey, interned: one small number per distinct client. */
   private clientKey(w: Workload): number {
     let key = this.clientKeys.get(w.id);
@@ -377,6 +384,27 @@ class IstioEngine implements L7Engine, CellContext {
   letsSomeThrough(src: Peer, dst: Workload, conns: ConnSet): boolean {
     return letsSomeThrough(this, src, dst, conns);
   }
+}
+
+/** Every block `policies` match the direct peer address with (`ipBlocks`, `when source.ip`, D13). */
+function sourceIpBlocks(policies: readonly PolicyModel[]): IpRange[] {
+  const out: IpRange[] = [];
+  const add = (values: readonly string[] | undefined) => {
+    for (const v of values ?? []) {
+      try {
+        out.push(parseCidr(v));
+      } catch {
+        // Already reported as an invalid rule.
+      }
+    }
+  };
+  for (const p of policies) {
+    for (const r of p.rules) {
+      for (const s of r.from ?? []) add([...(s.ipBlocks.values ?? []), ...(s.ipBlocks.notValues ?? [])]);
+      for (const c of r.when) if (c.key === 'source.ip') add([...(c.values ?? []), ...(c.notValues ?? [])]);
+    }
+  }
+  return out;
 }
 
 function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {

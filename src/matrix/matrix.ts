@@ -26,6 +26,8 @@ export interface L7Layer<C extends L7CellLike = L7CellLike> {
    * (L7Engine.sourceKey). Optional: without it a source is keyed by its whole L7 signature.
    */
   sourceKey?(src: Workload, dst: Workload): string;
+  /** The same for an external source (L7Engine.externalKey). Optional: without it, keyed by its range. */
+  externalKey?(src: ExternalPeer, dst: Workload): string;
   evaluate(src: Peer, dst: Workload, l4Allowed: ConnSet): C;
   /**
    * A workload's call to an address outside the cluster (F10: a REGISTRY_ONLY sidecar blackholes
@@ -172,7 +174,9 @@ export function buildMatrix<C extends L7CellLike>(
   const l7Of = (src: Peer, dst: Workload, allowed: ConnSet): C => {
     const srcKey =
       src.kind !== 'workload'
-        ? src.id
+        ? l7!.externalKey
+          ? `e${l7!.externalKey(src, dst)}`
+          : src.id
         : l7!.sourceKey
           ? `s${l7!.sourceKey(src.workload, dst)}`
           : `w${l7Classes!.classOf.get(src.id)}`;

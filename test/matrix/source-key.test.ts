@@ -112,6 +112,64 @@ describe('L7 cells keyed by the source as the destination distinguishes it', () 
     expectEveryPairPlain(rev);
   });
 
+  it('shares one cell among plaintext clients of different namespaces, each named in the pair shown', () => {
+    // p/c and q/c have no sidecar for the same reason in their own namespace; m/d is PERMISSIVE and
+    // names neither namespace: one cell, which says "its namespace", and matches each pair alone.
+    const deployment = (ns: string, name: string) =>
+      `apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: ${name}, namespace: ${ns}}\nspec:\n  selector: {matchLabels: {app: ${name}}}\n  template:\n    metadata: {labels: {app: ${name}}}\n    spec: {containers: [{name: c, ports: [{containerPort: 80}]}]}`;
+    const yaml = [
+      'apiVersion: v1\nkind: Namespace\nmetadata: {name: p}',
+      'apiVersion: v1\nkind: Namespace\nmetadata: {name: q}',
+      'apiVersion: v1\nkind: Namespace\nmetadata: {name: m, labels: {istio-injection: enabled}}',
+      deployment('p', 'c'),
+      deployment('q', 'c'),
+      deployment('m', 'd'),
+    ].join('\n---\n');
+    const rev = analyseRevision(
+      { label: 'head', files: [{ path: 'all.yaml', text: yaml }], diagnostics: [] },
+      DEFAULT_CONFIG,
+    );
+    const [matrix] = buildLayerMatrices(rev, rev, 'effective');
+    const [d, pc, qc] = matrix.workloads;
+    expect([d, pc, qc].map((w) => w?.id)).toEqual(['m/d[Deployment]', 'p/c[Deployment]', 'q/c[Deployment]']);
+    const cell = matrix.verdict(pc!, d!).l7!;
+    expect(matrix.verdict(qc!, d!).l7).toBe(cell);
+    const messages = cell.segments.flatMap((s) => s.outcomes.flatMap((o) => o.reasons.map((r) => r.message)));
+    expect(messages.join('\n')).toContain(
+      'the client has no sidecar (its namespace has neither istio-injection nor istio.io/rev)',
+    );
+    expect(messages.join('\n')).not.toMatch(/namespace [pq] /);
+    expectEveryPairPlain(rev);
+  });
+
+  it('shares one cell among address ranges that lie alike against the blocks the destination reads', () => {
+    // m/d lets 10.0.0.0/8 in but not 10.1.0.0/16; a NetworkPolicy ipBlock cuts 192.168.0.0/16 out of
+    // the rest. Ranges outside 10/8 share a cell, the inside ones do not; every pair matches its own.
+    const yaml = [
+      'apiVersion: v1\nkind: Namespace\nmetadata: {name: m, labels: {istio-injection: enabled}}',
+      'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d, namespace: m}\nspec:\n  selector: {matchLabels: {app: d}}\n  template:\n    metadata: {labels: {app: d}}\n    spec: {containers: [{name: c, ports: [{containerPort: 80}]}]}',
+      'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: np, namespace: m}\nspec:\n  podSelector: {}\n  ingress: [{from: [{ipBlock: {cidr: 0.0.0.0/0, except: [192.168.0.0/16]}}]}]',
+      'apiVersion: security.istio.io/v1\nkind: AuthorizationPolicy\nmetadata: {name: ap, namespace: m}\nspec:\n  action: ALLOW\n  rules:\n  - from: [{source: {ipBlocks: [10.0.0.0/8]}}]\n    when: [{key: source.ip, notValues: [10.1.0.0/16]}]',
+    ].join('\n---\n');
+    const rev = analyseRevision(
+      { label: 'head', files: [{ path: 'all.yaml', text: yaml }], diagnostics: [] },
+      DEFAULT_CONFIG,
+    );
+    const [matrix] = buildLayerMatrices(rev, rev, 'effective');
+    const d = matrix.workloads[0]!;
+    const range = (from: string) => matrix.externals.find((e) => e.id.startsWith(`${from}-`))!;
+    const cell = (from: string) => matrix.verdict(range(from), d).l7;
+    expect(cell('0.0.0.0')).toBe(cell('11.0.0.0'));
+    expect(cell('10.0.0.0')).not.toBe(cell('0.0.0.0'));
+    expect(cell('10.1.0.0')).not.toBe(cell('10.0.0.0'));
+    const port80 = (from: string) =>
+      !cell(from)!
+        .effective.intersect(ConnSet.of('TCP', PortSet.range(80)))
+        .isEmpty();
+    expect(['0.0.0.0', '10.0.0.0', '10.1.0.0', '10.2.0.0'].map(port80)).toEqual([false, true, false, true]);
+    expectEveryPairPlain(rev);
+  });
+
   it('keeps apart destinations that only a DestinationRule subset tells apart', () => {
     // m/d0 (version v1) and m/d1 (v2) behind one Service, alike to every other selector; the
     // routed subset v2 sends plaintext, which STRICT rejects: only the client's calls to d0 pass.
