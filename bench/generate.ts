@@ -20,6 +20,11 @@ export interface SizeSpec {
   readonly workloads: number;
   readonly networkPolicies: number;
   readonly authorizationPolicies: number;
+  /**
+   * How most platforms run: every workload in the mesh with its own service account and an
+   * AuthorizationPolicy naming its caller's (the issue's 2,000-workload case); else a mix.
+   */
+  readonly accountPerWorkload?: boolean;
 }
 
 export const SIZES: readonly SizeSpec[] = [
@@ -27,6 +32,14 @@ export const SIZES: readonly SizeSpec[] = [
   { name: 'M', namespaces: 100, workloads: 1_000, networkPolicies: 500, authorizationPolicies: 200 },
   { name: 'L', namespaces: 500, workloads: 10_000, networkPolicies: 3_000, authorizationPolicies: 1_000 },
   { name: 'XL', namespaces: 2_000, workloads: 50_000, networkPolicies: 15_000, authorizationPolicies: 5_000 },
+  {
+    name: 'SA',
+    namespaces: 42,
+    workloads: 2_000,
+    networkPolicies: 1_000,
+    authorizationPolicies: 2_000,
+    accountPerWorkload: true,
+  },
 ];
 
 export type Files = Map<string, string>;
@@ -93,8 +106,8 @@ export function generateRepo(size: SizeSpec, seed = 1): GeneratedRepo {
       name: `team-${pad(i)}`,
       team: i % TEAMS,
       env: pick(['prod', 'staging', 'dev']),
-      injected: random() < 0.7,
-      perWorkloadSa: i % 4 !== 3,
+      injected: random() < 0.7 || size.accountPerWorkload === true,
+      perWorkloadSa: i % 4 !== 3 || size.accountPerWorkload === true,
       egressToCluster: i % 3 === 0,
       apps: [],
     });
@@ -186,6 +199,15 @@ export function generateRepo(size: SizeSpec, seed = 1): GeneratedRepo {
     if (i % 10 === 1) files.set(`istio/${t.name}/peer-authentication-db.yaml`, workloadPeerAuthn(t.name));
   });
   let ap = 0;
+  // One per workload: each lets its neighbour's account in.
+  for (const t of size.accountPerWorkload ? injected : []) {
+    t.apps.forEach((dst, k) => {
+      if (ap >= size.authorizationPolicies) return;
+      const src = t.apps[(k + 1) % t.apps.length]!;
+      files.set(`istio/${t.name}/allow-${dst.name}.yaml`, allowApp(t.name, dst, src, 0));
+      ap++;
+    });
+  }
   for (let round = 0; ap < size.authorizationPolicies && injected.length > 0; round++) {
     for (const t of injected) {
       if (ap >= size.authorizationPolicies) break;

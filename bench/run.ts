@@ -94,6 +94,7 @@ async function main(): Promise<void> {
         ['S', scenarioArgs.length ? scenarioArgs : SCENARIO_NAMES],
         ['M', scenarioArgs.length ? scenarioArgs : SCENARIO_NAMES],
         ['L', ['small']],
+        ['SA', ['small']],
       ];
   const outDir = resolve('bench/out');
   mkdirSync(outDir, { recursive: true });
@@ -186,9 +187,11 @@ function row(r: ScenarioResult, smallMs: number | undefined, floorMs: number): s
 function growthOf(results: readonly SizeResult[]): { from: string; to: string; ratio: number }[] {
   const ms = (r: SizeResult) => r.scenarios.find((s) => s.scenario === 'small')?.stages?.totalMs;
   const out: { from: string; to: string; ratio: number }[] = [];
-  for (let i = 1; i < results.length; i++) {
-    const [a, b] = [ms(results[i - 1]!), ms(results[i]!)];
-    if (a && b) out.push({ from: results[i - 1]!.size, to: results[i]!.size, ratio: b / a });
+  // The S-M-L-XL ladder only (SA is a shape, not a step).
+  const ladder = results.filter((r) => !SIZES.find((s) => s.name === r.size)?.accountPerWorkload);
+  for (let i = 1; i < ladder.length; i++) {
+    const [a, b] = [ms(ladder[i - 1]!), ms(ladder[i]!)];
+    if (a && b) out.push({ from: ladder[i - 1]!.size, to: ladder[i]!.size, ratio: b / a });
   }
   return out;
 }
