@@ -47,8 +47,21 @@ export const PLAIN_TAGS = new Document(undefined, KUBE_YAML).schema.tags.filter(
   (t): t is ScalarTag => !('collection' in t && t.collection) && t.default === true && !!t.test,
 );
 
+/**
+ * First characters of every plain scalar the null, bool, int and float tags take (`~`, `null`,
+ * `y`, `on`, `true`, `false`, `no`, digits, signs, `.5`, `.inf`): one starting otherwise is a
+ * string, without asking each tag (most of a manifest's scalars; fast-yaml-lines.test.ts checks
+ * the shortcut against the tags).
+ */
+const MAY_RESOLVE = new Set([...'~nNyYtTfFoO0123456789+-.']);
+
+export function isPlainString(source: string): boolean {
+  return source.length > 0 && !MAY_RESOLVE.has(source[0]!);
+}
+
 /** The value go-yaml's rules give a plain scalar (yaml-schema.ts's tags, as the composer picks them). */
 export function plainValue(source: string): unknown {
+  if (isPlainString(source)) return source;
   const tag = PLAIN_TAGS.find((t) => t.test?.test(source));
   if (!tag) return source;
   let failed = false;
