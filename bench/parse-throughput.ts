@@ -13,7 +13,9 @@ import { generateRepo, SIZES } from './generate.js';
  * costs only the attempt), and parseSourceFile (what the analysis runs: documents, plain JSON with
  * positions, objects, diagnostics) with the full parser only and with the fast reader first. The
  * best of ROUNDS (default 3) rounds after a warm-up round. `gen:M` (any size) stands for the base
- * commit of the benchmark's generated repository, read from memory.
+ * commit of the benchmark's generated repository, read from memory. `STAGES=fast,parseSourceFile`
+ * runs only the stages whose names contain one of the words (on a shared machine, compare two
+ * builds back to back on the stage that matters).
  */
 function yamlFiles(dir: string, out: string[] = []): string[] {
   for (const name of readdirSync(dir)) {
@@ -64,7 +66,9 @@ function main(dirs: readonly string[]): void {
   const fastMib = fast.reduce((n, f) => n + Buffer.byteLength(f.text), 0) / 2 ** 20;
   console.log(`${files.length} files, ${mib.toFixed(1)} MiB (${dirs.join(', ')})`);
   console.log(`fast reader takes ${fast.length} files, ${fastMib.toFixed(1)} MiB; the rest falls back`);
+  const only = process.env.STAGES?.split(',');
   for (const [name, stage] of Object.entries(STAGES)) {
+    if (only && !only.some((word) => name.includes(word))) continue;
     let best = Number.POSITIVE_INFINITY;
     for (let round = 0; round < ROUNDS; round++) {
       const start = process.hrtime.bigint();

@@ -1,4 +1,4 @@
-import { Document, type LineCounter, Pair, Scalar, YAMLMap, YAMLSeq } from 'yaml';
+import { Document, type LineCounter, Scalar, type YAMLMap, type YAMLSeq } from 'yaml';
 import {
   Fallback,
   fail,
@@ -8,6 +8,7 @@ import {
   splitLines,
   UNSUPPORTED,
 } from './fast-yaml-lines.js';
+import { mapNode, pairNode, scalarNode, seqNode } from './fast-yaml-nodes.js';
 import { blockScalarValue, doubleQuotedValue, unfoldLines } from './fast-yaml-scalars.js';
 import { KUBE_YAML } from './yaml-schema.js';
 
@@ -73,9 +74,9 @@ class Reader {
   }
 
   private seq(col: number): YAMLSeq {
-    const seq = new YAMLSeq();
     let line = this.peek();
     const start = line!.content;
+    const seq = new seqNode([start, start, start]);
     while (line && this.indent(line) === col && this.isSeqEntry(line.content, line.end)) {
       let at = line.content + 1;
       while (at < line.end && this.text.charCodeAt(at) === 32) at++;
@@ -89,12 +90,11 @@ class Reader {
       line = this.peek();
       if (line && this.indent(line) > col) fail();
     }
-    seq.range = [start, start, start];
     return seq;
   }
 
   private map(first: Line, firstAt: number, col: number): YAMLMap {
-    const map = new YAMLMap();
+    const map = new mapNode([firstAt, firstAt, firstAt]);
     const seen = new Set<string>();
     let line: Line | undefined = first;
     let at = firstAt;
@@ -104,13 +104,12 @@ class Reader {
       const text = String(key.node.value);
       if (seen.has(text)) fail();
       seen.add(text);
-      map.items.push(new Pair(key.node, this.value(line, key.after, col)));
+      map.items.push(new pairNode(key.node, this.value(line, key.after, col)));
       line = this.peek();
       if (!line || this.indent(line) < col) break;
       if (this.indent(line) > col || this.isSeqEntry(line.content, line.end)) fail();
       at = line.content;
     }
-    map.range = [firstAt, firstAt, firstAt];
     return map;
   }
 
@@ -133,11 +132,7 @@ class Reader {
     }
     if (next && this.indent(next) === col && this.isSeqEntry(next.content, next.end)) return this.seq(col);
     if (comment) fail();
-    const empty = new Scalar(null);
-    empty.source = '';
-    empty.type = Scalar.PLAIN;
-    empty.range = [at, at, at];
-    return empty;
+    return new scalarNode(null, '', Scalar.PLAIN, [at, at, at]);
   }
 
   /** The key starting at `at`, with the offset after its `:`, or undefined when none starts there. */
@@ -178,11 +173,8 @@ class Reader {
   }
 
   private plainNode(source: string, at: number): Scalar {
-    const node = new Scalar(plainValue(source));
-    node.source = source;
-    node.type = Scalar.PLAIN;
-    node.range = [at, at + source.length, at + source.length];
-    return node;
+    const end = at + source.length;
+    return new scalarNode(plainValue(source), source, Scalar.PLAIN, [at, end, end]);
   }
 
   /**
@@ -227,11 +219,7 @@ class Reader {
     }
     this.index++;
     const value = unfoldLines(this.text.slice(at, end));
-    const node = new Scalar(plainValue(value));
-    node.source = value;
-    node.type = Scalar.PLAIN;
-    node.range = [at, end, end];
-    return node;
+    return new scalarNode(plainValue(value), value, Scalar.PLAIN, [at, end, end]);
   }
 
   /**
@@ -315,11 +303,7 @@ class Reader {
       explicit ? parent + explicit : parent,
     );
     this.index = e + 1;
-    const node = new Scalar(value);
-    node.source = value;
-    node.type = folded ? Scalar.BLOCK_FOLDED : Scalar.BLOCK_LITERAL;
-    node.range = [at, end, end];
-    return node;
+    return new scalarNode(value, value, folded ? Scalar.BLOCK_FOLDED : Scalar.BLOCK_LITERAL, [at, end, end]);
   }
 
   /**
@@ -330,12 +314,11 @@ class Reader {
     if (this.text[at] === '{') {
       if (this.text[at + 1] !== '}') fail();
       this.rest(line, at + 2);
-      const map = new YAMLMap();
+      const map = new mapNode([at, at + 2, at + 2]);
       map.flow = true;
-      map.range = [at, at + 2, at + 2];
       return map;
     }
-    const seq = new YAMLSeq();
+    const seq = new seqNode([at, at, at]);
     seq.flow = true;
     let i = this.skipSpaces(at + 1, line.end);
     if (this.text[i] === ']' && i === at + 1) {
@@ -408,10 +391,11 @@ class Reader {
     if (double) value = doubleQuotedValue(source);
     else if (close < line.end) value = source.slice(1, -1).replaceAll("''", "'");
     else value = unfoldLines(source.slice(1, -1)).replaceAll("''", "'");
-    const node = new Scalar(value);
-    node.source = value;
-    node.type = double ? Scalar.QUOTE_DOUBLE : Scalar.QUOTE_SINGLE;
-    node.range = [at, end, end];
+    const node = new scalarNode(value, value, double ? Scalar.QUOTE_DOUBLE : Scalar.QUOTE_SINGLE, [
+      at,
+      end,
+      end,
+    ]);
     return { node, end };
   }
 
