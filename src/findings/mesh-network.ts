@@ -7,7 +7,7 @@ import { workloadPeer } from '../model/peers.js';
 import type { Workload } from '../model/types.js';
 import { ConnSet } from '../values/conn-set.js';
 import { PortSet } from '../values/port-set.js';
-import { decided, earlier, stabilityAgainst, workloadsKey } from './carry-forward.js';
+import { earlier, stabilityAgainst } from './carry-forward.js';
 import { enforced, listSome, objectResource, policyResource, type RevisionContext } from './context.js';
 import { acceptedText, type EntryMember, entryFinding, membersText, memberText } from './entry-findings.js';
 import { knownInjected, sidecarGuessed } from './known-sidecar.js';
@@ -81,18 +81,37 @@ export function meshAllowsNetworkBlocksFindings(ctx: RevisionContext): RawFindin
   // shorter of the two lists (a `team-*` value names thousands; d's ingress may name a few). The
   // context hands out one list per named value, so its set is built once.
   const sets = new WeakMap<readonly Workload[], ReadonlySet<Workload>>();
-  const someReaching = (named: readonly Workload[], d: Workload, test: (s: Workload) => boolean): boolean => {
-    const possible = ctx.ingressNamesSources(d) ? ctx.possibleSources(d) : undefined;
-    if (!possible || possible.length >= named.length) return named.some((s) => ctx.mayReach(s, d) && test(s));
-    let set = sets.get(named);
+  const setOf = (list: readonly Workload[]): ReadonlySet<Workload> => {
+    let set = sets.get(list);
     if (!set) {
-      set = new Set(named);
-      sets.set(named, set);
+      set = new Set(list);
+      sets.set(list, set);
     }
-    const among = set;
-    // possibleSources never holds d itself.
-    return possible.some((s) => among.has(s) && test(s));
+    return set;
   };
+  const someReaching = (
+    named: readonly Workload[],
+    d: Workload,
+    test: (s: Workload) => boolean,
+  ): Workload | undefined => {
+    const possible = ctx.ingressNamesSources(d) ? ctx.possibleSources(d) : undefined;
+    if (!possible || possible.length >= named.length) return named.find((s) => ctx.mayReach(s, d) && test(s));
+    const among = setOf(named);
+    // possibleSources never holds d itself.
+    return possible.find((s) => among.has(s) && test(s));
+  };
+  // A named (or guessed) source NetworkPolicy may let reach d that gets through, if there is one.
+  const witness = (
+    named: readonly Workload[],
+    guessed: readonly Workload[],
+    d: Workload,
+    gets: (s: Workload) => boolean,
+  ): Workload | undefined =>
+    someReaching(named, d, gets) ?? guessed.find((s) => s !== d && ctx.mayReach(s, d) && gets(s));
+  // The revision that runs second asks again only what a changed workload can change (DeadRecord).
+  const before = earlier<DeadRecord>(ctx, DEAD);
+  const stability = before ? stabilityAgainst(ctx, before.ctx) : undefined;
+  const entries = new Map<string, DeadEntry>();
   // Per named value, its workloads whose sidecar is a guess (either way: a plaintext guess may be injected).
   const guesses = new Map<string, readonly Workload[]>();
   const guessedOf = (n: NamedValue): readonly Workload[] => {
@@ -123,21 +142,25 @@ export function meshAllowsNetworkBlocksFindings(ctx: RevisionContext): RawFindin
           const guessed = guessedOf(n);
           const rep = named.find((s) => s !== d && !sidecarGuessed(ctx, s));
           if (!rep) continue;
-          // The entry, its named workloads and d as the fingerprints see them: the same in head as in
-          // base, the answer is base's (only the finding's text is built again, from head's objects).
-          const ends = workloadsKey(ctx, guessed.length ? [...named, ...guessed] : named);
-          const fd = ctx.matrix.fingerprint(workloadPeer(d));
-          const key =
-            ends === undefined || fd === undefined
-              ? undefined
-              : `mesh-dead\u0000${content}\u0000${index}\u0000${n.field}\u0000${n.value}\u0000${ends}\u0000${d.id}\u0000${fd}`;
-          const dead = decided(ctx, key, () => {
-            // Alive when one of them gets through (or might: uncertain).
-            const gets = (s: Workload) => l4Uncertain(cellOf(s)) || cellOf(s).allowed.overlaps(ports);
-            const through =
-              someReaching(named, d, gets) || guessed.some((s) => s !== d && ctx.mayReach(s, d) && gets(s));
-            return !through && !l4Uncertain(cellOf(rep)) && meshLets(rep, d, ports);
-          });
+          // Alive when one of them gets through (or might: uncertain).
+          const gets = (s: Workload) => l4Uncertain(cellOf(s)) || cellOf(s).allowed.overlaps(ports);
+          const namedSet = setOf(named);
+          const guessedSet = setOf(guessed);
+          const lets = (s: Workload) =>
+            s !== d && (namedSet.has(s) || guessedSet.has(s)) && ctx.mayReach(s, d) && gets(s);
+          const entry = `${content}\u0000${index}\u0000${n.field}\u0000${n.value}\u0000${d.id}`;
+          const prev = before && stability?.stable(d) ? before.entries.get(entry) : undefined;
+          let through: Workload | undefined;
+          if (prev?.through !== undefined) {
+            // The source that got through there first, if it still does here (asked again: a hint).
+            const s = stability!.stableById(prev.through);
+            through = s && lets(s) ? s : witness(named, guessed, d, gets);
+          } else if (prev) {
+            // None got through there: nor does a stable one here (same cells); ask the others.
+            through = stability!.unstable.find(lets);
+          } else through = witness(named, guessed, d, gets);
+          const dead = !through && !l4Uncertain(cellOf(rep)) && meshLets(rep, d, ports);
+          entries.set(entry, through ? { through: through.id } : {});
           if (!dead) continue;
           const list = members.get(n) ?? [];
           members.set(n, list);
@@ -159,8 +182,30 @@ export function meshAllowsNetworkBlocksFindings(ctx: RevisionContext): RawFindin
       }
     }
   }
+  const record: DeadRecord = { ctx, entries };
+  ctx.shared.set(DEAD, record);
   return out;
 }
+
+/** What one entry of an ALLOW rule (its policy's content, rule index, field and value) is at one destination. */
+interface DeadEntry {
+  /** A named source that gets through (or might): the entry is alive. */
+  readonly through?: string;
+}
+
+/**
+ * What the first revision's meshAllowsNetworkBlocksFindings leaves for the second, per entry and
+ * destination. At a stable destination (carry-forward.ts) with the same policy content, the entry's
+ * stable sources get the cells they had there: when none got through, only the unstable ones (few in
+ * a small change) are asked; when one did, it is asked first. The rest (the destination's
+ * representative source, the members) is built from this revision's objects, as it always was.
+ */
+interface DeadRecord {
+  readonly ctx: RevisionContext;
+  readonly entries: ReadonlyMap<string, DeadEntry>;
+}
+
+const DEAD = 'mesh-allows-network-blocks\u0000record';
 
 const FIX_DEAD =
   'Fix: add a NetworkPolicy rule for the same source and ports (egress of the source and ingress of the destination), or remove the source from the AuthorizationPolicy.';

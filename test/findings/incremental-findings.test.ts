@@ -112,15 +112,14 @@ describe('findings carried from base to head equal findings computed from scratc
     expect(law(pairArb, 150)).toBeGreaterThan(20);
   });
 
-  it('two rules of one policy naming the same source on different ports are decided apart', () => {
-    // The random repositories hold one rule per policy: the rule's index in the carried key is
-    // exercised here. Rule 0 (port 80) is dead, NetworkPolicy opens only 8080; rule 1 is alive.
-    const yaml = `${NAMESPACES}
+  // The random repositories hold one rule per policy, and rarely a new source that revives a dead
+  // entry at a destination that did not change: what the carried decisions rest on is exercised here.
+  const entryRepo = (rulePorts: readonly string[], extra = '') => `${NAMESPACES}
 ---
 apiVersion: v1
 kind: Namespace
 metadata: { name: shop2, labels: { istio-injection: enabled } }
-${deployment('shop', 'api')}${deployment('shop2', 'web')}${deployment('shop2', 'batch')}
+${deployment('shop', 'api')}${deployment('shop2', 'web')}${deployment('shop2', 'batch')}${extra}
 ---
 apiVersion: v1
 kind: Service
@@ -135,6 +134,8 @@ spec:
   ingress:
     - from: [{ namespaceSelector: { matchLabels: { kubernetes.io/metadata.name: shop2 } } }]
       ports: [{ port: 8080 }]
+    - from: [{ namespaceSelector: { matchLabels: { kubernetes.io/metadata.name: shop2 } }, podSelector: { matchLabels: { app: web2 } } }]
+      ports: [{ port: 80 }]
 ---
 apiVersion: security.istio.io/v1
 kind: AuthorizationPolicy
@@ -143,28 +144,45 @@ spec:
   selector: { matchLabels: { app: api } }
   action: ALLOW
   rules:
-    - from: [{ source: { namespaces: ["shop2"] } }]
-      to: [{ operation: { ports: ["80"] } }]
-    - from: [{ source: { namespaces: ["shop2"] } }]
-      to: [{ operation: { ports: ["8080"] } }]
+${rulePorts.map((p) => `    - from: [{ source: { namespaces: ["shop2"] } }]\n      to: [{ operation: { ports: ["${p}"] } }]`).join('\n')}
 `;
-    const side = (label: string, text: string) =>
-      analyseRevision({ label, files: [{ path: 'all.yaml', text }], diagnostics: [] }, DEFAULT_CONFIG);
-    // Head moves batch: the entry's lists change, the policy and api do not.
-    const [base, head] = [
-      side('base', yaml),
-      side('head', yaml.replace('name: batch, namespace: shop2', 'name: batch, namespace: shop')),
-    ];
+  const side = (label: string, text: string) =>
+    analyseRevision({ label, files: [{ path: 'all.yaml', text }], diagnostics: [] }, DEFAULT_CONFIG);
+  const deadEntries = (baseYaml: string, headYaml: string) => {
+    const [base, head] = [side('base', baseYaml), side('head', headYaml)];
     const incremental = computeFindings(
       base,
       head,
       buildLayerMatrices(base, head, 'effective'),
       DEFAULT_CONFIG,
     );
-    const dead = incremental.findings.filter((f) => f.rule === 'mesh-allows-network-blocks');
-    expect(dead.map((f) => [f.status, f.title])).toEqual([
-      ['existing', expect.stringContaining('rules[0] namespaces=shop2')],
-    ]);
     expect(incremental.findings.map(shown).sort()).toEqual(fromScratch(base, head));
+    return incremental.findings
+      .filter((f) => f.rule === 'mesh-allows-network-blocks')
+      .map((f) => `${f.status} ${f.title.replace(/.*: /, '')}`);
+  };
+
+  it('two rules of one policy naming the same source on different ports are decided apart', () => {
+    // NetworkPolicy opens 8080 to shop2 (80 to a web2 only, which base and head lack): the rule on
+    // port 80 is dead, the one on 8080 alive, whichever comes first. Head moves batch: the entry's
+    // lists change, the policy and api do not.
+    const moved = (yaml: string) =>
+      yaml.replace('name: batch, namespace: shop2', 'name: batch, namespace: shop');
+    for (const [ports, dead] of [
+      [['80', '8080'], 'rules[0]'],
+      [['8080', '80'], 'rules[1]'],
+    ] as const) {
+      expect(deadEntries(entryRepo(ports), moved(entryRepo(ports)))).toEqual([
+        `existing AuthorizationPolicy shop/api ${dead} namespaces=shop2`,
+      ]);
+    }
+  });
+
+  it('a source added where nothing changed revives a dead entry', () => {
+    // web2 is new: the only source that gets through on 80, at a destination whose fingerprint is the same.
+    const ports = ['80'];
+    expect(deadEntries(entryRepo(ports), entryRepo(ports, deployment('shop2', 'web2')))).toEqual([
+      'fixed AuthorizationPolicy shop/api rules[0] namespaces=shop2',
+    ]);
   });
 });
