@@ -211,9 +211,17 @@ function patternSet(values: readonly string[], widen: boolean, flags: Flags): St
 
 /** D9 + I-td: a principal in `cluster.local` or any local trust domain matches every local one. */
 export function principalMatch(values: readonly string[], ctx: EvalContext): boolean {
-  const id = ctx.identity;
+  return identityMatchesPrincipals(values, ctx.identity, ctx.trustDomains);
+}
+
+/** principalMatch for an identity alone (what the source key reads: source-identity.ts). */
+export function identityMatchesPrincipals(
+  values: readonly string[],
+  id: string | undefined,
+  trustDomains: readonly string[],
+): boolean {
   if (id === undefined) return false;
-  return values.some((v) => principalPatterns(v, ctx.trustDomains).some((p) => matches(p, id)));
+  return values.some((v) => principalPatterns(v, trustDomains).some((p) => matches(p, id)));
 }
 
 const principalPatternCache = new Map<string, readonly Pattern[]>();
@@ -239,7 +247,11 @@ function expandTrustDomain(principal: string, tds: readonly string[]): string[] 
 
 // D10: the regex `.*` + `/ns/<value>/` + `.*` (with `*` read as `.*`) against the certificate's principal.
 export function namespaceMatch(values: readonly string[], ctx: EvalContext): boolean {
-  const id = ctx.identity;
+  return identityMatchesNamespaces(values, ctx.identity);
+}
+
+/** namespaceMatch for an identity alone (what the source key reads: source-identity.ts). */
+export function identityMatchesNamespaces(values: readonly string[], id: string | undefined): boolean {
   if (id === undefined) return false;
   return values.some((v) => namespaceRegExp(v).test(id));
 }

@@ -281,7 +281,7 @@ class IstioEngine implements L7Engine, CellContext {
       named = identityRead([...a.allow, ...a.deny, ...a.custom]);
       this.identityReadBy.set(dst.id, named);
     }
-    return `${this.clientKey(src)}/${identityKey(src, named)}`;
+    return `${this.clientKey(src)}/${identityKey(src, named, this.sidecar(src).identity, this.trustDomains)}`;
   }
 
   externalKey(src: ExternalPeer, dst: Workload): string {

@@ -1,5 +1,6 @@
 import { istioSelectorMatches } from '../manifests/label-match.js';
 import type { Service, Workload } from '../model/types.js';
+import { identityMatchesNamespaces, identityMatchesPrincipals } from './authz-eval.js';
 import type { PolicyModel } from './authz-model.js';
 import { rulesNaming } from './client-dr-hosts.js';
 import { type ClientSide, NO_CLIENT_SIDE } from './client-types.js';
@@ -10,19 +11,87 @@ type Named = ReadonlySet<string> | 'all';
 
 /** What a destination's applied policies read of a source's identity (L7Engine.sourceKey). */
 export interface IdentityRead {
-  readonly accounts: Named;
-  readonly namespaces: Named;
+  /** The accounts their exact principals name, and the namespaces of those and of their exact namespace values. */
+  readonly accounts: ReadonlySet<string>;
+  readonly namespaces: ReadonlySet<string>;
+  /**
+   * Their values with a `*` (but a lone `*`): a source is told apart by which of them match its
+   * identity, asked as the evaluation asks it (a `team-*` splits the team namespaces from the
+   * others, not every namespace from every other).
+   */
+  readonly principalPatterns: readonly string[];
+  readonly namespacePatterns: readonly string[];
 }
 
 export function identityRead(applied: readonly PolicyModel[]): IdentityRead {
-  const accounts = accountsNamed(applied);
-  return { accounts, namespaces: namespacesNamed(applied, accounts) };
+  const values = { principals: new Set<string>(), namespaces: new Set<string>() };
+  for (const p of applied) {
+    for (const r of p.rules) {
+      for (const src of r.from ?? []) {
+        for (const v of [...(src.principals.values ?? []), ...(src.principals.notValues ?? [])])
+          values.principals.add(v);
+        for (const v of [...(src.namespaces.values ?? []), ...(src.namespaces.notValues ?? [])])
+          values.namespaces.add(v);
+      }
+      for (const c of r.when) {
+        const field =
+          c.key === 'source.principal'
+            ? values.principals
+            : c.key === 'source.namespace'
+              ? values.namespaces
+              : null;
+        for (const v of field ? [...(c.values ?? []), ...(c.notValues ?? [])] : []) field!.add(v);
+      }
+    }
+  }
+  // A namespace value is a regex over the whole identity (D10): one holding a `/` can reach past
+  // the namespace, so it is asked like a pattern.
+  const isPattern = (v: string, field: 'principals' | 'namespaces') =>
+    v !== '*' && (v.includes('*') || (field === 'namespaces' && v.includes('/')));
+  const patterns = (field: 'principals' | 'namespaces') =>
+    [...values[field]].filter((v) => isPattern(v, field)).sort();
+  const exact = (field: 'principals' | 'namespaces') =>
+    [...values[field]].filter((v) => v !== '*' && !isPattern(v, field));
+  const accounts = accountsOf(exact('principals'));
+  const namespaces = new Set([...accounts].map((a) => a.slice(0, a.indexOf('/'))));
+  for (const v of exact('namespaces')) namespaces.add(v);
+  return {
+    accounts,
+    namespaces,
+    principalPatterns: patterns('principals'),
+    namespacePatterns: patterns('namespaces'),
+  };
 }
 
-/** The source's namespace and account as `read` tells them apart (`*`: alike to every other). */
-export function identityKey(src: Workload, read: IdentityRead): string {
-  const ns = read.namespaces === 'all' || read.namespaces.has(src.namespace) ? src.namespace : '*';
-  return `${ns}/${accountAsNamed(src.namespace, src.serviceAccountName || 'default', read.accounts)}`;
+/** `<ns>/<sa>` of the exact principals `<td>/ns/<ns>/sa/<sa>` (only those can equal an identity). */
+function accountsOf(principals: readonly string[]): Set<string> {
+  const out = new Set<string>();
+  for (const v of principals) {
+    const parts = v.split('/');
+    if (parts.length === 5 && parts[1] === 'ns' && parts[3] === 'sa') out.add(`${parts[2]}/${parts[4]}`);
+  }
+  return out;
+}
+
+/**
+ * The source's namespace and account as `read` tells them apart (`*`: alike to every other), and
+ * which pattern values match its identity (`identity`: SidecarInfo.identity, what its certificate
+ * says; the evaluation matches no value without mTLS, which the client key tells apart).
+ */
+export function identityKey(
+  src: Workload,
+  read: IdentityRead,
+  identity: string,
+  trustDomains: readonly string[],
+): string {
+  const ns = read.namespaces.has(src.namespace) ? src.namespace : '*';
+  const account = src.serviceAccountName || 'default';
+  const named = read.accounts.has(`${src.namespace}/${account}`) ? account : '*';
+  const bits = (values: readonly string[], test: (v: string) => boolean) =>
+    values.map((v) => (test(v) ? '1' : '0')).join('');
+  const p = bits(read.principalPatterns, (v) => identityMatchesPrincipals([v], identity, trustDomains));
+  const n = bits(read.namespacePatterns, (v) => identityMatchesNamespaces([v], identity));
+  return p || n ? `${ns}/${named}/${p}/${n}` : `${ns}/${named}`;
 }
 
 /**
@@ -126,33 +195,4 @@ export function accountsNamed(policies: Iterable<PolicyModel>): Named {
 /** `account` when `named` names it (see accountsNamed), else `*`: accounts no principal names are alike. */
 export function accountAsNamed(namespace: string, account: string, named: Named): string {
   return named === 'all' || named.has(`${namespace}/${account}`) ? account : '*';
-}
-
-/**
- * The namespaces `policies` can tell a source's identity apart by (D10 `namespaces`,
- * `when source.namespace`, and the namespace of every account a principal names); `all` when a
- * pattern could name any. A plain `*` matches every identity alike.
- */
-export function namespacesNamed(policies: readonly PolicyModel[], accounts: Named): Named {
-  if (accounts === 'all') return 'all';
-  const out = new Set([...accounts].map((a) => a.slice(0, a.indexOf('/'))));
-  const add = (values: readonly string[] | undefined): boolean => {
-    for (const v of values ?? []) {
-      if (v === '*') continue;
-      if (v.includes('*')) return false;
-      out.add(v);
-    }
-    return true;
-  };
-  for (const p of policies) {
-    for (const r of p.rules) {
-      for (const src of r.from ?? []) {
-        if (!add(src.namespaces.values) || !add(src.namespaces.notValues)) return 'all';
-      }
-      for (const c of r.when) {
-        if (c.key === 'source.namespace' && (!add(c.values) || !add(c.notValues))) return 'all';
-      }
-    }
-  }
-  return out;
 }

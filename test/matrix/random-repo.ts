@@ -33,7 +33,8 @@ const authz = fc.record({
   target: fc.option(app, { nil: undefined }),
   action: fc.constantFrom('ALLOW', 'DENY'),
   principal: fc.option(fc.constantFrom('s1', 's2', 's*'), { nil: undefined }),
-  fromNs: fc.option(ns, { nil: undefined }),
+  // Patterns too: a source key must tell apart the namespaces a pattern matches, and only those.
+  fromNs: fc.option(fc.oneof(ns, fc.constantFrom('x*', '*', '*y')), { nil: undefined }),
   path: fc.option(fc.constantFrom('/api/*', '/admin'), { nil: undefined }),
   method: fc.option(fc.constantFrom('GET', 'POST'), { nil: undefined }),
   port: fc.option(fc.constantFrom(80, 8080, 9102), { nil: undefined }),
