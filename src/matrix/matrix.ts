@@ -167,7 +167,10 @@ export function buildMatrix<C extends L7CellLike>(
   // lets through: many classes (split by NetworkPolicy labels) share one, so it is computed once per
   // (source L7 class, destination L7 class, L4-allowed connections), not once per class pair.
   const l7Classes = l7 ? classifyWorkloads(model.workloads, [(w) => l7.signature(w)]) : undefined;
-  const l7Cache = new Map<string, C>();
+  // By destination L7 class, then source key, then L4-allowed connections: no key text is built
+  // per pair (a cluster-wide change asks this for a million class pairs).
+  const l7Cache = new Map<number, Map<string, Map<string, C>>>();
+  let l7Cells = 0;
   let l4OnlyCells = 0;
   // The source is keyed as the destination's policies distinguish it: a service account only
   // another destination's policy names does not split this destination's cells.
@@ -180,11 +183,23 @@ export function buildMatrix<C extends L7CellLike>(
         : l7!.sourceKey
           ? `s${l7!.sourceKey(src.workload, dst)}`
           : `w${l7Classes!.classOf.get(src.id)}`;
-    const key = `${srcKey}>${l7Classes!.classOf.get(dst.id)}:${allowed.toString()}`;
-    let cell = l7Cache.get(key);
+    const dstClass = l7Classes!.classOf.get(dst.id)!;
+    let bySource = l7Cache.get(dstClass);
+    if (!bySource) {
+      bySource = new Map();
+      l7Cache.set(dstClass, bySource);
+    }
+    let byAllowed = bySource.get(srcKey);
+    if (!byAllowed) {
+      byAllowed = new Map();
+      bySource.set(srcKey, byAllowed);
+    }
+    const connections = allowed.toString();
+    let cell = byAllowed.get(connections);
     if (!cell) {
       cell = l7!.evaluate(src, dst, allowed);
-      l7Cache.set(key, cell);
+      byAllowed.set(connections, cell);
+      l7Cells++;
     }
     return cell;
   };
@@ -230,7 +245,7 @@ export function buildMatrix<C extends L7CellLike>(
     },
     // Every verdict's L4 part is in l4Cache too.
     l4Verdict: (src, dst) => l4Of(src, dst, keyOf(src, dst)),
-    computedCells: () => l4OnlyCells + l7Cache.size,
+    computedCells: () => l4OnlyCells + l7Cells,
     fingerprint(peer) {
       // External peers: the verdicts depend only on the range and on the other end.
       if (peer.kind === 'external') return peer.id;

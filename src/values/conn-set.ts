@@ -73,10 +73,16 @@ export class ConnSet {
    * alphabetical order with their ranges, e.g. `SCTP 1-9002,TCP 80,UDP 53`.
    */
   toString(): string {
-    if (this.isAll()) return 'All Connections';
-    if (this.isEmpty()) return 'No Connections';
-    return PROTOCOLS.filter((p) => !this.byProtocol[p].isEmpty())
-      .map((p) => `${p} ${this.byProtocol[p].toString()}`)
-      .join(',');
+    // Immutable, and the text is a cache key of the matrix for every pair it serves: built once.
+    this.text ??= this.isAll()
+      ? 'All Connections'
+      : this.isEmpty()
+        ? 'No Connections'
+        : PROTOCOLS.filter((p) => !this.byProtocol[p].isEmpty())
+            .map((p) => `${p} ${this.byProtocol[p].toString()}`)
+            .join(',');
+    return this.text;
   }
+
+  private text: string | undefined;
 }
