@@ -59,9 +59,19 @@ export function isPlainString(source: string): boolean {
   return source.length > 0 && !MAY_RESOLVE.has(source[0]!);
 }
 
+/** Decimal integers the int tag takes whole (no sign, no leading zero, well inside int64). */
+const SMALL_DECIMAL = /^(?:0|[1-9][0-9]{0,14})$/;
+
+/** The value of a small decimal integer (ports, replicas) without the tags, or undefined. */
+export function smallDecimal(source: string): number | undefined {
+  return SMALL_DECIMAL.test(source) ? Number(source) : undefined;
+}
+
 /** The value go-yaml's rules give a plain scalar (yaml-schema.ts's tags, as the composer picks them). */
 export function plainValue(source: string): unknown {
   if (isPlainString(source)) return source;
+  const decimal = smallDecimal(source);
+  if (decimal !== undefined) return decimal;
   const tag = PLAIN_TAGS.find((t) => t.test?.test(source));
   if (!tag) return source;
   let failed = false;

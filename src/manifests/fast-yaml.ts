@@ -29,6 +29,7 @@ const NOT_PLAIN_START = new Set([...'[]{}&*!|>%@`?:,#\'"']);
 /** Where a plain item of a flow sequence ends, or (`:`, `#`, quotes, brackets) falls back. */
 const FLOW_STOP = new Set([...',[]{}:#\'" ']);
 const MAX_KEY = 1000;
+const SMALL_MAP = 16;
 
 class Reader {
   constructor(
@@ -95,15 +96,23 @@ class Reader {
 
   private map(first: Line, firstAt: number, col: number): YAMLMap {
     const map = new mapNode([firstAt, firstAt, firstAt]);
-    const seen = new Set<string>();
+    const texts: string[] = [];
+    // Most maps have a few keys: a scan of them is cheaper than a Set, made only for big maps.
+    let seen: Set<string> | undefined;
     let line: Line | undefined = first;
     let at = firstAt;
     while (line) {
       const key = this.keyAt(line, at);
       if (!key) fail();
       const text = String(key.node.value);
-      if (seen.has(text)) fail();
-      seen.add(text);
+      if (seen) {
+        if (seen.has(text)) fail();
+        seen.add(text);
+      } else {
+        if (texts.includes(text)) fail();
+        texts.push(text);
+        if (texts.length === SMALL_MAP) seen = new Set(texts);
+      }
       map.items.push(new pairNode(key.node, this.value(line, key.after, col)));
       line = this.peek();
       if (!line || this.indent(line) < col) break;

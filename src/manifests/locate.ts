@@ -45,6 +45,8 @@ function mergeSources(doc: Document, value: unknown): YAMLMap[] {
  * applied later wins, so the last pair of a key is the one a path goes through.
  */
 function appliedPairs(doc: Document, map: YAMLMap, seen = new Set<YAMLMap>()): Pair[] {
+  // Without a merge key (most maps) the pairs are the map's own: no copy.
+  if (!(map.items as Pair[]).some((pair) => isMergeKey(pair.key))) return map.items as Pair[];
   if (seen.has(map)) return [];
   seen.add(map);
   const out: Pair[] = [];
@@ -108,6 +110,8 @@ function positionsOf(
   seen: Map<unknown, Positions | undefined>,
 ): Positions | undefined {
   const current = deref(doc, node);
+  // Only collections are recorded (a scalar has no positions): no look-up for the many scalars.
+  if (isScalar(current)) return undefined;
   if (seen.has(current)) return seen.get(current);
   if (isMap(current)) {
     const keys: (string | undefined)[] = [];
