@@ -10,6 +10,7 @@ import {
   type YAMLMap,
 } from 'yaml';
 import type { SourceLocation } from '../core/location.js';
+import { isAliasFree } from './fast-yaml.js';
 import type { ObjectPath } from './types.js';
 import { isMergeKey } from './yaml-schema.js';
 
@@ -107,18 +108,19 @@ export interface Positions {
 function positionsOf(
   doc: Document,
   node: unknown,
-  seen: Map<unknown, Positions | undefined>,
+  /** Records by node, for aliases; undefined when the document has none (no node is reached twice). */
+  seen: Map<unknown, Positions | undefined> | undefined,
 ): Positions | undefined {
   const current = deref(doc, node);
   // Only collections are recorded (a scalar has no positions): no look-up for the many scalars.
   if (isScalar(current)) return undefined;
-  if (seen.has(current)) return seen.get(current);
+  if (seen?.has(current)) return seen.get(current);
   if (isMap(current)) {
     const keys: (string | undefined)[] = [];
     const offsets: number[] = [];
     const children: (Positions | undefined)[] = [];
     const out: Positions = { keys, offsets, children };
-    seen.set(current, out);
+    seen?.set(current, out);
     for (const pair of appliedPairs(doc, current)) {
       const key = pair.key as Node | null;
       keys.push(isScalar(key) ? String(key.value) : undefined);
@@ -131,7 +133,7 @@ function positionsOf(
     const offsets: number[] = [];
     const children: (Positions | undefined)[] = [];
     const out: Positions = { offsets, children };
-    seen.set(current, out);
+    seen?.set(current, out);
     for (const item of current.items) {
       offsets.push((item as Node | null)?.range?.[0] ?? (deref(doc, item) as Node | null)?.range?.[0] ?? -1);
       children.push(positionsOf(doc, item, seen));
@@ -181,7 +183,7 @@ const locatorData = new WeakMap<object, LocatorData>();
 /** Builds `K8sObject.locate`: records the object's positions now and keeps nothing of the document. */
 export function locator(pos: FilePosition, doc: Document, root: Node): (path: ObjectPath) => SourceLocation {
   const start = root.range?.[0] ?? 0;
-  const positions = positionsOf(doc, root, new Map());
+  const positions = positionsOf(doc, root, isAliasFree(doc) ? undefined : new Map());
   const locate = (path: ObjectPath) => locationAt(pos, offsetIn(start, positions, path));
   locatorData.set(locate, {
     revision: pos.revision,
