@@ -198,7 +198,8 @@ interface Strict {
 }
 
 function strictSegments(ctx: RevisionContext, c: Workload, d: Workload): Strict | undefined {
-  const v = ctx.matrix.verdict(workloadPeer(c), workloadPeer(d));
+  // Asked once per pair (tens of thousands at scale): not kept in the matrix (its L7 cell is shared anyway).
+  const v = ctx.matrix.peek(workloadPeer(c), workloadPeer(d));
   const strict = (v.l7?.segments ?? []).filter((s) =>
     s.outcomes.some((o) => o.reasons.some((r) => r.code === 'mtls-strict-plaintext')),
   );
