@@ -83,6 +83,11 @@ export class StageTimer implements StageObserver {
       forceGc();
       total.retainedMiB = process.memoryUsage().heapUsed / 2 ** 20;
     }
+    // BENCH_PROGRESS=1: each stage's end on stderr as it happens (a run that dies says how far it got).
+    if (process.env.BENCH_PROGRESS)
+      console.error(
+        `${name} ended: ${total.ms.toFixed(0)} ms, peak RSS ${total.maxRssMiB.toFixed(0)} MiB${total.retainedMiB === undefined ? '' : `, ${total.retainedMiB.toFixed(0)} MiB reachable`}`,
+      );
     // BENCH_SNAPSHOT=findings: what is alive when that stage ends, for Chrome DevTools' Memory tab.
     if (process.env.BENCH_SNAPSHOT === name) console.error(`heap snapshot: ${writeHeapSnapshot()}`);
   }
