@@ -146,8 +146,14 @@ export function meshAllowsNetworkBlocksFindings(ctx: RevisionContext): RawFindin
           const gets = (s: Workload) => l4Uncertain(cellOf(s)) || cellOf(s).allowed.overlaps(ports);
           const namedSet = setOf(named);
           const guessedSet = setOf(guessed);
-          const lets = (s: Workload) =>
-            s !== d && (namedSet.has(s) || guessedSet.has(s)) && ctx.mayReach(s, d) && gets(s);
+          // What the walk asks of one source: NetworkPolicy may let it reach d, and it gets through.
+          // A certain cell that opens a port has a candidate source (candidates are a superset), so
+          // mayReach (which builds the source's egress candidates) is asked only of uncertain ones.
+          const lets = (s: Workload) => {
+            if (s === d || !(namedSet.has(s) || guessedSet.has(s))) return false;
+            const cell = cellOf(s);
+            return l4Uncertain(cell) ? ctx.mayReach(s, d) : cell.allowed.overlaps(ports);
+          };
           const entry = `${content}\u0000${index}\u0000${n.field}\u0000${n.value}\u0000${d.id}`;
           const prev = before && stability?.stable(d) ? before.entries.get(entry) : undefined;
           let through: Workload | undefined;

@@ -162,9 +162,10 @@ function strictPlaintextFindings(ctx: RevisionContext): RawFinding[] {
     let named: readonly Workload[];
     if (before && stability?.stable(d) && before.walked.has(d.id)) {
       const asked: Workload[] = [];
+      // A pair the first revision found, with both ends stable, is reached here too (same cells).
       for (const id of before.found.get(d.id) ?? []) {
         const c = stability.stableById(id);
-        if (c && reaches(c)) asked.push(c);
+        if (c) asked.push(c);
       }
       for (const c of unstable) if (reaches(c)) asked.push(c);
       named = asked;
