@@ -88,79 +88,116 @@ export function offsetOf(doc: Document, root: Node, path: ObjectPath): number {
 }
 
 /**
- * Where the entries of one YAML collection start: what `locate` needs of a document, without its
- * YAML nodes (a parsed Document weighs several times its JSON, and objects live for the whole run).
+ * Where the entries of a document's collections start: what `locate` needs of a document, without
+ * its YAML nodes (a parsed Document weighs several times its JSON, and objects live for the whole
+ * run). Packed flat, since every object of the repository keeps one: a tree of small arrays weighed
+ * about six times the object's JSON, which made positions most of what a big repository keeps in
+ * memory after parsing (the XL benchmark ran out of heap on them).
+ *
+ * `data` holds the collections depth first, the document's root first: `kind` (0 map, 1 sequence),
+ * `n`, then `n` entries of three ints: the key's index in `keys` (-1: a sequence item, or a key that
+ * is no scalar and so never matches a path segment), the offset of the key (map) or item
+ * (sequence), -1 when it has no range, and where its value's collection starts in `data` (-1: a
+ * scalar). An alias points at its anchor's collection.
  */
 export interface Positions {
-  /** Map: each entry's key as text (a non-scalar key never matches a path segment). */
-  readonly keys?: readonly (string | undefined)[];
-  /** Map: offset of each entry's key; sequence: offset of each item. */
-  readonly offsets: readonly number[];
-  /** Positions of each entry's value when it is a collection. */
-  readonly children: readonly (Positions | undefined)[];
+  /** Key texts; shared by every object a thread reads (see KEYS). */
+  readonly keys: readonly string[];
+  readonly data: Int32Array;
+}
+
+/** One table of key texts per thread: the same few keys (metadata, labels, spec...) recur everywhere. */
+const KEYS: string[] = [];
+const KEY_INDEX = new Map<string, number>();
+
+function keyIndex(text: string): number {
+  let index = KEY_INDEX.get(text);
+  if (index === undefined) {
+    index = KEYS.length;
+    KEYS.push(text);
+    KEY_INDEX.set(text, index);
+  }
+  return index;
 }
 
 /**
  * Records the offsets `offsetOf` would find, once. An alias shares its anchor's record, so a path
  * through an alias lands on the anchored content, and a document full of aliases costs no more than
- * its anchors.
+ * its anchors. `undefined` when the root is no collection.
  */
-function positionsOf(
-  doc: Document,
-  node: unknown,
-  /** Records by node, for aliases; undefined when the document has none (no node is reached twice). */
-  seen: Map<unknown, Positions | undefined> | undefined,
-): Positions | undefined {
-  const current = deref(doc, node);
-  // Only collections are recorded (a scalar has no positions): no look-up for the many scalars.
-  if (isScalar(current)) return undefined;
-  if (seen?.has(current)) return seen.get(current);
-  if (isMap(current)) {
-    const keys: (string | undefined)[] = [];
-    const offsets: number[] = [];
-    const children: (Positions | undefined)[] = [];
-    const out: Positions = { keys, offsets, children };
-    seen?.set(current, out);
-    for (const pair of appliedPairs(doc, current)) {
-      const key = pair.key as Node | null;
-      keys.push(isScalar(key) ? String(key.value) : undefined);
-      offsets.push(key?.range?.[0] ?? -1);
-      children.push(positionsOf(doc, pair.value, seen));
+function positionsOf(doc: Document, root: unknown, aliasFree: boolean): Positions | undefined {
+  const data: number[] = [];
+  // Records by node, for aliases; none when the document has none (no node is reached twice).
+  const seen = aliasFree ? undefined : new Map<unknown, number>();
+  const visit = (node: unknown): number => {
+    const current = deref(doc, node);
+    // Only collections are recorded (a scalar has no positions): no look-up for the many scalars.
+    if (isScalar(current)) return -1;
+    const known = seen?.get(current);
+    if (known !== undefined) return known;
+    if (isMap(current)) {
+      const pairs = appliedPairs(doc, current);
+      const at = collection(0, pairs.length);
+      pairs.forEach((pair, i) => {
+        const key = pair.key as Node | null;
+        data[at + 2 + 3 * i] = isScalar(key) ? keyIndex(String(key.value)) : -1;
+        data[at + 3 + 3 * i] = key?.range?.[0] ?? -1;
+        data[at + 4 + 3 * i] = visit(pair.value);
+      });
+      return at;
     }
-    return out;
-  }
-  if (isSeq(current)) {
-    const offsets: number[] = [];
-    const children: (Positions | undefined)[] = [];
-    const out: Positions = { offsets, children };
-    seen?.set(current, out);
-    for (const item of current.items) {
-      offsets.push((item as Node | null)?.range?.[0] ?? (deref(doc, item) as Node | null)?.range?.[0] ?? -1);
-      children.push(positionsOf(doc, item, seen));
+    if (isSeq(current)) {
+      const items = current.items;
+      const at = collection(1, items.length);
+      items.forEach((item, i) => {
+        data[at + 3 + 3 * i] =
+          (item as Node | null)?.range?.[0] ?? (deref(doc, item) as Node | null)?.range?.[0] ?? -1;
+        data[at + 4 + 3 * i] = visit(item);
+      });
+      return at;
     }
-    return out;
-  }
-  return undefined;
+    return -1;
+    /** Reserves a collection of `n` entries (keys -1) and registers it before its children (aliases). */
+    function collection(kind: 0 | 1, n: number): number {
+      const at = data.length;
+      data.push(kind, n);
+      for (let i = 0; i < n; i++) data.push(-1, -1, -1);
+      seen?.set(current, at);
+      return at;
+    }
+  };
+  return visit(root) < 0 ? undefined : { keys: KEYS, data: Int32Array.from(data) };
 }
 
 /** `offsetOf` over recorded positions (-1: an entry without a range keeps its parent's offset). */
-function offsetIn(start: number, root: Positions | undefined, path: ObjectPath): number {
+function offsetIn(start: number, positions: Positions | undefined, path: ObjectPath): number {
   let offset = start;
-  let node = root;
+  if (!positions) return offset;
+  const { keys, data } = positions;
+  let node = 0;
   for (const segment of path) {
-    if (!node) return offset;
-    let index: number;
-    if (node.keys) {
-      index = node.keys.lastIndexOf(String(segment));
-    } else if (typeof segment === 'number' && segment < node.offsets.length) {
+    if (node < 0) return offset;
+    const n = data[node + 1]!;
+    let index = -1;
+    if (data[node] === 0) {
+      // The last pair of a key is the one kubectl applies.
+      const text = String(segment);
+      for (let i = n - 1; i >= 0; i--) {
+        const k = data[node + 2 + 3 * i]!;
+        if (k >= 0 && keys[k] === text) {
+          index = i;
+          break;
+        }
+      }
+    } else if (typeof segment === 'number' && segment < n) {
       index = segment;
     } else {
       return offset;
     }
     if (index < 0) return offset;
-    const at = node.offsets[index]!;
+    const at = data[node + 3 + 3 * index]!;
     if (at >= 0) offset = at;
-    node = node.children[index];
+    node = data[node + 4 + 3 * index]!;
   }
   return offset;
 }
@@ -183,7 +220,7 @@ const locatorData = new WeakMap<object, LocatorData>();
 /** Builds `K8sObject.locate`: records the object's positions now and keeps nothing of the document. */
 export function locator(pos: FilePosition, doc: Document, root: Node): (path: ObjectPath) => SourceLocation {
   const start = root.range?.[0] ?? 0;
-  const positions = positionsOf(doc, root, isAliasFree(doc) ? undefined : new Map());
+  const positions = positionsOf(doc, root, isAliasFree(doc));
   const locate = (path: ObjectPath) => locationAt(pos, offsetIn(start, positions, path));
   locatorData.set(locate, {
     revision: pos.revision,

@@ -3,10 +3,12 @@ import { describe, expect, it } from 'vitest';
 import { type Document, LineCounter, type Node, parseDocument, stringify } from 'yaml';
 import { type FilePosition, locationAt, locator, offsetOf } from '../../src/manifests/locate.js';
 import type { ObjectPath } from '../../src/manifests/types.js';
+import { KUBE_YAML } from '../../src/manifests/yaml-schema.js';
 
-function parsed(text: string): { doc: Document; pos: FilePosition } {
+function parsed(...args: [string] | [typeof KUBE_YAML, string]): { doc: Document; pos: FilePosition } {
+  const [options, text] = args.length === 1 ? [{}, args[0]] : args;
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter }) as Document;
+  const doc = parseDocument(text, { ...options, lineCounter }) as Document;
   return { doc, pos: { revision: 'r', file: 'f.yaml', lineCounter } };
 }
 
@@ -46,6 +48,24 @@ describe('locate without the YAML document', () => {
     expect(locate(['copy', 'ports', 1]).line).toBe(4);
     expect(locate(['list', 0, 'ports', 0]).line).toBe(3);
     expect(locate(['copy', 'nothing']).line).toBe(5);
+  });
+
+  it('goes through the pair kubectl applies: the last of a key, merged pairs in place of <<', () => {
+    const { doc, pos } = parsed(
+      KUBE_YAML,
+      ['base: &b', '  a: 1', '  c: 2', 'obj:', '  <<: *b', '  a: 3', 'tail:', '  <<: [*b]', ''].join('\n'),
+    );
+    const locate = locator(pos, doc, doc.contents as Node);
+    for (const path of [
+      ['obj', 'a'],
+      ['obj', 'c'],
+      ['tail', 'a'],
+      ['obj', 'x'],
+    ] as ObjectPath[])
+      expect(locate(path)).toEqual(locationAt(pos, offsetOf(doc, doc.contents as Node, path)));
+    expect([locate(['obj', 'a']).line, locate(['obj', 'c']).line, locate(['tail', 'c']).line]).toEqual([
+      6, 3, 3,
+    ]);
   });
 
   it('records a heavily aliased document once per anchor', () => {
