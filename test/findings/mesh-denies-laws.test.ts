@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { buildLayerMatrices } from '../../src/analysis/layers.js';
 import { DEFAULT_CONFIG } from '../../src/config/types.js';
 import { enforced, type RevisionContext, revisionContext } from '../../src/findings/context.js';
-import { meshDeniedPairs } from '../../src/findings/mesh-network.js';
+import { meshDeniedPairs } from '../../src/findings/mesh-denies.js';
 import { policyApplies } from '../../src/l7/authz-model.js';
 import { workloadPeer } from '../../src/model/peers.js';
 import { analyse } from '../matrix/random-repo.js';

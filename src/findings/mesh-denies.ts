@@ -1,0 +1,209 @@
+import { type RuleRef, ruleLabel } from '../core/refs.js';
+import { l4Uncertain, l7Rules } from '../explain/policies.js';
+import { workloadPeer } from '../model/peers.js';
+import type { Workload } from '../model/types.js';
+import type { ConnSet } from '../values/conn-set.js';
+import { earlier, stabilityAgainst } from './carry-forward.js';
+import { enforced, listSome, policyResource, type RevisionContext } from './context.js';
+import { acceptedText, type EntryMember, entryFinding, membersText, memberText } from './entry-findings.js';
+import { knownInjected } from './known-sidecar.js';
+import type { RawFinding } from './types.js';
+
+/*
+ * network-allows-mesh-denies: NetworkPolicy opens a pair that Istio denies everything on. Its
+ * sibling mesh-allows-network-blocks (the other way round) is in mesh-network.ts.
+ */
+
+/** Workloads known to be injected (rule C2) that an enforced ALLOW or DENY policy applies to: only there can Istio deny everything. */
+function guardedDestinations(ctx: RevisionContext): Workload[] {
+  const out = new Set<Workload>();
+  for (const { model } of ctx.authz) {
+    if (!enforced(model) || (model.action !== 'ALLOW' && model.action !== 'DENY')) continue;
+    for (const d of ctx.authzTargets(model)) if (knownInjected(ctx, d)) out.add(d);
+  }
+  return [...out].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
+/**
+ * network-allows-mesh-denies: a rule of the destination's ingress NetworkPolicy explicitly opens
+ * S -> D, but Istio denies every request on it (allow-nothing, no matching ALLOW rule, a DENY): the
+ * destination's two policies disagree on who may come in. Sources with a sidecar only (plaintext
+ * clients are identity-from-workload-without-sidecar); only destinations with an ALLOW or DENY policy
+ * and only the sources their ingress rules name are evaluated.
+ */
+export function networkAllowsMeshDeniesFindings(ctx: RevisionContext): RawFinding[] {
+  // One finding per set of NetworkPolicy rules that open the pairs, the pairs counted.
+  const byGrants = new Map<string, DeniedMember[]>();
+  for (const member of meshDeniedPairs(ctx)) {
+    const list = byGrants.get(member.grantsKey) ?? [];
+    byGrants.set(member.grantsKey, list);
+    list.push(member);
+  }
+  return [...byGrants.values()].flatMap((members) => {
+    const f = deniedEntryFinding(ctx, members);
+    return f ? [f] : [];
+  });
+}
+
+/** What the first revision's walk of meshDeniedPairs leaves for the second. */
+interface DeniedRecord {
+  readonly ctx: RevisionContext;
+  /** The destinations it walked (guarded, ingress naming its sources). */
+  readonly walked: ReadonlySet<string>;
+  /** Per destination, the sources of its pairs with a finding (few: most pairs get through). */
+  readonly found: ReadonlyMap<string, readonly string[]>;
+}
+
+const DENIED = 'network-allows-mesh-denies\u0000record';
+
+/**
+ * The pairs network-allows-mesh-denies is about, before they are grouped by the rules that open them:
+ * for each guarded destination (by id), its possible sources with a known sidecar (in
+ * `possibleSources` order) whose pair Istio denies everything on.
+ *
+ * The revision that runs second takes the first one's decisions where both ends are stable (same id,
+ * same matrix fingerprint: the same verdict, candidates and sidecars, so the same decision). For a
+ * stable destination that revision walked, it asks only the first revision's finding pairs whose
+ * source is stable, and the unstable workloads (few in a small change) NetworkPolicy may let reach it:
+ * a stable source the first revision did not find, or did not walk (NetworkPolicy closed the pair,
+ * or it had no known sidecar), has no finding here either. Only the decision is carried: members are
+ * built from this revision's objects.
+ */
+export function meshDeniedPairs(ctx: RevisionContext): DeniedMember[] {
+  const meshLets = meshLetsThrough(ctx);
+  const before = earlier<DeniedRecord>(ctx, DENIED);
+  const stability = before ? stabilityAgainst(ctx, before.ctx) : undefined;
+  const unstable = stability?.unstable.filter((s) => knownInjected(ctx, s)) ?? [];
+  const walked = new Set<string>();
+  const found = new Map<string, string[]>();
+  const out: DeniedMember[] = [];
+  for (const d of guardedDestinations(ctx)) {
+    if (!ctx.ingressNamesSources(d)) continue;
+    walked.add(d.id);
+    let sources: readonly Workload[];
+    if (before && stability?.stable(d) && before.walked.has(d.id)) {
+      const asked: Workload[] = [];
+      for (const id of before.found.get(d.id) ?? []) {
+        const s = stability.stableById(id);
+        if (s && ctx.mayReach(s, d)) asked.push(s);
+      }
+      for (const s of unstable) if (ctx.mayReach(s, d)) asked.push(s);
+      if (asked.length > 1) {
+        // In the order the walk would meet them: the first pair of a finding is its example.
+        const order = new Map(ctx.possibleSources(d).map((s, i) => [s, i]));
+        asked.sort((a, b) => order.get(a)! - order.get(b)!);
+      }
+      sources = asked;
+    } else {
+      // A guessed sidecar (rule C2) is no premise for "Istio denies every request".
+      sources = ctx.possibleSources(d).filter((s) => knownInjected(ctx, s));
+    }
+    for (const s of sources) {
+      const member = meshDeniesAll(ctx, s, d, meshLets);
+      if (!member) continue;
+      out.push(member);
+      const list = found.get(d.id) ?? [];
+      found.set(d.id, list);
+      list.push(s.id);
+    }
+  }
+  const record: DeniedRecord = { ctx, walked, found };
+  ctx.shared.set(DENIED, record);
+  return out;
+}
+
+export interface DeniedMember extends EntryMember {
+  readonly grants: readonly { readonly rule: RuleRef }[];
+  /** Every rule that opens the pair: pairs opened by the same rules make one finding. */
+  readonly grantsKey: string;
+  readonly grantsText: string;
+  /** What NetworkPolicy allows on the pair, and Istio's reasons for denying all of it. */
+  readonly allowed: string;
+  readonly why: string;
+}
+
+function deniedEntryFinding(ctx: RevisionContext, members: readonly DeniedMember[]): RawFinding | undefined {
+  const { grants, grantsText, grantsKey } = members[0]!;
+  const entry = {
+    rule: 'network-allows-mesh-denies' as const,
+    subject: grantsKey,
+    locations: grants.map((g) => g.rule.location),
+    resources: grants.map((g) => policyResource(g.rule.policy)),
+  };
+  const fix =
+    'The NetworkPolicy rule is wider than what the mesh allows. Fix: narrow the NetworkPolicy rule, or allow the source in an AuthorizationPolicy if it should get through.';
+  return entryFinding(ctx, entry, members, (kept, accepted) => {
+    const first = kept[0]!;
+    const opens = `open${grants.length === 1 ? 's' : ''}`;
+    const more = acceptedText(accepted);
+    if (kept.length === 1)
+      return `${grantsText} ${opens} ${memberText(first)} on ${first.allowed}, but Istio denies every request on it${first.why}.${more} ${fix}`;
+    return (
+      `${grantsText} ${opens} ${membersText(kept, ['pair', 'pairs'])}, but Istio denies every request on each of them ` +
+      `(${memberText(first)} on ${first.allowed}${first.why}).${more} ${fix}`
+    );
+  });
+}
+
+/**
+ * Whether Istio lets some request from s to d through on `conns`, answered without building the
+ * cell (most pairs NetworkPolicy opens do get through: only the few that do not need the cell's
+ * explanation). Istio's answer depends on the destination's L7 signature, the source as the
+ * destination's policies read it (L7Engine.sourceKey) and the connections only: asked once per
+ * distinct key of this revision, not once per pair.
+ */
+function meshLetsThrough(ctx: RevisionContext) {
+  const l7 = ctx.rev.l7;
+  const byDestination = new Map<string, Map<string, boolean>>();
+  return (s: Workload, d: Workload, conns: ConnSet): boolean => {
+    const signature = l7.signature(d);
+    let memo = byDestination.get(signature);
+    if (!memo) {
+      memo = new Map();
+      byDestination.set(signature, memo);
+    }
+    const key = `${l7.sourceKey(s, d)}\u0000${conns.toString()}`;
+    let v = memo.get(key);
+    if (v === undefined) {
+      v = l7.letsSomeThrough(workloadPeer(s), d, conns);
+      memo.set(key, v);
+    }
+    return v;
+  };
+}
+
+function meshDeniesAll(
+  ctx: RevisionContext,
+  s: Workload,
+  d: Workload,
+  meshLets: (s: Workload, d: Workload, conns: ConnSet) => boolean,
+): DeniedMember | undefined {
+  // L4 first: Istio is asked only for pairs a rule of the destination's ingress opens.
+  const l4 = ctx.matrix.l4Verdict(workloadPeer(s), workloadPeer(d));
+  const grants = l4.ingress?.isolatedBy.length ? l4.ingress.grants : [];
+  if (l4Uncertain(l4) || l4.allowed.isEmpty() || grants.length === 0) return undefined;
+  // Something gets through (or might: an uncertain outcome is not `none`): no finding, no cell.
+  if (meshLets(s, d, l4.allowed)) return undefined;
+  const v = ctx.matrix.verdict(workloadPeer(s), workloadPeer(d));
+  if (!v.l7 || v.l7.uncertain || !v.effective.isEmpty()) return undefined;
+  const denying = l7Rules(v.l7);
+  const why = [
+    ...new Set(v.l7.segments.flatMap((seg) => seg.outcomes.flatMap((o) => o.reasons.map((r) => r.message)))),
+  ];
+  const uniqueRules = [...new Map(denying.map((r) => [ruleLabel(r), r])).values()];
+  return {
+    source: s,
+    destination: d,
+    grants,
+    grantsKey: grants.map((g) => ruleLabel(g.rule)).join(', '),
+    grantsText: listSome(
+      grants.map((g) => ruleLabel(g.rule)),
+      3,
+    ),
+    allowed: v.l4.allowed.toString(),
+    why: why.length ? `: ${listSome(why, 2)}` : '',
+    detail: '',
+    locations: uniqueRules.map((r) => r.location),
+    resources: uniqueRules.map((r) => policyResource(r.policy)),
+  };
+}
