@@ -12,6 +12,7 @@ import {
   type L4Engine,
   type L4Options,
 } from './engine-api.js';
+import { IngressAdmission } from './ingress-admission.js';
 import type { LabelSelectorMatcher } from './label-selector.js';
 import type { CompiledPolicy, CompiledRule, Direction } from './netpol-compile.js';
 import type { NamespaceSelection, PeerMatcher, PeerTarget } from './peer-matcher.js';
@@ -92,8 +93,7 @@ class NetworkPolicyEngine implements L4Engine {
   private readonly peerPods = new WeakMap<PeerMatcher, 'all' | RulePods>();
   private podIndex: PodIndex | undefined;
   private readonly podTargets = new WeakMap<Workload, PeerTarget>();
-  private admissionIndex: ReturnType<NetworkPolicyEngine['admission']> | undefined;
-  private workloadOrder: Map<Workload, number> | undefined;
+  private admission: IngressAdmission | undefined;
 
   constructor(
     private readonly model: ClusterModel,
@@ -142,65 +142,17 @@ class NetworkPolicyEngine implements L4Engine {
   }
 
   ingressAdmitting(src: Workload): readonly Workload[] {
-    const { always, byPolicy } = this.admission();
-    // Selectors never match node traffic (A17): only the destinations admitting anyone let it in.
-    if (this.nodeTraffic(src)) return always;
-    const { namespaceLabels } = this.pods();
-    const target = this.podTarget(src);
-    const admitting = new Set<Workload>(always);
-    for (const [policy, selected] of byPolicy) {
-      const names = (rule: CompiledRule) => {
-        const namespaces = rule.peers.podNamespaces(namespaceLabels);
-        return (namespaces === 'all' || namespaces.includes(src.namespace)) && rule.peers.matches(target);
-      };
-      if (policy.ingress!.some(names)) for (const d of selected) admitting.add(d);
-    }
-    const order = this.modelOrder();
-    return [...admitting].sort((a, b) => order.get(a)! - order.get(b)!);
-  }
-
-  /**
-   * For ingressAdmitting: the workloads whose ingress candidates are `all`, and, per ingress policy,
-   * the other workloads it selects (their candidates are the union of their policies' rules' pods).
-   */
-  private admission(): {
-    readonly always: readonly Workload[];
-    readonly byPolicy: ReadonlyMap<CompiledPolicy, readonly Workload[]>;
-  } {
-    if (this.admissionIndex) return this.admissionIndex;
-    const always: Workload[] = [];
-    const byPolicy = new Map<CompiledPolicy, Workload[]>();
-    for (const w of this.model.workloads) {
-      if (this.admitsAnyone(w)) {
-        always.push(w);
-        continue;
-      }
-      for (const policy of this.selection(w).ingress) {
-        const list = byPolicy.get(policy);
-        if (list) list.push(w);
-        else byPolicy.set(policy, [w]);
-      }
-    }
-    this.admissionIndex = { always, byPolicy };
-    return this.admissionIndex;
-  }
-
-  /**
-   * Whether `pod`'s ingress candidates are `all` (see candidatesOf and matchedPods), without
-   * enumerating its rules' pods: not isolated, an admin tier, or a rule naming every namespace.
-   */
-  private admitsAnyone(pod: Workload): boolean {
-    const selection = this.selection(pod);
-    if (selection.ingress.length === 0 || hasAdmin(selection.admin.ingress)) return true;
-    const { namespaceLabels } = this.pods();
-    return selection.ingress.some((p) =>
-      p.ingress!.some((r) => r.peers.podNamespaces(namespaceLabels) === 'all'),
-    );
-  }
-
-  private modelOrder(): ReadonlyMap<Workload, number> {
-    this.workloadOrder ??= new Map(this.model.workloads.map((w, i) => [w, i]));
-    return this.workloadOrder;
+    this.admission ??= new IngressAdmission({
+      workloads: this.model.workloads,
+      nodeTraffic: this.nodeTraffic,
+      ingressOf: (w) => {
+        const selection = this.selection(w);
+        return { policies: selection.ingress, admin: hasAdmin(selection.admin.ingress) };
+      },
+      namespaces: () => this.pods().namespaceLabels,
+      target: (w) => this.podTarget(w),
+    });
+    return this.admission.admitting(src);
   }
 
   /** The pods some rule's peers may match, per selection. */

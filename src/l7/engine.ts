@@ -6,7 +6,7 @@ import { istioSelectorMatches, serviceSelectorMatches } from '../manifests/label
 import type { ExternalPeer, Peer } from '../model/peers.js';
 import type { ClusterModel, Service, Workload } from '../model/types.js';
 import type { ConnSet } from '../values/conn-set.js';
-import { containsRange, type IpRange, parseCidr, rangesOverlap } from '../values/ip-range.js';
+import { type IpRange, parseCidr } from '../values/ip-range.js';
 import { type PolicyModel, policyApplies } from './authz-model.js';
 import { type CellContext, computeCell, type DestInfo, letsSomeThrough } from './cell.js';
 import { type ClientSide, NO_CLIENT_SIDE } from './client-types.js';
@@ -23,9 +23,11 @@ import {
   clientReads,
   clientReadsNamespace,
   clientText,
+  externalSourceKey,
   type IdentityRead,
   identityKey,
   identityRead,
+  sourceIpBlocks,
   subsetsOf,
 } from './source-identity.js';
 import type { L7Cell, SidecarInfo } from './types.js';
@@ -119,15 +121,11 @@ class IstioEngine implements L7Engine, CellContext {
     this.policies = compiled.authorization.map((a) => a.model);
     this.digests = new Map(compiled.authorization.map((a) => [a.model, a.digest]));
     for (const svc of model.services) push(this.servicesByNamespace, svc.namespace, svc);
-    this.collectIpBoundaries();
+    this.ipBoundaries.push(...sourceIpBlocks(this.policies));
   }
 
   get root(): string {
     return this.rootNamespace;
-  }
-
-  private collectIpBoundaries(): void {
-    this.ipBoundaries.push(...sourceIpBlocks(this.policies));
   }
 
   sidecar(w: Workload): SidecarInfo {
@@ -291,10 +289,7 @@ class IstioEngine implements L7Engine, CellContext {
       blocks = sourceIpBlocks([...a.allow, ...a.deny, ...a.custom]);
       this.blocksReadBy.set(dst.id, blocks);
     }
-    // ipMatch (authz-eval.ts) asks only whether some block holds the range, or overlaps it.
-    return blocks
-      .map((b) => (containsRange(b, src.range) ? 'c' : rangesOverlap(b, src.range) ? 'o' : '-'))
-      .join('');
+    return externalSourceKey(blocks, src.range);
   }
 
   /** The client side of sourceKey, interned: one small number per distinct client. */
@@ -384,27 +379,6 @@ class IstioEngine implements L7Engine, CellContext {
   letsSomeThrough(src: Peer, dst: Workload, conns: ConnSet): boolean {
     return letsSomeThrough(this, src, dst, conns);
   }
-}
-
-/** Every block `policies` match the direct peer address with (`ipBlocks`, `when source.ip`, D13). */
-function sourceIpBlocks(policies: readonly PolicyModel[]): IpRange[] {
-  const out: IpRange[] = [];
-  const add = (values: readonly string[] | undefined) => {
-    for (const v of values ?? []) {
-      try {
-        out.push(parseCidr(v));
-      } catch {
-        // Already reported as an invalid rule.
-      }
-    }
-  };
-  for (const p of policies) {
-    for (const r of p.rules) {
-      for (const s of r.from ?? []) add([...(s.ipBlocks.values ?? []), ...(s.ipBlocks.notValues ?? [])]);
-      for (const c of r.when) if (c.key === 'source.ip') add([...(c.values ?? []), ...(c.notValues ?? [])]);
-    }
-  }
-  return out;
 }
 
 function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {

@@ -1,5 +1,6 @@
 import { istioSelectorMatches } from '../manifests/label-match.js';
 import type { Service, Workload } from '../model/types.js';
+import { containsRange, type IpRange, parseCidr, rangesOverlap } from '../values/ip-range.js';
 import { identityMatchesNamespaces, identityMatchesPrincipals } from './authz-eval.js';
 import type { PolicyModel } from './authz-model.js';
 import { rulesNaming } from './client-dr-hosts.js';
@@ -195,4 +196,30 @@ export function accountsNamed(policies: Iterable<PolicyModel>): Named {
 /** `account` when `named` names it (see accountsNamed), else `*`: accounts no principal names are alike. */
 export function accountAsNamed(namespace: string, account: string, named: Named): string {
   return named === 'all' || named.has(`${namespace}/${account}`) ? account : '*';
+}
+
+/** Every block `policies` match the direct peer address with (`ipBlocks`, `when source.ip`, D13). */
+export function sourceIpBlocks(policies: readonly PolicyModel[]): IpRange[] {
+  const out: IpRange[] = [];
+  const add = (values: readonly string[] | undefined) => {
+    for (const v of values ?? []) {
+      try {
+        out.push(parseCidr(v));
+      } catch {
+        // Already reported as an invalid rule.
+      }
+    }
+  };
+  for (const p of policies) {
+    for (const r of p.rules) {
+      for (const s of r.from ?? []) add([...(s.ipBlocks.values ?? []), ...(s.ipBlocks.notValues ?? [])]);
+      for (const c of r.when) if (c.key === 'source.ip') add([...(c.values ?? []), ...(c.notValues ?? [])]);
+    }
+  }
+  return out;
+}
+
+/** An external source's key: how its range lies against each block (ipMatch asks only whether some block holds it, or overlaps it). */
+export function externalSourceKey(blocks: readonly IpRange[], range: IpRange): string {
+  return blocks.map((b) => (containsRange(b, range) ? 'c' : rangesOverlap(b, range) ? 'o' : '-')).join('');
 }
