@@ -127,11 +127,11 @@ export function diffMatrices<C extends L7CellLike>(
       const counted = !srcGroup.external && !dstGroup.external && listed + size > maxPairs;
       // A side NetworkPolicy closes is compared as closed without computing its cell (a PR that
       // removes every policy, or rolls out default-deny, would otherwise compute the closed side of
-      // every pair); its real verdict is computed only for the pairs listed, which explain it. A
-      // pair only counted is peeked at: its verdict is not kept.
-      const get = (m: AccessMatrix<C>) => (counted ? m.peek(src, dst) : m.verdict(src, dst));
-      let before = inBase ? (openInBase ? get(base) : CLOSED) : undefined;
-      let after = inHead ? (openInHead ? get(head) : CLOSED) : undefined;
+      // every pair). Every pair is peeked at: only the verdicts of the pairs listed are kept (and
+      // computed where closed, to explain them), not those of the many pairs compared that did not
+      // change, which at XL held most of the diff's memory.
+      const before = inBase ? (openInBase ? base.peek(src, dst) : CLOSED) : undefined;
+      const after = inHead ? (openInHead ? head.peek(src, dst) : CLOSED) : undefined;
       if (!lens.differs(before, after)) continue;
       const beforeConns = lens.conns(before);
       const afterConns = lens.conns(after);
@@ -139,12 +139,14 @@ export function diffMatrices<C extends L7CellLike>(
         omitted[changeKind(beforeConns, afterConns)] += size;
         continue;
       }
-      if (before === CLOSED) before = base.verdict(src, dst);
-      if (after === CLOSED) after = head.verdict(src, dst);
+      const kept = {
+        before: before && base.verdict(src, dst),
+        after: after && head.verdict(src, dst),
+      };
       for (const s of srcGroup.members) {
         for (const d of dstGroup.members) {
           if (s.id === d.id) continue;
-          out.push({ src: s, dst: d, before, after, beforeConns, afterConns });
+          out.push({ src: s, dst: d, before: kept.before, after: kept.after, beforeConns, afterConns });
           listed++;
         }
       }
