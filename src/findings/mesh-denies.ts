@@ -179,7 +179,8 @@ function meshDeniesAll(
   meshLets: (s: Workload, d: Workload, conns: ConnSet) => boolean,
 ): DeniedMember | undefined {
   // L4 first: Istio is asked only for pairs a rule of the destination's ingress opens.
-  const l4 = ctx.matrix.l4Verdict(workloadPeer(s), workloadPeer(d));
+  // Peeked: base walks every pair its destinations name once, and most are not kept by anything.
+  const l4 = ctx.matrix.l4Peek(workloadPeer(s), workloadPeer(d));
   const grants = l4.ingress?.isolatedBy.length ? l4.ingress.grants : [];
   if (l4Uncertain(l4) || l4.allowed.isEmpty() || grants.length === 0) return undefined;
   // Something gets through (or might: an uncertain outcome is not `none`): no finding, no cell.

@@ -76,6 +76,8 @@ export interface AccessMatrix<C extends L7CellLike = L7CellLike> {
   peek(src: Peer, dst: Peer): CellVerdict<C>;
   /** The L4 part of `verdict` alone, for checks that need no L7 (cached per pair of classes too). */
   l4Verdict(src: Peer, dst: Peer): L4Cell;
+  /** `l4Verdict` without keeping it: for checks that walk every pair once (findings in base). */
+  l4Peek(src: Peer, dst: Peer): L4Cell;
   /**
    * Cells computed so far (for the benchmark): the verdicts without an L7 cell, plus the distinct L7
    * cells (one L7 cell serves every class pair of the same L7 classes and L4-allowed connections).
@@ -245,6 +247,7 @@ export function buildMatrix<C extends L7CellLike>(
     },
     // Every verdict's L4 part is in l4Cache too.
     l4Verdict: (src, dst) => l4Of(src, dst, keyOf(src, dst)),
+    l4Peek: (src, dst) => l4Of(src, dst, keyOf(src, dst), false),
     computedCells: () => l4OnlyCells + l7Cells,
     fingerprint(peer) {
       // External peers: the verdicts depend only on the range and on the other end.
