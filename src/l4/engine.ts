@@ -18,37 +18,13 @@ import type { CompiledPolicy, CompiledRule, Direction } from './netpol-compile.j
 import type { NamespaceSelection, PeerMatcher, PeerTarget } from './peer-matcher.js';
 import { buildPolicyIndex, type PolicyIndex } from './policy-index.js';
 import { RuleCandidates, type RulePods } from './rule-candidates.js';
+import { type PodIndex, type Selection, UNSELECTED } from './selection.js';
 import { SignatureScheme } from './signature.js';
-import { type AdminSelection, evaluateTiers, hasAdmin, NO_ADMIN, selectAdmin } from './tiers.js';
+import { evaluateTiers, hasAdmin, selectAdmin } from './tiers.js';
 import type { Grant, SideVerdict } from './verdict.js';
 
 const METADATA_NAME = 'kubernetes.io/metadata.name';
 const NODE: PeerTarget = { kind: 'node' };
-
-/** The policies that select one pod, per direction (A3), and the invalid ones that might. */
-interface Selection {
-  readonly ingress: readonly CompiledPolicy[];
-  readonly egress: readonly CompiledPolicy[];
-  readonly uncertain: Readonly<Record<Direction, readonly PolicyRef[]>>;
-  /** The AdminNetworkPolicies and the BaselineAdminNetworkPolicy whose subject selects the pod (B). */
-  readonly admin: AdminSelection;
-}
-
-/** The pods peer selectors can match (not node traffic), by namespace. */
-interface PodIndex {
-  readonly byNamespace: ReadonlyMap<string, readonly Workload[]>;
-  /** Position by namespace name, then model order: candidate lists come out in this order. */
-  readonly order: ReadonlyMap<Workload, number>;
-  /** Which of the namespaces that have such pods a namespaceSelector matches. */
-  readonly namespaceLabels: NamespaceSelection;
-}
-
-const UNSELECTED: Selection = {
-  ingress: [],
-  egress: [],
-  uncertain: { ingress: [], egress: [] },
-  admin: NO_ADMIN,
-};
 
 /**
  * Compiles every NetworkPolicy of the revision once (A1–A18) into an engine whose answers depend
@@ -177,14 +153,15 @@ class NetworkPolicyEngine implements L4Engine {
     for (const rule of rules) {
       const pods = this.podsMatchedBy(rule.peers);
       if (pods === 'all') return 'all';
-      if (pods.list.length > 0) matched.push(pods);
+      matched.push(pods);
     }
     return new RuleCandidates(matched, this.pods().order);
   }
 
   /**
-   * The pods one rule's peers match, by namespace then model order. Rules are shared by every
-   * selection that includes their policy, so each is enumerated once.
+   * The pods one rule's peers match (shared by every selection of its policy). Membership matches
+   * the pod; the pods are listed only when asked: the diff asks membership only, and every rule's
+   * pods as sets held hundreds of MiB at 50,000 workloads.
    */
   private podsMatchedBy(peers: PeerMatcher): 'all' | RulePods {
     let found = this.peerPods.get(peers);
@@ -194,10 +171,18 @@ class NetworkPolicyEngine implements L4Engine {
       if (namespaces === 'all') {
         found = 'all';
       } else {
-        const list = [...namespaces]
-          .sort()
-          .flatMap((n) => (byNamespace.get(n) ?? []).filter((w) => peers.matches(this.podTarget(w))));
-        found = { list, set: new Set(list) };
+        const within = new Set(namespaces);
+        let listed: readonly Workload[] | undefined;
+        found = {
+          // byNamespace holds no node-traffic pod (A17), nor does a rule's list.
+          has: (w) => within.has(w.namespace) && !this.nodeTraffic(w) && peers.matches(this.podTarget(w)),
+          list: () => {
+            listed ??= [...namespaces]
+              .sort()
+              .flatMap((n) => (byNamespace.get(n) ?? []).filter((w) => peers.matches(this.podTarget(w))));
+            return listed;
+          },
+        };
       }
       this.peerPods.set(peers, found);
     }

@@ -1,10 +1,10 @@
 import type { Workload } from '../model/types.js';
 import type { Candidates } from './engine-api.js';
 
-/** The pods one rule's peers match. */
+/** The pods one rule's peers match: asked one by one, listed (by namespace, then model order) on demand. */
 export interface RulePods {
-  readonly list: readonly Workload[];
-  readonly set: ReadonlySet<Workload>;
+  has(w: Workload): boolean;
+  list(): readonly Workload[];
 }
 
 /** The union of the pods of a selection's rules, asked rule by rule; listed only when needed. */
@@ -17,7 +17,7 @@ export class RuleCandidates implements Candidates {
   ) {}
 
   has(w: Workload): boolean {
-    return this.rules.some((r) => r.set.has(w));
+    return this.rules.some((r) => r.has(w));
   }
 
   list(): readonly Workload[] {
@@ -25,8 +25,8 @@ export class RuleCandidates implements Candidates {
       const order = this.order;
       this.listed =
         this.rules.length === 1
-          ? this.rules[0]!.list
-          : [...new Set(this.rules.flatMap((r) => r.list))].sort((a, b) => order.get(a)! - order.get(b)!);
+          ? this.rules[0]!.list()
+          : [...new Set(this.rules.flatMap((r) => r.list()))].sort((a, b) => order.get(a)! - order.get(b)!);
     }
     return this.listed;
   }
