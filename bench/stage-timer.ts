@@ -86,7 +86,7 @@ export class StageTimer implements StageObserver {
     // BENCH_PROGRESS=1: each stage's end on stderr as it happens (a run that dies says how far it got).
     if (process.env.BENCH_PROGRESS)
       console.error(
-        `${name} ended: ${total.ms.toFixed(0)} ms, peak RSS ${total.maxRssMiB.toFixed(0)} MiB${total.retainedMiB === undefined ? '' : `, ${total.retainedMiB.toFixed(0)} MiB reachable`}`,
+        `${name} ended: ${total.ms.toFixed(0)} ms, peak RSS ${total.maxRssMiB.toFixed(0)} MiB${total.retainedMiB === undefined ? '' : `, ${total.retainedMiB.toFixed(0)} MiB reachable`}${total.cells === undefined ? '' : `, ${total.cells} cells`}`,
       );
     // BENCH_SNAPSHOT=findings: what is alive when that stage ends, for Chrome DevTools' Memory tab.
     if (process.env.BENCH_SNAPSHOT === name) console.error(`heap snapshot: ${writeHeapSnapshot()}`);
