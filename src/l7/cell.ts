@@ -92,6 +92,21 @@ export function letsSomeThrough(ctx: CellContext, src: Peer, dst: Workload, l4: 
   return false;
 }
 
+/**
+ * Whether some request gets through on every connection: then `letsSomeThrough` holds for any
+ * connections L4 may allow (the same pieces, asked at the same ports), so a check that needs Istio
+ * to deny everything L4 allows can stop before computing L4 (network-allows-mesh-denies).
+ */
+export function letsSomeThroughEverywhere(ctx: CellContext, src: Peer, dst: Workload): boolean {
+  const dest = ctx.dest(dst);
+  // UDP and SCTP are never proxied; without a sidecar nothing is enforced (see computeCell).
+  if (!dest.sidecar.injected) return true;
+  for (const range of cutPorts(PortSet.all, boundariesFor(dest, src))) {
+    if (!portLetsSomething(ctx, dest, src, dst, range.from)) return false;
+  }
+  return true;
+}
+
 function tcpSegments(
   ctx: CellContext,
   dest: DestInfo,

@@ -1,14 +1,19 @@
 import type { Config } from '../config/types.js';
 import type { Diagnostic } from '../core/diagnostics.js';
 import { digest } from '../core/digest.js';
-import { contentDigest } from '../l4/policy-index.js';
 import { istioSelectorMatches, serviceSelectorMatches } from '../manifests/label-match.js';
 import type { ExternalPeer, Peer } from '../model/peers.js';
 import type { ClusterModel, Service, Workload } from '../model/types.js';
 import type { ConnSet } from '../values/conn-set.js';
 import { type IpRange, parseCidr } from '../values/ip-range.js';
 import { type PolicyModel, policyApplies } from './authz-model.js';
-import { type CellContext, computeCell, type DestInfo, letsSomeThrough } from './cell.js';
+import {
+  type CellContext,
+  computeCell,
+  type DestInfo,
+  letsSomeThrough,
+  letsSomeThroughEverywhere,
+} from './cell.js';
 import { type ClientSide, NO_CLIENT_SIDE } from './client-types.js';
 import { decideInjection } from './injection.js';
 import { withUnknownInjection } from './injection-unknown.js';
@@ -17,6 +22,7 @@ import type { MeshSettings } from './mesh-config.js';
 import type { PeerAuthn } from './peer-authn.js';
 import { inboundPorts } from './ports.js';
 import { labelKeysRead, projectLabels } from './read-labels.js';
+import { serviceDigest } from './service-digest.js';
 import {
   accountAsNamed,
   accountsNamed,
@@ -64,6 +70,8 @@ export interface L7Engine {
   evaluate(src: Peer, dst: Workload, l4Allowed: ConnSet): L7Cell;
   /** Whether `evaluate` would let some request through on some of `conns` (answered without the cell). */
   letsSomeThrough(src: Peer, dst: Workload, conns: ConnSet): boolean;
+  /** Whether it would on every connection (cell.ts letsSomeThroughEverywhere). */
+  letsSomeThroughEverywhere(src: Peer, dst: Workload): boolean;
   /** Whether PeerAuthentication may make some port of `w` STRICT (a cheap filter; `evaluate` decides). */
   mayRequireMtls(w: Workload): boolean;
 }
@@ -120,7 +128,11 @@ class IstioEngine implements L7Engine, CellContext {
     this.paDigests = compiled.peerAuthnDigests;
     this.policies = compiled.authorization.map((a) => a.model);
     this.digests = new Map(compiled.authorization.map((a) => [a.model, a.digest]));
-    for (const svc of model.services) push(this.servicesByNamespace, svc.namespace, svc);
+    for (const svc of model.services) {
+      const list = this.servicesByNamespace.get(svc.namespace);
+      if (list) list.push(svc);
+      else this.servicesByNamespace.set(svc.namespace, [svc]);
+    }
     this.ipBoundaries.push(...sourceIpBlocks(this.policies));
   }
 
@@ -356,7 +368,7 @@ class IstioEngine implements L7Engine, CellContext {
       this.paDigests.get(w.namespace) ?? [],
       (this.servicesByNamespace.get(w.namespace) ?? [])
         .filter((svc) => serviceSelectorMatches(svc.selector, w.podLabels))
-        .map((svc) => serviceDigest(svc)),
+        .map(serviceDigest),
       this.client.digests.get(`sidecar:${w.namespace}`) ?? [],
       this.client.digests.get(`ra:${w.namespace}`) ?? [],
       this.servicesOf(w).map(
@@ -379,21 +391,8 @@ class IstioEngine implements L7Engine, CellContext {
   letsSomeThrough(src: Peer, dst: Workload, conns: ConnSet): boolean {
     return letsSomeThrough(this, src, dst, conns);
   }
-}
 
-function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
-  const list = map.get(key);
-  if (list) list.push(value);
-  else map.set(key, [value]);
-}
-
-const serviceDigests = new WeakMap<Service, string>();
-
-function serviceDigest(svc: Service): string {
-  let digest = serviceDigests.get(svc);
-  if (digest === undefined) {
-    digest = contentDigest(svc.object);
-    serviceDigests.set(svc, digest);
+  letsSomeThroughEverywhere(src: Peer, dst: Workload): boolean {
+    return letsSomeThroughEverywhere(this, src, dst);
   }
-  return digest;
 }

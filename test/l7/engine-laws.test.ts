@@ -113,6 +113,20 @@ describe('engine laws (fast-check)', () => {
     );
   });
 
+  it('letsSomeThroughEverywhere holds exactly when no segment of the cell over all connections is none', () => {
+    fc.assert(
+      fc.property(policyArb, ruleArb, fc.boolean(), srcArb, (allow, deny, withDeny, src) => {
+        const run = mesh(policy('a', 'ALLOW', allow) + (withDeny ? policy('d', 'DENY', [deny]) : ''));
+        const cell = run.cell(src, 'server', ConnSet.all);
+        const p: Peer = /^[0-9.:]+\//.test(src) ? externalPeer(parseCidr(src)) : peer(run.model, src);
+        expect(run.engine.letsSomeThroughEverywhere(p, workload(run.model, 'server'))).toBe(
+          cell.segments.every((seg) => seg.verdict !== 'none'),
+        );
+      }),
+      { numRuns: 120 },
+    );
+  });
+
   it('effective is never wider than what L4 allows, and segments cover it exactly', () => {
     fc.assert(
       fc.property(policyArb, srcArb, (rules, src) => {
