@@ -36,7 +36,7 @@ export interface RevisionContext {
    * itself): candidates of dst's ingress rules that dst is a candidate of, by their egress rules.
    * Pair rules start from these instead of every pair of the cluster.
    */
-  possibleSources(dst: Workload): readonly Workload[];
+  possibleSources(dst: Workload, keep?: boolean): readonly Workload[];
   /** Whether NetworkPolicy may let `src` reach `dst` (`src` is one of `possibleSources(dst)`), without listing them. */
   mayReach(src: Workload, dst: Workload): boolean;
   /** Whether `src`'s egress rules may let it reach `dst` (always, when its egress is not isolated). */
@@ -123,13 +123,20 @@ export function revisionContext(
     },
     workloadsIn: (namespace) => byNamespace.get(namespace) ?? [],
     ingressNamesSources: (dst) => ingressOf(dst) !== 'all',
-    possibleSources(dst) {
+    possibleSources(dst, keep = true) {
       let list = sources.get(dst);
       if (!list) {
         const ingress = ingressOf(dst);
-        const from = ingress === 'all' ? rev.model.workloads : ingress.list();
+        // A walk over every destination (keep: false) holds no list: at 50,000 workloads the lists
+        // of every guarded destination ran out of heap.
+        const from =
+          ingress === 'all'
+            ? rev.model.workloads
+            : keep
+              ? ingress.list()
+              : (ingress.listOnce?.() ?? ingress.list());
         list = from.filter((s) => s !== dst && egressMayReach(s, dst));
-        sources.set(dst, list);
+        if (keep) sources.set(dst, list);
       }
       return list;
     },

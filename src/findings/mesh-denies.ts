@@ -96,7 +96,7 @@ export function meshDeniedPairs(ctx: RevisionContext): DeniedMember[] {
       sources = asked;
     } else {
       // A guessed sidecar (rule C2) is no premise for "Istio denies every request".
-      sources = ctx.possibleSources(d).filter((s) => knownInjected(ctx, s));
+      sources = ctx.possibleSources(d, false).filter((s) => knownInjected(ctx, s));
     }
     for (const s of sources) {
       const member = meshDeniesAll(ctx, s, d, meshLets);

@@ -40,6 +40,8 @@ export interface Candidates {
   has(w: Workload): boolean;
   /** Every candidate, by namespace then model order (built on first use). */
   list(): readonly Workload[];
+  /** `list()` without keeping it: for a walk that visits each destination once. */
+  listOnce?(): readonly Workload[];
 }
 
 /**

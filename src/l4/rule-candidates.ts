@@ -21,13 +21,15 @@ export class RuleCandidates implements Candidates {
   }
 
   list(): readonly Workload[] {
-    if (!this.listed) {
-      const order = this.order;
-      this.listed =
-        this.rules.length === 1
-          ? this.rules[0]!.list()
-          : [...new Set(this.rules.flatMap((r) => r.list()))].sort((a, b) => order.get(a)! - order.get(b)!);
-    }
+    this.listed ??= this.listOnce();
     return this.listed;
+  }
+
+  listOnce(): readonly Workload[] {
+    if (this.listed) return this.listed;
+    const order = this.order;
+    return this.rules.length === 1
+      ? this.rules[0]!.list()
+      : [...new Set(this.rules.flatMap((r) => r.list()))].sort((a, b) => order.get(a)! - order.get(b)!);
   }
 }
