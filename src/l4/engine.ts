@@ -172,16 +172,19 @@ class NetworkPolicyEngine implements L4Engine {
         found = 'all';
       } else {
         const within = new Set(namespaces);
+        const enumerate = () =>
+          [...namespaces]
+            .sort()
+            .flatMap((n) => (byNamespace.get(n) ?? []).filter((w) => peers.matches(this.podTarget(w))));
         let listed: readonly Workload[] | undefined;
         found = {
           // byNamespace holds no node-traffic pod (A17), nor does a rule's list.
           has: (w) => within.has(w.namespace) && !this.nodeTraffic(w) && peers.matches(this.podTarget(w)),
           list: () => {
-            listed ??= [...namespaces]
-              .sort()
-              .flatMap((n) => (byNamespace.get(n) ?? []).filter((w) => peers.matches(this.podTarget(w))));
+            listed ??= enumerate();
             return listed;
           },
+          listOnce: () => listed ?? enumerate(),
         };
       }
       this.peerPods.set(peers, found);

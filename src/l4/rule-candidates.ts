@@ -5,6 +5,8 @@ import type { Candidates } from './engine-api.js';
 export interface RulePods {
   has(w: Workload): boolean;
   list(): readonly Workload[];
+  /** `list()` without keeping it. */
+  listOnce(): readonly Workload[];
 }
 
 /** The union of the pods of a selection's rules, asked rule by rule; listed only when needed. */
@@ -21,7 +23,11 @@ export class RuleCandidates implements Candidates {
   }
 
   list(): readonly Workload[] {
-    this.listed ??= this.listOnce();
+    const order = this.order;
+    this.listed ??=
+      this.rules.length === 1
+        ? this.rules[0]!.list()
+        : [...new Set(this.rules.flatMap((r) => r.list()))].sort((a, b) => order.get(a)! - order.get(b)!);
     return this.listed;
   }
 
@@ -29,7 +35,7 @@ export class RuleCandidates implements Candidates {
     if (this.listed) return this.listed;
     const order = this.order;
     return this.rules.length === 1
-      ? this.rules[0]!.list()
-      : [...new Set(this.rules.flatMap((r) => r.list()))].sort((a, b) => order.get(a)! - order.get(b)!);
+      ? this.rules[0]!.listOnce()
+      : [...new Set(this.rules.flatMap((r) => r.listOnce()))].sort((a, b) => order.get(a)! - order.get(b)!);
   }
 }
