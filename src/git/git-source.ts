@@ -5,7 +5,7 @@ import { type BatchObject, CatFileBatch } from './cat-file-batch.js';
 import { resolveCommit } from './commits.js';
 import { type DecodedText, decodeText } from './decode-text.js';
 import { fileTooLarge, type Limits, planReads } from './file-limits.js';
-import { listTree, type TreeEntry } from './ls-tree.js';
+import { listTree, listTreeOnce, type TreeEntry } from './ls-tree.js';
 import type { PathFilter } from './path-filter.js';
 import {
   blobMissing,
@@ -30,12 +30,14 @@ export async function readGitRevision(
   filter: PathFilter,
   limits: Limits,
   blobs: BlobReads = new Map(),
+  /** The side's RevisionInput: the render tree lists the same commit under it (listTreeOnce). */
+  scope?: object,
 ): Promise<RevisionFiles> {
   const commit = await resolveCommit(repo, rev);
   if (!commit) throw new ConfigurationError(`'${rev}' is not a revision of ${repo}`);
-  let entries: TreeEntry[];
+  let entries: readonly TreeEntry[];
   try {
-    entries = await listTree(repo, commit);
+    entries = await (scope ? listTreeOnce(scope, repo, commit) : listTree(repo, commit));
   } catch (error) {
     const why = error instanceof Error ? error.message : String(error);
     return { label: rev, commit, files: [], diagnostics: [treeUnreadable(rev, why)] };

@@ -47,6 +47,30 @@ export function parseLsTree(output: string): TreeEntry[] {
   return entries;
 }
 
+const listings = new WeakMap<object, Map<string, Promise<readonly TreeEntry[]>>>();
+
+/**
+ * listTree, asked once per `scope` and commit: the manifest reader (git-source.ts) and the render
+ * tree (gitops/tree.ts) both list the same commit, and on a big repository each listing costs a
+ * process walking every blob's header for its size (a third of the read stage on 5,000 loose
+ * objects). The scope is the side's RevisionInput, which lives for one run: a later run (the
+ * clone fetched or lost objects since) lists again. A failed listing fails for every asker.
+ */
+export function listTreeOnce(scope: object, repo: string, commit: string): Promise<readonly TreeEntry[]> {
+  let byCommit = listings.get(scope);
+  if (!byCommit) {
+    byCommit = new Map();
+    listings.set(scope, byCommit);
+  }
+  const key = `${repo}\u0000${commit}`;
+  let listing = byCommit.get(key);
+  if (!listing) {
+    listing = listTree(repo, commit);
+    byCommit.set(key, listing);
+  }
+  return listing;
+}
+
 /**
  * Every entry of a commit's tree, recursively, relative to the repository root. Sizes come from
  * one batch-check rather than `ls-tree --long`, which dies on the first blob a partial or damaged

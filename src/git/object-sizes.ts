@@ -16,7 +16,8 @@ export async function objectSizes(repo: string, shas: readonly string[]): Promis
   if (unique.length === 0) return new Map();
   if (!(await isPartialClone(repo))) {
     try {
-      return parseSizes(await catFile(repo, [FORMAT], `${unique.join('\n')}\n`), unique.length);
+      // --buffer: every request is written at once and stdin closed, so git need not flush per object.
+      return parseSizes(await catFile(repo, [FORMAT, '--buffer'], `${unique.join('\n')}\n`), unique.length);
     } catch {
       // Fall through: git died on an object (e.g. a promisor remote configured otherwise).
     }

@@ -49,7 +49,7 @@ export async function readRevision(input: RevisionInput, options: ReadOptions): 
   };
   const result =
     input.kind === 'git'
-      ? await readGitRevision(input.repo, input.rev, filter, limits, options.blobs)
+      ? await readGitRevision(input.repo, input.rev, filter, limits, options.blobs, input)
       : await readExistingDirectory(input.path, filter, limits);
   result.files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   result.diagnostics.sort(compareDiagnostics);

@@ -3,7 +3,7 @@ import { lstat, open } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { CatFileBatch } from '../git/cat-file-batch.js';
 import { snapshot } from '../git/directory-source.js';
-import { listTree } from '../git/ls-tree.js';
+import { listTreeOnce } from '../git/ls-tree.js';
 import { directoriesOf, expandLinks, type LinkProblem, type LinkTree } from '../git/symlinks.js';
 import type { RevisionInput } from '../git/types.js';
 
@@ -35,7 +35,7 @@ const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants
 export async function openTree(input: RevisionInput, commit: string | undefined): Promise<RevisionTree> {
   if (input.kind === 'git') {
     if (!commit) throw new Error(`no commit resolved for ${input.rev}`);
-    return gitTree(input.repo, commit);
+    return gitTree(input, input.repo, commit);
   }
   return directoryTree(resolve(input.path));
 }
@@ -66,9 +66,10 @@ async function readGitBlobs(repo: string, shas: readonly string[]): Promise<(Buf
   }
 }
 
-async function gitTree(repo: string, commit: string): Promise<RevisionTree> {
-  // A tree git cannot list (damaged clone) renders nothing: src/git reports it as an error.
-  const entries = await listTree(repo, commit).catch(() => []);
+async function gitTree(input: RevisionInput, repo: string, commit: string): Promise<RevisionTree> {
+  // A tree git cannot list (damaged clone) renders nothing: src/git reports it as an error. The
+  // manifest reader listed the same commit for this input already: that listing is reused.
+  const entries = await listTreeOnce(input, repo, commit).catch(() => []);
   const regular = new Map<string, GitBlob>();
   for (const e of entries) if (e.kind === 'file') regular.set(e.path, { sha: e.sha, size: e.size });
   const symlinks = entries.filter((e) => e.kind === 'symlink');
