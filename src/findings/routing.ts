@@ -101,7 +101,7 @@ export function routingFindings(ctx: RevisionContext): RawFinding[] {
       }
       targets.push({ dest, pods, svc, ...(subset ? { subset } : {}) });
     }
-    out.push(...blockedTargets(ctx, vsLabel, vsRes, targets, clients));
+    for (const f of blockedTargets(ctx, vsLabel, vsRes, targets, clients)) out.push(f);
   }
   out.push(...duplicateVirtualServices(vss));
   return out;
