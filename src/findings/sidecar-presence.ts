@@ -1,18 +1,10 @@
-import { type RuleRef, ruleLabel } from '../core/refs.js';
+import { ruleLabel } from '../core/refs.js';
 import { istioSelectorMatches, matchesLabels } from '../manifests/label-match.js';
 import type { K8sObject } from '../manifests/types.js';
-import { workloadPeer } from '../model/peers.js';
 import type { Workload } from '../model/types.js';
-import { earlier, stabilityAgainst } from './carry-forward.js';
-import {
-  enforced,
-  listSome,
-  objectResource,
-  policyResource,
-  type RevisionContext,
-  workloadResource,
-} from './context.js';
+import { enforced, listSome, objectResource, type RevisionContext, workloadResource } from './context.js';
 import { knownBare } from './known-sidecar.js';
+import { strictPlaintextFindings } from './strict-plaintext.js';
 import type { RawFinding, ResourceRef } from './types.js';
 
 /** PeerAuthentications as the L7 compile read them (selector decoded once, E1). */
@@ -115,136 +107,6 @@ export function identityWithoutSidecarFindings(ctx: RevisionContext): RawFinding
 
 function ruleIndex(rule: string): number {
   return Number(/\[(\d+)\]/.exec(rule)?.[1] ?? 0);
-}
-
-/** What the first revision's strictPlaintextFindings leaves for the second. */
-interface StrictRecord {
-  readonly ctx: RevisionContext;
-  /** The servers it walked (PeerAuthentication may be STRICT, sidecar not a guess). */
-  readonly walked: ReadonlySet<string>;
-  /** Per server, the clients a rule names whose pair has a finding. */
-  readonly found: ReadonlyMap<string, readonly string[]>;
-}
-
-const STRICT = 'identity-from-workload-without-sidecar\u0000strict';
-
-/**
- * Pairs (no-sidecar client, injected server) that L4 allows and STRICT mTLS rejects. Only servers
- * whose PeerAuthentication may be STRICT, and only the clients NetworkPolicy may let reach them
- * (`possibleSources`). Clients that nothing restricts (neither their egress nor the server's ingress
- * is isolated) get the same answer, so they are evaluated once and reported as one finding per
- * server: in a repository without NetworkPolicy that is every plaintext client.
- *
- * The revision that runs second takes the first one's decisions on the pairs a rule names where both
- * ends are stable (carry-forward.ts): for a stable server the first one walked, it asks only that
- * revision's finding clients that are stable and the unstable clients (few in a small change), and
- * builds no candidate list. Each pair is its own subject, so the order they are found in does not
- * show; the findings are built from this revision's objects.
- */
-function strictPlaintextFindings(ctx: RevisionContext): RawFinding[] {
-  const out: RawFinding[] = [];
-  const before = earlier<StrictRecord>(ctx, STRICT);
-  const stability = before ? stabilityAgainst(ctx, before.ctx) : undefined;
-  const plaintext = ctx.rev.model.workloads.filter((w) => knownBare(ctx, w));
-  const egressOpen = (c: Workload) => (ctx.rev.l4.egressCandidates?.(c) ?? 'all') === 'all';
-  const unrestricted = plaintext.filter(egressOpen);
-  const egressRestricted = plaintext.filter((c) => !egressOpen(c));
-  const unstable = stability?.unstable.filter((c) => knownBare(ctx, c)) ?? [];
-  const walked = new Set<string>();
-  const found = new Map<string, string[]>();
-  for (const d of ctx.rev.model.workloads) {
-    if (!ctx.rev.l7.mayRequireMtls(d) || ctx.rev.l7.sidecar(d).unknown !== undefined) continue;
-    walked.add(d.id);
-    const isolated = ctx.ingressNamesSources(d);
-    // A client a rule names (the server's ingress, or its own egress).
-    const reaches = isolated
-      ? (c: Workload) => ctx.mayReach(c, d)
-      : (c: Workload) => !egressOpen(c) && ctx.egressMayReach(c, d);
-    let named: readonly Workload[];
-    if (before && stability?.stable(d) && before.walked.has(d.id)) {
-      const asked: Workload[] = [];
-      // A pair the first revision found, with both ends stable, is reached here too (same cells).
-      for (const id of before.found.get(d.id) ?? []) {
-        const c = stability.stableById(id);
-        if (c) asked.push(c);
-      }
-      for (const c of unstable) if (reaches(c)) asked.push(c);
-      named = asked;
-    } else {
-      named = isolated
-        ? ctx.possibleSources(d).filter((c) => knownBare(ctx, c))
-        : egressRestricted.filter((c) => ctx.egressMayReach(c, d));
-    }
-    // One finding per pair.
-    for (const c of named) {
-      const strict = strictSegments(ctx, c, d);
-      if (!strict) continue;
-      out.push(strictPair(ctx, c, d, strict));
-      const list = found.get(d.id) ?? [];
-      found.set(d.id, list);
-      list.push(c.id);
-    }
-    if (isolated || unrestricted.length === 0) continue;
-    // Nothing restricts the others either: they all get the same answer, so one finding.
-    const strict = strictSegments(ctx, unrestricted[0]!, d);
-    if (strict) out.push(strictFromAnyClient(unrestricted, d, strict));
-  }
-  const record: StrictRecord = { ctx, walked, found };
-  ctx.shared.set(STRICT, record);
-  return out;
-}
-
-interface Strict {
-  readonly ports: string;
-  readonly rule: RuleRef | undefined;
-}
-
-function strictSegments(ctx: RevisionContext, c: Workload, d: Workload): Strict | undefined {
-  // Asked once per pair (tens of thousands at scale): not kept in the matrix (its L7 cell is shared anyway).
-  const v = ctx.matrix.peek(workloadPeer(c), workloadPeer(d));
-  const strict = (v.l7?.segments ?? []).filter((s) =>
-    s.outcomes.some((o) => o.reasons.some((r) => r.code === 'mtls-strict-plaintext')),
-  );
-  if (strict.length === 0) return undefined;
-  const rule = strict
-    .flatMap((s) => s.outcomes.flatMap((o) => o.reasons))
-    .find((r) => r.code === 'mtls-strict-plaintext' && r.rule)?.rule;
-  return { ports: strict.map((s) => `${s.protocol} ${s.ports.toString()}`).join(','), rule };
-}
-
-const STRICT_FIX =
-  'Fix: inject a sidecar into the client, or set PERMISSIVE on that port (portLevelMtls) if the plaintext client is intended.';
-
-function strictPair(ctx: RevisionContext, c: Workload, d: Workload, { ports, rule }: Strict): RawFinding {
-  return {
-    rule: 'identity-from-workload-without-sidecar',
-    subject: `${c.id} -> ${d.id} strict`,
-    about: `${c.id} -> ${d.id} (STRICT mTLS)`,
-    message:
-      `NetworkPolicy lets ${c.id} reach ${d.id} on ${ports}, but ${c.id} has no sidecar (${ctx.rev.l7.sidecar(c).reason}) and the port is STRICT mTLS` +
-      `${rule ? ` (${ruleLabel(rule)})` : ''}: its plaintext connections are rejected (rules E5, E7). ${STRICT_FIX}`,
-    locations: [...(rule ? [rule.location] : []), c.location, d.location],
-    source: c.id,
-    destination: d.id,
-    resources: [workloadResource(c), workloadResource(d), ...(rule ? [policyResource(rule.policy)] : [])],
-  };
-}
-
-function strictFromAnyClient(clients: readonly Workload[], d: Workload, { ports, rule }: Strict): RawFinding {
-  const n = clients.length;
-  return {
-    rule: 'identity-from-workload-without-sidecar',
-    subject: `* -> ${d.id} strict`,
-    about: `workloads without a sidecar -> ${d.id} (STRICT mTLS)`,
-    message:
-      `No NetworkPolicy restricts who reaches ${d.id} on ${ports}, and ${n} workload${n === 1 ? '' : 's'} without a sidecar ` +
-      `(${listSome(clients, 3, (c) => c.id)}) ${n === 1 ? 'is' : 'are'} not restricted either, but the port is STRICT mTLS${rule ? ` (${ruleLabel(rule)})` : ''}: ` +
-      `their plaintext connections are rejected (rules E5, E7). ${STRICT_FIX}`,
-    locations: [...(rule ? [rule.location] : []), d.location],
-    source: `${n} workload${n === 1 ? '' : 's'} without a sidecar`,
-    destination: d.id,
-    resources: [workloadResource(d), ...(rule ? [policyResource(rule.policy)] : [])],
-  };
 }
 
 /** policy-selects-nothing: NetworkPolicy, AuthorizationPolicy or PeerAuthentication with a selector that matches no workload. */

@@ -124,7 +124,7 @@ spec:
     );
   });
 
-  it('STRICT port: a client the ingress rule names is reported as a pair', () => {
+  it('STRICT port: the clients an ingress rule names are one finding per rule, the pairs counted', () => {
     const pa = `
 ---
 apiVersion: security.istio.io/v1beta1
@@ -147,11 +147,38 @@ spec:
       deployment('legacy', 'other') +
       pa;
     const f = rules(findings(yaml), 'identity-from-workload-without-sidecar');
-    expect(f.map((x) => `${x.source} -> ${x.destination}`)).toEqual([
+    // One entry: the NetworkPolicy rule that lets them in, against the STRICT PeerAuthentication.
+    expect(f).toHaveLength(1);
+    expect(f[0]!.destination).toBe('shop/api[Deployment]');
+    expect(f[0]!.source).toBeUndefined();
+    expect(f[0]!.title).toMatch(/: NetworkPolicy shop\/api ingress\[0\] \(STRICT mTLS\)$/);
+    expect(f[0]!.message).toContain(
+      'lets 2 pairs (legacy/old[Deployment] -> shop/api[Deployment], legacy/other[Deployment] -> shop/api[Deployment]) through, but their clients have no sidecar',
+    );
+    expect(f[0]!.message).toContain('(PeerAuthentication shop/strict)');
+    // One client: the pair is the title.
+    const one = rules(
+      findings(yaml.replace(deployment('legacy', 'other'), '')),
+      'identity-from-workload-without-sidecar',
+    );
+    expect(one.map((x) => x.title.replace(/^.*: /, ''))).toEqual([
+      'legacy/old[Deployment] -> shop/api[Deployment] (STRICT mTLS)',
+    ]);
+    // A second rule opening another client makes a second entry.
+    const two = rules(
+      findings(
+        yaml.replace(
+          '    - from: [{ namespaceSelector: { matchLabels: { kubernetes.io/metadata.name: legacy } } }]',
+          '    - from: [{ podSelector: { matchLabels: { app: old } }, namespaceSelector: { matchLabels: { kubernetes.io/metadata.name: legacy } } }]\n' +
+            '    - from: [{ podSelector: { matchLabels: { app: other } }, namespaceSelector: { matchLabels: { kubernetes.io/metadata.name: legacy } } }]',
+        ),
+      ),
+      'identity-from-workload-without-sidecar',
+    );
+    expect(two.map((x) => `${x.source} -> ${x.destination}`).sort()).toEqual([
       'legacy/old[Deployment] -> shop/api[Deployment]',
       'legacy/other[Deployment] -> shop/api[Deployment]',
     ]);
-    expect(f[0]!.title).toMatch(/: legacy\/old\[Deployment\] -> shop\/api\[Deployment\] \(STRICT mTLS\)$/);
     // PERMISSIVE: quiet.
     expect(
       rules(

@@ -1,0 +1,200 @@
+import { type RuleRef, ruleLabel } from '../core/refs.js';
+import type { L4Cell } from '../l4/verdict.js';
+import { workloadPeer } from '../model/peers.js';
+import type { Workload } from '../model/types.js';
+import { earlier, stabilityAgainst } from './carry-forward.js';
+import { listSome, policyResource, type RevisionContext, workloadResource } from './context.js';
+import { acceptedText, type EntryMember, entryFinding, membersText, memberText } from './entry-findings.js';
+import { knownBare } from './known-sidecar.js';
+import type { RawFinding } from './types.js';
+
+/*
+ * identity-from-workload-without-sidecar, its STRICT part: a client without a sidecar that
+ * NetworkPolicy lets reach a STRICT mTLS port (its plaintext is rejected, E5/E7). The part about
+ * AuthorizationPolicy values naming such workloads is in sidecar-presence.ts.
+ */
+
+/** What the first revision's strictPlaintextFindings leaves for the second. */
+interface StrictRecord {
+  readonly ctx: RevisionContext;
+  /** The servers it walked (PeerAuthentication may be STRICT, sidecar not a guess). */
+  readonly walked: ReadonlySet<string>;
+  /** Per server, the clients a rule names whose pair has a finding. */
+  readonly found: ReadonlyMap<string, readonly string[]>;
+}
+
+const STRICT = 'identity-from-workload-without-sidecar\u0000strict';
+
+interface StrictMember extends EntryMember {
+  readonly source: Workload;
+  /** The STRICT ports, and the PeerAuthentication rule that makes them so (none: mesh default). */
+  readonly ports: string;
+  readonly strictRule: RuleRef | undefined;
+  /** The NetworkPolicy rules that let the pair through (ingress and egress), as labels. */
+  readonly opening: readonly RuleRef[];
+}
+
+/**
+ * Pairs (no-sidecar client, injected server) that L4 allows and STRICT mTLS rejects. Only servers
+ * whose PeerAuthentication may be STRICT, and only the clients NetworkPolicy may let reach them
+ * (`possibleSources`). Clients that nothing restricts (neither their egress nor the server's ingress
+ * is isolated) get the same answer, so they are evaluated once and reported as one finding per
+ * server: in a repository without NetworkPolicy that is every plaintext client.
+ *
+ * The pairs a NetworkPolicy rule opens are one finding per (PeerAuthentication rule, NetworkPolicy
+ * rules that open them), the pairs counted with examples: at 10,000 workloads one finding per pair
+ * was 25,000 findings, which no reviewer reads and which outgrew the heap at 50,000.
+ *
+ * The revision that runs second takes the first one's decisions on the pairs a rule names where both
+ * ends are stable (carry-forward.ts): for a stable server the first one walked, it asks only that
+ * revision's finding clients that are stable and the unstable clients (few in a small change), and
+ * builds no candidate list. Members are built from this revision's objects, in walk order.
+ */
+export function strictPlaintextFindings(ctx: RevisionContext): RawFinding[] {
+  const out: RawFinding[] = [];
+  const byEntry = new Map<string, StrictMember[]>();
+  const before = earlier<StrictRecord>(ctx, STRICT);
+  const stability = before ? stabilityAgainst(ctx, before.ctx) : undefined;
+  const plaintext = ctx.rev.model.workloads.filter((w) => knownBare(ctx, w));
+  const egressOpen = (c: Workload) => (ctx.rev.l4.egressCandidates?.(c) ?? 'all') === 'all';
+  const unrestricted = plaintext.filter(egressOpen);
+  const egressRestricted = plaintext.filter((c) => !egressOpen(c));
+  const unstable = stability?.unstable.filter((c) => knownBare(ctx, c)) ?? [];
+  const walked = new Set<string>();
+  const found = new Map<string, string[]>();
+  const modelIndex = new Map(ctx.rev.model.workloads.map((w, i) => [w, i]));
+  for (const d of ctx.rev.model.workloads) {
+    if (!ctx.rev.l7.mayRequireMtls(d) || ctx.rev.l7.sidecar(d).unknown !== undefined) continue;
+    walked.add(d.id);
+    const isolated = ctx.ingressNamesSources(d);
+    // A client a rule names (the server's ingress, or its own egress).
+    const reaches = isolated
+      ? (c: Workload) => ctx.mayReach(c, d)
+      : (c: Workload) => !egressOpen(c) && ctx.egressMayReach(c, d);
+    let named: readonly Workload[];
+    if (before && stability?.stable(d) && before.walked.has(d.id)) {
+      const asked: Workload[] = [];
+      // A pair the first revision found, with both ends stable, is reached here too (same cells).
+      for (const id of before.found.get(d.id) ?? []) {
+        const c = stability.stableById(id);
+        if (c) asked.push(c);
+      }
+      for (const c of unstable) if (reaches(c)) asked.push(c);
+      // In the order the walk would meet them (candidates come in model order): the first pair
+      // of a finding is its example.
+      if (asked.length > 1) asked.sort((a, b) => modelIndex.get(a)! - modelIndex.get(b)!);
+      named = asked;
+    } else {
+      named = isolated
+        ? ctx.possibleSources(d, false).filter((c) => knownBare(ctx, c))
+        : egressRestricted.filter((c) => ctx.egressMayReach(c, d));
+    }
+    for (const c of named) {
+      const member = strictMember(ctx, c, d);
+      if (!member) continue;
+      const key = `${member.strictRule ? ruleLabel(member.strictRule) : '*'}\u0000${member.opening.map(ruleLabel).join(', ')}`;
+      const list = byEntry.get(key) ?? [];
+      byEntry.set(key, list);
+      list.push(member);
+      const ids = found.get(d.id) ?? [];
+      found.set(d.id, ids);
+      ids.push(c.id);
+    }
+    if (isolated || unrestricted.length === 0) continue;
+    // Nothing restricts the others either: they all get the same answer, so one finding.
+    const strict = strictMember(ctx, unrestricted[0]!, d);
+    if (strict) out.push(strictFromAnyClient(unrestricted, d, strict));
+  }
+  const record: StrictRecord = { ctx, walked, found };
+  ctx.shared.set(STRICT, record);
+  for (const members of byEntry.values()) {
+    const f = strictEntryFinding(ctx, members);
+    if (f) out.push(f);
+  }
+  return out;
+}
+
+function strictMember(ctx: RevisionContext, c: Workload, d: Workload): StrictMember | undefined {
+  // Asked once per pair (tens of thousands at scale): not kept in the matrix (its L7 cell is shared anyway).
+  const v = ctx.matrix.peek(workloadPeer(c), workloadPeer(d));
+  const strict = (v.l7?.segments ?? []).filter((s) =>
+    s.outcomes.some((o) => o.reasons.some((r) => r.code === 'mtls-strict-plaintext')),
+  );
+  if (strict.length === 0) return undefined;
+  const strictRule = strict
+    .flatMap((s) => s.outcomes.flatMap((o) => o.reasons))
+    .find((r) => r.code === 'mtls-strict-plaintext' && r.rule)?.rule;
+  return {
+    source: c,
+    destination: d,
+    ports: strict.map((s) => `${s.protocol} ${s.ports.toString()}`).join(','),
+    strictRule,
+    opening: openingRules(v.l4),
+    detail: '',
+    locations: [c.location, d.location],
+    resources: [],
+  };
+}
+
+/** The NetworkPolicy rules that let a pair through: the isolated sides' grants. */
+function openingRules(l4: L4Cell): RuleRef[] {
+  const side = (s: L4Cell['ingress']) => (s && s.isolatedBy.length > 0 ? s.grants.map((g) => g.rule) : []);
+  return [...side(l4.ingress), ...side(l4.egress)];
+}
+
+const STRICT_FIX =
+  'Fix: inject a sidecar into the client, or set PERMISSIVE on that port (portLevelMtls) if the plaintext client is intended.';
+
+function strictEntryFinding(ctx: RevisionContext, members: readonly StrictMember[]): RawFinding | undefined {
+  const { strictRule, opening } = members[0]!;
+  const labels = opening.map(ruleLabel);
+  const grantsText = labels.length > 0 ? listSome(labels, 3) : 'NetworkPolicy';
+  const strictText = strictRule ? ` (${ruleLabel(strictRule)})` : '';
+  const entry = {
+    rule: 'identity-from-workload-without-sidecar' as const,
+    // Names the entry (the rules), not a pair: base and head match whatever pairs it covers.
+    subject: `strict ${strictRule ? ruleLabel(strictRule) : '*'} <- ${labels.join(', ')}`,
+    locations: [...(strictRule ? [strictRule.location] : []), ...opening.map((r) => r.location)],
+    resources: [
+      ...(strictRule ? [policyResource(strictRule.policy)] : []),
+      ...opening.map((r) => policyResource(r.policy)),
+    ],
+  };
+  const f = entryFinding(ctx, entry, members, (kept, accepted) => {
+    const first = kept[0]!;
+    const reason = `${first.source.id} has no sidecar (${ctx.rev.l7.sidecar(first.source).reason})`;
+    const more = acceptedText(accepted);
+    if (kept.length === 1)
+      return (
+        `${grantsText} lets ${first.source.id} reach ${first.destination.id} on ${first.ports}, but ${reason} and the port is STRICT mTLS` +
+        `${strictText}: its plaintext connections are rejected (rules E5, E7).${more} ${STRICT_FIX}`
+      );
+    return (
+      `${grantsText} ${labels.length === 1 ? 'lets' : 'let'} ${membersText(kept, ['pair', 'pairs'])} through, ` +
+      `but their clients have no sidecar and the ports are STRICT mTLS${strictText}: their plaintext connections are rejected (rules E5, E7). ` +
+      `For example ${memberText(first)} on ${first.ports}: ${reason}.${more} ${STRICT_FIX}`
+    );
+  });
+  if (!f) return undefined;
+  const only = members.length === 1 ? members[0]! : undefined;
+  const about = only ? `${only.source.id} -> ${only.destination.id}` : grantsText;
+  return { ...f, about: `${about} (STRICT mTLS)` };
+}
+
+function strictFromAnyClient(clients: readonly Workload[], d: Workload, m: StrictMember): RawFinding {
+  const n = clients.length;
+  const rule = m.strictRule;
+  return {
+    rule: 'identity-from-workload-without-sidecar',
+    subject: `* -> ${d.id} strict`,
+    about: `workloads without a sidecar -> ${d.id} (STRICT mTLS)`,
+    message:
+      `No NetworkPolicy restricts who reaches ${d.id} on ${m.ports}, and ${n} workload${n === 1 ? '' : 's'} without a sidecar ` +
+      `(${listSome(clients, 3, (c) => c.id)}) ${n === 1 ? 'is' : 'are'} not restricted either, but the port is STRICT mTLS${rule ? ` (${ruleLabel(rule)})` : ''}: ` +
+      `their plaintext connections are rejected (rules E5, E7). ${STRICT_FIX}`,
+    locations: [...(rule ? [rule.location] : []), d.location],
+    source: `${n} workload${n === 1 ? '' : 's'} without a sidecar`,
+    destination: d.id,
+    resources: [workloadResource(d), ...(rule ? [policyResource(rule.policy)] : [])],
+  };
+}
