@@ -11,7 +11,7 @@ import type { RevisionFiles } from './git/types.js';
 import { renderRevision, withRendered } from './gitops/render-revision.js';
 import { splitTargets } from './gitops/targets.js';
 import { ParseCache } from './manifests/parse-cache.js';
-import type { ParallelParse } from './manifests/parse-pool.js';
+import { type ParallelParse, warmParseWorkers } from './manifests/parse-pool.js';
 import type { Layer, Report } from './report/types.js';
 import { checkIncludeMatches, checkRevisionsHaveObjects } from './run-checks.js';
 import { diffTargets, type TargetedFiles } from './run-targets.js';
@@ -107,7 +107,7 @@ export async function readInputs(
       revisions.map((rev, i) =>
         rev === STDIN_SIDE && options.stdin !== undefined
           ? { ...stdinSide(options.stdin), targets: [], severalTargets: false }
-          : readSide(rev, roles[i] ?? 'revision', options.repo, config, blobs),
+          : readSide(rev, roles[i] ?? 'revision', options.repo, config, blobs, options.parallel),
       ),
     );
     checkIncludeMatches(config, sides);
@@ -181,12 +181,15 @@ async function readSide(
   repo: string,
   config: Config,
   blobs?: BlobReads,
+  parallel?: ParallelParse,
 ): Promise<TargetedFiles> {
   const input = await resolveRevisionInput(arg, repo, role);
   const files = await readRevision(input, {
     include: config.include,
     exclude: config.exclude,
     ...(blobs ? { blobs } : {}),
+    // The YAML workers start while the contents are read (their start-up is the parse's wait).
+    ...(parallel ? { planned: (bytes: number, n: number) => warmParseWorkers(parallel, bytes, n, arg) } : {}),
   });
   const gitops = await renderRevision(input, files, config);
   const { targets, several } = splitTargets(files, gitops, config.targets);

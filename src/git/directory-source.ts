@@ -33,6 +33,7 @@ export async function readDirectory(
   label: string,
   filter: PathFilter,
   limits: Limits,
+  planned?: (bytes: number, files: number) => void,
 ): Promise<RevisionFiles> {
   const diagnostics: Diagnostic[] = [];
   const onUnreadable = (path: string, error: unknown) => diagnostics.push(unreadable(label, path, error));
@@ -49,6 +50,10 @@ export async function readDirectory(
   }
   const plan = planReads(candidates, label, limits);
   diagnostics.push(...plan.diagnostics);
+  planned?.(
+    plan.toRead.reduce((n, c) => n + c.size, 0),
+    plan.toRead.length,
+  );
   const files: SourceFile[] = [];
   for (const candidate of plan.toRead) {
     const read = await readRegularFile(candidate.absolute, limits.maxFileBytes);

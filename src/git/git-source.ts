@@ -32,6 +32,7 @@ export async function readGitRevision(
   blobs: BlobReads = new Map(),
   /** The side's RevisionInput: the render tree lists the same commit under it (listTreeOnce). */
   scope?: object,
+  planned?: (bytes: number, files: number) => void,
 ): Promise<RevisionFiles> {
   const commit = await resolveCommit(repo, rev);
   if (!commit) throw new ConfigurationError(`'${rev}' is not a revision of ${repo}`);
@@ -49,6 +50,10 @@ export async function readGitRevision(
   const candidates = linked.map(({ path, file }) => ({ path, size: file.size, entry: file }));
   const plan = planReads(candidates, rev, limits);
   diagnostics.push(...plan.diagnostics);
+  planned?.(
+    plan.toRead.reduce((n, c) => n + c.size, 0),
+    plan.toRead.length,
+  );
   const objects = await readBlobs(
     repo,
     plan.toRead.map((c) => c.entry),

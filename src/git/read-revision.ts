@@ -49,8 +49,8 @@ export async function readRevision(input: RevisionInput, options: ReadOptions): 
   };
   const result =
     input.kind === 'git'
-      ? await readGitRevision(input.repo, input.rev, filter, limits, options.blobs, input)
-      : await readExistingDirectory(input.path, filter, limits);
+      ? await readGitRevision(input.repo, input.rev, filter, limits, options.blobs, input, options.planned)
+      : await readExistingDirectory(input.path, filter, limits, options.planned);
   result.files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   result.diagnostics.sort(compareDiagnostics);
   return result;
@@ -60,7 +60,8 @@ async function readExistingDirectory(
   path: string,
   filter: ReturnType<typeof createPathFilter>,
   limits: Limits,
+  planned: ReadOptions['planned'],
 ): Promise<RevisionFiles> {
   if (!(await isDirectory(path))) throw new ConfigurationError(`'${path}' is not a directory`);
-  return readDirectory(resolve(path), path, filter, limits);
+  return readDirectory(resolve(path), path, filter, limits, planned);
 }

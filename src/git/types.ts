@@ -27,6 +27,11 @@ export interface ReadOptions {
    * files in common, and a blob both list is read from git once.
    */
   blobs?: BlobReads;
+  /**
+   * Told what will be read (bytes, files) once the listing is planned, before the contents are:
+   * the pipeline starts its YAML workers then, while the reads wait on git (parse-pool.ts).
+   */
+  planned?: (bytes: number, files: number) => void;
 }
 
 /** Reads of blobs by sha (see ReadOptions.blobs); create one with `new Map()`. */

@@ -34,12 +34,14 @@ const WORKER_FLAG = 'policy-diff.parse-worker';
 
 interface WorkerSetup {
   readonly [WORKER_FLAG]: true;
-  readonly revision: string;
+  /** The revision a worker started for one parse labels locations with; a warm one gets it per chunk. */
+  readonly revision?: string;
 }
 
 interface ChunkRequest {
   readonly chunk: number;
   readonly files: readonly SourceFile[];
+  readonly revision: string;
 }
 
 interface ChunkAnswer {
@@ -74,11 +76,87 @@ export function isParseWorker(): boolean {
 
 /** The worker side: parses each chunk it is sent and posts it back as plain data, until terminated. */
 export function serveParseWorker(): void {
-  const { revision } = workerData as WorkerSetup;
-  parentPort?.on('message', ({ chunk, files }: ChunkRequest) => {
-    const answer: ChunkAnswer = { chunk, parsed: files.map((f) => portable(parseSourceFile(f, revision))) };
+  const setup = workerData as WorkerSetup;
+  parentPort?.on('message', ({ chunk, files, revision }: ChunkRequest) => {
+    const label = revision ?? setup.revision ?? '';
+    const answer: ChunkAnswer = { chunk, parsed: files.map((f) => portable(parseSourceFile(f, label))) };
     parentPort?.postMessage(answer);
   });
+}
+
+/** Threads asked for are taken as asked (at most one per file); else as many as the bytes pay for. */
+function threadsFor(parallel: ParallelParse | undefined, bytes: number, files: number): number {
+  return Math.min(
+    parallel?.threads ??
+      Math.min(availableParallelism(), MAX_THREADS, Math.floor(bytes / MIN_BYTES_PER_WORKER) + 1),
+    files,
+  );
+}
+
+/**
+ * Workers started ahead (warmParseWorkers), idle, by bundle. Starting one loads the whole bundle:
+ * about half a second on a busy 2-core runner, during which the parse waited with one thread
+ * fewer; started while the read stage waits on git, they are ready when parsing begins.
+ */
+const warm = new Map<string, Worker[]>();
+
+/**
+ * Starts, ahead of the parse, the workers parseFiles will want for `bytes` of YAML in `files`
+ * files (the read stage calls this once it knows what it reads). Idempotent: never more than that
+ * many idle. Idle workers do not keep the process alive; one that fails is dropped (its chunks
+ * then go to a fresh worker or this thread, as always).
+ */
+export function warmParseWorkers(
+  parallel: ParallelParse,
+  bytes: number,
+  files: number,
+  revision?: string,
+): void {
+  const wanted = threadsFor(parallel, bytes, files) - 1;
+  const key = parallel.entry.href;
+  const idle = warm.get(key) ?? [];
+  warm.set(key, idle);
+  while (idle.length < wanted) {
+    let worker: Worker;
+    try {
+      // Each chunk names its revision; `revision` is for a worker bundle older than that.
+      const setup: WorkerSetup =
+        revision === undefined ? { [WORKER_FLAG]: true } : { [WORKER_FLAG]: true, revision };
+      worker = new Worker(parallel.entry, { workerData: setup });
+    } catch {
+      return;
+    }
+    const drop = () => {
+      const at = idle.indexOf(worker);
+      if (at >= 0) idle.splice(at, 1);
+    };
+    worker.once('error', drop);
+    worker.once('exit', drop);
+    worker.unref();
+    idle.push(worker);
+  }
+}
+
+/** Workers parseFiles had to start itself, none being warm (for tests). */
+let startedLate = 0;
+
+/** How many started-ahead workers of `entry` are idle, and how many parseFiles started itself (for tests). */
+export function workerCounts(entry: URL): { idle: number; startedLate: number } {
+  return { idle: warm.get(entry.href)?.length ?? 0, startedLate };
+}
+
+/** Up to `n` warm workers of `entry` (taken out of the idle list), the rest of it terminated. */
+function takeWarm(entry: URL, n: number): Worker[] {
+  const idle = warm.get(entry.href) ?? [];
+  warm.delete(entry.href);
+  const taken = idle.slice(0, n);
+  for (const w of idle.slice(n)) void w.terminate();
+  for (const w of taken) {
+    w.removeAllListeners('error');
+    w.removeAllListeners('exit');
+    w.ref();
+  }
+  return taken;
 }
 
 /** Parses the files of one revision, in parallel when `parallel` is given and the input is big enough. */
@@ -88,21 +166,24 @@ export async function parseFiles(
   parallel?: ParallelParse,
 ): Promise<ParsedFile[]> {
   const bytes = files.reduce((n, f) => n + f.text.length, 0);
-  // Threads asked for are taken as asked (at most one per file); else as many as the bytes pay for.
-  const threads = Math.min(
-    parallel?.threads ??
-      Math.min(availableParallelism(), MAX_THREADS, Math.floor(bytes / MIN_BYTES_PER_WORKER) + 1),
-    files.length,
-  );
+  const threads = threadsFor(parallel, bytes, files.length);
   if (!parallel || threads <= 1) return files.map((f) => parseSourceFile(f, revision));
   const chunks = chunksOf(files, Math.min(CHUNK_BYTES, Math.ceil(bytes / threads)));
   const results: (ParsedFile[] | undefined)[] = chunks.map(() => undefined);
   let next = 0;
   const take = (): number | undefined => (next < chunks.length ? next++ : undefined);
-  const workers = Array.from({ length: threads - 1 }, () =>
-    runWorker(parallel.entry, revision, chunks, take, (chunk, parsed) => {
-      results[chunk] = parsed;
-    }),
+  const ready = takeWarm(parallel.entry, threads - 1);
+  const workers = Array.from({ length: threads - 1 }, (_, i) =>
+    runWorker(
+      parallel.entry,
+      revision,
+      chunks,
+      take,
+      (chunk, parsed) => {
+        results[chunk] = parsed;
+      },
+      ready[i],
+    ),
   );
   // This thread takes chunks too, yielding between them so the workers' answers are taken in.
   for (let chunk = take(); chunk !== undefined; chunk = take()) {
@@ -155,12 +236,15 @@ function runWorker(
   chunks: readonly (readonly SourceFile[])[],
   take: () => number | undefined,
   store: (chunk: number, parsed: ParsedFile[]) => void,
+  /** A worker started ahead (warmParseWorkers), else one is started here. */
+  started?: Worker,
 ): Promise<string | undefined> {
   return new Promise((resolve) => {
     let worker: Worker;
     try {
       const setup: WorkerSetup = { [WORKER_FLAG]: true, revision };
-      worker = new Worker(entry, { workerData: setup });
+      if (!started) startedLate++;
+      worker = started ?? new Worker(entry, { workerData: setup });
     } catch (e) {
       resolve((e as Error).message);
       return;
@@ -175,7 +259,7 @@ function runWorker(
     const send = () => {
       const chunk = take();
       if (chunk === undefined) finish(undefined);
-      else worker.postMessage({ chunk, files: chunks[chunk]! } satisfies ChunkRequest);
+      else worker.postMessage({ chunk, files: chunks[chunk]!, revision } satisfies ChunkRequest);
     };
     const counters = new WeakMap<object, LineCounter>();
     worker.on('message', ({ chunk, parsed }: ChunkAnswer) => {

@@ -3,7 +3,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseSourceFile } from '../../src/manifests/parse.js';
-import { parseFiles } from '../../src/manifests/parse-pool.js';
+import { parseFiles, warmParseWorkers, workerCounts } from '../../src/manifests/parse-pool.js';
 import type { ObjectPath, SourceFile } from '../../src/manifests/types.js';
 
 // Workers start from a built bundle (its entry serves them); CI checks dist/ is built from src/.
@@ -88,6 +88,33 @@ describe('parsing on worker threads', () => {
       diagnostics: p.diagnostics.filter((d) => d !== notes[0]),
     }));
     expect(visible(withoutNote)).toEqual(visible(files.map((f) => parseSourceFile(f, 'head'))));
+  });
+
+  it('workers started ahead (warmParseWorkers) are the ones used, and give what this thread gives', async () => {
+    const files = yamlFiles(FIXTURES);
+    const parallel = { entry: CLI, threads: 3 };
+    warmParseWorkers(parallel, 10_000_000, files.length, 'head');
+    warmParseWorkers(parallel, 10_000_000, files.length, 'head');
+    // Asked twice (by base and head), started once: threads - 1 idle workers.
+    expect(workerCounts(CLI).idle).toBe(2);
+    const late = workerCounts(CLI).startedLate;
+    const parsed = await parseFiles(files, 'head', parallel);
+    // Both were taken: none left idle, none started late.
+    expect(workerCounts(CLI)).toEqual({ idle: 0, startedLate: late });
+    expect(parsed.flatMap((p) => p.diagnostics).filter((d) => d.code === 'parse-worker-failed')).toEqual([]);
+    expect(visible(parsed)).toEqual(visible(files.map((f) => parseSourceFile(f, 'head'))));
+  });
+
+  it('a warm worker that cannot start costs nothing: its chunks go elsewhere', async () => {
+    const files = yamlFiles(join(FIXTURES, 'demo', 'head'));
+    const entry = new URL('file:///nonexistent/policy-diff-warm.js');
+    warmParseWorkers({ entry, threads: 2 }, 10_000_000, files.length, 'head');
+    const parsed = await parseFiles(files, 'head', { entry, threads: 2 });
+    const withoutNotes = parsed.map((p) => ({
+      ...p,
+      diagnostics: p.diagnostics.filter((d) => d.code !== 'parse-worker-failed'),
+    }));
+    expect(visible(withoutNotes)).toEqual(visible(files.map((f) => parseSourceFile(f, 'head'))));
   });
 
   it('the CLI prints the same report on one thread and on several', () => {
