@@ -36,6 +36,8 @@ export interface Stability {
   stable(w: Workload): boolean;
   /** The workloads that are not stable, in model order (few in a small change). */
   readonly unstable: readonly Workload[];
+  /** `w`'s position in `unstable`, or undefined when it is stable (or not of this revision). */
+  unstableAt(w: Workload): number | undefined;
   /** The stable workload of `ctx` with this id, if there is one. */
   stableById(id: string): Workload | undefined;
 }
@@ -62,8 +64,38 @@ export function stabilityAgainst(ctx: RevisionContext, before: RevisionContext):
         byId.set(w.id, w);
       } else unstable.push(w);
     }
-    found = { stable: (w) => stableSet.has(w), unstable, stableById: (id) => byId.get(id) };
+    const at = new Map(unstable.map((w, i) => [w, i]));
+    found = {
+      stable: (w) => stableSet.has(w),
+      unstable,
+      unstableAt: (w) => at.get(w),
+      stableById: (id) => byId.get(id),
+    };
     perCtx.set(before, found);
   }
   return found;
+}
+
+const orders = new WeakMap<RevisionContext, Map<Workload, number>>();
+
+/**
+ * Sorts carried workloads into the order a plain walk meets them, so a finding's first member (its
+ * example) is the same either way: `candidates` for a destination's possible sources (by namespace
+ * name, then model order, as candidate lists come), `model` for a filter of the model's workloads.
+ */
+export function inWalkOrder(
+  ctx: RevisionContext,
+  list: Workload[],
+  order: 'candidates' | 'model',
+): Workload[] {
+  if (list.length < 2) return list;
+  let index = orders.get(ctx);
+  if (!index) {
+    index = new Map(ctx.rev.model.workloads.map((w, i) => [w, i]));
+    orders.set(ctx, index);
+  }
+  const at = index;
+  const byNamespace = (a: Workload, b: Workload) =>
+    a.namespace < b.namespace ? -1 : a.namespace > b.namespace ? 1 : 0;
+  return list.sort((a, b) => (order === 'candidates' ? byNamespace(a, b) : 0) || at.get(a)! - at.get(b)!);
 }

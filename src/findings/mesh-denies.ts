@@ -3,7 +3,7 @@ import { l4Uncertain, l7Rules } from '../explain/policies.js';
 import { workloadPeer } from '../model/peers.js';
 import type { Workload } from '../model/types.js';
 import type { ConnSet } from '../values/conn-set.js';
-import { earlier, stabilityAgainst } from './carry-forward.js';
+import { earlier, inWalkOrder, stabilityAgainst } from './carry-forward.js';
 import { enforced, listSome, policyResource, type RevisionContext } from './context.js';
 import { acceptedText, type EntryMember, entryFinding, membersText, memberText } from './entry-findings.js';
 import { knownInjected } from './known-sidecar.js';
@@ -88,18 +88,15 @@ export function meshDeniedPairs(ctx: RevisionContext): DeniedMember[] {
         if (s && ctx.mayReach(s, d)) asked.push(s);
       }
       for (const s of unstable) if (ctx.mayReach(s, d)) asked.push(s);
-      if (asked.length > 1) {
-        // In the order the walk would meet them: the first pair of a finding is its example.
-        const order = new Map(ctx.possibleSources(d).map((s, i) => [s, i]));
-        asked.sort((a, b) => order.get(a)! - order.get(b)!);
-      }
-      sources = asked;
+      // In the order the walk would meet them: the first pair of a finding is its example.
+      sources = inWalkOrder(ctx, asked, 'candidates');
     } else {
       // A guessed sidecar (rule C2) is no premise for "Istio denies every request".
       sources = ctx.possibleSources(d, false).filter((s) => knownInjected(ctx, s));
     }
+    const mesh = meshLets.at(d);
     for (const s of sources) {
-      const member = meshDeniesAll(ctx, s, d, meshLets);
+      const member = meshDeniesAll(ctx, s, d, mesh);
       if (!member) continue;
       out.push(member);
       const list = found.get(d.id) ?? [];
@@ -150,52 +147,74 @@ function deniedEntryFinding(ctx: RevisionContext, members: readonly DeniedMember
  * cell (most pairs NetworkPolicy opens do get through: only the few that do not need the cell's
  * explanation). Istio's answer depends on the destination's L7 signature, the source as the
  * destination's policies read it (L7Engine.sourceKey) and the connections only: asked once per
- * distinct key of this revision, not once per pair.
+ * distinct key of this revision, not once per pair. Resolved per destination (`at`), so the walk
+ * over its sources looks up short keys only (a signature is a long text, hashed and compared).
  */
 function meshLetsThrough(ctx: RevisionContext) {
   const l7 = ctx.rev.l7;
-  const byDestination = new Map<string, Map<string, boolean>>();
-  const memo = (d: Workload, key: string, ask: () => boolean): boolean => {
-    const signature = l7.signature(d);
-    let known = byDestination.get(signature);
-    if (!known) {
-      known = new Map();
-      byDestination.set(signature, known);
-    }
-    let v = known.get(key);
-    if (v === undefined) {
-      v = ask();
-      known.set(key, v);
-    }
-    return v;
-  };
+  interface Known {
+    readonly everywhere: Map<string, boolean>;
+    readonly on: Map<string, Map<string, boolean>>;
+  }
+  const bySignature = new Map<string, Known>();
   return {
-    lets: (s: Workload, d: Workload, conns: ConnSet): boolean =>
-      memo(d, `${l7.sourceKey(s, d)}\u0000${conns.toString()}`, () =>
-        l7.letsSomeThrough(workloadPeer(s), d, conns),
-      ),
-    // Asked before L4: most pairs a destination's rules name get some request through on every
-    // port, which settles them without their L4 cell (at XL base walked 20 M pairs for 101 s).
-    everywhere: (s: Workload, d: Workload): boolean =>
-      memo(d, `${l7.sourceKey(s, d)}\u0000*`, () => l7.letsSomeThroughEverywhere(workloadPeer(s), d)),
+    at(d: Workload) {
+      const signature = l7.signature(d);
+      let known = bySignature.get(signature);
+      if (!known) {
+        known = { everywhere: new Map(), on: new Map() };
+        bySignature.set(signature, known);
+      }
+      const { everywhere, on } = known;
+      return {
+        lets(s: Workload, conns: ConnSet): boolean {
+          const key = l7.sourceKey(s, d);
+          let byConns = on.get(key);
+          if (!byConns) {
+            byConns = new Map();
+            on.set(key, byConns);
+          }
+          const text = conns.toString();
+          let v = byConns.get(text);
+          if (v === undefined) {
+            v = l7.letsSomeThrough(workloadPeer(s), d, conns);
+            byConns.set(text, v);
+          }
+          return v;
+        },
+        // Asked before L4: most pairs a destination's rules name get some request through on every
+        // port, which settles them without their L4 cell (at XL base walked 20 M pairs for 101 s).
+        everywhere(s: Workload): boolean {
+          const key = l7.sourceKey(s, d);
+          let v = everywhere.get(key);
+          if (v === undefined) {
+            v = l7.letsSomeThroughEverywhere(workloadPeer(s), d);
+            everywhere.set(key, v);
+          }
+          return v;
+        },
+      };
+    },
   };
 }
+
+type MeshAt = ReturnType<ReturnType<typeof meshLetsThrough>['at']>;
 
 function meshDeniesAll(
   ctx: RevisionContext,
   s: Workload,
   d: Workload,
-  mesh: ReturnType<typeof meshLetsThrough>,
+  mesh: MeshAt,
 ): DeniedMember | undefined {
   // Some request gets through whatever L4 allows: no finding.
-  if (mesh.everywhere(s, d)) return undefined;
+  if (mesh.everywhere(s)) return undefined;
   // Then L4: Istio is asked only for pairs a rule of the destination's ingress opens.
   // Peeked: base walks every pair its destinations name once, and most are not kept by anything.
   const l4 = ctx.matrix.l4Peek(workloadPeer(s), workloadPeer(d));
   const grants = l4.ingress?.isolatedBy.length ? l4.ingress.grants : [];
   if (l4Uncertain(l4) || l4.allowed.isEmpty() || grants.length === 0) return undefined;
   // Something gets through (or might: an uncertain outcome is not `none`): no finding, no cell.
-  if (mesh.lets(s, d, l4.allowed)) return undefined;
+  if (mesh.lets(s, l4.allowed)) return undefined;
   const v = ctx.matrix.verdict(workloadPeer(s), workloadPeer(d));
   if (!v.l7 || v.l7.uncertain || !v.effective.isEmpty()) return undefined;
   const denying = l7Rules(v.l7);

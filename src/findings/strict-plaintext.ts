@@ -2,7 +2,7 @@ import { type RuleRef, ruleLabel } from '../core/refs.js';
 import type { L4Cell } from '../l4/verdict.js';
 import { workloadPeer } from '../model/peers.js';
 import type { Workload } from '../model/types.js';
-import { earlier, stabilityAgainst } from './carry-forward.js';
+import { earlier, inWalkOrder, stabilityAgainst } from './carry-forward.js';
 import { listSome, policyResource, type RevisionContext, workloadResource } from './context.js';
 import { acceptedText, type EntryMember, entryFinding, membersText, memberText } from './entry-findings.js';
 import { knownBare } from './known-sidecar.js';
@@ -62,7 +62,6 @@ export function strictPlaintextFindings(ctx: RevisionContext): RawFinding[] {
   const unstable = stability?.unstable.filter((c) => knownBare(ctx, c)) ?? [];
   const walked = new Set<string>();
   const found = new Map<string, string[]>();
-  const modelIndex = new Map(ctx.rev.model.workloads.map((w, i) => [w, i]));
   for (const d of ctx.rev.model.workloads) {
     if (!ctx.rev.l7.mayRequireMtls(d) || ctx.rev.l7.sidecar(d).unknown !== undefined) continue;
     walked.add(d.id);
@@ -80,10 +79,8 @@ export function strictPlaintextFindings(ctx: RevisionContext): RawFinding[] {
         if (c) asked.push(c);
       }
       for (const c of unstable) if (reaches(c)) asked.push(c);
-      // In the order the walk would meet them (candidates come in model order): the first pair
-      // of a finding is its example.
-      if (asked.length > 1) asked.sort((a, b) => modelIndex.get(a)! - modelIndex.get(b)!);
-      named = asked;
+      // In the order the walk would meet them: the first pair of a finding is its example.
+      named = inWalkOrder(ctx, asked, isolated ? 'candidates' : 'model');
     } else {
       named = isolated
         ? ctx.possibleSources(d, false).filter((c) => knownBare(ctx, c))
