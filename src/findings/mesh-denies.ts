@@ -3,7 +3,7 @@ import { l4Uncertain, l7Rules } from '../explain/policies.js';
 import { workloadPeer } from '../model/peers.js';
 import type { Workload } from '../model/types.js';
 import type { ConnSet } from '../values/conn-set.js';
-import { earlier, inWalkOrder, stabilityAgainst } from './carry-forward.js';
+import { earlier, inWalkOrder, stabilityAgainst, unstableReaching } from './carry-forward.js';
 import { enforced, listSome, policyResource, type RevisionContext } from './context.js';
 import { acceptedText, type EntryMember, entryFinding, membersText, memberText } from './entry-findings.js';
 import { knownInjected } from './known-sidecar.js';
@@ -74,6 +74,7 @@ export function meshDeniedPairs(ctx: RevisionContext): DeniedMember[] {
   const before = earlier<DeniedRecord>(ctx, DENIED);
   const stability = before ? stabilityAgainst(ctx, before.ctx) : undefined;
   const unstable = stability?.unstable.filter((s) => knownInjected(ctx, s)) ?? [];
+  const unstableTo = unstableReaching(ctx, unstable);
   const walked = new Set<string>();
   const found = new Map<string, string[]>();
   const out: DeniedMember[] = [];
@@ -87,7 +88,7 @@ export function meshDeniedPairs(ctx: RevisionContext): DeniedMember[] {
         const s = stability.stableById(id);
         if (s && ctx.mayReach(s, d)) asked.push(s);
       }
-      for (const s of unstable) if (ctx.mayReach(s, d)) asked.push(s);
+      for (const s of unstableTo(d)) asked.push(s);
       // In the order the walk would meet them: the first pair of a finding is its example.
       sources = inWalkOrder(ctx, asked, 'candidates');
     } else {

@@ -2,7 +2,7 @@ import { type RuleRef, ruleLabel } from '../core/refs.js';
 import type { L4Cell } from '../l4/verdict.js';
 import { workloadPeer } from '../model/peers.js';
 import type { Workload } from '../model/types.js';
-import { earlier, inWalkOrder, stabilityAgainst } from './carry-forward.js';
+import { earlier, inWalkOrder, stabilityAgainst, unstableReaching } from './carry-forward.js';
 import { listSome, policyResource, type RevisionContext, workloadResource } from './context.js';
 import { acceptedText, type EntryMember, entryFinding, membersText, memberText } from './entry-findings.js';
 import { knownBare } from './known-sidecar.js';
@@ -60,6 +60,7 @@ export function strictPlaintextFindings(ctx: RevisionContext): RawFinding[] {
   const unrestricted = plaintext.filter(egressOpen);
   const egressRestricted = plaintext.filter((c) => !egressOpen(c));
   const unstable = stability?.unstable.filter((c) => knownBare(ctx, c)) ?? [];
+  const unstableTo = unstableReaching(ctx, unstable);
   const walked = new Set<string>();
   const found = new Map<string, string[]>();
   for (const d of ctx.rev.model.workloads) {
@@ -78,7 +79,7 @@ export function strictPlaintextFindings(ctx: RevisionContext): RawFinding[] {
         const c = stability.stableById(id);
         if (c) asked.push(c);
       }
-      for (const c of unstable) if (reaches(c)) asked.push(c);
+      for (const c of isolated ? unstableTo(d) : unstable.filter(reaches)) asked.push(c);
       // In the order the walk would meet them: the first pair of a finding is its example.
       named = inWalkOrder(ctx, asked, isolated ? 'candidates' : 'model');
     } else {
