@@ -34,6 +34,8 @@ export function matrixLayer(r: AnalysedRevision): L7Layer<L7Cell> {
     fingerprint: (w) => `${engine.fingerprint(w)}\u0000${registry}`,
     sourceKey: (src, dst) => engine.sourceKey(src, dst),
     externalKey: (src, dst) => engine.externalKey(src, dst),
+    sourceNamesRead: (dst) => engine.sourceNamesRead(dst),
+    sourceGroupKey: (src, patterns) => engine.sourceGroupKey(src, patterns),
     evaluate: (src, dst, allowed) => engine.evaluate(src, dst, allowed),
     external: (src, dst, allowed) => externalCell(ctx, src, dst.range, allowed),
   };

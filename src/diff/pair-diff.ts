@@ -2,6 +2,8 @@ import type { AccessMatrix, CellVerdict, L7CellLike, MatrixCandidates } from '..
 import type { Peer, WorkloadPeer } from '../model/peers.js';
 import { ConnSet } from '../values/conn-set.js';
 import type { ChangeKind } from './changes.js';
+import { countGrouped } from './grouped-count.js';
+import { type JointClass, jointClasses } from './joint-classes.js';
 
 /** One pair whose connections differ. `before`/`after` are undefined when a peer is missing on that side. */
 export interface PairDiff<C extends L7CellLike = L7CellLike> {
@@ -34,6 +36,12 @@ export interface DiffOptions {
    * default `per-source` while few classes are unstable and the matrices can answer it.
    */
   readonly reverse?: 'per-source' | 'index';
+  /**
+   * How the changed pairs beyond the listing cap are counted: `grouped` (default, where both
+   * matrices offer a SourceGrouping) counts the sources a destination cannot tell apart at once
+   * (grouped-count.ts), `plain` compares every class pair (tests check both agree).
+   */
+  readonly counting?: 'grouped' | 'plain';
 }
 
 /** Below this, asking each pair's candidates costs less than building the reverse index. */
@@ -85,74 +93,137 @@ export function diffMatrices<C extends L7CellLike>(
   const omitted: Record<ChangeKind, number> = { opened: 0, closed: 0, changed: 0 };
   const groups = jointClasses(base, head);
   const unstable: number[] = [];
+  const externals: number[] = [];
   groups.forEach((g, i) => {
     if (g.stable === 0) unstable.push(i);
+    if (g.external) externals.push(i);
   });
   const out: PairDiff<C>[] = [];
   let listed = 0;
-  const baseOpen = openness(base);
-  const headOpen = openness(head);
+  const compare = comparer(groups, base, head, lens);
   const reach =
     unstable.length * groups.length >= (options.indexFrom ?? INDEX_FROM)
       ? reverseReach(groups, unstable.length, base, head, options.reverse)
       : undefined;
+  const grouped =
+    (options.counting ?? 'grouped') === 'grouped' &&
+    [base, head].every((m) => m.sourceGrouping !== undefined && m.groupKey !== undefined);
+  // Pairs of workloads are listed up to the limit, class pair by class pair in this order, and
+  // from the first changed class pair that does not fit on, every other one is counted: a PR that
+  // opens or closes the whole cluster must not expand into millions of pairs. Pairs with an
+  // external peer are always listed (the report merges their ranges).
+  let full: number | undefined;
   groups.forEach((srcGroup, i) => {
+    // Beyond the row where listing stopped, countGrouped counts the pairs of workloads.
+    const deferred = grouped && full !== undefined && i > full && !srcGroup.external;
     // A stable group meets a stable group unchanged, except itself when it has a single stable
     // member (no pair of two distinct stable members stands for it).
     const dsts =
       srcGroup.stable === 0
-        ? (reach?.(i) ?? groups.keys())
+        ? deferred
+          ? externals
+          : (reach?.(i) ?? groups.keys())
         : srcGroup.stable === 1
           ? [...unstable, i].sort((a, b) => a - b)
           : unstable;
     for (const j of dsts) {
       const dstGroup = groups[j]!;
       if (srcGroup.external && dstGroup.external) continue;
-      const src = srcGroup.members[0]!;
-      // Groups are disjoint, so this only skips a group of one workload paired with itself.
-      const dst = dstGroup.members.find((d) => d.id !== src.id);
-      if (!dst) continue;
-      const inBase = srcGroup.inBase && dstGroup.inBase;
-      const inHead = srcGroup.inHead && dstGroup.inHead;
-      const openInBase = inBase && baseOpen(srcGroup, src, dstGroup, dst);
-      const openInHead = inHead && headOpen(srcGroup, src, dstGroup, dst);
-      if (!openInBase && !openInHead) continue;
-      // Pairs of workloads are listed up to the limit, class pair by class pair, and counted beyond
-      // it: a PR that opens or closes the whole cluster must not expand into millions of pairs.
-      // Pairs with an external peer are always listed (the report merges their ranges).
-      const size =
-        i === j
-          ? srcGroup.members.length * (srcGroup.members.length - 1)
-          : srcGroup.members.length * dstGroup.members.length;
-      const counted = !srcGroup.external && !dstGroup.external && listed + size > maxPairs;
-      // A side NetworkPolicy closes is compared as closed without computing its cell (a PR that
-      // removes every policy, or rolls out default-deny, would otherwise compute the closed side of
-      // every pair). Every pair is peeked at: only the verdicts of the pairs listed are kept (and
-      // computed where closed, to explain them), not those of the many pairs compared that did not
-      // change, which at XL held most of the diff's memory.
-      const before = inBase ? (openInBase ? base.peek(src, dst) : CLOSED) : undefined;
-      const after = inHead ? (openInHead ? head.peek(src, dst) : CLOSED) : undefined;
-      if (!lens.differs(before, after)) continue;
-      const beforeConns = lens.conns(before);
-      const afterConns = lens.conns(after);
-      if (counted) {
-        omitted[changeKind(beforeConns, afterConns)] += size;
+      const workloads = !srcGroup.external && !dstGroup.external;
+      if (deferred && workloads) continue;
+      const c = compare(i, j);
+      if (!c) continue;
+      if (workloads && full === undefined && listed + c.size > maxPairs) full = i;
+      if (workloads && full !== undefined) {
+        omitted[c.kind] += c.size;
         continue;
       }
+      // Only the verdicts of the pairs listed are kept (and computed where closed, to explain them).
       const kept = {
-        before: before && base.verdict(src, dst),
-        after: after && head.verdict(src, dst),
+        before: c.before && base.verdict(c.src, c.dst),
+        after: c.after && head.verdict(c.src, c.dst),
       };
       for (const s of srcGroup.members) {
         for (const d of dstGroup.members) {
           if (s.id === d.id) continue;
-          out.push({ src: s, dst: d, before: kept.before, after: kept.after, beforeConns, afterConns });
+          out.push({
+            src: s,
+            dst: d,
+            before: kept.before,
+            after: kept.after,
+            beforeConns: c.beforeConns,
+            afterConns: c.afterConns,
+          });
           listed++;
         }
       }
     }
   });
+  if (grouped && full !== undefined) countGrouped(groups, full + 1, base, head, compare, omitted);
   return { pairs: out, omitted };
+}
+
+/** One class pair compared: its first pair of peers, its peeked verdicts and what the lens sees. */
+interface Compared<C extends L7CellLike> {
+  readonly src: Peer;
+  readonly dst: Peer;
+  readonly before: CellVerdict<C> | undefined;
+  readonly after: CellVerdict<C> | undefined;
+  readonly beforeConns: ConnSet;
+  readonly afterConns: ConnSet;
+  readonly kind: ChangeKind;
+  /** Its pairs of peers. */
+  readonly size: number;
+}
+
+/**
+ * Compares a class pair: `undefined` when NetworkPolicy closes it in both revisions (its cell is
+ * not computed) or when the lens sees no difference.
+ */
+function comparer<C extends L7CellLike>(
+  groups: readonly JointClass[],
+  base: AccessMatrix<C>,
+  head: AccessMatrix<C>,
+  lens: DiffLens<C>,
+): (i: number, j: number) => Compared<C> | undefined {
+  const baseOpen = openness(base);
+  const headOpen = openness(head);
+  return (i, j) => {
+    const srcGroup = groups[i]!;
+    const dstGroup = groups[j]!;
+    const src = srcGroup.members[0]!;
+    // Groups are disjoint, so this only skips a group of one workload paired with itself.
+    const dst = dstGroup.members.find((d) => d.id !== src.id);
+    if (!dst) return undefined;
+    const inBase = srcGroup.inBase && dstGroup.inBase;
+    const inHead = srcGroup.inHead && dstGroup.inHead;
+    const openInBase = inBase && baseOpen(srcGroup, src, dstGroup, dst);
+    const openInHead = inHead && headOpen(srcGroup, src, dstGroup, dst);
+    if (!openInBase && !openInHead) return undefined;
+    // A side NetworkPolicy closes is compared as closed without computing its cell (a PR that
+    // removes every policy, or rolls out default-deny, would otherwise compute the closed side of
+    // every pair). Verdicts are peeked at, not kept: at XL the verdicts of the many pairs compared
+    // that did not change held most of the diff's memory.
+    const before = inBase ? (openInBase ? base.peek(src, dst) : CLOSED) : undefined;
+    const after = inHead ? (openInHead ? head.peek(src, dst) : CLOSED) : undefined;
+    if (!lens.differs(before, after)) return undefined;
+    const beforeConns = lens.conns(before);
+    const afterConns = lens.conns(after);
+    const size =
+      i === j
+        ? srcGroup.members.length * (srcGroup.members.length - 1)
+        : srcGroup.members.length * dstGroup.members.length;
+    return {
+      src,
+      dst,
+      before,
+      after,
+      beforeConns,
+      afterConns,
+      kind: changeKind(beforeConns, afterConns),
+      size,
+    };
+  };
 }
 
 /**
@@ -311,44 +382,4 @@ function mergeAscending(a: readonly number[], b: readonly number[]): number[] {
     else out.push(b[j++]!);
   }
   return out;
-}
-
-interface JointClass {
-  readonly members: Peer[];
-  /** Members present in both matrices with equal fingerprints. */
-  stable: number;
-  readonly inBase: boolean;
-  readonly inHead: boolean;
-  readonly external: boolean;
-}
-
-function jointClasses(base: AccessMatrix, head: AccessMatrix): JointClass[] {
-  const baseIds = new Map<string, WorkloadPeer>(base.workloads.map((w) => [w.id, w]));
-  const headIds = new Map<string, WorkloadPeer>(head.workloads.map((w) => [w.id, w]));
-  const byKey = new Map<string, JointClass>();
-  const add = (peer: Peer, key: string, inBase: boolean, inHead: boolean, stable: boolean) => {
-    let group = byKey.get(key);
-    if (!group) {
-      group = { members: [], stable: 0, inBase, inHead, external: peer.kind === 'external' };
-      byKey.set(key, group);
-    }
-    group.members.push(peer);
-    if (stable) group.stable++;
-  };
-  const stable = (b: Peer | undefined, h: Peer | undefined) => {
-    if (!b || !h) return false;
-    const fingerprint = base.fingerprint(b);
-    return fingerprint !== undefined && fingerprint === head.fingerprint(h);
-  };
-  const ids = [...new Set([...baseIds.keys(), ...headIds.keys()])].sort();
-  for (const id of ids) {
-    const b = baseIds.get(id);
-    const h = headIds.get(id);
-    const key = `w${b ? base.classOf(b) : '-'},${h ? head.classOf(h) : '-'}`;
-    add((h ?? b)!, key, b !== undefined, h !== undefined, stable(b, h));
-  }
-  for (const e of head.externals) {
-    add(e, `e${base.classOf(e)},${head.classOf(e)}`, true, true, stable(e, e));
-  }
-  return [...byKey.values()];
 }

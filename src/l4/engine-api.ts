@@ -83,6 +83,16 @@ export interface L4Engine {
    * request changes. Optional.
    */
   ingressAdmitting?(src: Workload): readonly Workload[];
+  /**
+   * A number per source such that two sources with equal numbers get equal `egress` answers toward
+   * every peer and equal `egressCandidates` (src/l4/egress-groups.ts). Optional.
+   */
+  egressGroup?(src: Workload): number;
+  /**
+   * Whether `ingress(dst, src)` may depend on the source: false when `dst`'s ingress is not
+   * isolated and no admin tier selects it (every source gets the same answer). Optional.
+   */
+  ingressReadsSource?(dst: Workload): boolean;
   /** What `src`'s egress allows toward `dst`. */
   egress(src: Workload, dst: Peer): SideVerdict;
   /** What `dst`'s ingress allows from `src`. */

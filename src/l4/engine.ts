@@ -5,6 +5,7 @@ import { type Peer, workloadPeer } from '../model/peers.js';
 import type { ClusterModel, ContainerPort, Workload } from '../model/types.js';
 import { ConnSet } from '../values/conn-set.js';
 import type { IpRange } from '../values/ip-range.js';
+import { EgressGroups } from './egress-groups.js';
 import {
   type Candidates,
   type IpPieces,
@@ -70,6 +71,7 @@ class NetworkPolicyEngine implements L4Engine {
   private podIndex: PodIndex | undefined;
   private readonly podTargets = new WeakMap<Workload, PeerTarget>();
   private admission: IngressAdmission | undefined;
+  private readonly egressGroups = new EgressGroups();
 
   constructor(
     private readonly model: ClusterModel,
@@ -115,6 +117,15 @@ class NetworkPolicyEngine implements L4Engine {
 
   egressCandidates(src: Workload): 'all' | Candidates {
     return this.candidatesOf(src, 'egress');
+  }
+
+  egressGroup(src: Workload): number {
+    return this.egressGroups.of(this.selection(src));
+  }
+
+  ingressReadsSource(dst: Workload): boolean {
+    const selection = this.selection(dst);
+    return selection.ingress.length > 0 || hasAdmin(selection.admin.ingress);
   }
 
   ingressAdmitting(src: Workload): readonly Workload[] {

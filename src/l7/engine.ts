@@ -30,12 +30,11 @@ import {
   clientReadsNamespace,
   clientText,
   externalSourceKey,
-  type IdentityRead,
   identityKey,
-  identityRead,
   sourceIpBlocks,
   subsetsOf,
 } from './source-identity.js';
+import { type NamesRead, SourceReads } from './source-reads.js';
 import type { L7Cell, SidecarInfo } from './types.js';
 
 export interface L7Engine {
@@ -66,6 +65,9 @@ export interface L7Engine {
    * policies match `source.ip` with (inside, overlapping, apart: D13); the reasons never name it.
    */
   externalKey(src: ExternalPeer, dst: Workload): string;
+  /** sourceKey in parts, to count many sources at once (SourceReads.namesRead, groupKey). */
+  sourceNamesRead(dst: Workload): NamesRead;
+  sourceGroupKey(src: Workload, patterns: number): number;
   /** What Istio allows from src to dst on the connections that L4 already allows. */
   evaluate(src: Peer, dst: Workload, l4Allowed: ConnSet): L7Cell;
   /** Whether `evaluate` would let some request through on some of `conns` (answered without the cell). */
@@ -104,9 +106,7 @@ class IstioEngine implements L7Engine, CellContext {
   private global: string | undefined;
   /** `<ns>/<sa>` of the accounts some principal names; `all` when a principal pattern could name any. */
   private principalAccounts: ReadonlySet<string> | 'all' | undefined;
-  private readonly identityReadBy = new Map<string, IdentityRead>();
-  /** Per destination id: the blocks its applied policies match `source.ip` with (externalKey). */
-  private readonly blocksReadBy = new Map<string, readonly IpRange[]>();
+  private readonly reads = new SourceReads((dst) => this.dest(dst).applied);
   private namespaceRead: boolean | undefined;
   private readonly clientKeys = new Map<string, number>();
   private readonly clientIndex = new Map<string, number>();
@@ -285,22 +285,21 @@ class IstioEngine implements L7Engine, CellContext {
    * service account another destination's policy names splits no cell of this one.
    */
   sourceKey(src: Workload, dst: Workload): string {
-    let named = this.identityReadBy.get(dst.id);
-    if (!named) {
-      const a = this.dest(dst).applied;
-      named = identityRead([...a.allow, ...a.deny, ...a.custom]);
-      this.identityReadBy.set(dst.id, named);
-    }
+    const named = this.reads.identity(dst);
     return `${this.clientKey(src)}/${identityKey(src, named, this.sidecar(src).identity, this.trustDomains)}`;
   }
 
+  sourceNamesRead(dst: Workload): NamesRead {
+    return this.reads.namesRead(dst);
+  }
+
+  sourceGroupKey(src: Workload, patterns: number): number {
+    const identity = this.sidecar(src).identity;
+    return this.reads.groupKey(src, patterns, this.clientKey(src), identity, this.trustDomains);
+  }
+
   externalKey(src: ExternalPeer, dst: Workload): string {
-    let blocks = this.blocksReadBy.get(dst.id);
-    if (!blocks) {
-      const a = this.dest(dst).applied;
-      blocks = sourceIpBlocks([...a.allow, ...a.deny, ...a.custom]);
-      this.blocksReadBy.set(dst.id, blocks);
-    }
+    const blocks = this.reads.ipBlocks(dst);
     return externalSourceKey(blocks, src.range);
   }
 

@@ -28,6 +28,13 @@ export interface L7Layer<C extends L7CellLike = L7CellLike> {
   sourceKey?(src: Workload, dst: Workload): string;
   /** The same for an external source (L7Engine.externalKey). Optional: without it, keyed by its range. */
   externalKey?(src: ExternalPeer, dst: Workload): string;
+  /**
+   * `sourceKey` in parts (L7Engine.sourceNamesRead, sourceGroupKey): two sources outside the
+   * namespaces named for `dst` with equal group keys for its `patterns` have equal source keys.
+   * Optional (then the matrix offers no SourceGrouping while `sourceKey` is there).
+   */
+  sourceNamesRead?(dst: Workload): { readonly namespaces: ReadonlySet<string>; readonly patterns: number };
+  sourceGroupKey?(src: Workload, patterns: number): number;
   evaluate(src: Peer, dst: Workload, l4Allowed: ConnSet): C;
   /**
    * A workload's call to an address outside the cluster (F10: a REGISTRY_ONLY sidecar blackholes
@@ -102,6 +109,26 @@ export interface AccessMatrix<C extends L7CellLike = L7CellLike> {
    * engine cannot tell. Optional; see L4Engine.ingressAdmitting.
    */
   admitting?(peer: WorkloadPeer): 'all' | readonly string[];
+  /**
+   * For counting many sources toward one workload destination at once (the diff beyond its
+   * listing cap); `undefined` when the engines cannot tell (see SourceGrouping). Optional.
+   */
+  sourceGrouping?(dst: WorkloadPeer): SourceGrouping | undefined;
+  /** See SourceGrouping: a number per workload source and SourceGrouping.reader. */
+  groupKey?(src: WorkloadPeer, reader: number): number;
+}
+
+/**
+ * What `sourceGrouping(dst)` promises: either `candidates(dst, 'sources')` lists the sources (every
+ * other one is closed at L4), or `dst`'s ingress answers every source alike. So two workload
+ * sources outside `namespaces` and outside that list with equal `groupKey`s have equal verdicts
+ * toward `dst` (the same L4 cell and L7 cell) and equal `candidates(src, 'destinations').has(dst)`.
+ */
+export interface SourceGrouping {
+  /** Sources in these namespaces may be told apart by name (L7): the key says nothing of them. */
+  readonly namespaces: ReadonlySet<string>;
+  /** What the destination reads of the other sources (destinations with equal readers read alike). */
+  readonly reader: number;
 }
 
 /** Candidate workloads by id (see AccessMatrix.candidates). */
@@ -109,6 +136,8 @@ export interface MatrixCandidates {
   has(id: string): boolean;
   /** Every candidate's id (the diff's reverse index reads them); optional for other matrices. */
   list?(): readonly string[];
+  /** `list()` without keeping it (for a walk that asks each destination once); optional. */
+  listOnce?(): readonly string[];
 }
 
 export function buildMatrix<C extends L7CellLike>(
@@ -141,6 +170,7 @@ export function buildMatrix<C extends L7CellLike>(
         return w !== undefined && found.has(w);
       },
       list: () => found.list().map((w) => w.id),
+      listOnce: () => (found.listOnce?.() ?? found.list()).map((w) => w.id),
     };
   };
   const classOf = (peer: Peer): number => {
@@ -225,6 +255,7 @@ export function buildMatrix<C extends L7CellLike>(
 
   // Per class: the sources of a class are the same to every selector.
   const admittingByClass = new Map<number, readonly string[]>();
+  const groupKeys: Map<number, number>[] = [];
 
   return {
     revision: model.revision,
@@ -277,8 +308,37 @@ export function buildMatrix<C extends L7CellLike>(
       }
       return found;
     },
+    sourceGrouping(dst) {
+      const d = classes.representatives[classOf(dst)]!;
+      if (!l4.egressGroup || !l4.ingressReadsSource) return undefined;
+      if (l4.ingressReadsSource(d)) {
+        const found = l4.ingressCandidates?.(d);
+        if (found === undefined || found === 'all') return undefined;
+      }
+      if (!l7?.sourceKey) return NO_NAMES;
+      if (!l7.sourceNamesRead || !l7.sourceGroupKey) return undefined;
+      const read = l7.sourceNamesRead(d);
+      return { namespaces: read.namespaces, reader: read.patterns };
+    },
+    groupKey(src, reader) {
+      const c = classOf(src);
+      groupKeys[reader] ??= new Map();
+      const memo = groupKeys[reader]!;
+      let key = memo.get(c);
+      if (key === undefined) {
+        const w = classes.representatives[c]!;
+        // What compute reads of the source: its egress side (L4), and l7Of's source key outside the
+        // named namespaces (sourceGroupKey), or its L7 class without sourceKey.
+        const l7Part = !l7 ? 0 : l7.sourceKey ? l7.sourceGroupKey!(w, reader) : l7Classes!.classOf.get(w.id)!;
+        key = (l4.egressGroup?.(w) ?? c) * 2 ** 32 + l7Part;
+        memo.set(c, key);
+      }
+      return key;
+    },
   };
 }
+
+const NO_NAMES: SourceGrouping = { namespaces: new Set(), reader: 0 };
 
 function computeL4Cell(l4: L4Engine, src: Peer, dst: Peer): L4Cell {
   const egress = src.kind === 'workload' ? l4.egress(src.workload, dst) : null;

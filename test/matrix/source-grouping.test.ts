@@ -1,0 +1,97 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { buildLayerMatrices, lensFor } from '../../src/analysis/layers.js';
+import type { L7Cell } from '../../src/l7/types.js';
+import type { AccessMatrix } from '../../src/matrix/matrix.js';
+import type { Layer } from '../../src/report/types.js';
+import { analyse, clusterWidePairArb, editedPairArb, type RandomRepo } from './random-repo.js';
+
+const pairs = fc.oneof(editedPairArb, clusterWidePairArb) as fc.Arbitrary<readonly [RandomRepo, RandomRepo]>;
+
+/**
+ * The promise of AccessMatrix.sourceGrouping, checked pair by pair on every workload destination
+ * that makes it: two sources outside its named namespaces and its listed candidates with equal
+ * group keys get verdicts no lens tells apart, and equal egress candidacy toward it. Returns how
+ * many such pairs of sources were checked (the law must not hold vacuously).
+ */
+function checkGrouping(m: AccessMatrix<L7Cell>, layer: Layer): number {
+  const lens = lensFor(layer);
+  let checked = 0;
+  for (const d of m.workloads) {
+    const grouping = m.sourceGrouping?.(d);
+    if (!grouping) continue;
+    const listed = m.candidates(d, 'sources');
+    const others = m.workloads.filter(
+      (s) =>
+        s.id !== d.id &&
+        !grouping.namespaces.has(s.workload.namespace) &&
+        (listed === 'all' || !listed.has(s.id)),
+    );
+    const byKey = new Map<number, typeof others>();
+    for (const s of others) {
+      const key = m.groupKey!(s, grouping.reader);
+      byKey.set(key, [...(byKey.get(key) ?? []), s]);
+    }
+    for (const group of byKey.values()) {
+      const [first, ...rest] = group;
+      const egress = (s: typeof first) => {
+        const c = m.candidates(s!, 'destinations');
+        return c === 'all' || c.has(d.id);
+      };
+      for (const s of rest) {
+        checked++;
+        expect(egress(s)).toBe(egress(first));
+        // Outside a listed revision's candidates both are closed at L4 (the diff never asks them).
+        if (listed !== 'all') continue;
+        const a = m.verdict(first!, d);
+        const b = m.verdict(s, d);
+        expect(lens.differs(a, b), `${first!.id} / ${s.id} > ${d.id}`).toBe(false);
+        expect(a.l4.allowed.equals(b.l4.allowed)).toBe(true);
+      }
+    }
+  }
+  return checked;
+}
+
+describe('source group keys of the L7 engine', () => {
+  it('tell sources outside the named namespaces apart exactly as sourceKey does', () => {
+    let checked = 0;
+    fc.assert(
+      fc.property(pairs, ([b, h]) => {
+        for (const r of [analyse(b, 'base'), analyse(h, 'head')]) {
+          const ws = r.model.workloads;
+          for (const d of ws) {
+            const read = r.l7.sourceNamesRead(d);
+            const others = ws.filter((s) => !read.namespaces.has(s.namespace));
+            for (const s1 of others) {
+              for (const s2 of others) {
+                checked++;
+                const sameGroup =
+                  r.l7.sourceGroupKey(s1, read.patterns) === r.l7.sourceGroupKey(s2, read.patterns);
+                expect(sameGroup).toBe(r.l7.sourceKey(s1, d) === r.l7.sourceKey(s2, d));
+              }
+            }
+          }
+        }
+      }),
+      { numRuns: 150 },
+    );
+    expect(checked).toBeGreaterThan(1000);
+  });
+});
+
+describe('source grouping of a matrix', () => {
+  for (const layer of ['effective', 'l4'] as Layer[]) {
+    it(`gives equal verdicts to the sources it cannot tell apart (${layer})`, () => {
+      let checked = 0;
+      fc.assert(
+        fc.property(pairs, ([b, h]) => {
+          const [base, head] = buildLayerMatrices(analyse(b, 'base'), analyse(h, 'head'), layer);
+          checked += checkGrouping(base, layer) + checkGrouping(head, layer);
+        }),
+        { numRuns: 150 },
+      );
+      expect(checked).toBeGreaterThan(100);
+    });
+  }
+});
