@@ -7,7 +7,7 @@ import { workloadPeer } from '../model/peers.js';
 import type { Workload } from '../model/types.js';
 import { ConnSet } from '../values/conn-set.js';
 import { PortSet } from '../values/port-set.js';
-import { earlier, stabilityAgainst } from './carry-forward.js';
+import { earlier, type Stability, stabilityAgainst, unstableReaching } from './carry-forward.js';
 import { enforced, listSome, objectResource, policyResource, type RevisionContext } from './context.js';
 import { acceptedText, type EntryMember, entryFinding, membersText, memberText } from './entry-findings.js';
 import { knownInjected, sidecarGuessed } from './known-sidecar.js';
@@ -111,6 +111,8 @@ export function meshAllowsNetworkBlocksFindings(ctx: RevisionContext): RawFindin
   // The revision that runs second asks again only what a changed workload can change (DeadRecord).
   const before = earlier<DeadRecord>(ctx, DEAD);
   const stability = before ? stabilityAgainst(ctx, before.ctx) : undefined;
+  // Per destination, the unstable workloads NetworkPolicy may let reach it (the L4 reverse index).
+  const reaching = stability ? unstableReaching(ctx, stability.unstable) : undefined;
   const entries = new Map<string, DeadEntry>();
   // Per named value, its workloads whose sidecar is a guess (either way: a plaintext guess may be injected).
   const guesses = new Map<string, readonly Workload[]>();
@@ -148,11 +150,12 @@ export function meshAllowsNetworkBlocksFindings(ctx: RevisionContext): RawFindin
           const guessedSet = setOf(guessed);
           // What the walk asks of one source: NetworkPolicy may let it reach d, and it gets through.
           // A certain cell that opens a port has a candidate source (candidates are a superset), so
-          // mayReach (which builds the source's egress candidates) is asked only of uncertain ones.
+          // mayReach is asked first: a changed namespace's workloads are asked at every destination
+          // whose entries name them, and most are no candidate there (their cells go uncomputed).
           const lets = (s: Workload) => {
-            if (s === d || !(namedSet.has(s) || guessedSet.has(s))) return false;
+            if (s === d || !(namedSet.has(s) || guessedSet.has(s)) || !ctx.mayReach(s, d)) return false;
             const cell = cellOf(s);
-            return l4Uncertain(cell) ? ctx.mayReach(s, d) : cell.allowed.overlaps(ports);
+            return l4Uncertain(cell) || cell.allowed.overlaps(ports);
           };
           const entry = `${content}\u0000${index}\u0000${n.field}\u0000${n.value}\u0000${d.id}`;
           const prev = before && stability?.stable(d) ? before.entries.get(entry) : undefined;
@@ -163,10 +166,17 @@ export function meshAllowsNetworkBlocksFindings(ctx: RevisionContext): RawFindin
             through = s && lets(s) ? s : witness(named, guessed, d, gets);
           } else if (prev) {
             // None got through there: nor does a stable one here (same cells); ask the others.
-            through = stability!.unstable.find(lets);
+            through = firstUnstable(stability!, [named, guessed], lets, () => reaching!(d));
           } else through = witness(named, guessed, d, gets);
-          const dead = !through && !l4Uncertain(cellOf(rep)) && meshLets(rep, d, ports);
-          entries.set(entry, through ? { through: through.id } : {});
+          // Dead as it was there when the representative is the same stable workload (same cell,
+          // same Istio answer: both rest on the two ends' fingerprints, and the ports on d's and
+          // the rule's content); else asked.
+          const dead = through
+            ? false
+            : prev?.dead !== undefined && prev.rep === rep.id && stability!.stable(rep)
+              ? prev.dead
+              : !l4Uncertain(cellOf(rep)) && meshLets(rep, d, ports);
+          entries.set(entry, through ? { through: through.id } : { rep: rep.id, dead });
           if (!dead) continue;
           const list = members.get(n) ?? [];
           members.set(n, list);
@@ -197,6 +207,37 @@ export function meshAllowsNetworkBlocksFindings(ctx: RevisionContext): RawFindin
 interface DeadEntry {
   /** A named source that gets through (or might): the entry is alive. */
   readonly through?: string;
+  /** When none does: the representative source asked (its id), and whether the entry was dead. */
+  readonly rep?: string;
+  readonly dead?: boolean;
+}
+
+/**
+ * The first unstable workload, in model order, among `lists` that passes `test`: what
+ * `stability.unstable.find(test)` finds when `test` holds only for members of the lists that
+ * NetworkPolicy may let reach the destination. Walks the shorter side: the lists (an entry naming
+ * one principal), or the unstable workloads that may reach it (`reaching`, in model order: few,
+ * where a changed namespace's many workloads are each named by a `team-*` entry everywhere).
+ */
+function firstUnstable(
+  stability: Stability,
+  lists: readonly (readonly Workload[])[],
+  test: (s: Workload) => boolean,
+  reaching: () => readonly Workload[],
+): Workload | undefined {
+  const members = lists.reduce((n, l) => n + l.length, 0);
+  if (members >= stability.unstable.length) return reaching().find(test);
+  let best: Workload | undefined;
+  let bestAt = Number.POSITIVE_INFINITY;
+  for (const list of lists) {
+    for (const s of list) {
+      const at = stability.unstableAt(s);
+      if (at === undefined || at >= bestAt || !test(s)) continue;
+      best = s;
+      bestAt = at;
+    }
+  }
+  return best;
 }
 
 /**

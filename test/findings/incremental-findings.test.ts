@@ -178,6 +178,67 @@ ${rulePorts.map((p) => `    - from: [{ source: { namespaces: ["shop2"] } }]\n   
     }
   });
 
+  // The entry's representative source decides whether Istio would let it through (the entry is
+  // dead only then); base's answer is carried only for the same, stable representative.
+  const excludingRepo = (workloads: string) => `${NAMESPACES}
+---
+apiVersion: v1
+kind: Namespace
+metadata: { name: shop2, labels: { istio-injection: enabled } }
+${deployment('shop', 'api')}${workloads}
+---
+apiVersion: v1
+kind: Service
+metadata: { name: api, namespace: shop }
+spec: { selector: { app: api }, ports: [{ name: http, port: 80, targetPort: 80 }, { name: http-alt, port: 8080 }] }
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: { name: api-ingress, namespace: shop }
+spec:
+  podSelector: { matchLabels: { app: api } }
+  ingress:
+    - from: [{ namespaceSelector: { matchLabels: { kubernetes.io/metadata.name: shop2 } } }]
+      ports: [{ port: 8080 }]
+---
+apiVersion: security.istio.io/v1
+kind: AuthorizationPolicy
+metadata: { name: api, namespace: shop }
+spec:
+  selector: { matchLabels: { app: api } }
+  action: ALLOW
+  rules:
+    - from: [{ source: { namespaces: ["shop2"], notPrincipals: ["cluster.local/ns/shop2/sa/other"] } }]
+      to: [{ operation: { ports: ["80"] } }]
+`;
+
+  it('a representative whose identity changed is asked again (the destination did not change)', () => {
+    // alpha represents shop2 (first of its workloads); NetworkPolicy blocks port 80 from shop2.
+    // Base: the rule lets alpha in, so the entry is dead; head: alpha runs as `other`, which the
+    // rule leaves out, so it is not.
+    const shop2 = (sa: string) =>
+      deployment('shop2', 'alpha', { sa }) + deployment('shop2', 'beta', { sa: 'other' });
+    expect(deadEntries(excludingRepo(shop2('alpha')), excludingRepo(shop2('other')))).toEqual([
+      'fixed AuthorizationPolicy shop/api rules[0] namespaces=shop2',
+    ]);
+  });
+
+  it('another representative is asked again, even a stable one', () => {
+    // Head removes alpha: beta (stable, running as `other`) now represents shop2, and the rule leaves it out.
+    const beta = deployment('shop2', 'beta', { sa: 'other' });
+    expect(deadEntries(excludingRepo(deployment('shop2', 'alpha') + beta), excludingRepo(beta))).toEqual([
+      'fixed AuthorizationPolicy shop/api rules[0] namespaces=shop2',
+    ]);
+  });
+
+  it('a source added where nothing changed revives a dead entry, among more changed workloads than it names', () => {
+    // Five more new workloads elsewhere: the unstable outnumber the entry's sources, so they are walked instead.
+    const others = [1, 2, 3, 4, 5].map((i) => deployment('legacy', `job${i}`)).join('');
+    expect(
+      deadEntries(entryRepo(['80']), entryRepo(['80'], `${others}${deployment('shop2', 'web2')}`)),
+    ).toEqual(['fixed AuthorizationPolicy shop/api rules[0] namespaces=shop2']);
+  });
+
   it('a source added where nothing changed revives a dead entry', () => {
     // web2 is new: the only source that gets through on 80, at a destination whose fingerprint is the same.
     const ports = ['80'];
