@@ -1,5 +1,7 @@
+import type { SourceLocation } from '../core/location.js';
 import { type RuleRef, ruleLabel } from '../core/refs.js';
 import { l4Uncertain, l7Rules } from '../explain/policies.js';
+import type { L7Cell } from '../l7/types.js';
 import { workloadPeer } from '../model/peers.js';
 import type { Workload } from '../model/types.js';
 import type { ConnSet } from '../values/conn-set.js';
@@ -7,7 +9,7 @@ import { earlier, inWalkOrder, stabilityAgainst, unstableReaching } from './carr
 import { enforced, listSome, policyResource, type RevisionContext } from './context.js';
 import { acceptedText, type EntryMember, entryFinding, membersText, memberText } from './entry-findings.js';
 import { knownInjected } from './known-sidecar.js';
-import type { RawFinding } from './types.js';
+import type { RawFinding, ResourceRef } from './types.js';
 
 /*
  * network-allows-mesh-denies: NetworkPolicy opens a pair that Istio denies everything on. Its
@@ -71,6 +73,7 @@ const DENIED = 'network-allows-mesh-denies\u0000record';
  */
 export function meshDeniedPairs(ctx: RevisionContext): DeniedMember[] {
   const meshLets = meshLetsThrough(ctx);
+  const parts = memberParts();
   const before = earlier<DeniedRecord>(ctx, DENIED);
   const stability = before ? stabilityAgainst(ctx, before.ctx) : undefined;
   const unstable = stability?.unstable.filter((s) => knownInjected(ctx, s)) ?? [];
@@ -97,7 +100,7 @@ export function meshDeniedPairs(ctx: RevisionContext): DeniedMember[] {
     }
     const mesh = meshLets.at(d);
     for (const s of sources) {
-      const member = meshDeniesAll(ctx, s, d, mesh);
+      const member = meshDeniesAll(ctx, s, d, mesh, parts);
       if (!member) continue;
       out.push(member);
       const list = found.get(d.id) ?? [];
@@ -201,11 +204,65 @@ function meshLetsThrough(ctx: RevisionContext) {
 
 type MeshAt = ReturnType<ReturnType<typeof meshLetsThrough>['at']>;
 
+/**
+ * What the members of one walk share, built once: a group's grants and their text, a cell's
+ * reasons, connection texts. At 50,000 workloads base finds a million denied pairs; with a text and
+ * a kept verdict each they outgrew the heap.
+ */
+function memberParts() {
+  const byGrants = new Map<string, { grants: DeniedMember['grants']; text: string }>();
+  const byCell = new WeakMap<
+    L7Cell,
+    { why: string; locations: SourceLocation[]; resources: ResourceRef[] }
+  >();
+  const texts = new Map<string, string>();
+  return {
+    grants(grants: DeniedMember['grants']) {
+      const labels = grants.map((g) => ruleLabel(g.rule));
+      const key = labels.join(', ');
+      let found = byGrants.get(key);
+      if (!found) {
+        found = { grants, text: listSome(labels, 3) };
+        byGrants.set(key, found);
+      }
+      return { key, ...found };
+    },
+    cell(l7: L7Cell) {
+      let found = byCell.get(l7);
+      if (!found) {
+        const why = [
+          ...new Set(
+            l7.segments.flatMap((seg) => seg.outcomes.flatMap((o) => o.reasons.map((r) => r.message))),
+          ),
+        ];
+        const uniqueRules = [...new Map(l7Rules(l7).map((r) => [ruleLabel(r), r])).values()];
+        found = {
+          why: why.length ? `: ${listSome(why, 2)}` : '',
+          locations: uniqueRules.map((r) => r.location),
+          resources: uniqueRules.map((r) => policyResource(r.policy)),
+        };
+        byCell.set(l7, found);
+      }
+      return found;
+    },
+    text(conns: ConnSet): string {
+      const t = conns.toString();
+      const known = texts.get(t);
+      if (known !== undefined) return known;
+      texts.set(t, t);
+      return t;
+    },
+  };
+}
+
+type MemberParts = ReturnType<typeof memberParts>;
+
 function meshDeniesAll(
   ctx: RevisionContext,
   s: Workload,
   d: Workload,
   mesh: MeshAt,
+  parts: MemberParts,
 ): DeniedMember | undefined {
   // Some request gets through whatever L4 allows: no finding.
   if (mesh.everywhere(s)) return undefined;
@@ -216,26 +273,21 @@ function meshDeniesAll(
   if (l4Uncertain(l4) || l4.allowed.isEmpty() || grants.length === 0) return undefined;
   // Something gets through (or might: an uncertain outcome is not `none`): no finding, no cell.
   if (mesh.lets(s, l4.allowed)) return undefined;
-  const v = ctx.matrix.verdict(workloadPeer(s), workloadPeer(d));
+  // Peeked too: nothing reads the verdict again (its L7 cell is shared in the matrix anyway).
+  const v = ctx.matrix.peek(workloadPeer(s), workloadPeer(d));
   if (!v.l7 || v.l7.uncertain || !v.effective.isEmpty()) return undefined;
-  const denying = l7Rules(v.l7);
-  const why = [
-    ...new Set(v.l7.segments.flatMap((seg) => seg.outcomes.flatMap((o) => o.reasons.map((r) => r.message)))),
-  ];
-  const uniqueRules = [...new Map(denying.map((r) => [ruleLabel(r), r])).values()];
+  const group = parts.grants(grants);
+  const cell = parts.cell(v.l7);
   return {
     source: s,
     destination: d,
-    grants,
-    grantsKey: grants.map((g) => ruleLabel(g.rule)).join(', '),
-    grantsText: listSome(
-      grants.map((g) => ruleLabel(g.rule)),
-      3,
-    ),
-    allowed: v.l4.allowed.toString(),
-    why: why.length ? `: ${listSome(why, 2)}` : '',
+    grants: group.grants,
+    grantsKey: group.key,
+    grantsText: group.text,
+    allowed: parts.text(v.l4.allowed),
+    why: cell.why,
     detail: '',
-    locations: uniqueRules.map((r) => r.location),
-    resources: uniqueRules.map((r) => policyResource(r.policy)),
+    locations: cell.locations,
+    resources: cell.resources,
   };
 }
