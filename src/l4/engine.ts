@@ -71,7 +71,7 @@ class NetworkPolicyEngine implements L4Engine {
   private podIndex: PodIndex | undefined;
   private readonly podTargets = new WeakMap<Workload, PeerTarget>();
   private admission: IngressAdmission | undefined;
-  private readonly egressGroups = new EgressGroups();
+  private readonly egressGroups: EgressGroups;
 
   constructor(
     private readonly model: ClusterModel,
@@ -82,6 +82,7 @@ class NetworkPolicyEngine implements L4Engine {
     this.ipBoundaries = index.boundaries;
     this.ipPieces = index.pieces;
     this.signatures = new SignatureScheme(index.labelKeys, index.labelValues, index.namedPorts, nodeTraffic);
+    this.egressGroups = new EgressGroups(index);
   }
 
   signature(workload: Workload): string {

@@ -6,7 +6,23 @@ import type { AccessMatrix } from '../../src/matrix/matrix.js';
 import type { Layer } from '../../src/report/types.js';
 import { analyse, clusterWidePairArb, editedPairArb, type RandomRepo } from './random-repo.js';
 
-const pairs = fc.oneof(editedPairArb, clusterWidePairArb) as fc.Arbitrary<readonly [RandomRepo, RandomRepo]>;
+/**
+ * Every NetworkPolicy also in the other namespace: equal specs in two namespaces, which act alike
+ * only when no peer of theirs means their own namespace (EgressGroups).
+ */
+const mirrored = (r: RandomRepo): RandomRepo => ({
+  ...r,
+  netpols: [
+    ...r.netpols,
+    ...r.netpols.map((n) => ({ ...n, ns: n.ns === 'x' ? ('y' as const) : ('x' as const) })),
+  ],
+});
+
+const pairs = fc.oneof(
+  editedPairArb,
+  clusterWidePairArb,
+  editedPairArb.map(([b, h]) => [mirrored(b), mirrored(h)] as const),
+) as fc.Arbitrary<readonly [RandomRepo, RandomRepo]>;
 
 /**
  * The promise of AccessMatrix.sourceGrouping, checked pair by pair on every workload destination
@@ -92,6 +108,49 @@ describe('source grouping of a matrix', () => {
         { numRuns: 150 },
       );
       expect(checked).toBeGreaterThan(100);
+    });
+  }
+});
+
+describe('egress groups', () => {
+  const pod = (ns: 'x' | 'y', app: 'a' | 'b') => ({
+    ns,
+    app,
+    tier: 'front' as const,
+    sa: 's1' as const,
+    port: 80 as const,
+    metrics: false,
+    exclude: false,
+  });
+  // The same egress policy in both namespaces, toward pods labelled b: of its own namespace, or of x.
+  const repo = (peerNs: 'x' | undefined): RandomRepo => ({
+    injected: { x: false, y: false },
+    teamX: 't1',
+    pods: [pod('x', 'a'), pod('y', 'a'), pod('x', 'b')],
+    netpols: (['x', 'y'] as const).map((ns) => ({
+      ns,
+      target: 'a' as const,
+      types: ['Egress'],
+      peerApp: 'b' as const,
+      peerNs,
+      ipBlock: false,
+      port: undefined,
+    })),
+    authz: [],
+    peerAuthn: [],
+    services: [],
+  });
+  for (const peerNs of [undefined, 'x'] as const) {
+    it(`are one for equal specs only when no peer means the own namespace (namespaceSelector: ${peerNs ?? 'none'})`, () => {
+      const r = analyse(repo(peerNs), 'base');
+      const [m] = buildLayerMatrices(r, r, 'l4');
+      const [ax, ay, bx] = ['x/d0[Deployment]', 'y/d1[Deployment]', 'x/d2[Deployment]'].map(
+        (id) => m.workloads.find((w) => w.id === id)!,
+      );
+      const reader = m.sourceGrouping!(bx!)!.reader;
+      expect(m.groupKey!(ax!, reader) === m.groupKey!(ay!, reader)).toBe(peerNs !== undefined);
+      // The law holds, and is not vacuous where the two sources group.
+      expect(checkGrouping(m, 'l4') > 0).toBe(peerNs !== undefined);
     });
   }
 });
