@@ -154,6 +154,8 @@ function deniedEntryFinding(ctx: RevisionContext, members: readonly DeniedMember
  * distinct key of this revision, not once per pair. Resolved per destination (`at`), so the walk
  * over its sources looks up short keys only (a signature is a long text, hashed and compared).
  */
+const RECENT_SIGNATURES = 64;
+
 function meshLetsThrough(ctx: RevisionContext) {
   const l7 = ctx.rev.l7;
   interface Known {
@@ -165,10 +167,13 @@ function meshLetsThrough(ctx: RevisionContext) {
     at(d: Workload) {
       const signature = l7.signature(d);
       let known = bySignature.get(signature);
-      if (!known) {
-        known = { everywhere: new Map(), on: new Map() };
-        bySignature.set(signature, known);
-      }
+      if (known) bySignature.delete(signature);
+      else known = { everywhere: new Map(), on: new Map() };
+      // The most recently walked signatures only: at 50,000 workloads nearly every destination has
+      // its own, and keeping each one's source keys held hundreds of MiB for answers never asked
+      // again. Replicas of one app (adjacent by id) still share theirs.
+      bySignature.set(signature, known);
+      if (bySignature.size > RECENT_SIGNATURES) bySignature.delete(bySignature.keys().next().value!);
       const { everywhere, on } = known;
       return {
         lets(s: Workload, conns: ConnSet): boolean {
