@@ -202,10 +202,11 @@ function comparer<C extends L7CellLike>(
     if (!openInBase && !openInHead) return undefined;
     // A side NetworkPolicy closes is compared as closed without computing its cell (a PR that
     // removes every policy, or rolls out default-deny, would otherwise compute the closed side of
-    // every pair). Verdicts are peeked at, not kept: at XL the verdicts of the many pairs compared
-    // that did not change held most of the diff's memory.
-    const before = inBase ? (openInBase ? base.peek(src, dst) : CLOSED) : undefined;
-    const after = inHead ? (openInHead ? head.peek(src, dst) : CLOSED) : undefined;
+    // every pair). Verdicts are glanced at, not kept, nor their new L7 cells: at XL the verdicts of
+    // the many pairs compared that did not change held most of the diff's memory, and at L a
+    // cluster-wide change's cells held over 1 GiB.
+    const before = inBase ? (openInBase ? look(base, src, dst) : CLOSED) : undefined;
+    const after = inHead ? (openInHead ? look(head, src, dst) : CLOSED) : undefined;
     if (!lens.differs(before, after)) return undefined;
     const beforeConns = lens.conns(before);
     const afterConns = lens.conns(after);
@@ -224,6 +225,11 @@ function comparer<C extends L7CellLike>(
       size,
     };
   };
+}
+
+/** A verdict compared and forgotten: its L7 cell kept neither, where the matrix can (glance). */
+function look<C extends L7CellLike>(matrix: AccessMatrix<C>, src: Peer, dst: Peer): CellVerdict<C> {
+  return matrix.glance ? matrix.glance(src, dst) : matrix.peek(src, dst);
 }
 
 /**

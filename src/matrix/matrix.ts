@@ -81,6 +81,11 @@ export interface AccessMatrix<C extends L7CellLike = L7CellLike> {
    * a change to a million pairs does not hold a million verdicts.
    */
   peek(src: Peer, dst: Peer): CellVerdict<C>;
+  /**
+   * `peek` that keeps no L7 cell it computes either (a bounded transient cache aside): for the
+   * diff's counting, which compares millions of pairs nobody asks about again. Optional.
+   */
+  glance?(src: Peer, dst: Peer): CellVerdict<C>;
   /** The L4 part of `verdict` alone, for checks that need no L7 (cached per pair of classes too). */
   l4Verdict(src: Peer, dst: Peer): L4Cell;
   /** `l4Verdict` without keeping it: for checks that walk every pair once (findings in base). */
@@ -206,7 +211,24 @@ export function buildMatrix<C extends L7CellLike>(
   let l4OnlyCells = 0;
   // The source is keyed as the destination's policies distinguish it: a service account only
   // another destination's policy names does not split this destination's cells.
-  const l7Of = (src: Peer, dst: Workload, allowed: ConnSet): C => {
+  // Cells computed for `glance` stay here only, up to TRANSIENT_CELLS (then it starts over): the
+  // pairs a cluster-wide diff only counts would otherwise keep every one of their cells.
+  let transient = new Map<number, Map<string, Map<string, C>>>();
+  let transientCells = 0;
+  const slot = (cache: Map<number, Map<string, Map<string, C>>>, dstClass: number, srcKey: string) => {
+    let bySource = cache.get(dstClass);
+    if (!bySource) {
+      bySource = new Map();
+      cache.set(dstClass, bySource);
+    }
+    let byAllowed = bySource.get(srcKey);
+    if (!byAllowed) {
+      byAllowed = new Map();
+      bySource.set(srcKey, byAllowed);
+    }
+    return byAllowed;
+  };
+  const l7Of = (src: Peer, dst: Workload, allowed: ConnSet, keep = true): C => {
     const srcKey =
       src.kind !== 'workload'
         ? l7!.externalKey
@@ -216,27 +238,25 @@ export function buildMatrix<C extends L7CellLike>(
           ? `s${l7!.sourceKey(src.workload, dst)}`
           : `w${l7Classes!.classOf.get(src.id)}`;
     const dstClass = l7Classes!.classOf.get(dst.id)!;
-    let bySource = l7Cache.get(dstClass);
-    if (!bySource) {
-      bySource = new Map();
-      l7Cache.set(dstClass, bySource);
-    }
-    let byAllowed = bySource.get(srcKey);
-    if (!byAllowed) {
-      byAllowed = new Map();
-      bySource.set(srcKey, byAllowed);
-    }
     const connections = allowed.toString();
+    const kept = l7Cache.get(dstClass)?.get(srcKey)?.get(connections);
+    if (kept) return kept;
+    if (!keep && transientCells >= TRANSIENT_CELLS) {
+      transient = new Map();
+      transientCells = 0;
+    }
+    const byAllowed = slot(keep ? l7Cache : transient, dstClass, srcKey);
     let cell = byAllowed.get(connections);
     if (!cell) {
       cell = l7!.evaluate(src, dst, allowed);
       byAllowed.set(connections, cell);
       l7Cells++;
+      if (!keep) transientCells++;
     }
     return cell;
   };
 
-  const compute = (src: Peer, dst: Peer, key: number, keep = true): CellVerdict<C> => {
+  const compute = (src: Peer, dst: Peer, key: number, keep = true, keepL7 = true): CellVerdict<C> => {
     const l4Cell = l4Of(src, dst, key, keep);
     if (l7?.external && dst.kind === 'external' && src.kind === 'workload' && !l4Cell.allowed.isEmpty()) {
       const cell = l7.external(classes.representatives[classOf(src)]!, dst, l4Cell.allowed);
@@ -249,7 +269,7 @@ export function buildMatrix<C extends L7CellLike>(
       l4OnlyCells++;
       return { l4: l4Cell, effective: l4Cell.allowed };
     }
-    const l7Cell = l7Of(representative(src), classes.representatives[classOf(dst)]!, l4Cell.allowed);
+    const l7Cell = l7Of(representative(src), classes.representatives[classOf(dst)]!, l4Cell.allowed, keepL7);
     return { l4: l4Cell, l7: l7Cell, effective: l7Cell.effective.intersect(l4Cell.allowed) };
   };
 
@@ -275,6 +295,10 @@ export function buildMatrix<C extends L7CellLike>(
     peek(src, dst) {
       const key = keyOf(src, dst);
       return cache.get(key) ?? compute(src, dst, key, false);
+    },
+    glance(src, dst) {
+      const key = keyOf(src, dst);
+      return cache.get(key) ?? compute(src, dst, key, false, false);
     },
     // Every verdict's L4 part is in l4Cache too.
     l4Verdict: (src, dst) => l4Of(src, dst, keyOf(src, dst)),
@@ -337,6 +361,9 @@ export function buildMatrix<C extends L7CellLike>(
     },
   };
 }
+
+/** Enough for the cells of a few destinations' columns of a cluster-wide diff. */
+const TRANSIENT_CELLS = 20_000;
 
 const NO_NAMES: SourceGrouping = { namespaces: new Set(), reader: 0 };
 
