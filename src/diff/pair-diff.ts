@@ -131,7 +131,8 @@ export function diffMatrices<C extends L7CellLike>(
       if (srcGroup.external && dstGroup.external) continue;
       const workloads = !srcGroup.external && !dstGroup.external;
       if (deferred && workloads) continue;
-      const c = compare(i, j);
+      // A pair that may be listed keeps its L7 cell (its verdict is asked again to be kept).
+      const c = compare(i, j, !workloads || full === undefined);
       if (!c) continue;
       if (workloads && full === undefined && listed + c.size > maxPairs) full = i;
       if (workloads && full !== undefined) {
@@ -185,10 +186,10 @@ function comparer<C extends L7CellLike>(
   base: AccessMatrix<C>,
   head: AccessMatrix<C>,
   lens: DiffLens<C>,
-): (i: number, j: number) => Compared<C> | undefined {
+): (i: number, j: number, listing?: boolean) => Compared<C> | undefined {
   const baseOpen = openness(base);
   const headOpen = openness(head);
-  return (i, j) => {
+  return (i, j, listing = false) => {
     const srcGroup = groups[i]!;
     const dstGroup = groups[j]!;
     const src = srcGroup.members[0]!;
@@ -205,8 +206,8 @@ function comparer<C extends L7CellLike>(
     // every pair). Verdicts are glanced at, not kept, nor their new L7 cells: at XL the verdicts of
     // the many pairs compared that did not change held most of the diff's memory, and at L a
     // cluster-wide change's cells held over 1 GiB.
-    const before = inBase ? (openInBase ? look(base, src, dst) : CLOSED) : undefined;
-    const after = inHead ? (openInHead ? look(head, src, dst) : CLOSED) : undefined;
+    const before = inBase ? (openInBase ? look(base, src, dst, listing) : CLOSED) : undefined;
+    const after = inHead ? (openInHead ? look(head, src, dst, listing) : CLOSED) : undefined;
     if (!lens.differs(before, after)) return undefined;
     const beforeConns = lens.conns(before);
     const afterConns = lens.conns(after);
@@ -227,9 +228,17 @@ function comparer<C extends L7CellLike>(
   };
 }
 
-/** A verdict compared and forgotten: its L7 cell kept neither, where the matrix can (glance). */
-function look<C extends L7CellLike>(matrix: AccessMatrix<C>, src: Peer, dst: Peer): CellVerdict<C> {
-  return matrix.glance ? matrix.glance(src, dst) : matrix.peek(src, dst);
+/**
+ * A verdict compared: a pair only counted keeps not even its L7 cell, where the matrix can
+ * (glance); one that may be listed keeps it for `verdict`.
+ */
+function look<C extends L7CellLike>(
+  matrix: AccessMatrix<C>,
+  src: Peer,
+  dst: Peer,
+  listing: boolean,
+): CellVerdict<C> {
+  return matrix.glance && !listing ? matrix.glance(src, dst) : matrix.peek(src, dst);
 }
 
 /**

@@ -206,16 +206,20 @@ export function buildMatrix<C extends L7CellLike>(
   const l7Classes = l7 ? classifyWorkloads(model.workloads, [(w) => l7.signature(w)]) : undefined;
   // By destination L7 class, then source key, then L4-allowed connections: no key text is built
   // per pair (a cluster-wide change asks this for a million class pairs).
-  const l7Cache = new Map<number, Map<string, Map<string, C>>>();
+  const l7Cache = new Map<number, Map<string | number, Map<string, C>>>();
   let l7Cells = 0;
   let l4OnlyCells = 0;
   // The source is keyed as the destination's policies distinguish it: a service account only
   // another destination's policy names does not split this destination's cells.
   // Cells computed for `glance` stay here only, up to TRANSIENT_CELLS (then it starts over): the
   // pairs a cluster-wide diff only counts would otherwise keep every one of their cells.
-  let transient = new Map<number, Map<string, Map<string, C>>>();
+  let transient = new Map<number, Map<string | number, Map<string, C>>>();
   let transientCells = 0;
-  const slot = (cache: Map<number, Map<string, Map<string, C>>>, dstClass: number, srcKey: string) => {
+  const slot = (
+    cache: Map<number, Map<string | number, Map<string, C>>>,
+    dstClass: number,
+    srcKey: string | number,
+  ) => {
     let bySource = cache.get(dstClass);
     if (!bySource) {
       bySource = new Map();
@@ -228,6 +232,14 @@ export function buildMatrix<C extends L7CellLike>(
     }
     return byAllowed;
   };
+  // Outside the namespaces `dst`'s policies name, a number (L7Layer.sourceGroupKey: equal numbers,
+  // equal source keys) instead of the source key's text, which a cluster-wide diff built per pair.
+  const workloadKey = (src: Workload, dst: Workload): string | number => {
+    const read = l7!.sourceNamesRead?.(dst);
+    return read && !read.namespaces.has(src.namespace)
+      ? l7!.sourceGroupKey!(src, read.patterns)
+      : `s${l7!.sourceKey!(src, dst)}`;
+  };
   const l7Of = (src: Peer, dst: Workload, allowed: ConnSet, keep = true): C => {
     const srcKey =
       src.kind !== 'workload'
@@ -235,7 +247,7 @@ export function buildMatrix<C extends L7CellLike>(
           ? `e${l7!.externalKey(src, dst)}`
           : src.id
         : l7!.sourceKey
-          ? `s${l7!.sourceKey(src.workload, dst)}`
+          ? workloadKey(src.workload, dst)
           : `w${l7Classes!.classOf.get(src.id)}`;
     const dstClass = l7Classes!.classOf.get(dst.id)!;
     const connections = allowed.toString();
