@@ -278,8 +278,9 @@ function meshDeniesAll(
   if (l4Uncertain(l4) || l4.allowed.isEmpty() || grants.length === 0) return undefined;
   // Something gets through (or might: an uncertain outcome is not `none`): no finding, no cell.
   if (mesh.lets(s, l4.allowed)) return undefined;
-  // Peeked too: nothing reads the verdict again (its L7 cell is shared in the matrix anyway).
-  const v = ctx.matrix.peek(workloadPeer(s), workloadPeer(d));
+  // Glanced: nothing reads the verdict or its L7 cell again (at XL base finds 172,000 such pairs).
+  const [src, dst] = [workloadPeer(s), workloadPeer(d)];
+  const v = ctx.matrix.glance?.(src, dst) ?? ctx.matrix.peek(src, dst);
   if (!v.l7 || v.l7.uncertain || !v.effective.isEmpty()) return undefined;
   const group = parts.grants(grants);
   const cell = parts.cell(v.l7);

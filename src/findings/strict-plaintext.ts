@@ -113,8 +113,10 @@ export function strictPlaintextFindings(ctx: RevisionContext): RawFinding[] {
 }
 
 function strictMember(ctx: RevisionContext, c: Workload, d: Workload): StrictMember | undefined {
-  // Asked once per pair (tens of thousands at scale): not kept in the matrix (its L7 cell is shared anyway).
-  const v = ctx.matrix.peek(workloadPeer(c), workloadPeer(d));
+  // Asked once per pair (hundreds of thousands at 50,000 workloads): neither the verdict nor its L7
+  // cell is kept in the matrix (glance: a bounded transient cache shares cells within the walk).
+  const [src, dst] = [workloadPeer(c), workloadPeer(d)];
+  const v = ctx.matrix.glance?.(src, dst) ?? ctx.matrix.peek(src, dst);
   const strict = (v.l7?.segments ?? []).filter((s) =>
     s.outcomes.some((o) => o.reasons.some((r) => r.code === 'mtls-strict-plaintext')),
   );
