@@ -101,7 +101,7 @@ export const FINDING_RULE_DOCS: Readonly<Record<string, { readonly meaning: stri
     },
     'identity-from-workload-without-sidecar': {
       meaning:
-        "An ALLOW/DENY rule names a principal or namespace whose workloads have no sidecar (no mTLS, so no identity: the rule never matches them, [rule D11](rules.md#d11)), or a STRICT mTLS port has clients that NetworkPolicy lets in but that have no sidecar (their plaintext is rejected, [rule E7](rules.md#e7)). Clients a NetworkPolicy rule names are reported per pair; when nothing restricts the server's ingress nor the clients' egress (typically: no NetworkPolicy at all), one finding per server lists those clients (`* -> server`).",
+        "An ALLOW/DENY rule names a principal or namespace whose workloads have no sidecar (no mTLS, so no identity: the rule never matches them, [rule D11](rules.md#d11)), or a STRICT mTLS port has clients that NetworkPolicy lets in but that have no sidecar (their plaintext is rejected, [rule E7](rules.md#e7)). Clients a NetworkPolicy rule names are one finding per (NetworkPolicy rules that let them in, STRICT PeerAuthentication), its pairs counted with examples; when nothing restricts the server's ingress nor the clients' egress (typically: no NetworkPolicy at all), one finding per server lists those clients (`* -> server`).",
       fix: 'Inject the clients, or use PERMISSIVE / ipBlocks where plaintext is intended.',
     },
     'policy-selects-nothing': {
