@@ -72,6 +72,7 @@ async function main(): Promise<void> {
     const git = new CommitWriter(size.name);
     const base = git.commit(pr.base, `base (${size.name})`);
     const head = git.commit(pr.head, `${name}: ${pr.what}`);
+    git.pack();
     console.log(JSON.stringify({ mode: 'stages', repo: git.dir, base, head }));
     return;
   }
@@ -114,6 +115,7 @@ async function main(): Promise<void> {
         base: git.commit(pr.base, `base of ${pr.name}`),
         head: git.commit(pr.head, `${pr.name}: ${pr.what}`),
       }));
+      git.pack();
       if (process.env.BENCH_KEEP) console.log(`repository kept: ${git.dir}`);
       const small = commits[0]!;
       const floor = (await inFreshProcess({
