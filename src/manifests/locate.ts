@@ -1,24 +1,49 @@
-import {
-  type Document,
-  isAlias,
-  isMap,
-  isScalar,
-  isSeq,
-  LineCounter,
-  type Node,
-  type Pair,
-  type YAMLMap,
-} from 'yaml';
+import { type Document, isAlias, isMap, isScalar, isSeq, type Node, type Pair, type YAMLMap } from 'yaml';
 import type { SourceLocation } from '../core/location.js';
 import { isAliasFree } from './fast-yaml.js';
 import type { ObjectPath } from './types.js';
 import { isMergeKey } from './yaml-schema.js';
 
+/** Turns an offset into a 1-based line and column: a `yaml` LineCounter, or its packed copy (PackedLines). */
+export interface LinePositions {
+  readonly lineStarts: ArrayLike<number>;
+  linePos(offset: number): { line: number; col: number };
+}
+
+/**
+ * A LineCounter's line starts, packed once the file is read: every object's `locate` keeps its
+ * file's lines for the whole run, and a LineCounter's array (grown by push, 8 bytes a line and
+ * room to spare) with its two closures weighed about three times this at L (14 k files).
+ * `linePos` is the LineCounter's own search (yaml/dist/parse/line-counter.js), so locations are
+ * unchanged; test/manifests/locate.test.ts compares the two on random texts.
+ */
+export class PackedLines implements LinePositions {
+  constructor(readonly lineStarts: Int32Array) {}
+
+  static of(lines: LinePositions): PackedLines {
+    return lines instanceof PackedLines ? lines : new PackedLines(Int32Array.from(lines.lineStarts));
+  }
+
+  linePos(offset: number): { line: number; col: number } {
+    const starts = this.lineStarts;
+    let low = 0;
+    let high = starts.length;
+    while (low < high) {
+      const mid = (low + high) >> 1;
+      if (starts[mid]! < offset) low = mid + 1;
+      else high = mid;
+    }
+    if (starts[low] === offset) return { line: low + 1, col: 1 };
+    if (low === 0) return { line: 0, col: offset };
+    return { line: low, col: offset - starts[low - 1]! + 1 };
+  }
+}
+
 /** Everything needed to turn a byte offset of one file into a `SourceLocation`. */
 export interface FilePosition {
   readonly revision: string;
   readonly file: string;
-  readonly lineCounter: LineCounter;
+  readonly lineCounter: LinePositions;
 }
 
 export function locationAt(pos: FilePosition, offset: number): SourceLocation {
@@ -209,8 +234,8 @@ function offsetIn(start: number, positions: Positions | undefined, path: ObjectP
 export interface LocatorData {
   readonly revision: string;
   readonly file: string;
-  /** The file's LineCounter.lineStarts (shared by every object of the file). */
-  readonly lineStarts: readonly number[];
+  /** The file's line starts (shared by every object of the file: PackedLines.lineStarts). */
+  readonly lineStarts: ArrayLike<number>;
   readonly start: number;
   readonly positions: Positions | undefined;
 }
@@ -237,15 +262,16 @@ export function dataOf(locate: (path: ObjectPath) => SourceLocation): LocatorDat
   return locatorData.get(locate);
 }
 
-/** A locator from its data (lineStarts of one file are turned into one LineCounter per array). */
+/** A locator from its data (lineStarts of one file are turned into one PackedLines per array). */
 export function locatorFrom(
   data: LocatorData,
-  counters: WeakMap<object, LineCounter>,
+  counters: WeakMap<object, LinePositions>,
 ): (path: ObjectPath) => SourceLocation {
   let lineCounter = counters.get(data.lineStarts);
   if (!lineCounter) {
-    lineCounter = new LineCounter();
-    for (const offset of data.lineStarts) lineCounter.addNewLine(offset);
+    // Cloned from a worker, the packed starts are an Int32Array already: kept, not copied.
+    const starts = data.lineStarts;
+    lineCounter = new PackedLines(starts instanceof Int32Array ? starts : Int32Array.from(starts));
     counters.set(data.lineStarts, lineCounter);
   }
   const pos: FilePosition = { revision: data.revision, file: data.file, lineCounter };

@@ -1,8 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
-import type { LineCounter } from 'yaml';
 import type { Diagnostic } from '../core/diagnostics.js';
-import { dataOf, type LocatorData, locatorFrom } from './locate.js';
+import { dataOf, type LinePositions, type LocatorData, locatorFrom } from './locate.js';
 import { type ParsedFile, parseSourceFile } from './parse.js';
 import type { K8sObject, SourceFile } from './types.js';
 
@@ -266,7 +265,7 @@ function runWorker(
       if (chunk === undefined) finish(undefined);
       else worker.postMessage({ chunk, files: chunks[chunk]!, revision } satisfies ChunkRequest);
     };
-    const counters = new WeakMap<object, LineCounter>();
+    const counters = new WeakMap<object, LinePositions>();
     worker.on('message', ({ chunk, parsed }: ChunkAnswer) => {
       const files = chunks[chunk]!;
       store(
@@ -294,7 +293,7 @@ function portable(parsed: ParsedFile): PortableParsed | undefined {
     : { objects, diagnostics: parsed.diagnostics, aliased: parsed.aliased };
 }
 
-function restore(p: PortableParsed, counters: WeakMap<object, LineCounter>): ParsedFile {
+function restore(p: PortableParsed, counters: WeakMap<object, LinePositions>): ParsedFile {
   const parsed: ParsedFile = {
     objects: p.objects.map(({ locator, ...rest }) => ({ ...rest, locate: locatorFrom(locator, counters) })),
     diagnostics: [...p.diagnostics],

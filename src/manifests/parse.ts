@@ -13,7 +13,7 @@ import { type Diagnostic, REACH_ALL } from '../core/diagnostics.js';
 import { boundDiagnostic } from './bound-text.js';
 import { fastDocuments } from './fast-yaml.js';
 import { normaliseLabelMaps } from './labels.js';
-import { type FilePosition, locationAt, locator } from './locate.js';
+import { type FilePosition, locationAt, locator, PackedLines } from './locate.js';
 import { effectiveNamespace } from './namespace.js';
 import { missingTypeError, type ObjectSource, toK8sObject } from './object.js';
 import { relocateRendered } from './rendered.js';
@@ -298,7 +298,6 @@ function parseFile(file: SourceFile, revision: string, reader: typeof readDocume
     );
   }
   const lineCounter = new LineCounter();
-  const pos: FilePosition = { revision, file: file.path, lineCounter };
   let docs: Document[];
   try {
     docs = reader(file.text, lineCounter);
@@ -319,6 +318,8 @@ function parseFile(file: SourceFile, revision: string, reader: typeof readDocume
     );
   }
   if (docs.length === 0) return fileNote(file, revision, 'empty-document', 'file is empty');
+  // Every object's locate keeps the file's lines: packed, once the reader has counted them all.
+  const pos: FilePosition = { revision, file: file.path, lineCounter: PackedLines.of(lineCounter) };
   const out: ParsedFile = { objects: [], diagnostics: [] };
   docs.forEach((doc, index) => {
     // A final `---` followed by nothing is a style habit, not a skipped document worth a note.
@@ -340,8 +341,8 @@ function parseRendered(
   reader: typeof readDocuments,
 ): ParsedFile {
   const lineCounter = new LineCounter();
-  const pos: FilePosition = { revision, file: file.path, lineCounter };
   const docs = reader(file.text, lineCounter);
+  const pos: FilePosition = { revision, file: file.path, lineCounter: PackedLines.of(lineCounter) };
   const out: ParsedFile = { objects: [], diagnostics: [] };
   docs.forEach((doc, index) => {
     const origin = origins.documents[index] ?? { file: file.path, line: 1 };

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type Document, LineCounter, type Node, parseDocument, stringify } from 'yaml';
-import { type FilePosition, locationAt, locator, offsetOf } from '../../src/manifests/locate.js';
+import { type FilePosition, locationAt, locator, offsetOf, PackedLines } from '../../src/manifests/locate.js';
 import type { ObjectPath } from '../../src/manifests/types.js';
 import { KUBE_YAML } from '../../src/manifests/yaml-schema.js';
 
@@ -80,5 +80,36 @@ describe('locate without the YAML document', () => {
     const { doc, pos } = parsed(lines.join('\n'));
     const locate = locator(pos, doc, doc.contents as Node);
     expect(locate(['a9', 3, 3, 3, 3, 3, 3, 3, 3, 0, 1]).line).toBe(1);
+  });
+});
+
+describe('PackedLines', () => {
+  it('answers linePos as the LineCounter it packs, at every offset (and beyond the text)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.constantFrom('a', ' ', '\n', '\r\n', 'key: v\n'), { maxLength: 60 }),
+        (parts) => {
+          const text = parts.join('');
+          const counter = new LineCounter();
+          parseDocument(text, { lineCounter: counter });
+          const packed = PackedLines.of(counter);
+          expect(packed.lineStarts).toBeInstanceOf(Int32Array);
+          expect(Array.from(packed.lineStarts)).toEqual(counter.lineStarts);
+          for (let offset = -1; offset <= text.length + 2; offset++) {
+            expect(packed.linePos(offset)).toEqual(counter.linePos(offset));
+          }
+        },
+      ),
+    );
+  });
+
+  it('locates an object as the LineCounter did once its file is packed', () => {
+    const text = 'a: 1\nb:\n  c: [1, 2]\n  d:\n    - e: f\n';
+    const { doc, pos } = parsed(text);
+    const packed: FilePosition = { ...pos, lineCounter: PackedLines.of(pos.lineCounter) };
+    const root = doc.contents as Node;
+    for (const path of pathsOf(doc.toJS())) {
+      expect(locator(packed, doc, root)(path)).toEqual(locator(pos, doc, root)(path));
+    }
   });
 });
