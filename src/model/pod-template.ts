@@ -81,7 +81,9 @@ function readContainer(raw: unknown, path: ObjectPath, owner: string, diag: Obje
     diag.error('invalid-container', [...path, 'ports'], `ports of ${where} is not a list`, owner);
     throw new BrokenTemplate();
   }
-  const ports = rawPorts.flatMap((p, i) => readPort(p, [...path, 'ports', i], where, diag) ?? []);
+  const ports = internPorts(
+    rawPorts.flatMap((p, i) => readPort(p, [...path, 'ports', i], where, diag) ?? []),
+  );
   return {
     name,
     ...(typeof raw.image === 'string' ? { image: raw.image } : {}),
@@ -106,12 +108,63 @@ function readContainers(
   return raw.map((c, i) => readContainer(c, [...path, i], owner, diag));
 }
 
+const NO_PORTS: readonly ContainerPort[] = Object.freeze([]);
+
+/** Distinct port lists kept (a bound, so a long-lived process does not grow without end). */
+const MAX_PORT_LISTS = 100_000;
+const PORT_LISTS = new Map<string, readonly ContainerPort[]>();
+
+/** A text naming the list's ports (name, number, protocol) one to one: a name is length-prefixed. */
+function portsKey(ports: readonly ContainerPort[]): string {
+  let key = '';
+  for (const p of ports) {
+    key += `${p.name === undefined ? '-' : `${p.name.length}:${p.name}`} ${p.containerPort} ${p.protocol};`;
+  }
+  return key;
+}
+
+/**
+ * One frozen array per distinct list of container ports: most workloads of a repository declare
+ * the same few (`http 8080/TCP`), and each workload kept its own arrays (per container and per
+ * pod, with a flatMap's room to spare: ~190 bytes where 70 do), 16 MiB at L. Equal lists are
+ * interchangeable (ports are read-only values); test/model/shared-templates.test.ts checks that
+ * lists differing in any field stay apart.
+ */
+export function internPorts(ports: readonly ContainerPort[]): readonly ContainerPort[] {
+  if (ports.length === 0) return NO_PORTS;
+  const key = portsKey(ports);
+  const known = PORT_LISTS.get(key);
+  if (known) return known;
+  if (PORT_LISTS.size >= MAX_PORT_LISTS) PORT_LISTS.clear();
+  const list = Object.freeze(ports.map((p) => Object.freeze({ ...p })));
+  PORT_LISTS.set(key, list);
+  return list;
+}
+
+/**
+ * Templates already read, by the object's body: base and head share the bodies of every file the
+ * pull request did not touch (manifests/parse-cache.ts), so head's workloads share base's labels,
+ * containers and ports instead of reading the same template into copies. Only a template read
+ * without a diagnostic is kept (a diagnostic names its revision, so head must report its own), and
+ * what is read depends on the body alone (the kind is checked too). Weak: nothing outlives a body.
+ */
+const TEMPLATES = new WeakMap<object, { readonly kind: string; readonly template: PodTemplate }>();
+
 /**
  * Reads the pod template of `obj` (its whole self for a Pod). Returns `undefined`, with an error,
  * when the template is missing or malformed: a workload whose pods cannot be described is dropped.
  * Bad single ports are dropped on their own so the rest of the workload stays in the analysis.
  */
 export function readPodTemplate(obj: K8sObject, diag: ObjectDiagnostics): PodTemplate | undefined {
+  const known = TEMPLATES.get(obj.body);
+  if (known && known.kind === obj.kind) return known.template;
+  const before = diag.reported;
+  const template = readTemplate(obj, diag);
+  if (template && diag.reported === before) TEMPLATES.set(obj.body, { kind: obj.kind, template });
+  return template;
+}
+
+function readTemplate(obj: K8sObject, diag: ObjectDiagnostics): PodTemplate | undefined {
   const base = TEMPLATE_PATHS[obj.kind] ?? ['spec', 'template'];
   const owner = objectLabel(obj);
   const template = base.length === 0 ? obj.body : valueAt(obj.body, base);
@@ -147,7 +200,8 @@ export function readPodTemplate(obj: K8sObject, diag: ObjectDiagnostics): PodTem
       annotations: labelsAt(template, ['metadata', 'annotations']),
       containers,
       initContainers,
-      ports: containers.flatMap((c) => c.ports),
+      // One container (the usual pod) has its ports list already.
+      ports: containers.length === 1 ? containers[0]!.ports : internPorts(containers.flatMap((c) => c.ports)),
       serviceAccountName: typeof account === 'string' && account !== '' ? account : 'default',
       hostNetwork: spec.hostNetwork === true,
     };

@@ -55,10 +55,17 @@ export function isPortNumber(value: unknown): value is number {
 
 /** Collects diagnostics for one object, located at a path inside it. */
 export class ObjectDiagnostics {
+  private count = 0;
+
   constructor(
     private readonly obj: K8sObject,
     private readonly out: Diagnostic[],
   ) {}
+
+  /** How many diagnostics this object has reported so far (a reader's result is kept only without any). */
+  get reported(): number {
+    return this.count;
+  }
 
   /**
    * What an object of the model drops touches the pairs of its namespace (its workloads, the
@@ -67,10 +74,12 @@ export class ObjectDiagnostics {
   error(code: string, path: ObjectPath, message: string, dropped: string): void {
     const ns = this.obj.namespace;
     const reach: DiagnosticReach = ns === '' ? REACH_ALL : { kind: 'namespaces', namespaces: [ns] };
+    this.count++;
     this.out.push({ severity: 'error', code, message, location: this.obj.locate(path), dropped, reach });
   }
 
   warning(code: string, path: ObjectPath, message: string): void {
+    this.count++;
     this.out.push({ severity: 'warning', code, message, location: this.obj.locate(path) });
   }
 }

@@ -60,8 +60,16 @@ function selectorOf(obj: K8sObject): Labels | undefined {
   return Object.keys(selector).length > 0 ? selector : undefined;
 }
 
-function readService(obj: K8sObject, out: Diagnostic[]): Service | undefined {
-  const diag = new ObjectDiagnostics(obj, out);
+type ServiceSpec = Pick<Service, 'selector' | 'ports' | 'type'>;
+
+/**
+ * What a Service's body says, by body: head shares base's bodies (manifests/parse-cache.ts), so its
+ * Services share base's selector and ports. Kept only when read without a diagnostic (those name
+ * their revision); it depends on the body alone. Weak: nothing outlives a body.
+ */
+const SPECS = new WeakMap<object, ServiceSpec>();
+
+function readSpec(obj: K8sObject, diag: ObjectDiagnostics): ServiceSpec | undefined {
   const owner = objectLabel(obj);
   const spec = obj.body.spec ?? {};
   const ports = isRecord(spec) ? (spec.ports ?? []) : undefined;
@@ -70,14 +78,22 @@ function readService(obj: K8sObject, out: Diagnostic[]): Service | undefined {
     return undefined;
   }
   return {
-    name: obj.name,
-    namespace: obj.namespace,
     selector: selectorOf(obj),
-    ports: ports.flatMap((p, i) => readServicePort(p, ['spec', 'ports', i], owner, diag) ?? []),
+    // slice: a flatMap's array keeps room to spare (~190 bytes for one port, against ~70).
+    ports: ports.flatMap((p, i) => readServicePort(p, ['spec', 'ports', i], owner, diag) ?? []).slice(),
     type: typeof spec.type === 'string' ? spec.type : 'ClusterIP',
-    location: obj.location,
-    object: obj,
   };
+}
+
+function readService(obj: K8sObject, out: Diagnostic[]): Service | undefined {
+  let spec = SPECS.get(obj.body);
+  if (!spec) {
+    const diag = new ObjectDiagnostics(obj, out);
+    spec = readSpec(obj, diag);
+    if (!spec) return undefined;
+    if (diag.reported === 0) SPECS.set(obj.body, spec);
+  }
+  return { name: obj.name, namespace: obj.namespace, ...spec, location: obj.location, object: obj };
 }
 
 /** Services sorted by namespace then name. */
