@@ -64,8 +64,25 @@ export interface DiffRun {
  * everything found in the input is in report.diagnostics.
  */
 export async function runDiff(options: DiffRunOptions, observer?: StageObserver): Promise<DiffRun> {
-  const { config, sides } = await readInputs(options, [options.base, options.head], observer);
   const layer = options.layer ?? 'effective';
+  const read = await readAndAnalyse(options, layer, observer);
+  if ('report' in read) return read;
+  const { config, base, head } = read;
+  checkRevisionsHaveObjects(config, [base, head]);
+  return { report: diffRevisions(base, head, { layer, config }, observer), config };
+}
+
+/**
+ * The read, parse, model and compile stages, in a frame of their own: the files read (their texts,
+ * 12 MiB at L) stayed reachable from runDiff's locals through the diff and findings, though
+ * nothing after the analysis reads them. Several targets are diffed here (they need the files).
+ */
+async function readAndAnalyse(
+  options: DiffRunOptions,
+  layer: Layer,
+  observer?: StageObserver,
+): Promise<DiffRun | { config: Config; base: AnalysedRevision; head: AnalysedRevision }> {
+  const { config, sides } = await readInputs(options, [options.base, options.head], observer);
   if (sides.some((s) => s.severalTargets)) {
     const parsed = await prefill(sides, options.parallel, observer);
     const report = diffTargets(
@@ -76,8 +93,7 @@ export async function runDiff(options: DiffRunOptions, observer?: StageObserver)
     return { report, config };
   }
   const [base, head] = await analyseSides(sides, config, options.parallel, observer);
-  checkRevisionsHaveObjects(config, [base!, head!]);
-  return { report: diffRevisions(base!, head!, { layer, config }, observer), config };
+  return { config, base: base!, head: head! };
 }
 
 export async function runAnalysis(
