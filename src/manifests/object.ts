@@ -6,15 +6,14 @@ import { fileLine, type SourceLocation } from '../core/location.js';
 import { isAnalysedKind, isIstioGroup, servedKindError } from './kinds.js';
 import { type FilePosition, locator } from './locate.js';
 import { effectiveNamespace, isClusterScoped } from './namespace.js';
+import { sortedStrings } from './string-map.js';
 import type { K8sObject, Labels, ObjectPath, OwnerReference } from './types.js';
 
 /** Labels were made strings in the AST already (labels.ts); anything else here is a structural mistake. */
 function stringMap(value: unknown): Labels | undefined {
   if (value === undefined || value === null) return {};
   if (!isRecord(value)) return undefined;
-  const out: Record<string, string> = {};
-  for (const key of Object.keys(value).sort()) out[key] = String(value[key]);
-  return out;
+  return sortedStrings(value);
 }
 
 function ownerReferences(value: unknown): OwnerReference[] {

@@ -1,5 +1,6 @@
 import { isRecord } from '../core/decode.js';
 import { type Diagnostic, type DiagnosticReach, REACH_ALL } from '../core/diagnostics.js';
+import { sortedStrings } from '../manifests/string-map.js';
 import type { K8sObject, Labels, ObjectPath } from '../manifests/types.js';
 import { PROTOCOLS, type Protocol } from './types.js';
 
@@ -21,10 +22,7 @@ export function objectLabel(obj: K8sObject): string {
 /** A label-like map as strings, sorted by key (labels were made strings at parse time already). */
 export function labelsAt(root: unknown, path: ObjectPath): Labels {
   const value = valueAt(root, path);
-  if (!isRecord(value)) return {};
-  const out: Record<string, string> = {};
-  for (const key of Object.keys(value).sort()) out[key] = String(value[key]);
-  return out;
+  return isRecord(value) ? sortedStrings(value) : {};
 }
 
 export function isProtocol(value: unknown): value is Protocol {
