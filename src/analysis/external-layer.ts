@@ -35,7 +35,7 @@ export function matrixLayer(r: AnalysedRevision): L7Layer<L7Cell> {
     sourceKey: (src, dst) => engine.sourceKey(src, dst),
     externalKey: (src, dst) => engine.externalKey(src, dst),
     sourceNamesRead: (dst) => engine.sourceNamesRead(dst),
-    sourceGroupKey: (src, patterns) => engine.sourceGroupKey(src, patterns),
+    sourceGroupKey: (src, patterns, inNamed) => engine.sourceGroupKey(src, patterns, inNamed),
     evaluate: (src, dst, allowed) => engine.evaluate(src, dst, allowed),
     external: (src, dst, allowed) => externalCell(ctx, src, dst.range, allowed),
   };

@@ -21,7 +21,7 @@ export function changeKind(beforeConns: ConnSet, afterConns: ConnSet): ChangeKin
 }
 
 export interface DiffOptions {
-  /** Pairs of workloads listed at most; the others are only counted (`omitted`). */
+  /** Pairs of workloads listed at most, a prefix in class pair order; the rest only counted (`omitted`). */
   readonly maxPairs?: number;
   /**
    * From how many (unstable class, class) pairs on the destinations of an unstable class are read

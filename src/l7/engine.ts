@@ -67,7 +67,7 @@ export interface L7Engine {
   externalKey(src: ExternalPeer, dst: Workload): string;
   /** sourceKey in parts, to count many sources at once (SourceReads.namesRead, groupKey). */
   sourceNamesRead(dst: Workload): NamesRead;
-  sourceGroupKey(src: Workload, patterns: number): number;
+  sourceGroupKey(src: Workload, patterns: number, inNamed?: boolean): number;
   /** What Istio allows from src to dst on the connections that L4 already allows. */
   evaluate(src: Peer, dst: Workload, l4Allowed: ConnSet): L7Cell;
   /** Whether `evaluate` would let some request through on some of `conns` (answered without the cell). */
@@ -293,9 +293,9 @@ class IstioEngine implements L7Engine, CellContext {
     return this.reads.namesRead(dst);
   }
 
-  sourceGroupKey(src: Workload, patterns: number): number {
+  sourceGroupKey(src: Workload, patterns: number, inNamed = false): number {
     const identity = this.sidecar(src).identity;
-    return this.reads.groupKey(src, patterns, this.clientKey(src), identity, this.trustDomains);
+    return this.reads.groupKey(src, patterns, this.clientKey(src), identity, this.trustDomains, inNamed);
   }
 
   externalKey(src: ExternalPeer, dst: Workload): string {

@@ -17,6 +17,8 @@ export interface NamesRead {
   readonly namespaces: ReadonlySet<string>;
   /** The pattern values read, numbered (0: none): equal numbers, equal patterns. */
   readonly patterns: number;
+  /** Whether a source in `namespaces` is told apart by its account too (identityKey's rule). */
+  namesAccount(src: Workload): boolean;
 }
 
 /**
@@ -62,7 +64,8 @@ export class SourceReads {
   /**
    * Outside `namespaces`, a source's identity reads as `*` and `*` (identityKey: the named
    * accounts' namespaces are among them) followed by which patterns match it: so its sourceKey is
-   * its client key and those bits alone (groupKey).
+   * its client key and those bits alone (groupKey). Inside, an account not named reads as `*`:
+   * the namespace joins them.
    */
   namesRead(dst: Workload): NamesRead {
     let found = this.names.get(dst.id);
@@ -76,7 +79,10 @@ export class SourceReads {
         this.patternIds.set(text, patterns);
         this.patternLists.push(lists);
       }
-      found = { namespaces: read.namespaces, patterns };
+      const accounts = read.accounts;
+      const namesAccount = (src: Workload) =>
+        accounts.has(`${src.namespace}/${src.serviceAccountName || 'default'}`);
+      found = { namespaces: read.namespaces, patterns, namesAccount };
       this.names.set(dst.id, found);
     }
     return found;
@@ -85,6 +91,9 @@ export class SourceReads {
   /**
    * A number per (client key, pattern bits) for the patterns numbered `patterns`: two sources
    * outside a destination's named namespaces with equal numbers have equal source keys for it.
+   * With `inNamed`, per (client key, namespace, pattern bits): the same for two sources in its
+   * named namespaces whose accounts it does not name. The client keys themselves serve where no
+   * pattern is read outside; every other number is negative, so the two never meet.
    */
   groupKey(
     src: Workload,
@@ -92,19 +101,21 @@ export class SourceReads {
     client: number,
     identity: string,
     trustDomains: readonly string[],
+    inNamed = false,
   ): number {
-    if (patterns === 0) return client;
-    this.keyOf[patterns] ??= new Map();
-    const memo = this.keyOf[patterns]!;
+    if (patterns === 0 && !inNamed) return client;
+    const slot = patterns * 2 + (inNamed ? 1 : 0);
+    this.keyOf[slot] ??= new Map();
+    const memo = this.keyOf[slot]!;
     let key = memo.get(src.id);
     if (key === undefined) {
       const [principals, namespaces] = this.patternLists[patterns]!;
       const bits = (values: readonly string[], test: (v: string) => boolean) =>
         values.map((v) => (test(v) ? '1' : '0')).join('');
-      const text = `${patterns}/${client}/${bits(principals, (v) => identityMatchesPrincipals([v], identity, trustDomains))}/${bits(namespaces, (v) => identityMatchesNamespaces([v], identity))}`;
+      const text = `${patterns}/${client}/${inNamed ? src.namespace : '*'}/${bits(principals, (v) => identityMatchesPrincipals([v], identity, trustDomains))}/${bits(namespaces, (v) => identityMatchesNamespaces([v], identity))}`;
       key = this.keys.get(text);
       if (key === undefined) {
-        key = this.keys.size;
+        key = -1 - this.keys.size;
         this.keys.set(text, key);
       }
       memo.set(src.id, key);

@@ -12,6 +12,9 @@ import type { ClusterModel, Workload } from '../model/types.js';
 import { ConnSet } from '../values/conn-set.js';
 import { cutAddressSpace, type IpRange } from '../values/ip-range.js';
 import { classifyWorkloads, type WorkloadClasses } from './classes.js';
+import { NO_NAMES, type SourceGrouping } from './source-grouping.js';
+
+export type { SourceGrouping } from './source-grouping.js';
 
 /**
  * The layer above L4 (Istio). Kept as an interface so the matrix does not depend on how L7 is
@@ -30,11 +33,16 @@ export interface L7Layer<C extends L7CellLike = L7CellLike> {
   externalKey?(src: ExternalPeer, dst: Workload): string;
   /**
    * `sourceKey` in parts (L7Engine.sourceNamesRead, sourceGroupKey): two sources outside the
-   * namespaces named for `dst` with equal group keys for its `patterns` have equal source keys.
+   * namespaces named for `dst` with equal group keys for its `patterns` have equal source keys,
+   * and so have two sources in them whose accounts it does not name, with `inNamed` keys.
    * Optional (then the matrix offers no SourceGrouping while `sourceKey` is there).
    */
-  sourceNamesRead?(dst: Workload): { readonly namespaces: ReadonlySet<string>; readonly patterns: number };
-  sourceGroupKey?(src: Workload, patterns: number): number;
+  sourceNamesRead?(dst: Workload): {
+    readonly namespaces: ReadonlySet<string>;
+    readonly patterns: number;
+    namesAccount(src: Workload): boolean;
+  };
+  sourceGroupKey?(src: Workload, patterns: number, inNamed?: boolean): number;
   evaluate(src: Peer, dst: Workload, l4Allowed: ConnSet): C;
   /**
    * A workload's call to an address outside the cluster (F10: a REGISTRY_ONLY sidecar blackholes
@@ -119,21 +127,11 @@ export interface AccessMatrix<C extends L7CellLike = L7CellLike> {
    * listing cap); `undefined` when the engines cannot tell (see SourceGrouping). Optional.
    */
   sourceGrouping?(dst: WorkloadPeer): SourceGrouping | undefined;
-  /** See SourceGrouping: a number per workload source and SourceGrouping.reader. */
-  groupKey?(src: WorkloadPeer, reader: number): number;
-}
-
-/**
- * What `sourceGrouping(dst)` promises: either `candidates(dst, 'sources')` lists the sources (every
- * other one is closed at L4), or `dst`'s ingress answers every source alike. So two workload
- * sources outside `namespaces` and outside that list with equal `groupKey`s have equal verdicts
- * toward `dst` (the same L4 cell and L7 cell) and equal `candidates(src, 'destinations').has(dst)`.
- */
-export interface SourceGrouping {
-  /** Sources in these namespaces may be told apart by name (L7): the key says nothing of them. */
-  readonly namespaces: ReadonlySet<string>;
-  /** What the destination reads of the other sources (destinations with equal readers read alike). */
-  readonly reader: number;
+  /**
+   * See SourceGrouping: a number per workload source and SourceGrouping.reader, for the sources
+   * outside its `namespaces`, or (`inNamed`) for those in them its `namesAccount` leaves alone.
+   */
+  groupKey?(src: WorkloadPeer, reader: number, inNamed?: boolean): number;
 }
 
 /** Candidate workloads by id (see AccessMatrix.candidates). */
@@ -354,18 +352,25 @@ export function buildMatrix<C extends L7CellLike>(
       if (!l7?.sourceKey) return NO_NAMES;
       if (!l7.sourceNamesRead || !l7.sourceGroupKey) return undefined;
       const read = l7.sourceNamesRead(d);
-      return { namespaces: read.namespaces, reader: read.patterns };
+      // The source's L7 key is read of its class representative (l7Of), which shares its account.
+      const namesAccount = (src: WorkloadPeer) => read.namesAccount(classes.representatives[classOf(src)]!);
+      return { namespaces: read.namespaces, reader: read.patterns, namesAccount };
     },
-    groupKey(src, reader) {
+    groupKey(src, reader, inNamed = false) {
       const c = classOf(src);
-      groupKeys[reader] ??= new Map();
-      const memo = groupKeys[reader]!;
+      const slot = reader * 2 + (inNamed ? 1 : 0);
+      groupKeys[slot] ??= new Map();
+      const memo = groupKeys[slot]!;
       let key = memo.get(c);
       if (key === undefined) {
         const w = classes.representatives[c]!;
         // What compute reads of the source: its egress side (L4), and l7Of's source key outside the
         // named namespaces (sourceGroupKey), or its L7 class without sourceKey.
-        const l7Part = !l7 ? 0 : l7.sourceKey ? l7.sourceGroupKey!(w, reader) : l7Classes!.classOf.get(w.id)!;
+        const l7Part = !l7
+          ? 0
+          : l7.sourceKey
+            ? l7.sourceGroupKey!(w, reader, inNamed)
+            : l7Classes!.classOf.get(w.id)!;
         key = (l4.egressGroup?.(w) ?? c) * 2 ** 32 + l7Part;
         memo.set(c, key);
       }
@@ -376,8 +381,6 @@ export function buildMatrix<C extends L7CellLike>(
 
 /** Enough for the cells of a few destinations' columns of a cluster-wide diff. */
 const TRANSIENT_CELLS = 20_000;
-
-const NO_NAMES: SourceGrouping = { namespaces: new Set(), reader: 0 };
 
 function computeL4Cell(l4: L4Engine, src: Peer, dst: Peer): L4Cell {
   const egress = src.kind === 'workload' ? l4.egress(src.workload, dst) : null;

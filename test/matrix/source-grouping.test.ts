@@ -27,8 +27,9 @@ const pairs = fc.oneof(
 /**
  * The promise of AccessMatrix.sourceGrouping, checked pair by pair on every workload destination
  * that makes it: two sources outside its named namespaces and its listed candidates with equal
- * group keys get verdicts no lens tells apart, and equal egress candidacy toward it. Returns how
- * many such pairs of sources were checked (the law must not hold vacuously).
+ * group keys get verdicts no lens tells apart, and equal egress candidacy toward it; and so do two
+ * sources of its named namespaces whose accounts it does not name, with equal `inNamed` keys.
+ * Returns how many such pairs of sources were checked (the law must not hold vacuously).
  */
 function checkGrouping(m: AccessMatrix<L7Cell>, layer: Layer): number {
   const lens = lensFor(layer);
@@ -40,12 +41,13 @@ function checkGrouping(m: AccessMatrix<L7Cell>, layer: Layer): number {
     const others = m.workloads.filter(
       (s) =>
         s.id !== d.id &&
-        !grouping.namespaces.has(s.workload.namespace) &&
+        !(grouping.namespaces.has(s.workload.namespace) && grouping.namesAccount(s)) &&
         (listed === 'all' || !listed.has(s.id)),
     );
-    const byKey = new Map<number, typeof others>();
+    const byKey = new Map<string, typeof others>();
     for (const s of others) {
-      const key = m.groupKey!(s, grouping.reader);
+      const inNamed = grouping.namespaces.has(s.workload.namespace);
+      const key = `${inNamed}/${m.groupKey!(s, grouping.reader, inNamed)}`;
       byKey.set(key, [...(byKey.get(key) ?? []), s]);
     }
     for (const group of byKey.values()) {
@@ -78,13 +80,17 @@ describe('source group keys of the L7 engine', () => {
           const ws = r.model.workloads;
           for (const d of ws) {
             const read = r.l7.sourceNamesRead(d);
-            const others = ws.filter((s) => !read.namespaces.has(s.namespace));
-            for (const s1 of others) {
-              for (const s2 of others) {
-                checked++;
-                const sameGroup =
-                  r.l7.sourceGroupKey(s1, read.patterns) === r.l7.sourceGroupKey(s2, read.patterns);
-                expect(sameGroup).toBe(r.l7.sourceKey(s1, d) === r.l7.sourceKey(s2, d));
+            // Outside the named namespaces, and inside them the sources whose account is not named.
+            for (const inNamed of [false, true]) {
+              const others = ws.filter(
+                (s) => read.namespaces.has(s.namespace) === inNamed && !(inNamed && read.namesAccount(s)),
+              );
+              const key = (s: (typeof ws)[number]) => r.l7.sourceGroupKey(s, read.patterns, inNamed);
+              for (const s1 of others) {
+                for (const s2 of others) {
+                  checked++;
+                  expect(key(s1) === key(s2)).toBe(r.l7.sourceKey(s1, d) === r.l7.sourceKey(s2, d));
+                }
               }
             }
           }
