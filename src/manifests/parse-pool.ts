@@ -243,6 +243,16 @@ function runWorker(
   /** A worker started ahead (warmParseWorkers), else one is started here. */
   started?: Worker,
 ): Promise<string | undefined> {
+  // What the handlers reach of the parse (every chunk's files: their texts, most of 12 MiB at
+  // L), dropped once no answer can come: the Worker object and its handlers stay reachable until
+  // its exit event, which waits for the event loop, and the pipeline runs on synchronously through
+  // diff and findings. Done, no answer is awaited; failed, one may still come until it exits.
+  // Built here, not in the executor, so that no closure captures the parameters themselves.
+  let job: { chunks: typeof chunks; take: typeof take; store: typeof store } | undefined = {
+    chunks,
+    take,
+    store,
+  };
   return new Promise((resolve) => {
     let worker: Worker;
     try {
@@ -257,25 +267,30 @@ function runWorker(
     const finish = (failure: string | undefined) => {
       if (done) return;
       done = true;
+      if (failure === undefined) job = undefined;
       resolve(failure);
       void worker.terminate();
     };
     const send = () => {
-      const chunk = take();
+      const chunk = job?.take();
       if (chunk === undefined) finish(undefined);
-      else worker.postMessage({ chunk, files: chunks[chunk]!, revision } satisfies ChunkRequest);
+      else worker.postMessage({ chunk, files: job!.chunks[chunk]!, revision } satisfies ChunkRequest);
     };
     const counters = new WeakMap<object, LinePositions>();
     worker.on('message', ({ chunk, parsed }: ChunkAnswer) => {
-      const files = chunks[chunk]!;
-      store(
+      if (!job) return;
+      const files = job.chunks[chunk]!;
+      job.store(
         chunk,
         parsed.map((p, i) => (p ? restore(p, counters) : parseSourceFile(files[i]!, revision))),
       );
       send();
     });
     worker.once('error', (e) => finish(e.message));
-    worker.once('exit', (code) => finish(`exited with code ${code}`));
+    worker.once('exit', (code) => {
+      finish(`exited with code ${code}`);
+      job = undefined;
+    });
     send();
   });
 }

@@ -1,6 +1,8 @@
 import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { parseSourceFile } from '../../src/manifests/parse.js';
 import { parseFiles, warmParseWorkers, workerCounts } from '../../src/manifests/parse-pool.js';
@@ -66,6 +68,24 @@ describe('parsing on worker threads', () => {
     expect(parallel.flatMap((p) => p.diagnostics).filter((d) => d.code === 'parse-worker-failed')).toEqual(
       [],
     );
+  });
+
+  it('keeps none of the files once they are parsed (their texts are most of what a run reads)', async () => {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const refs: WeakRef<SourceFile>[] = [];
+    const parsed = await (async () => {
+      const files = yamlFiles(FIXTURES).map((f) => ({ ...f }));
+      for (const f of files) refs.push(new WeakRef(f));
+      // Started ahead, as the pipeline does: such a worker stayed reachable after its thread ended.
+      warmParseWorkers({ entry: CLI, threads: 2 }, 10_000_000, files.length, 'head');
+      return parseFiles(files, 'head', { entry: CLI, threads: 2 });
+    })();
+    expect(parsed).toHaveLength(refs.length);
+    // At once, as the pipeline goes on (synchronously) to model and diff: a terminated worker's
+    // exit event, and the release of what its handlers hold, waits for the event loop.
+    gc();
+    expect(refs.filter((r) => r.deref() !== undefined).map((r) => r.deref()!.path)).toEqual([]);
   });
 
   it('the Action bundle serves parse workers too', async () => {
