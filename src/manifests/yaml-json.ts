@@ -9,6 +9,7 @@ import {
   parseDocument,
   type Scalar,
 } from 'yaml';
+import { flatCopy } from '../core/flat-text.js';
 import { isMergeKey, KUBE_YAML } from './yaml-schema.js';
 
 /**
@@ -177,7 +178,7 @@ class Conversion {
         'yaml-not-json',
       );
     }
-    return value;
+    return typeof value === 'string' && value.length >= SLICED_MIN ? flatCopy(value) : value;
   }
 
   /** go-yaml v2 merges in order: a later entry, merged or written, replaces an earlier one. */
@@ -211,6 +212,15 @@ class Conversion {
 }
 
 /** Assignment that also takes `__proto__` as a plain key, as JSON does. */
+/**
+ * V8 makes a substring this long or longer a view on its parent (a sliced string), shorter ones
+ * are copies. The readers take scalars as substrings of the file (fast-yaml-values.ts, the yaml
+ * package), so such a string kept in a body keeps its whole file text alive: an `image:` or a
+ * `name:` held 1,800 of L's file texts for the whole run after the files themselves were dropped
+ * (files parsed on a worker thread come back copied anyway). Copied flat (core/flat-text.ts).
+ */
+const SLICED_MIN = 13;
+
 function set(out: Record<string, unknown>, key: string, value: unknown): void {
   if (key === '__proto__') {
     Object.defineProperty(out, key, { value, writable: true, enumerable: true, configurable: true });
