@@ -1,4 +1,5 @@
 import type { Diagnostic } from '../core/diagnostics.js';
+import { flatCopy } from '../core/flat-text.js';
 import type { K8sObject, Labels, OwnerReference } from '../manifests/types.js';
 import { type PodTemplate, readPodTemplate } from './pod-template.js';
 import { compareStrings, ObjectDiagnostics, objectLabel, sameLabels } from './read.js';
@@ -142,7 +143,8 @@ export function buildWorkloads(objects: readonly K8sObject[], out: Diagnostic[])
   for (const obj of objects) {
     if (obj.kind === 'Pod' || !isWorkloadKind(obj.kind)) continue;
     const template = readPodTemplate(obj, new ObjectDiagnostics(obj, out));
-    const id = `${obj.namespace}/${obj.name}[${obj.kind}]`;
+    // Flat: every stage keys maps by it, and a template literal's result is a tree of its pieces.
+    const id = flatCopy(`${obj.namespace}/${obj.name}[${obj.kind}]`);
     if (template) byId.set(id, workloadFrom(obj, template, id, obj.kind, obj.name));
   }
   const groups = groupPods(
