@@ -37,9 +37,10 @@ export interface DiffOptions {
    */
   readonly reverse?: 'per-source' | 'index';
   /**
-   * How the changed pairs beyond the listing cap are counted: `grouped` (default, where both
-   * matrices offer a SourceGrouping) counts the sources a destination cannot tell apart at once
-   * (grouped-count.ts), `plain` compares every class pair (tests check both agree).
+   * How changed pairs beyond the listing cap are counted: `grouped` counts the sources a destination
+   * cannot tell apart at once (grouped-count.ts: visits every destination), `plain` compares each
+   * class pair the change affects (tests check both agree). Default: grouped beyond PER_SOURCE_SHARE
+   * unstable (a cluster-wide change), else plain (an XL small PR counted 150-250 s grouped, ~10 plain).
    */
   readonly counting?: 'grouped' | 'plain';
 }
@@ -105,13 +106,12 @@ export function diffMatrices<C extends L7CellLike>(
     unstable.length * groups.length >= (options.indexFrom ?? INDEX_FROM)
       ? reverseReach(groups, unstable.length, base, head, options.reverse)
       : undefined;
-  const grouped =
-    (options.counting ?? 'grouped') === 'grouped' &&
-    [base, head].every((m) => m.sourceGrouping !== undefined && m.groupKey !== undefined);
-  // Pairs of workloads are listed up to the limit, class pair by class pair in this order, and
-  // from the first changed class pair that does not fit on, every other one is counted: a PR that
-  // opens or closes the whole cluster must not expand into millions of pairs. Pairs with an
-  // external peer are always listed (the report merges their ranges).
+  const counting =
+    options.counting ?? (unstable.length > groups.length * PER_SOURCE_SHARE ? 'grouped' : 'plain');
+  const grouped = counting === 'grouped' && [base, head].every((m) => m.sourceGrouping && m.groupKey);
+  // Pairs of workloads are listed up to the limit in class pair order, and from the first changed
+  // class pair that does not fit on, counted: a PR that opens or closes the whole cluster must not
+  // expand into millions of pairs. Pairs with an external peer are always listed (ranges merge).
   let full: number | undefined;
   groups.forEach((srcGroup, i) => {
     // Beyond the row where listing stopped, countGrouped counts the pairs of workloads.
