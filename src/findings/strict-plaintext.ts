@@ -27,12 +27,49 @@ const STRICT = 'identity-from-workload-without-sidecar\u0000strict';
 
 interface StrictMember extends EntryMember {
   readonly source: Workload;
-  /** The STRICT ports, and the PeerAuthentication rule that makes them so (none: mesh default). */
+  /** The STRICT ports (text shared by the members that have the same). */
   readonly ports: string;
+  readonly entry: StrictEntry;
+}
+
+/** What a finding's members share: the PeerAuthentication rule and the NetworkPolicy rules. */
+interface StrictEntry {
+  readonly key: string;
+  /** The PeerAuthentication rule that makes the ports STRICT (none: the mesh default). */
   readonly strictRule: RuleRef | undefined;
-  /** The NetworkPolicy rules that let the pair through (ingress and egress), as labels. */
+  /** The NetworkPolicy rules that let the pair through (ingress and egress). */
   readonly opening: readonly RuleRef[];
 }
+
+/**
+ * Built once per distinct value: at 50,000 workloads the walk meets hundreds of thousands of pairs,
+ * and a text and rule list of their own each outgrew the heap.
+ */
+function memberParts() {
+  const entries = new Map<string, StrictEntry>();
+  const texts = new Map<string, string>();
+  return {
+    entry(strictRule: RuleRef | undefined, opening: readonly RuleRef[]): StrictEntry {
+      const key = `${strictRule ? ruleLabel(strictRule) : '*'}\u0000${opening.map(ruleLabel).join(', ')}`;
+      let found = entries.get(key);
+      if (!found) {
+        found = { key, strictRule, opening };
+        entries.set(key, found);
+      }
+      return found;
+    },
+    text(t: string): string {
+      const known = texts.get(t);
+      if (known !== undefined) return known;
+      texts.set(t, t);
+      return t;
+    },
+  };
+}
+
+type MemberParts = ReturnType<typeof memberParts>;
+
+const NO_RESOURCES: EntryMember['resources'] = [];
 
 /**
  * Pairs (no-sidecar client, injected server) that L4 allows and STRICT mTLS rejects. Only servers
@@ -53,6 +90,7 @@ interface StrictMember extends EntryMember {
 export function strictPlaintextFindings(ctx: RevisionContext): RawFinding[] {
   const out: RawFinding[] = [];
   const byEntry = new Map<string, StrictMember[]>();
+  const parts = memberParts();
   const before = earlier<StrictRecord>(ctx, STRICT);
   const stability = before ? stabilityAgainst(ctx, before.ctx) : undefined;
   const plaintext = ctx.rev.model.workloads.filter((w) => knownBare(ctx, w));
@@ -88,11 +126,10 @@ export function strictPlaintextFindings(ctx: RevisionContext): RawFinding[] {
         : egressRestricted.filter((c) => ctx.egressMayReach(c, d));
     }
     for (const c of named) {
-      const member = strictMember(ctx, c, d);
+      const member = strictMember(ctx, c, d, parts);
       if (!member) continue;
-      const key = `${member.strictRule ? ruleLabel(member.strictRule) : '*'}\u0000${member.opening.map(ruleLabel).join(', ')}`;
-      const list = byEntry.get(key) ?? [];
-      byEntry.set(key, list);
+      const list = byEntry.get(member.entry.key) ?? [];
+      byEntry.set(member.entry.key, list);
       list.push(member);
       const ids = found.get(d.id) ?? [];
       found.set(d.id, ids);
@@ -100,7 +137,7 @@ export function strictPlaintextFindings(ctx: RevisionContext): RawFinding[] {
     }
     if (isolated || unrestricted.length === 0) continue;
     // Nothing restricts the others either: they all get the same answer, so one finding.
-    const strict = strictMember(ctx, unrestricted[0]!, d);
+    const strict = strictMember(ctx, unrestricted[0]!, d, parts);
     if (strict) out.push(strictFromAnyClient(unrestricted, d, strict));
   }
   const record: StrictRecord = { ctx, walked, found };
@@ -112,7 +149,12 @@ export function strictPlaintextFindings(ctx: RevisionContext): RawFinding[] {
   return out;
 }
 
-function strictMember(ctx: RevisionContext, c: Workload, d: Workload): StrictMember | undefined {
+function strictMember(
+  ctx: RevisionContext,
+  c: Workload,
+  d: Workload,
+  parts: MemberParts,
+): StrictMember | undefined {
   // Asked once per pair (hundreds of thousands at 50,000 workloads): neither the verdict nor its L7
   // cell is kept in the matrix (glance: a bounded transient cache shares cells within the walk).
   const [src, dst] = [workloadPeer(c), workloadPeer(d)];
@@ -127,12 +169,11 @@ function strictMember(ctx: RevisionContext, c: Workload, d: Workload): StrictMem
   return {
     source: c,
     destination: d,
-    ports: strict.map((s) => `${s.protocol} ${s.ports.toString()}`).join(','),
-    strictRule,
-    opening: openingRules(v.l4),
+    ports: parts.text(strict.map((s) => `${s.protocol} ${s.ports.toString()}`).join(',')),
+    entry: parts.entry(strictRule, openingRules(v.l4)),
     detail: '',
     locations: [c.location, d.location],
-    resources: [],
+    resources: NO_RESOURCES,
   };
 }
 
@@ -146,7 +187,7 @@ const STRICT_FIX =
   'Fix: inject a sidecar into the client, or set PERMISSIVE on that port (portLevelMtls) if the plaintext client is intended.';
 
 function strictEntryFinding(ctx: RevisionContext, members: readonly StrictMember[]): RawFinding | undefined {
-  const { strictRule, opening } = members[0]!;
+  const { strictRule, opening } = members[0]!.entry;
   const labels = opening.map(ruleLabel);
   const grantsText = labels.length > 0 ? listSome(labels, 3) : 'NetworkPolicy';
   const strictText = strictRule ? ` (${ruleLabel(strictRule)})` : '';
@@ -183,7 +224,7 @@ function strictEntryFinding(ctx: RevisionContext, members: readonly StrictMember
 
 function strictFromAnyClient(clients: readonly Workload[], d: Workload, m: StrictMember): RawFinding {
   const n = clients.length;
-  const rule = m.strictRule;
+  const rule = m.entry.strictRule;
   return {
     rule: 'identity-from-workload-without-sidecar',
     subject: `* -> ${d.id} strict`,
