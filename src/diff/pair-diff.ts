@@ -165,13 +165,7 @@ export function diffMatrices<C extends L7CellLike>(
 }
 
 /** One class pair compared: its first pair of peers, its peeked verdicts and what the lens sees. */
-interface Compared<C extends L7CellLike> {
-  readonly src: Peer;
-  readonly dst: Peer;
-  readonly before: CellVerdict<C> | undefined;
-  readonly after: CellVerdict<C> | undefined;
-  readonly beforeConns: ConnSet;
-  readonly afterConns: ConnSet;
+interface Compared<C extends L7CellLike> extends PairDiff<C> {
   readonly kind: ChangeKind;
   /** Its pairs of peers. */
   readonly size: number;
