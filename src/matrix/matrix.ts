@@ -12,6 +12,7 @@ import type { ClusterModel, Workload } from '../model/types.js';
 import { ConnSet } from '../values/conn-set.js';
 import { cutAddressSpace, type IpRange } from '../values/ip-range.js';
 import { classifyWorkloads, type WorkloadClasses } from './classes.js';
+import { l7Cells } from './l7-cells.js';
 import { NO_NAMES, type SourceGrouping } from './source-grouping.js';
 
 export type { SourceGrouping } from './source-grouping.js';
@@ -110,6 +111,12 @@ export interface AccessMatrix<C extends L7CellLike = L7CellLike> {
    */
   fingerprint(peer: Peer): string | undefined;
   /**
+   * The part of `fingerprint` the L7 layer reads (the same for every peer when there is none): a
+   * pair whose ends have equal L7 fingerprints in both matrices, and equal L4-allowed connections,
+   * has equal L7 cells, hence equal effective connections. Optional; `undefined` as `fingerprint`.
+   */
+  l7Fingerprint?(peer: Peer): string | undefined;
+  /**
    * The workloads that may have a non-empty verdict with `peer` as its other end: for `sources`, the
    * workloads `peer`'s ingress may admit; for `destinations`, those its egress may reach. A
    * superset (`verdict` decides); `all` when unknown or unrestricted. Lets the diff skip pairs
@@ -189,82 +196,21 @@ export function buildMatrix<C extends L7CellLike>(
     peer.kind === 'workload' ? workloadPeer(classes.representatives[classOf(peer)]!) : peer;
 
   const l4Cache = new Map<number, L4Cell>();
+  // The last cell computed and not kept: the diff peeks at a pair's L4 cell and, when it differs
+  // across revisions, at its whole verdict next (which would compute it again).
+  let last: { readonly key: number; readonly cell: L4Cell } | undefined;
   const l4Of = (src: Peer, dst: Peer, key: number, keep = true): L4Cell => {
     let cell = l4Cache.get(key);
-    if (!cell) {
-      cell = computeL4Cell(l4, representative(src), representative(dst));
-      if (keep) l4Cache.set(key, cell);
-    }
+    if (cell) return cell;
+    cell = last?.key === key ? last.cell : computeL4Cell(l4, representative(src), representative(dst));
+    if (keep) l4Cache.set(key, cell);
+    else last = { key, cell };
     return cell;
   };
 
-  // An L7 cell depends on its ends only through their L7 signatures, and on the connections L4
-  // lets through: many classes (split by NetworkPolicy labels) share one, so it is computed once per
-  // (source L7 class, destination L7 class, L4-allowed connections), not once per class pair.
   const l7Classes = l7 ? classifyWorkloads(model.workloads, [(w) => l7.signature(w)]) : undefined;
-  // By destination L7 class, then source key, then L4-allowed connections: no key text is built
-  // per pair (a cluster-wide change asks this for a million class pairs).
-  const l7Cache = new Map<number, Map<string | number, Map<string, C>>>();
-  let l7Cells = 0;
+  const cells = l7 ? l7Cells(l7, l7Classes!) : undefined;
   let l4OnlyCells = 0;
-  // The source is keyed as the destination's policies distinguish it: a service account only
-  // another destination's policy names does not split this destination's cells.
-  // Cells computed for `glance` stay here only, up to TRANSIENT_CELLS (then it starts over): the
-  // pairs a cluster-wide diff only counts would otherwise keep every one of their cells.
-  let transient = new Map<number, Map<string | number, Map<string, C>>>();
-  let transientCells = 0;
-  const slot = (
-    cache: Map<number, Map<string | number, Map<string, C>>>,
-    dstClass: number,
-    srcKey: string | number,
-  ) => {
-    let bySource = cache.get(dstClass);
-    if (!bySource) {
-      bySource = new Map();
-      cache.set(dstClass, bySource);
-    }
-    let byAllowed = bySource.get(srcKey);
-    if (!byAllowed) {
-      byAllowed = new Map();
-      bySource.set(srcKey, byAllowed);
-    }
-    return byAllowed;
-  };
-  // Outside the namespaces `dst`'s policies name, a number (L7Layer.sourceGroupKey: equal numbers,
-  // equal source keys) instead of the source key's text, which a cluster-wide diff built per pair.
-  const workloadKey = (src: Workload, dst: Workload): string | number => {
-    const read = l7!.sourceNamesRead?.(dst);
-    return read && !read.namespaces.has(src.namespace)
-      ? l7!.sourceGroupKey!(src, read.patterns)
-      : `s${l7!.sourceKey!(src, dst)}`;
-  };
-  const l7Of = (src: Peer, dst: Workload, allowed: ConnSet, keep = true): C => {
-    const srcKey =
-      src.kind !== 'workload'
-        ? l7!.externalKey
-          ? `e${l7!.externalKey(src, dst)}`
-          : src.id
-        : l7!.sourceKey
-          ? workloadKey(src.workload, dst)
-          : `w${l7Classes!.classOf.get(src.id)}`;
-    const dstClass = l7Classes!.classOf.get(dst.id)!;
-    const connections = allowed.toString();
-    const kept = l7Cache.get(dstClass)?.get(srcKey)?.get(connections);
-    if (kept) return kept;
-    if (!keep && transientCells >= TRANSIENT_CELLS) {
-      transient = new Map();
-      transientCells = 0;
-    }
-    const byAllowed = slot(keep ? l7Cache : transient, dstClass, srcKey);
-    let cell = byAllowed.get(connections);
-    if (!cell) {
-      cell = l7!.evaluate(src, dst, allowed);
-      byAllowed.set(connections, cell);
-      l7Cells++;
-      if (!keep) transientCells++;
-    }
-    return cell;
-  };
 
   const compute = (src: Peer, dst: Peer, key: number, keep = true, keepL7 = true): CellVerdict<C> => {
     const l4Cell = l4Of(src, dst, key, keep);
@@ -279,8 +225,27 @@ export function buildMatrix<C extends L7CellLike>(
       l4OnlyCells++;
       return { l4: l4Cell, effective: l4Cell.allowed };
     }
-    const l7Cell = l7Of(representative(src), classes.representatives[classOf(dst)]!, l4Cell.allowed, keepL7);
+    const l7Cell = cells!.of(
+      representative(src),
+      classes.representatives[classOf(dst)]!,
+      l4Cell.allowed,
+      keepL7,
+    );
     return { l4: l4Cell, l7: l7Cell, effective: l7Cell.effective.intersect(l4Cell.allowed) };
+  };
+
+  const l7Fingerprints = new Map<string, string>();
+  // The layer's part of `fingerprint` (a digest too): without a layer, nothing above L4 to read.
+  const l7Fingerprint = (peer: Peer): string | undefined => {
+    if (peer.kind === 'external') return peer.id;
+    if (!l7) return '';
+    if (!l7.fingerprint) return undefined;
+    let found = l7Fingerprints.get(peer.id);
+    if (found === undefined) {
+      found = digest(l7.fingerprint(peer.workload));
+      l7Fingerprints.set(peer.id, found);
+    }
+    return found;
   };
 
   // Per class: the sources of a class are the same to every selector.
@@ -313,20 +278,20 @@ export function buildMatrix<C extends L7CellLike>(
     // Every verdict's L4 part is in l4Cache too.
     l4Verdict: (src, dst) => l4Of(src, dst, keyOf(src, dst)),
     l4Peek: (src, dst) => l4Of(src, dst, keyOf(src, dst), false),
-    computedCells: () => l4OnlyCells + l7Cells,
+    computedCells: () => l4OnlyCells + (cells?.computed() ?? 0),
     fingerprint(peer) {
       // External peers: the verdicts depend only on the range and on the other end.
       if (peer.kind === 'external') return peer.id;
       if (!l4.fingerprint || (l7 && !l7.fingerprint)) return undefined;
       let found = fingerprints.get(peer.id);
       if (found === undefined) {
-        const w = peer.workload;
         // Kept for the whole run and compared often: a digest, not the text.
-        found = digest(`${l4.fingerprint(w)}\u0000${l7?.fingerprint?.(w) ?? ''}`);
+        found = digest(`${l4.fingerprint(peer.workload)}\u0000${l7Fingerprint(peer) ?? ''}`);
         fingerprints.set(peer.id, found);
       }
       return found;
     },
+    l7Fingerprint,
     candidates(peer, role) {
       // Candidates follow the policies that select a workload, which its class decides.
       const w = classes.representatives[classOf(peer)]!;
@@ -352,7 +317,7 @@ export function buildMatrix<C extends L7CellLike>(
       if (!l7?.sourceKey) return NO_NAMES;
       if (!l7.sourceNamesRead || !l7.sourceGroupKey) return undefined;
       const read = l7.sourceNamesRead(d);
-      // The source's L7 key is read of its class representative (l7Of), which shares its account.
+      // The source's L7 key is read of its class representative (l7-cells.ts), which shares its account.
       const namesAccount = (src: WorkloadPeer) => read.namesAccount(classes.representatives[classOf(src)]!);
       return { namespaces: read.namespaces, reader: read.patterns, namesAccount };
     },
@@ -364,7 +329,7 @@ export function buildMatrix<C extends L7CellLike>(
       let key = memo.get(c);
       if (key === undefined) {
         const w = classes.representatives[c]!;
-        // What compute reads of the source: its egress side (L4), and l7Of's source key outside the
+        // What compute reads of the source: its egress side (L4), and l7-cells.ts's source key outside the
         // named namespaces (sourceGroupKey), or its L7 class without sourceKey.
         const l7Part = !l7
           ? 0
@@ -378,9 +343,6 @@ export function buildMatrix<C extends L7CellLike>(
     },
   };
 }
-
-/** Enough for the cells of a few destinations' columns of a cluster-wide diff. */
-const TRANSIENT_CELLS = 20_000;
 
 function computeL4Cell(l4: L4Engine, src: Peer, dst: Peer): L4Cell {
   const egress = src.kind === 'workload' ? l4.egress(src.workload, dst) : null;

@@ -12,6 +12,7 @@ import { analyse, clusterWidePairArb, editedPairArb, type RandomRepo } from '../
 const blind = (m: AccessMatrix<L7Cell>): AccessMatrix<L7Cell> => ({
   ...m,
   fingerprint: () => undefined,
+  l7Fingerprint: undefined,
   candidates: () => 'all',
   peek: (s, d) => m.verdict(s, d),
 });

@@ -18,6 +18,7 @@ import {
 const blind = (m: AccessMatrix<L7Cell>): AccessMatrix<L7Cell> => ({
   ...m,
   fingerprint: () => undefined,
+  l7Fingerprint: undefined,
   candidates: () => 'all',
 });
 
