@@ -5,7 +5,7 @@ import type { ChangeKind } from './changes.js';
 import { comparer } from './compare.js';
 import { countGrouped } from './grouped-count.js';
 import { jointClasses } from './joint-classes.js';
-import { PER_SOURCE_SHARE, reverseReach } from './reach.js';
+import { admittingDestinations, PER_SOURCE_SHARE, reverseReach } from './reach.js';
 
 /** One pair whose connections differ. `before`/`after` are undefined when a peer is missing on that side. */
 export interface PairDiff<C extends L7CellLike = L7CellLike> {
@@ -24,8 +24,9 @@ export interface DiffOptions {
   readonly maxPairs?: number;
   /**
    * From how many (unstable class, class) pairs on the destinations of an unstable class are read
-   * from a reverse index of the ingress candidates instead of scanning every class (default
-   * INDEX_FROM; tests set 0 to check both ways agree).
+   * from a reverse index of the ingress candidates instead of scanning every class, and those of a
+   * stable class from one over the unstable classes' candidates (default INDEX_FROM; tests set 0
+   * to check both ways agree).
    */
   readonly indexFrom?: number;
   /**
@@ -44,8 +45,12 @@ export interface DiffOptions {
   readonly counting?: 'grouped' | 'plain';
 }
 
-/** Below this, asking each pair's candidates costs less than building the reverse index. */
-const INDEX_FROM = 250_000;
+/**
+ * Below this, asking each pair's candidates costs about what building the reverse indexes does. It
+ * was 250,000 while stable sources still asked every unstable destination: at SA (2,000 classes, 90
+ * unstable in a small PR) those questions were a third of the diff, the indexes a few percent.
+ */
+const INDEX_FROM = 20_000;
 
 export interface MatrixDiff<C extends L7CellLike = L7CellLike> {
   readonly pairs: PairDiff<C>[];
@@ -101,6 +106,10 @@ export function diffMatrices<C extends L7CellLike>(
     unstable.length * groups.length >= (options.indexFrom ?? INDEX_FROM)
       ? reverseReach(groups, unstable.length, base, head, options.reverse)
       : undefined;
+  // A stable source meets the unstable destinations whose ingress may admit it, from the same kind
+  // of index over their candidate lists (stable sources outnumber them: asking each of those
+  // destinations about each stable source cost most of a small PR's diff at 2,000 classes).
+  const stableReach = reach && admittingDestinations(groups, base, head, unstable);
   const counting =
     options.counting ?? (unstable.length > groups.length * PER_SOURCE_SHARE ? 'grouped' : 'plain');
   const grouped = counting === 'grouped' && [base, head].every((m) => m.sourceGrouping && m.groupKey);
@@ -118,9 +127,7 @@ export function diffMatrices<C extends L7CellLike>(
         ? deferred
           ? externals
           : (reach?.(i) ?? groups.keys())
-        : srcGroup.stable === 1
-          ? [...unstable, i].sort((a, b) => a - b)
-          : unstable;
+        : withOwn(srcGroup.stable === 1 ? i : undefined, stableReach?.(i) ?? unstable);
     for (const j of dsts) {
       const dstGroup = groups[j]!;
       if (srcGroup.external && dstGroup.external) continue;
@@ -157,4 +164,11 @@ export function diffMatrices<C extends L7CellLike>(
   });
   if (grouped && full !== undefined) countGrouped(groups, full + 1, base, head, compare, omitted);
   return { pairs: out, omitted };
+}
+
+/** `dsts` (ascending, without `own`) with `own` in its place, when there is one. */
+function withOwn(own: number | undefined, dsts: readonly number[]): readonly number[] {
+  if (own === undefined) return dsts;
+  const at = dsts.findIndex((j) => j > own);
+  return at < 0 ? [...dsts, own] : [...dsts.slice(0, at), own, ...dsts.slice(at)];
 }

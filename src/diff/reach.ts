@@ -109,16 +109,19 @@ function groupsById(groups: readonly JointClass[]): Map<string, number> {
  * they are in, and those whose candidate list names one of its members. A superset of the
  * destinations `openness` lets through (it asks the first member), built in time proportional to
  * the candidate lists rather than to class x class. `undefined` for an external source (all).
+ * With `only` (ascending), among those destination groups alone.
  */
-function admittingDestinations(
+export function admittingDestinations(
   groups: readonly JointClass[],
   base: AccessMatrix,
   head: AccessMatrix,
+  only?: readonly number[],
 ): (src: number) => readonly number[] | undefined {
   const groupOf = groupsById(groups);
   const always: number[] = [];
   const admittedBy = new Map<number, number[]>();
-  groups.forEach((g, j) => {
+  for (const j of only ?? groups.keys()) {
+    const g = groups[j]!;
     const first = g.members[0]!;
     const lists: (readonly string[])[] = [];
     for (const [matrix, present] of [
@@ -127,11 +130,12 @@ function admittingDestinations(
     ] as const) {
       if (!present) continue;
       const found: Candidates = first.kind === 'workload' ? matrix.candidates(first, 'sources') : 'all';
-      if (found === 'all' || !found.list) {
-        always.push(j);
-        return;
-      }
+      if (found === 'all' || !found.list) break;
       lists.push(found.list());
+    }
+    if (lists.length < Number(g.inBase) + Number(g.inHead)) {
+      always.push(j);
+      continue;
     }
     const sources = new Set<number>();
     for (const id of lists.flat()) {
@@ -143,7 +147,7 @@ function admittingDestinations(
       if (list) list.push(j);
       else admittedBy.set(i, [j]);
     }
-  });
+  }
   return (src) => (groups[src]!.external ? undefined : mergeAscending(always, admittedBy.get(src) ?? []));
 }
 
