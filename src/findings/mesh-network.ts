@@ -61,11 +61,15 @@ function namedValues(rule: RuleModel): NamedValue[] {
 export function meshAllowsNetworkBlocksFindings(ctx: RevisionContext): RawFinding[] {
   const out: RawFinding[] = [];
   const seen = new Set<string>();
-  // Istio's answer depends on what both ends are and the ports only: the same in both revisions when
-  // their fingerprints are (else per revision, by L7 class).
+  // Istio's answer depends on what both ends are to the L7 layer and the ports only: the same in
+  // both revisions when their L7 fingerprints are (else per revision, by L7 class). Not the whole
+  // fingerprint: a workload whose NetworkPolicy changed (egress opened in its namespace) is the
+  // same to Istio, and a small PR asked again hundreds of such pairs.
   const local = new Map<string, unknown>();
+  const l7Of = (w: Workload) =>
+    ctx.matrix.hasL7 ? ctx.matrix.l7Fingerprint?.(workloadPeer(w)) : ctx.matrix.fingerprint(workloadPeer(w));
   const meshLets = (s: Workload, d: Workload, ports: ConnSet): boolean => {
-    const [fs, fd] = [ctx.matrix.fingerprint(workloadPeer(s)), ctx.matrix.fingerprint(workloadPeer(d))];
+    const [fs, fd] = [l7Of(s), l7Of(d)];
     const stable = fs !== undefined && fd !== undefined;
     const memo = stable ? ctx.shared : local;
     const ends = stable ? `${fs}\u0000${fd}` : `${ctx.rev.l7.signature(s)}\u0000${ctx.rev.l7.signature(d)}`;
