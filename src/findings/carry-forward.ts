@@ -1,6 +1,9 @@
+import type { SourceLocation } from '../core/location.js';
+import type { K8sObject } from '../manifests/types.js';
 import { workloadPeer } from '../model/peers.js';
 import type { Workload } from '../model/types.js';
 import type { RevisionContext } from './context.js';
+import type { RawFinding } from './types.js';
 
 /*
  * Decisions carried from base to head. A rule's verdict on a pair (is there a finding?) depends only
@@ -135,5 +138,134 @@ export function unstableReaching(
     }
     // A superset by ingress alone: mayReach adds the source's egress (and leaves out d itself).
     return (byDestination.get(d) ?? []).filter((s) => ctx.mayReach(s, d));
+  };
+}
+
+const unchanged = new WeakMap<RevisionContext, WeakMap<RevisionContext, (file: string) => boolean>>();
+
+/** Where synthetic peers (istiod, kube-dns, Prometheus the repository lacks) are "located". */
+const NOT_IN_REPOSITORY = '(not in the repository)';
+
+/**
+ * Whether a file of `ctx` reads as it did in `before`: each of its objects is one `before` parsed from
+ * the same text (the parse cache hands the second revision the first one's bodies, relabelled), at
+ * the same line and column, and it holds as many. Then every location into it is the same place in
+ * both revisions and every object in it says the same. A file `before` lacks, or whose text changed
+ * (new bodies), is not: a document added at the top moves the lines of everything below it, which
+ * fingerprints leave out. Synthetic peers' place is unchanged. Memoised per pair of revisions.
+ */
+export function unchangedFiles(ctx: RevisionContext, before: RevisionContext): (file: string) => boolean {
+  let perCtx = unchanged.get(ctx);
+  if (!perCtx) {
+    perCtx = new WeakMap();
+    unchanged.set(ctx, perCtx);
+  }
+  let found = perCtx.get(before);
+  if (!found) {
+    const byFile = (rev: RevisionContext) => {
+      const out = new Map<string, K8sObject[]>();
+      for (const list of rev.rev.model.objectsByKind.values()) {
+        for (const o of list) {
+          const at = out.get(o.location.file);
+          if (at) at.push(o);
+          else out.set(o.location.file, [o]);
+        }
+      }
+      return out;
+    };
+    const [now, then] = [byFile(ctx), byFile(before)];
+    const same = new Set<string>();
+    for (const [file, objects] of now) {
+      const old = then.get(file);
+      if (!old || old.length !== objects.length) continue;
+      const bodies = new Map<unknown, K8sObject[]>();
+      for (const o of old) bodies.set(o.body, [...(bodies.get(o.body) ?? []), o]);
+      if (objects.every((o) => bodies.get(o.body)?.some((b) => sameObject(o, b)))) same.add(file);
+    }
+    found = (file) => file === NOT_IN_REPOSITORY || same.has(file);
+    perCtx.set(before, found);
+  }
+  return found;
+}
+
+/** The same parsed object at the same place (revision labels aside). */
+function sameObject(a: K8sObject, b: K8sObject): boolean {
+  return (
+    a.body === b.body &&
+    a.kind === b.kind &&
+    a.namespace === b.namespace &&
+    a.name === b.name &&
+    samePlace(a.location, b.location)
+  );
+}
+
+function samePlace(a: SourceLocation, b: SourceLocation): boolean {
+  return a.file === b.file && a.line === b.line && a.column === b.column;
+}
+
+/**
+ * Per-workload rules (one workload and a few fixed peers: istiod, kube-dns, Prometheus) carried
+ * whole from the revision that ran first: a workload's findings there are its findings here when
+ *  - the rule's other inputs (`inputs`: its peers' ids and fingerprints, mesh-wide settings) are equal,
+ *  - the workload is stable (same id and matrix fingerprint: its verdicts with every stable peer,
+ *    the policies that select it by name and content, its sidecar), and read from the same object at
+ *    the same place (what fingerprints leave out: labels no selector reads, annotations, its line),
+ *  - and every location the findings name is in an unchanged file (`unchangedFiles`), so the
+ *    policies they name sit where they sat.
+ * Then the findings are the first revision's, with their locations relabelled to this revision.
+ */
+export interface WorkloadCarry {
+  /** The workload's findings carried, or undefined: compute them (and `record` them). */
+  carried(w: Workload): RawFinding[] | undefined;
+  record(w: Workload, found: readonly RawFinding[]): void;
+  /** Leaves this revision's findings for a revision that runs later. */
+  finish(): void;
+}
+
+interface WorkloadRecord {
+  readonly ctx: RevisionContext;
+  readonly inputs: string | undefined;
+  readonly found: ReadonlyMap<string, readonly RawFinding[]>;
+}
+
+const workloadsById = new WeakMap<RevisionContext, Map<string, Workload>>();
+
+export function workloadCarry(ctx: RevisionContext, tag: string, inputs: string | undefined): WorkloadCarry {
+  const key = `${tag}\u0000per-workload`;
+  const before = earlier<WorkloadRecord>(ctx, key);
+  // Without the L7 layer a fingerprint does not cover the sidecar these rules read.
+  const usable = before !== undefined && inputs !== undefined && before.inputs === inputs && ctx.matrix.hasL7;
+  const found = new Map<string, readonly RawFinding[]>();
+  let old: Map<string, Workload> | undefined;
+  return {
+    carried(w) {
+      if (!usable || !before) return undefined;
+      if (!stabilityAgainst(ctx, before.ctx).stable(w)) return undefined;
+      if (!old) {
+        old = workloadsById.get(before.ctx);
+        if (!old) {
+          old = new Map(before.ctx.rev.model.workloads.map((o) => [o.id, o]));
+          workloadsById.set(before.ctx, old);
+        }
+      }
+      const o = old.get(w.id);
+      if (!o || !sameObject(w.object, o.object) || !samePlace(w.location, o.location)) return undefined;
+      const list = before.found.get(w.id) ?? [];
+      const same = unchangedFiles(ctx, before.ctx);
+      if (!list.every((f) => f.locations.every((l) => same(l.file)))) return undefined;
+      const label = ctx.rev.label;
+      const carried = list.map((f) => ({
+        ...f,
+        locations: f.locations.map((l) => (l.revision === label ? l : { ...l, revision: label })),
+      }));
+      if (carried.length) found.set(w.id, carried);
+      return carried;
+    },
+    record(w, list) {
+      if (list.length) found.set(w.id, list);
+    },
+    finish() {
+      ctx.shared.set(key, { ctx, inputs, found } satisfies WorkloadRecord);
+    },
   };
 }

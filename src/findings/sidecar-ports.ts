@@ -6,6 +6,7 @@ import { type Peer, workloadPeer } from '../model/peers.js';
 import type { Protocol, Workload } from '../model/types.js';
 import { ConnSet } from '../values/conn-set.js';
 import { PortSet } from '../values/port-set.js';
+import { workloadCarry } from './carry-forward.js';
 import {
   listSome,
   policyResource,
@@ -140,46 +141,86 @@ function egressCheck(ctx: RevisionContext, w: Workload, check: Check): RawFindin
 export function sidecarEgressFindings(ctx: RevisionContext): RawFinding[] {
   const istiod = istiodPeers(ctx);
   const dns = dnsPeers(ctx);
-  const istioNs = ctx.config.mesh.istioNamespace;
   const out: RawFinding[] = [];
+  // A small change leaves most workloads as they were: their findings are carried (workloadCarry).
+  const peers = peersKey(ctx, [...istiod, ...dns]);
+  const carry = workloadCarry(
+    ctx,
+    'sidecar-egress',
+    peers && JSON.stringify([peers, ctx.rev.policies.mesh.plaintextXds]),
+  );
   for (const w of ctx.rev.model.workloads) {
-    // A guessed sidecar (namespace not in the input, rule C2) may not exist: nothing to block.
-    if (!knownInjected(ctx, w)) continue;
-    const xds = plaintextXds(ctx, w) ? tcp(15012).union(tcp(15010)) : tcp(15012);
-    // One finding per check even when several istiod or kube-dns workloads exist: the first blocked one.
-    const first = (checks: Check[]) => {
-      for (const c of checks) {
-        const f = egressCheck(ctx, w, c);
-        if (f) return f;
-      }
-      return undefined;
-    };
-    const cp = first(
-      istiod.map((peer) => ({
-        rule: 'sidecar-control-plane-blocked' as const,
-        peer,
-        needed: xds,
-        what: `istiod in ${istioNs}`,
-        consequence:
-          'The proxy gets no certificates or configuration from istiod: it never becomes ready, mTLS fails and the pod receives no traffic.',
-        fix: `add an egress rule to namespace ${istioNs} pods app=istiod on TCP ${xds.ports('TCP').toString()}.`,
-      })),
-    );
-    if (cp) out.push(cp);
-    const d = first(
-      dns.map((peer) => ({
-        rule: 'sidecar-dns-blocked' as const,
-        peer,
-        needed: conn('UDP', 53).union(conn('TCP', 53)),
-        what: 'kube-dns in kube-system',
-        consequence:
-          'Name resolution fails: the proxy cannot resolve istiod.istio-system.svc and the application cannot resolve services.',
-        fix: 'add an egress rule to namespace kube-system pods k8s-app=kube-dns on UDP 53 and TCP 53.',
-      })),
-    );
-    if (d) out.push(d);
+    const carried = carry.carried(w);
+    if (carried) {
+      for (const f of carried) out.push(f);
+      continue;
+    }
+    const at = out.length;
+    sidecarEgressOf(ctx, w, istiod, dns, out);
+    carry.record(w, out.slice(at));
   }
+  carry.finish();
   return out;
+}
+
+function sidecarEgressOf(
+  ctx: RevisionContext,
+  w: Workload,
+  istiod: readonly Workload[],
+  dns: readonly Workload[],
+  out: RawFinding[],
+): void {
+  const istioNs = ctx.config.mesh.istioNamespace;
+  // A guessed sidecar (namespace not in the input, rule C2) may not exist: nothing to block.
+  if (!knownInjected(ctx, w)) return;
+  const xds = plaintextXds(ctx, w) ? tcp(15012).union(tcp(15010)) : tcp(15012);
+  // One finding per check even when several istiod or kube-dns workloads exist: the first blocked one.
+  const first = (checks: Check[]) => {
+    for (const c of checks) {
+      const f = egressCheck(ctx, w, c);
+      if (f) return f;
+    }
+    return undefined;
+  };
+  const cp = first(
+    istiod.map((peer) => ({
+      rule: 'sidecar-control-plane-blocked' as const,
+      peer,
+      needed: xds,
+      what: `istiod in ${istioNs}`,
+      consequence:
+        'The proxy gets no certificates or configuration from istiod: it never becomes ready, mTLS fails and the pod receives no traffic.',
+      fix: `add an egress rule to namespace ${istioNs} pods app=istiod on TCP ${xds.ports('TCP').toString()}.`,
+    })),
+  );
+  if (cp) out.push(cp);
+  const d = first(
+    dns.map((peer) => ({
+      rule: 'sidecar-dns-blocked' as const,
+      peer,
+      needed: conn('UDP', 53).union(conn('TCP', 53)),
+      what: 'kube-dns in kube-system',
+      consequence:
+        'Name resolution fails: the proxy cannot resolve istiod.istio-system.svc and the application cannot resolve services.',
+      fix: 'add an egress rule to namespace kube-system pods k8s-app=kube-dns on UDP 53 and TCP 53.',
+    })),
+  );
+  if (d) out.push(d);
+}
+
+/**
+ * The fixed peers of a per-workload rule, for workloadCarry: ids and fingerprints (a synthetic
+ * peer's from the L4 engine: it is in no matrix). Undefined when one has none.
+ */
+function peersKey(ctx: RevisionContext, peers: readonly Workload[]): string | undefined {
+  const parts: string[] = [];
+  for (const p of peers) {
+    const synthetic = p.location.line === 0;
+    const f = synthetic ? ctx.rev.l4.fingerprint?.(p) : ctx.matrix.fingerprint(workloadPeer(p));
+    if (f === undefined) return undefined;
+    parts.push(p.id, synthetic ? 'synthetic' : 'model', f);
+  }
+  return JSON.stringify(parts);
 }
 
 const GATEWAY = (w: Workload) =>
@@ -199,56 +240,79 @@ function scrapedOn15020(w: Workload): boolean {
 export function sidecarPortFindings(ctx: RevisionContext): RawFinding[] {
   const proms = prometheusPeers(ctx);
   const out: RawFinding[] = [];
+  const peers = peersKey(ctx, proms);
+  const carry = workloadCarry(
+    ctx,
+    'sidecar-port',
+    peers && JSON.stringify([peers, ctx.matrix.externals.map((e) => e.id)]),
+  );
   for (const w of ctx.rev.model.workloads) {
-    // Gateways run their own proxy; an injected one counts only when known (rule C2).
-    const injected = knownInjected(ctx, w);
-    if (!injected && !GATEWAY(w)) continue;
-    for (const prom of proms) {
-      if (prom.id === w.id) continue;
-      const side = ctx.rev.l4.ingress(w, workloadPeer(prom));
-      if (sideUncertain(side)) continue;
-      const blocked = (port: number) => !side.allowed.intersect(tcp(port)).equals(tcp(port));
-      const from = `Prometheus ${prom.namespace}/${prom.name}`;
-      if (blocked(15090))
-        out.push(
-          portFinding(
-            w,
-            side,
-            15090,
-            from,
-            'Envoy metrics are not scraped: dashboards and alerts for this workload go blind.',
-          ),
-        );
-      if (injected && scrapedOn15020(w) && blocked(15020))
-        out.push(
-          portFinding(
-            w,
-            side,
-            15020,
-            from,
-            'The pod asks to be scraped and Istio merges its metrics on 15020 (the injector rewrites the prometheus.io annotations): application and Envoy metrics are both lost.',
-          ),
-        );
+    const carried = carry.carried(w);
+    if (carried) {
+      for (const f of carried) out.push(f);
+      continue;
     }
-    if (GATEWAY(w)) {
-      const externals: readonly Peer[] = ctx.matrix.externals;
-      const sides = externals.map((e) => ctx.rev.l4.ingress(w, e));
-      if (sides.some(sideUncertain)) continue;
-      if (sides.some((s) => s.allowed.intersect(tcp(15021)).equals(tcp(15021)))) continue;
-      const side = sides[0];
-      if (side)
-        out.push(
-          portFinding(
-            w,
-            side,
-            15021,
-            'load-balancer health checks (outside the cluster)',
-            'The load balancer marks the gateway unhealthy and stops sending traffic.',
-          ),
-        );
-    }
+    const at = out.length;
+    sidecarPortsOf(ctx, w, proms, out);
+    carry.record(w, out.slice(at));
   }
+  carry.finish();
   return out;
+}
+
+function sidecarPortsOf(
+  ctx: RevisionContext,
+  w: Workload,
+  proms: readonly Workload[],
+  out: RawFinding[],
+): void {
+  // Gateways run their own proxy; an injected one counts only when known (rule C2).
+  const injected = knownInjected(ctx, w);
+  if (!injected && !GATEWAY(w)) return;
+  for (const prom of proms) {
+    if (prom.id === w.id) continue;
+    const side = ctx.rev.l4.ingress(w, workloadPeer(prom));
+    if (sideUncertain(side)) continue;
+    const blocked = (port: number) => !side.allowed.intersect(tcp(port)).equals(tcp(port));
+    const from = `Prometheus ${prom.namespace}/${prom.name}`;
+    if (blocked(15090))
+      out.push(
+        portFinding(
+          w,
+          side,
+          15090,
+          from,
+          'Envoy metrics are not scraped: dashboards and alerts for this workload go blind.',
+        ),
+      );
+    if (injected && scrapedOn15020(w) && blocked(15020))
+      out.push(
+        portFinding(
+          w,
+          side,
+          15020,
+          from,
+          'The pod asks to be scraped and Istio merges its metrics on 15020 (the injector rewrites the prometheus.io annotations): application and Envoy metrics are both lost.',
+        ),
+      );
+  }
+  if (GATEWAY(w)) {
+    const externals: readonly Peer[] = ctx.matrix.externals;
+    const sides = externals.map((e) => ctx.rev.l4.ingress(w, e));
+    if (sides.some(sideUncertain)) return;
+    if (sides.some((s) => s.allowed.intersect(tcp(15021)).equals(tcp(15021)))) return;
+    const side = sides[0];
+    if (side)
+      out.push(
+        portFinding(
+          w,
+          side,
+          15021,
+          'load-balancer health checks (outside the cluster)',
+          'The load balancer marks the gateway unhealthy and stops sending traffic.',
+        ),
+      );
+  }
 }
 
 function portFinding(
