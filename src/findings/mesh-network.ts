@@ -288,6 +288,22 @@ function deadMember(s: Workload | undefined, d: Workload, ports: ConnSet, cell: 
 }
 
 /**
+ * `all N workloads with a sidecar there (a, b, c and M more)`: the named workloads but the
+ * destination, as listSome shows them. Counted, not filtered: a `team-*` entry names thousands, and
+ * filtering them for each of hundreds of dead entries was most of the findings' text at SA.
+ */
+export function blockedSources(named: readonly Workload[], d: Workload): string {
+  const count = named.length - (named.includes(d) ? 1 : 0);
+  const shown: string[] = [];
+  for (const s of named) {
+    if (shown.length === 3) break;
+    if (s !== d) shown.push(s.id);
+  }
+  const list = count <= 3 ? shown.join(', ') : `${shown.join(', ')} and ${count - 3} more`;
+  return `all ${count} workload${count === 1 ? '' : 's'} with a sidecar there (${list})`;
+}
+
+/**
  * The entry `principals=v` or `namespaces=v` of an ALLOW rule, dead for its members. The subject is
  * the entry, so base and head match whichever destinations it is dead for; the message counts them
  * and shows the first as the example. One member reads as a single pair or destination always did.
@@ -310,8 +326,7 @@ function deadEntryFinding(
     const first = kept[0]!;
     const more = acceptedText(accepted);
     if (n.field === 'namespaces') {
-      const srcs = ctx.namedWorkloads(n.field, n.value).injected.filter((s) => s !== first.destination);
-      const blocked = `all ${srcs.length} workload${srcs.length === 1 ? '' : 's'} with a sidecar there (${listSome(srcs, 3, (s) => s.id)})`;
+      const blocked = blockedSources(ctx.namedWorkloads(n.field, n.value).injected, first.destination);
       if (kept.length === 1)
         return (
           `${label} allows namespaces "${n.value}" to reach ${first.destination.id} on ${first.ports.toString()}, but NetworkPolicy blocks ` +
