@@ -4,6 +4,7 @@ import { buildLayerMatrices, lensFor } from '../../src/analysis/layers.js';
 import type { L7Cell } from '../../src/l7/types.js';
 import type { AccessMatrix } from '../../src/matrix/matrix.js';
 import type { Layer } from '../../src/report/types.js';
+import { namedPairArb } from './named-repo.js';
 import { analyse, clusterWidePairArb, editedPairArb, type RandomRepo } from './random-repo.js';
 
 /**
@@ -22,6 +23,8 @@ const pairs = fc.oneof(
   editedPairArb,
   clusterWidePairArb,
   editedPairArb.map(([b, h]) => [mirrored(b), mirrored(h)] as const),
+  // Sources of one client key told apart by the names a destination's policies read.
+  namedPairArb,
 ) as fc.Arbitrary<readonly [RandomRepo, RandomRepo]>;
 
 /**
