@@ -31,13 +31,14 @@ export function comparer<C extends L7CellLike>(
 ): (i: number, j: number, listing?: boolean) => Compared<C> | undefined {
   const baseOpen = openness(base);
   const headOpen = openness(head);
-  const alike = new Map<Peer, boolean>();
-  const l7Alike = (peer: Peer): boolean => {
-    let found = alike.get(peer);
+  const alike = [new Map<Peer, boolean>(), new Map<Peer, boolean>()] as const;
+  const l7Alike = (peer: Peer, asSource = false): boolean => {
+    const memo = alike[asSource ? 1 : 0];
+    let found = memo.get(peer);
     if (found === undefined) {
-      const before = base.l7Fingerprint?.(peer);
-      found = before !== undefined && before === head.l7Fingerprint?.(peer);
-      alike.set(peer, found);
+      const before = base.l7Fingerprint?.(peer, asSource);
+      found = before !== undefined && before === head.l7Fingerprint?.(peer, asSource);
+      memo.set(peer, found);
     }
     return found;
   };
@@ -55,8 +56,10 @@ export function comparer<C extends L7CellLike>(
     if (!openInBase && !openInHead) return undefined;
     // Ends the L7 layer reads alike in both revisions: equal L4-allowed connections give equal
     // cells, so only the L4 cells are computed (a change to a namespace's egress meets every
-    // destination, and would compute their L7 cells twice to find them unchanged).
-    if (inBase && inHead && l7Alike(src) && l7Alike(dst)) {
+    // destination, and would compute their L7 cells twice to find them unchanged). A source is
+    // read as a source only (toward a workload): a policy added to a workload splits none of the
+    // cells it is the client of.
+    if (inBase && inHead && l7Alike(src, dst.kind === 'workload') && l7Alike(dst)) {
       const allowedBefore = openInBase ? base.l4Peek(src, dst).allowed : ConnSet.none;
       const allowedAfter = openInHead ? head.l4Peek(src, dst).allowed : ConnSet.none;
       if (allowedBefore.equals(allowedAfter)) return undefined;

@@ -1,6 +1,5 @@
 import type { Config } from '../config/types.js';
 import type { Diagnostic } from '../core/diagnostics.js';
-import { digest } from '../core/digest.js';
 import { istioSelectorMatches, serviceSelectorMatches } from '../manifests/label-match.js';
 import type { ExternalPeer, Peer } from '../model/peers.js';
 import type { ClusterModel, Service, Workload } from '../model/types.js';
@@ -15,14 +14,14 @@ import {
   letsSomeThroughEverywhere,
 } from './cell.js';
 import { type ClientSide, NO_CLIENT_SIDE } from './client-types.js';
+import { type FingerprintReads, meshFingerprint, workloadFingerprint } from './fingerprint.js';
 import { decideInjection } from './injection.js';
 import { withUnknownInjection } from './injection-unknown.js';
 import type { IstioPolicies } from './istio-policies.js';
 import type { MeshSettings } from './mesh-config.js';
 import type { PeerAuthn } from './peer-authn.js';
 import { inboundPorts } from './ports.js';
-import { labelKeysRead, projectLabels } from './read-labels.js';
-import { serviceDigest } from './service-digest.js';
+import { labelKeysRead } from './read-labels.js';
 import {
   accountAsNamed,
   accountsNamed,
@@ -54,6 +53,12 @@ export interface L7Engine {
    */
   fingerprint(w: Workload): string;
   /**
+   * The part of `fingerprint` that `evaluate(w, dst, ...)` reads, for any workload `dst`: two
+   * revisions where it is equal, and so is `dst`'s fingerprint, give equal cells for equal
+   * connections (what only `w` as a destination reads is left out: its policies, ports, Services).
+   */
+  sourceFingerprint(w: Workload): string;
+  /**
    * Two workload sources with equal keys for `dst` get equal cells from `evaluate(src, dst, ...)`,
    * reasons included (they say "the client", never its name). Coarser than the signature: only what
    * the client side and `dst`'s applied policies read.
@@ -83,7 +88,7 @@ export function compileIstio(model: ClusterModel, config: Config, policies: Isti
   return new IstioEngine(model, config, policies);
 }
 
-class IstioEngine implements L7Engine, CellContext {
+class IstioEngine implements L7Engine, CellContext, FingerprintReads {
   readonly diagnostics: readonly Diagnostic[];
   readonly rootNamespace: string;
   readonly ipBoundaries: IpRange[] = [];
@@ -101,8 +106,8 @@ class IstioEngine implements L7Engine, CellContext {
   private readonly candidates = new Map<string, PolicyModel[]>();
   private readonly digests: ReadonlyMap<PolicyModel, string>;
   private readonly applying = new Map<string, readonly PolicyModel[]>();
-  private readonly servicesByNamespace = new Map<string, Service[]>();
-  private readonly paDigests: ReadonlyMap<string, readonly string[]>;
+  readonly servicesByNamespace = new Map<string, Service[]>();
+  readonly paDigests: ReadonlyMap<string, readonly string[]>;
   private global: string | undefined;
   /** `<ns>/<sa>` of the accounts some principal names; `all` when a principal pattern could name any. */
   private principalAccounts: ReadonlySet<string> | 'all' | undefined;
@@ -113,7 +118,7 @@ class IstioEngine implements L7Engine, CellContext {
 
   constructor(
     private readonly model: ClusterModel,
-    private readonly config: Config,
+    readonly config: Config,
     compiled: IstioPolicies,
   ) {
     this.diagnostics = compiled.diagnostics;
@@ -318,67 +323,31 @@ class IstioEngine implements L7Engine, CellContext {
   }
 
   fingerprint(w: Workload): string {
-    // The mesh-wide part, digested once: it would otherwise be copied into every workload's.
-    this.global ??= digest(
-      JSON.stringify([
-        this.rootNamespace,
-        this.mesh.rootNamespace ?? null,
-        this.mesh.providers ? [...this.mesh.providers] : null,
-        this.trustDomains,
-        this.mesh.injector,
-        this.config.cluster.podCIDRs,
-        this.config.mesh,
-        this.paDigests.get(this.rootNamespace) ?? [],
-        this.client.outbound,
-        this.client.installedRevisions ? [...this.client.installedRevisions].sort() : null,
-        this.client.defaultServiceExportTo,
-        // Mesh VirtualServices: what a Sidecar import brings along (F9) and the subsets routed to.
-        (this.client.virtualServiceImports ?? []).map((v) => [
-          v.ref.namespace,
-          v.ref.name,
-          v.exportTo,
-          v.hosts,
-          v.destinations,
-        ]),
-        [...this.client.routedSubsets].map(([h, s]) => [h, [...s].sort()]),
-        // Wildcard DestinationRule hosts name Services of any namespace: read mesh-wide.
-        [...this.client.digests].filter(([k]) => k.startsWith('dr:') && k.includes('*')),
-        this.client.digests.get(`sidecar:${this.rootNamespace}`) ?? [],
-        this.client.digests.get(`ra:${this.rootNamespace}`) ?? [],
-      ]),
-    );
-    const d = this.dest(w);
-    const ns = this.model.namespaces.get(w.namespace);
-    const { location: _, ...sidecar } = d.sidecar;
-    return JSON.stringify([
-      this.global,
-      w.namespace,
-      ns ? [ns.labels, ns.annotations, ns.origin] : null,
-      w.kind,
-      w.serviceAccountName,
-      // Only the labels some Istio-side selector of this revision reads (see L4's fingerprint for
-      // why that is comparable across revisions).
-      projectLabels(w.podLabels, this.labelKeys()),
-      w.podAnnotations,
-      w.ports,
-      w.hostNetwork,
-      sidecar,
-      (this.applying.get(w.id) ?? []).map((p) => this.digests.get(p)),
-      this.paDigests.get(w.namespace) ?? [],
-      (this.servicesByNamespace.get(w.namespace) ?? [])
-        .filter((svc) => serviceSelectorMatches(svc.selector, w.podLabels))
-        .map(serviceDigest),
-      this.client.digests.get(`sidecar:${w.namespace}`) ?? [],
-      this.client.digests.get(`ra:${w.namespace}`) ?? [],
-      this.servicesOf(w).map(
-        (svc) => this.client.digests.get(`dr:${svc.name}.${svc.namespace}.svc.cluster.local`) ?? [],
-      ),
-    ]);
+    return workloadFingerprint(this, this.meshDigest(), w, false);
+  }
+
+  sourceFingerprint(w: Workload): string {
+    return workloadFingerprint(this, this.meshDigest(), w, true);
+  }
+
+  private meshDigest(): string {
+    this.global ??= meshFingerprint(this);
+    return this.global;
+  }
+
+  // FingerprintReads: what the fingerprints read of the compiled revision.
+  get namespaces() {
+    return this.model.namespaces;
+  }
+
+  applyingDigests(w: Workload): readonly (string | undefined)[] {
+    this.dest(w);
+    return (this.applying.get(w.id) ?? []).map((p) => this.digests.get(p));
   }
 
   private readKeys: ReadonlySet<string> | undefined;
 
-  private labelKeys(): ReadonlySet<string> {
+  labelKeys(): ReadonlySet<string> {
     this.readKeys ??= labelKeysRead(this.policies, this.pa, this.client, this.model.services);
     return this.readKeys;
   }

@@ -25,6 +25,8 @@ export interface L7Layer<C extends L7CellLike = L7CellLike> {
   signature(workload: Workload): string;
   /** See L4Engine.fingerprint; optional (without it the diff compares every pair). */
   fingerprint?(workload: Workload): string;
+  /** What `evaluate` reads of a workload source (L7Engine.sourceFingerprint). Optional. */
+  sourceFingerprint?(workload: Workload): string;
   /**
    * What `evaluate(src, dst, ...)` reads of a workload source, as `dst`'s policies distinguish it
    * (L7Engine.sourceKey). Optional: without it a source is keyed by its whole L7 signature.
@@ -113,9 +115,11 @@ export interface AccessMatrix<C extends L7CellLike = L7CellLike> {
   /**
    * The part of `fingerprint` the L7 layer reads (the same for every peer when there is none): a
    * pair whose ends have equal L7 fingerprints in both matrices, and equal L4-allowed connections,
-   * has equal L7 cells, hence equal effective connections. Optional; `undefined` as `fingerprint`.
+   * has equal L7 cells, hence equal effective connections. `asSource`: only what it reads of the
+   * peer as the source of a pair toward a workload (L7Layer.sourceFingerprint), which holds the
+   * same promise with the destination's whole L7 fingerprint. Optional; `undefined` as `fingerprint`.
    */
-  l7Fingerprint?(peer: Peer): string | undefined;
+  l7Fingerprint?(peer: Peer, asSource?: boolean): string | undefined;
   /**
    * The workloads that may have a non-empty verdict with `peer` as its other end: for `sources`, the
    * workloads `peer`'s ingress may admit; for `destinations`, those its egress may reach. A
@@ -234,16 +238,19 @@ export function buildMatrix<C extends L7CellLike>(
     return { l4: l4Cell, l7: l7Cell, effective: l7Cell.effective.intersect(l4Cell.allowed) };
   };
 
-  const l7Fingerprints = new Map<string, string>();
+  const l7Fingerprints = [new Map<string, string>(), new Map<string, string>()] as const;
   // The layer's part of `fingerprint` (a digest too): without a layer, nothing above L4 to read.
-  const l7Fingerprint = (peer: Peer): string | undefined => {
+  const l7Fingerprint = (peer: Peer, asSource = false): string | undefined => {
     if (peer.kind === 'external') return peer.id;
     if (!l7) return '';
-    if (!l7.fingerprint) return undefined;
-    let found = l7Fingerprints.get(peer.id);
+    const source = asSource && l7.sourceFingerprint !== undefined;
+    if (!(source ? l7.sourceFingerprint : l7.fingerprint)) return undefined;
+    const memo = l7Fingerprints[source ? 1 : 0];
+    let found = memo.get(peer.id);
     if (found === undefined) {
-      found = digest(l7.fingerprint(peer.workload));
-      l7Fingerprints.set(peer.id, found);
+      const w = peer.workload;
+      found = digest(source ? l7.sourceFingerprint!(w) : l7.fingerprint!(w));
+      memo.set(peer.id, found);
     }
     return found;
   };

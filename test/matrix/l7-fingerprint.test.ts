@@ -9,6 +9,7 @@ import type { L7Cell } from '../../src/l7/types.js';
 import { type AccessMatrix, buildMatrix, type L7Layer } from '../../src/matrix/matrix.js';
 import type { Peer } from '../../src/model/peers.js';
 import type { IpRange } from '../../src/values/ip-range.js';
+import { clientSideArb, withClientSide } from './client-side.js';
 import { analyse, clusterWidePairArb, editedPairArb, type RandomRepo, repoArb } from './random-repo.js';
 
 /** A cell as the report reads it, reasons verbatim. */
@@ -47,7 +48,31 @@ const meshed = (r: RandomRepo): RandomRepo => ({
     (['a', 'b', 'c'] as const).map((app) => ({ ns, app, name: 'http' as const })),
   ),
 });
+// An AuthorizationPolicy added for one app, or a pod's port changed: what its workloads read as
+// destinations changes, not what they read as sources.
+const destinationEdit = fc
+  .tuple(
+    repoArb,
+    fc.boolean(),
+    fc.record({
+      ns: fc.constantFrom('x' as const, 'y' as const),
+      target: fc.constantFrom('a' as const, 'b' as const, 'c' as const),
+      action: fc.constantFrom('ALLOW' as const, 'DENY' as const),
+      principal: fc.option(fc.constantFrom('s1' as const, 's2' as const), { nil: undefined }),
+      path: fc.option(fc.constantFrom('/api/*' as const, '/admin' as const), { nil: undefined }),
+      port: fc.option(fc.constantFrom(80 as const, 8080 as const), { nil: undefined }),
+    }),
+  )
+  .map(([r, port, policy]): readonly [RandomRepo, RandomRepo] => {
+    const base = meshed(r);
+    const pods = base.pods.map((p, i) =>
+      port && i === 0 ? { ...p, port: p.port === 80 ? (8080 as const) : (80 as const) } : p,
+    );
+    const added = { ...policy, fromNs: undefined, method: undefined };
+    return [base, { ...base, pods, authz: [...base.authz, added] }];
+  });
 const edits = fc.oneof(
+  destinationEdit,
   editedPairArb,
   clusterWidePairArb,
   editedPairArb.map(([b, h]) => [meshed(b), meshed(h)] as const),
@@ -74,35 +99,74 @@ const blind = (m: AccessMatrix<L7Cell>): AccessMatrix<L7Cell> => ({
 const line = (p: PairDiff<L7Cell>) =>
   `${p.src.id} > ${p.dst.id}: ${p.beforeConns.toString()} -> ${p.afterConns.toString()} ${shape(p.before?.l7)} ${shape(p.after?.l7)}`;
 
+/**
+ * For every pair of peers of both revisions whose ends have equal L7 fingerprints in both (the
+ * source's as a source, toward a workload; its whole one too) and whose L4-allowed connections are
+ * equal: equal L7 cells, reasons verbatim. How many pairs it held for.
+ */
+function expectAlikeCells(b: AnalysedRevision, h: AnalysedRevision): { alike: number; asSource: number } {
+  const [base, head] = buildLayerMatrices(b, h, 'effective');
+  const peers = sharedPeers(base, head);
+  const same = (p: readonly [Peer, Peer], asSource: boolean) => {
+    const f = base.l7Fingerprint!(p[0], asSource);
+    return f !== undefined && f === head.l7Fingerprint!(p[1], asSource);
+  };
+  let alike = 0;
+  let asSource = 0;
+  for (const s of peers) {
+    for (const d of peers) {
+      if (s[0].id === d[0].id || (s[0].kind === 'external' && d[0].kind === 'external')) continue;
+      const sourceAlike = [false, d[0].kind === 'workload'].some((asSource) => same(s, asSource));
+      if (!sourceAlike || !same(d, false)) continue;
+      const before = base.verdict(s[0], d[0]);
+      const after = head.verdict(s[1], d[1]);
+      if (!before.l4.allowed.equals(after.l4.allowed)) continue;
+      alike++;
+      if (!same(s, false)) asSource++;
+      const pair = `${s[0].id} > ${d[0].id}`;
+      expect(`${pair} ${shape(after.l7)}`).toEqual(`${pair} ${shape(before.l7)}`);
+      expect(after.effective.toString()).toEqual(before.effective.toString());
+    }
+  }
+  return { alike, asSource };
+}
+
 describe('the L7 fingerprint of the ends of a pair', () => {
   it('decides its L7 cell with its L4-allowed connections, across revisions', () => {
-    let alike = 0;
+    const tried = { alike: 0, asSource: 0 };
     fc.assert(
       fc.property(edits, ([b, h]) => {
-        const [base, head] = buildLayerMatrices(analyse(b, 'base'), analyse(h, 'head'), 'effective');
-        const peers = sharedPeers(base, head);
-        const same = (p: readonly [Peer, Peer]) => {
-          const f = base.l7Fingerprint!(p[0]);
-          return f !== undefined && f === head.l7Fingerprint!(p[1]);
-        };
-        for (const s of peers) {
-          for (const d of peers) {
-            if (s[0].id === d[0].id || (s[0].kind === 'external' && d[0].kind === 'external')) continue;
-            if (!same(s) || !same(d)) continue;
-            const before = base.verdict(s[0], d[0]);
-            const after = head.verdict(s[1], d[1]);
-            if (!before.l4.allowed.equals(after.l4.allowed)) continue;
-            alike++;
-            const pair = `${s[0].id} > ${d[0].id}`;
-            expect(`${pair} ${shape(after.l7)}`).toEqual(`${pair} ${shape(before.l7)}`);
-            expect(after.effective.toString()).toEqual(before.effective.toString());
-          }
-        }
+        const found = expectAlikeCells(analyse(b, 'base'), analyse(h, 'head'));
+        tried.alike += found.alike;
+        tried.asSource += found.asSource;
       }),
       { numRuns: 150 },
     );
-    // The law was tried on many pairs, not vacuously.
-    expect(alike).toBeGreaterThan(1_000);
+    // The law was tried on many pairs, not vacuously, sources alike only as sources among them.
+    expect(tried.alike).toBeGreaterThan(1_000);
+    expect(tried.asSource).toBeGreaterThan(50);
+  });
+
+  it('decides it with client-side objects edited too (Sidecars, DestinationRules, capture annotations)', () => {
+    // The client side is what a source's fingerprint keeps: the edits reach it, and the
+    // destinations' Services and DestinationRules. Most often only the client side is edited, in
+    // the mesh with a Service per app (a Sidecar's scope then decides what a client reaches).
+    const extras = fc.tuple(clientSideArb, clientSideArb, fc.boolean());
+    const repos = fc.oneof(
+      { arbitrary: edits, weight: 1 },
+      { arbitrary: repoArb.map((r) => [meshed(r), meshed(r)] as const), weight: 3 },
+    );
+    let alike = 0;
+    fc.assert(
+      fc.property(repos, extras, ([b, h], [x, y, same]) => {
+        alike += expectAlikeCells(
+          withClientSide(b, x, 'base'),
+          withClientSide(h, same ? x : y, 'head'),
+        ).alike;
+      }),
+      { numRuns: 150 },
+    );
+    expect(alike).toBeGreaterThan(300);
   });
 
   it('lets the diff find what comparing every pair finds when one end alone changes for the L7 layer', () => {
