@@ -189,7 +189,7 @@ export function unchangedFiles(ctx: RevisionContext, before: RevisionContext): (
 }
 
 /** The same parsed object at the same place (revision labels aside). */
-function sameObject(a: K8sObject, b: K8sObject): boolean {
+export function sameObject(a: K8sObject, b: K8sObject): boolean {
   return (
     a.body === b.body &&
     a.kind === b.kind &&
@@ -222,13 +222,52 @@ export interface WorkloadCarry {
   finish(): void;
 }
 
+const unchangedWorkloads = new WeakMap<RevisionContext, WeakMap<RevisionContext, (w: Workload) => boolean>>();
+
+/**
+ * Whether `w` is stable against `before` (stabilityAgainst) and read from the same object at the same
+ * place: then all it says is what it said there, what fingerprints leave out included (labels no
+ * selector reads, metadata annotations such as policy-diff.io/ignore, its line). Memoised.
+ */
+export function unchangedWorkload(ctx: RevisionContext, before: RevisionContext): (w: Workload) => boolean {
+  let perCtx = unchangedWorkloads.get(ctx);
+  if (!perCtx) {
+    perCtx = new WeakMap();
+    unchangedWorkloads.set(ctx, perCtx);
+  }
+  let found = perCtx.get(before);
+  if (!found) {
+    const stability = stabilityAgainst(ctx, before);
+    const old = new Map(before.rev.model.workloads.map((o) => [o.id, o]));
+    const answers = new Map<Workload, boolean>();
+    found = (w) => {
+      let same = answers.get(w);
+      if (same === undefined) {
+        const o = old.get(w.id);
+        same =
+          o !== undefined &&
+          stability.stable(w) &&
+          sameObject(w.object, o.object) &&
+          samePlace(w.location, o.location);
+        answers.set(w, same);
+      }
+      return same;
+    };
+    perCtx.set(before, found);
+  }
+  return found;
+}
+
+/** A finding of the revision that ran first, as this revision's (only its locations name a revision). */
+export function relabelled(f: RawFinding, label: string): RawFinding {
+  return { ...f, locations: f.locations.map((l) => (l.revision === label ? l : { ...l, revision: label })) };
+}
+
 interface WorkloadRecord {
   readonly ctx: RevisionContext;
   readonly inputs: string | undefined;
   readonly found: ReadonlyMap<string, readonly RawFinding[]>;
 }
-
-const workloadsById = new WeakMap<RevisionContext, Map<string, Workload>>();
 
 export function workloadCarry(ctx: RevisionContext, tag: string, inputs: string | undefined): WorkloadCarry {
   const key = `${tag}\u0000per-workload`;
@@ -236,28 +275,14 @@ export function workloadCarry(ctx: RevisionContext, tag: string, inputs: string 
   // Without the L7 layer a fingerprint does not cover the sidecar these rules read.
   const usable = before !== undefined && inputs !== undefined && before.inputs === inputs && ctx.matrix.hasL7;
   const found = new Map<string, readonly RawFinding[]>();
-  let old: Map<string, Workload> | undefined;
   return {
     carried(w) {
       if (!usable || !before) return undefined;
-      if (!stabilityAgainst(ctx, before.ctx).stable(w)) return undefined;
-      if (!old) {
-        old = workloadsById.get(before.ctx);
-        if (!old) {
-          old = new Map(before.ctx.rev.model.workloads.map((o) => [o.id, o]));
-          workloadsById.set(before.ctx, old);
-        }
-      }
-      const o = old.get(w.id);
-      if (!o || !sameObject(w.object, o.object) || !samePlace(w.location, o.location)) return undefined;
+      if (!unchangedWorkload(ctx, before.ctx)(w)) return undefined;
       const list = before.found.get(w.id) ?? [];
       const same = unchangedFiles(ctx, before.ctx);
       if (!list.every((f) => f.locations.every((l) => same(l.file)))) return undefined;
-      const label = ctx.rev.label;
-      const carried = list.map((f) => ({
-        ...f,
-        locations: f.locations.map((l) => (l.revision === label ? l : { ...l, revision: label })),
-      }));
+      const carried = list.map((f) => relabelled(f, ctx.rev.label));
       if (carried.length) found.set(w.id, carried);
       return carried;
     },

@@ -11,6 +11,7 @@ import { earlier, type Stability, stabilityAgainst, unstableReaching } from './c
 import { enforced, listSome, objectResource, policyResource, type RevisionContext } from './context.js';
 import { acceptedText, type EntryMember, entryFinding, membersText, memberText } from './entry-findings.js';
 import { knownInjected, sidecarGuessed } from './known-sidecar.js';
+import { type NamedValue, type RuleRecord, ruleCarry } from './mesh-network-carry.js';
 import type { RawFinding } from './types.js';
 
 /** The TCP ports an ALLOW rule is about: its `to.operation.ports`, else the destination's container ports. */
@@ -31,11 +32,6 @@ function isolation(
   return isolations(c, part, { whole: true }).flatMap(([dir, iso]) =>
     iso.by.map((ref) => ({ text: `${policyLabel(ref)} (${dir})`, location: ref.location, ref })),
   );
-}
-
-interface NamedValue {
-  readonly field: 'principals' | 'namespaces';
-  readonly value: string;
 }
 
 /** The principal and namespace values an ALLOW rule names (a lone `*` names everyone: skipped). */
@@ -130,15 +126,34 @@ export function meshAllowsNetworkBlocksFindings(ctx: RevisionContext): RawFindin
     }
     return list;
   };
+  const rules = new Map<string, RuleRecord>();
+  const carry = before ? ruleCarry(ctx, before, seen) : undefined;
   for (const { model, object, digest: content } of ctx.authz) {
     if (!enforced(model) || model.action !== 'ALLOW') continue;
     // Istio lets a source through only where the destination is known to have a sidecar (rule C2).
     const dsts = ctx.authzTargets(model).filter((d) => knownInjected(ctx, d));
     for (const [index, rule] of (dsts.length ? model.rules : []).entries()) {
       if (rule.invalid) continue;
+      const values = namedValues(rule);
+      const ruleKey = `${content}\u0000${index}`;
+      const carried = carry?.(ruleKey, object, dsts, values);
+      if (carried) {
+        for (const f of carried.findings) out.push(f);
+        for (const subject of carried.subjects!) seen.add(subject);
+        for (const d of dsts) {
+          for (const n of values) {
+            const entry = `${ruleKey}\u0000${n.field}\u0000${n.value}\u0000${d.id}`;
+            const was = before!.entries.get(entry);
+            if (was) entries.set(entry, was);
+          }
+        }
+        rules.set(ruleKey, carried);
+        continue;
+      }
       // One finding per entry of the rule (field and value), its dead destinations or pairs counted.
       const members = new Map<NamedValue, DeadMember[]>();
-      const values = namedValues(rule);
+      // The pairs its principals entries cover (left to later rules), unless one was an earlier rule's.
+      let subjects: string[] | undefined = [];
       for (const d of values.length ? dsts : []) {
         const ports = rulePorts(rule, d);
         const cellOf = (s: Workload) => ctx.matrix.l4Verdict(workloadPeer(s), workloadPeer(d));
@@ -190,19 +205,27 @@ export function meshAllowsNetworkBlocksFindings(ctx: RevisionContext): RawFindin
           }
           for (const s of named) {
             const subject = `${s.id} -> ${d.id}`;
-            if (s === d || seen.has(subject)) continue;
+            if (s === d) continue;
+            if (seen.has(subject)) {
+              subjects = undefined;
+              continue;
+            }
             seen.add(subject);
+            subjects?.push(subject);
             list.push(deadMember(s, d, ports, cellOf(s)));
           }
         }
       }
+      const findings: RawFinding[] = [];
       for (const [n, list] of members) {
         const f = deadEntryFinding(ctx, { rule, object }, n, list);
-        if (f) out.push(f);
+        if (f) findings.push(f);
       }
+      for (const f of findings) out.push(f);
+      rules.set(ruleKey, { object, dsts: dsts.map((d) => d.id), findings, subjects });
     }
   }
-  const record: DeadRecord = { ctx, entries };
+  const record: DeadRecord = { ctx, entries, rules };
   ctx.shared.set(DEAD, record);
   return out;
 }
@@ -254,6 +277,8 @@ function firstUnstable(
 interface DeadRecord {
   readonly ctx: RevisionContext;
   readonly entries: ReadonlyMap<string, DeadEntry>;
+  /** What each rule (its policy's content and index) found, for ruleCarry. */
+  readonly rules: ReadonlyMap<string, RuleRecord>;
 }
 
 const DEAD = 'mesh-allows-network-blocks\u0000record';
