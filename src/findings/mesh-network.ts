@@ -57,15 +57,18 @@ function namedValues(rule: RuleModel): NamedValue[] {
 export function meshAllowsNetworkBlocksFindings(ctx: RevisionContext): RawFinding[] {
   const out: RawFinding[] = [];
   const seen = new Set<string>();
-  // Istio's answer depends on what both ends are to the L7 layer and the ports only: the same in
-  // both revisions when their L7 fingerprints are (else per revision, by L7 class). Not the whole
-  // fingerprint: a workload whose NetworkPolicy changed (egress opened in its namespace) is the
-  // same to Istio, and a small PR asked again hundreds of such pairs.
+  // Istio's answer depends on what the L7 layer reads of the source as a source, of the destination,
+  // and the ports only: the same in both revisions when those fingerprints are (else per revision,
+  // by L7 class). Not the whole fingerprints: a workload whose NetworkPolicy changed (egress opened
+  // in its namespace), or whose own AuthorizationPolicy did (a team-* entry's representative), is the
+  // same source to Istio, and a small PR asked hundreds of such pairs again.
   const local = new Map<string, unknown>();
-  const l7Of = (w: Workload) =>
-    ctx.matrix.hasL7 ? ctx.matrix.l7Fingerprint?.(workloadPeer(w)) : ctx.matrix.fingerprint(workloadPeer(w));
+  const l7Of = (w: Workload, asSource: boolean) =>
+    ctx.matrix.hasL7
+      ? ctx.matrix.l7Fingerprint?.(workloadPeer(w), asSource)
+      : ctx.matrix.fingerprint(workloadPeer(w));
   const meshLets = (s: Workload, d: Workload, ports: ConnSet): boolean => {
-    const [fs, fd] = [l7Of(s), l7Of(d)];
+    const [fs, fd] = [l7Of(s, true), l7Of(d, false)];
     const stable = fs !== undefined && fd !== undefined;
     const memo = stable ? ctx.shared : local;
     const ends = stable ? `${fs}\u0000${fd}` : `${ctx.rev.l7.signature(s)}\u0000${ctx.rev.l7.signature(d)}`;
