@@ -1,5 +1,5 @@
 import type { Acceptance } from '../config/types.js';
-import { type RawFinding, type ResourceRef, resourceId } from './types.js';
+import { findingResources, type RawFinding, type ResourceRef, resourceId } from './types.js';
 
 export const IGNORE_ANNOTATION = 'policy-diff.io/ignore';
 export const IGNORE_REASON_ANNOTATION = 'policy-diff.io/ignore-reason';
@@ -16,7 +16,8 @@ export function normaliseResource(text: string): string {
 
 function configReason(f: RawFinding, accept: readonly Acceptance[]): string | undefined {
   if (accept.length === 0) return undefined;
-  const ids = new Set(f.resources.map(resourceId));
+  const ids = new Set<string>();
+  for (const r of findingResources(f)) ids.add(resourceId(r));
   for (const a of accept) {
     if (a.rule !== f.rule && a.rule !== '*') continue;
     if (a.resource !== undefined) {
@@ -32,7 +33,7 @@ function configReason(f: RawFinding, accept: readonly Acceptance[]): string | un
 }
 
 function annotationReason(f: RawFinding): string | undefined {
-  for (const r of f.resources) {
+  for (const r of findingResources(f)) {
     const rules = ignoredRules(r);
     if (!rules.includes(f.rule) && !rules.includes('*')) continue;
     const reason = r.annotations?.[IGNORE_REASON_ANNOTATION]?.trim();

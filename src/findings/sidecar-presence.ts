@@ -94,7 +94,8 @@ export function identityWithoutSidecarFindings(ctx: RevisionContext): RawFinding
               ...bare.slice(0, 3).map((w) => w.location),
             ],
             source: bare[0]!.id,
-            resources: [objectResource(object), ...resources],
+            resources: [objectResource(object)],
+            sharedResources: resources,
           });
         }
       }

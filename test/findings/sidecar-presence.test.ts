@@ -64,6 +64,26 @@ describe('identity-from-workload-without-sidecar', () => {
     expect(f[0]!.message).toMatch(/names namespaces "legacy".*legacy\/old\[Deployment\] has no sidecar/);
   });
 
+  it('accepted by an ignore annotation on a workload the value names (their list is shared, not copied)', () => {
+    const yaml = (second: string) =>
+      NAMESPACES +
+      deployment('shop', 'api') +
+      deployment('legacy', 'old', {
+        annotations: { 'policy-diff.io/ignore': 'identity-from-workload-without-sidecar' },
+      }) +
+      ap('shop', 'selector: { matchLabels: { app: api } }', 'from: [{ source: { namespaces: [legacy] } }]') +
+      ap('shop', 'selector: { matchLabels: { app: api } }', second).replace(
+        'name: ap-shop',
+        'name: ap-shop-2',
+      );
+    const f = rules(
+      findings(yaml('from: [{ source: { namespaces: [legacy] } }]')),
+      'identity-from-workload-without-sidecar',
+    );
+    expect(f.map((x) => x.status)).toEqual(['accepted', 'accepted']);
+    expect(f[0]!.acceptedReason).toMatch(/annotation policy-diff.io\/ignore on legacy\/old\[Deployment\]/);
+  });
+
   it('STRICT port with an L4-allowed client without a sidecar', () => {
     const pa = `
 ---
