@@ -18,7 +18,7 @@ import type { LabelSelectorMatcher } from './label-selector.js';
 import type { CompiledPolicy, CompiledRule, Direction } from './netpol-compile.js';
 import type { NamespaceSelection, PeerMatcher, PeerTarget } from './peer-matcher.js';
 import { buildPolicyIndex, type PolicyIndex } from './policy-index.js';
-import { RuleCandidates, type RulePods } from './rule-candidates.js';
+import { RecentLists, RuleCandidates, type RulePods } from './rule-candidates.js';
 import { type PodIndex, type Selection, UNSELECTED } from './selection.js';
 import { SignatureScheme } from './signature.js';
 import { evaluateTiers, hasAdmin, selectAdmin } from './tiers.js';
@@ -68,6 +68,7 @@ class NetworkPolicyEngine implements L4Engine {
     egress: new WeakMap<Selection, 'all' | Candidates>(),
   };
   private readonly peerPods = new WeakMap<PeerMatcher, 'all' | RulePods>();
+  private readonly recentLists = new RecentLists<PeerMatcher>(8);
   private podIndex: PodIndex | undefined;
   private readonly podTargets = new WeakMap<Workload, PeerTarget>();
   private admission: IngressAdmission | undefined;
@@ -196,7 +197,7 @@ class NetworkPolicyEngine implements L4Engine {
             listed ??= enumerate();
             return listed;
           },
-          listOnce: () => listed ?? enumerate(),
+          listOnce: () => listed ?? this.recentLists.list(peers, enumerate),
         };
       }
       this.peerPods.set(peers, found);

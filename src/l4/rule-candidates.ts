@@ -39,3 +39,27 @@ export class RuleCandidates implements Candidates {
       : [...new Set(this.rules.flatMap((r) => r.listOnce()))].sort((a, b) => order.get(a)! - order.get(b)!);
   }
 }
+
+/**
+ * The last few lists `listOnce` enumerated, by the rule's peers: a walk over every destination
+ * (findings in base) meets the destinations a policy selects one after another (they are sorted by
+ * namespace), and enumerated the same rule's pods for each (at 50,000 workloads a cross-namespace
+ * rule's are thousands, matched pod by pod). Bounded, so the walk still holds no list per rule.
+ */
+export class RecentLists<K extends object> {
+  private readonly lists = new Map<K, readonly Workload[]>();
+
+  constructor(private readonly size: number) {}
+
+  list(key: K, enumerate: () => readonly Workload[]): readonly Workload[] {
+    let found = this.lists.get(key);
+    if (found) {
+      this.lists.delete(key);
+    } else {
+      found = enumerate();
+      if (this.lists.size >= this.size) this.lists.delete(this.lists.keys().next().value!);
+    }
+    this.lists.set(key, found);
+    return found;
+  }
+}

@@ -43,6 +43,32 @@ describe('ingress and egress candidates', () => {
     );
   });
 
+  it('listOnce lists what list does, however often and in whatever order it is asked (its recent lists are shared)', () => {
+    fc.assert(
+      fc.property(repoArb, fc.array(fc.nat(), { minLength: 1, maxLength: 60 }), (r, picks) => {
+        const walked = analyse(r, 'r');
+        const fresh = analyse(r, 'r');
+        const ws = walked.model.workloads;
+        if (ws.length === 0) return;
+        for (const pick of picks) {
+          const i = pick % ws.length;
+          for (const direction of ['ingress', 'egress'] as const) {
+            const ask = (l4: typeof walked.l4, w: (typeof ws)[number]) =>
+              direction === 'ingress' ? l4.ingressCandidates!(w) : l4.egressCandidates!(w);
+            const once = ask(walked.l4, ws[i]!);
+            const listed = ask(fresh.l4, fresh.model.workloads[i]!);
+            if (once === 'all' || listed === 'all') {
+              expect(once).toBe(listed);
+              continue;
+            }
+            expect(once.listOnce!().map((w) => w.id)).toEqual(listed.list().map((w) => w.id));
+          }
+        }
+      }),
+      { numRuns: 150 },
+    );
+  });
+
   it('ingressAdmitting is exactly the reverse of ingressCandidates (a property)', () => {
     fc.assert(
       fc.property(repoArb, (r) => {
