@@ -32,6 +32,7 @@ export function matrixLayer(r: AnalysedRevision): L7Layer<L7Cell> {
   return {
     signature: (w) => `${engine.signature(w)}\u0000${w.podAnnotations[EXCLUDE_IPS] ?? ''}`,
     fingerprint: (w) => `${engine.fingerprint(w)}\u0000${registry}`,
+    sourceFingerprint: (w) => `${engine.sourceFingerprint(w)}\u0000${registry}`,
     sourceKey: (src, dst) => engine.sourceKey(src, dst),
     externalKey: (src, dst) => engine.externalKey(src, dst),
     sourceNamesRead: (dst) => engine.sourceNamesRead(dst),
