@@ -147,12 +147,14 @@ const unchanged = new WeakMap<RevisionContext, WeakMap<RevisionContext, (file: s
 const NOT_IN_REPOSITORY = '(not in the repository)';
 
 /**
- * Whether a file of `ctx` reads as it did in `before`: each of its objects is one `before` parsed from
- * the same text (the parse cache hands the second revision the first one's bodies, relabelled), at
- * the same line and column, and it holds as many. Then every location into it is the same place in
- * both revisions and every object in it says the same. A file `before` lacks, or whose text changed
- * (new bodies), is not: a document added at the top moves the lines of everything below it, which
- * fingerprints leave out. Synthetic peers' place is unchanged. Memoised per pair of revisions.
+ * Whether a file of `ctx` reads as it did in `before`: the objects of it the findings name (workloads,
+ * NetworkPolicies and the admin tiers, AuthorizationPolicies) are ones `before` parsed from the same
+ * text, at the same line and column, as many. The parse cache hands the second revision the first
+ * one's bodies only for a file whose text is the same (a changed file is parsed afresh: every body
+ * in it is new), so one shared body vouches for the whole file; then every location into it is the
+ * same place in both revisions and every object in it says the same. A file `before` lacks, or
+ * whose text changed, is not: a document added at the top moves the lines of everything below it,
+ * which fingerprints leave out. Synthetic peers' place is unchanged. Memoised per pair of revisions.
  */
 export function unchangedFiles(ctx: RevisionContext, before: RevisionContext): (file: string) => boolean {
   let perCtx = unchanged.get(ctx);
@@ -162,15 +164,17 @@ export function unchangedFiles(ctx: RevisionContext, before: RevisionContext): (
   }
   let found = perCtx.get(before);
   if (!found) {
+    // The compiled policies' objects and the workloads': findings read those, never the model's objects.
     const byFile = (rev: RevisionContext) => {
       const out = new Map<string, K8sObject[]>();
-      for (const list of rev.rev.model.objectsByKind.values()) {
-        for (const o of list) {
-          const at = out.get(o.location.file);
-          if (at) at.push(o);
-          else out.set(o.location.file, [o]);
-        }
-      }
+      const add = (o: K8sObject) => {
+        const at = out.get(o.location.file);
+        if (at) at.push(o);
+        else out.set(o.location.file, [o]);
+      };
+      for (const w of rev.rev.model.workloads) add(w.object);
+      for (const o of rev.rev.policies.networkPolicies.objects.values()) add(o);
+      for (const { object } of rev.authz) add(object);
       return out;
     };
     const [now, then] = [byFile(ctx), byFile(before)];
