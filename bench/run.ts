@@ -171,7 +171,7 @@ async function main(): Promise<void> {
 }
 
 const HEADER =
-  'scenario              ms   x small  x floor  peak RSS MiB  changes (+ counted)  findings    cells  classes';
+  'scenario              ms   cpu ms   x small  x floor  peak RSS MiB  changes (+ counted)  findings    cells  classes';
 
 function row(r: ScenarioResult, smallMs: number | undefined, floorMs: number): string {
   const name = r.scenario.padEnd(18);
@@ -180,7 +180,7 @@ function row(r: ScenarioResult, smallMs: number | undefined, floorMs: number): s
   const findings = Object.values(s.findings.byStatus).reduce((n, k) => n + k, 0);
   const cells = s.stages.reduce((n, st) => Math.max(n, st.cells ?? 0), 0);
   return (
-    `${name}${s.totalMs.toFixed(0).padStart(6)}  ${(smallMs ? s.totalMs / smallMs : 1).toFixed(2).padStart(7)}  ${(s.totalMs / floorMs).toFixed(2).padStart(7)}` +
+    `${name}${s.totalMs.toFixed(0).padStart(6)}  ${s.cpuMs.toFixed(0).padStart(7)}  ${(smallMs ? s.totalMs / smallMs : 1).toFixed(2).padStart(7)}  ${(s.totalMs / floorMs).toFixed(2).padStart(7)}` +
     `  ${s.maxRssMiB.toFixed(0).padStart(12)}  ${`${s.changes}${s.omitted ? ` (+${s.omitted})` : ''}`.padStart(19)}  ${String(findings).padStart(8)}  ${String(cells).padStart(7)}  ${s.classes.join('/')}` +
     (s.incomplete ? `  INCOMPLETE: ${s.errors[0] ?? ''}` : '')
   );

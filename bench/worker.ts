@@ -18,6 +18,11 @@ export interface WorkerRequest {
 export interface StageResult {
   readonly stages: readonly Stage[];
   readonly totalMs: number;
+  /**
+   * CPU time of the whole run, every thread (process.cpuUsage: the parse workers too). Steadier
+   * than wall time on a shared machine, where other work stretches wall time, not this.
+   */
+  readonly cpuMs: number;
   readonly maxRssMiB: number;
   readonly classes: readonly number[];
   readonly changes: number;
@@ -75,6 +80,7 @@ export async function runE2e(
  */
 export async function runStages(request: WorkerRequest, parallel?: ParallelParse): Promise<StageResult> {
   const timer = new StageTimer(rssMiB);
+  const cpuAtStart = process.cpuUsage();
   const { report } = await runDiff(
     { repo: request.repo, base: request.base, head: request.head, ...(parallel ? { parallel } : {}) },
     timer,
@@ -84,9 +90,11 @@ export async function runStages(request: WorkerRequest, parallel?: ParallelParse
     JSON.stringify(report);
     return text;
   });
+  const cpu = process.cpuUsage(cpuAtStart);
   return {
     stages: timer.stages,
     totalMs: timer.totalMs,
+    cpuMs: (cpu.user + cpu.system) / 1000,
     maxRssMiB: rssMiB(),
     classes: timer.classes,
     changes: report.changes.length,
