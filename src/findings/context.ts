@@ -193,13 +193,18 @@ export function objectResource(o: K8sObject): ResourceRef {
   return { kind: o.kind, namespace: o.namespace, name: o.name, annotations: o.annotations };
 }
 
+/** One per policy: a per-workload rule names the same isolating policies in thousands of findings. */
+const policyResources = new WeakMap<PolicyRef, ResourceRef>();
+
 export function policyResource(ref: PolicyRef, object?: K8sObject): ResourceRef {
-  return {
-    kind: ref.kind,
-    namespace: ref.namespace,
-    name: ref.name,
-    ...(object ? { annotations: object.annotations } : {}),
-  };
+  if (object)
+    return { kind: ref.kind, namespace: ref.namespace, name: ref.name, annotations: object.annotations };
+  let r = policyResources.get(ref);
+  if (!r) {
+    r = { kind: ref.kind, namespace: ref.namespace, name: ref.name };
+    policyResources.set(ref, r);
+  }
+  return r;
 }
 
 /**

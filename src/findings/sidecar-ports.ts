@@ -1,3 +1,4 @@
+import { flatCopy } from '../core/flat-text.js';
 import type { SourceLocation } from '../core/location.js';
 import { policyLabel, ruleLabel } from '../core/refs.js';
 import { denialsFor, isolation, sideUncertain } from '../explain/policies.js';
@@ -126,10 +127,13 @@ function egressCheck(ctx: RevisionContext, w: Workload, check: Check): RawFindin
   return {
     rule: check.rule,
     subject: `${w.id} -> ${check.what}`,
-    message:
+    // Flat: every workload has findings like these (58,000 per revision at 50,000 workloads), and
+    // a joined message is a tree of its pieces, twice its text.
+    message: flatCopy(
       `${w.id} has an Istio sidecar, but NetworkPolicy allows no ${missing.toString()} to ${check.what}` +
-      `${synthetic ? ' (not in the repository: assumed with its standard labels)' : ''}; ` +
-      `isolated by ${listSome(by)}. ${check.consequence} Fix: ${check.fix}`,
+        `${synthetic ? ' (not in the repository: assumed with its standard labels)' : ''}; ` +
+        `isolated by ${listSome(by)}. ${check.consequence} Fix: ${check.fix}`,
+    ),
     locations: [...blocking.map((b) => b.location), w.location],
     source: w.id,
     destination: check.peer.id,
@@ -332,9 +336,10 @@ function portFinding(
     rule: 'sidecar-port-blocked',
     subject: `${w.id} ${port} ${from}`,
     about: `${w.id} port ${port} from ${from}`,
-    message:
+    message: flatCopy(
       `Ingress of ${w.id} is ${blockedBy} and no rule allows TCP ${port} from ${from}. ` +
-      `${consequence} Fix: allow TCP ${port} from ${from} in an ingress rule.`,
+        `${consequence} Fix: allow TCP ${port} from ${from} in an ingress rule.`,
+    ),
     locations: [...policies.map((p) => p.location), ...denials.map((r) => r.location), w.location],
     source: from,
     destination: w.id,
