@@ -69,6 +69,7 @@ class NetworkPolicyEngine implements L4Engine {
   };
   private readonly peerPods = new WeakMap<PeerMatcher, 'all' | RulePods>();
   private readonly recentLists = new RecentLists<PeerMatcher>(8);
+  private readonly recentUnions = new RecentLists<RuleCandidates>(4);
   private podIndex: PodIndex | undefined;
   private readonly podTargets = new WeakMap<Workload, PeerTarget>();
   private admission: IngressAdmission | undefined;
@@ -168,7 +169,7 @@ class NetworkPolicyEngine implements L4Engine {
       if (pods === 'all') return 'all';
       matched.push(pods);
     }
-    return new RuleCandidates(matched, this.pods().order);
+    return new RuleCandidates(matched, this.pods().order, this.recentUnions);
   }
 
   /**

@@ -16,6 +16,8 @@ export class RuleCandidates implements Candidates {
   constructor(
     private readonly rules: readonly RulePods[],
     private readonly order: ReadonlyMap<Workload, number>,
+    /** The unions `listOnce` built last (destinations of one selection are walked one after another). */
+    private readonly recent?: RecentLists<RuleCandidates>,
   ) {}
 
   has(w: Workload): boolean {
@@ -33,10 +35,11 @@ export class RuleCandidates implements Candidates {
 
   listOnce(): readonly Workload[] {
     if (this.listed) return this.listed;
+    if (this.rules.length === 1) return this.rules[0]!.listOnce();
     const order = this.order;
-    return this.rules.length === 1
-      ? this.rules[0]!.listOnce()
-      : [...new Set(this.rules.flatMap((r) => r.listOnce()))].sort((a, b) => order.get(a)! - order.get(b)!);
+    const union = () =>
+      [...new Set(this.rules.flatMap((r) => r.listOnce()))].sort((a, b) => order.get(a)! - order.get(b)!);
+    return this.recent ? this.recent.list(this, union) : union();
   }
 }
 
